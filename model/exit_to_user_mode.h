@@ -1,0 +1,275 @@
+/// \file
+/// The exit to user mode: __exit_to_user_mode_prepare(), the inner loop's work items, the
+/// outer loop's rseq restart hook (O2) and the final rseq exit hooks.
+/// Kernel: kernel/entry/common.c (exit_to_user_mode_loop(), __exit_to_user_mode_loop()),
+/// include/linux/irq-entry-common.h (__exit_to_user_mode_prepare(),
+/// irqentry_exit_to_user_mode()), include/linux/rseq_entry.h
+/// (rseq_exit_to_user_mode_restart(), rseq_irqentry_exit_to_user_mode(),
+/// rseq_syscall_exit_to_user_mode()). Spec: kernel-model-spec.md 3.3, 3.4, 3.6.
+#pragma once
+
+#include "model/fault.h"
+#include "model/rseq_fastpath.h"
+#include "model/sched.h"
+#include "model/slice_timer.h"
+#include "model/transition.h"
+
+namespace rseqcheck::exit_path {
+
+/// rseq_irqentry_exit_to_user_mode() (events := 0) or rseq_syscall_exit_to_user_mode()
+/// (no store outside LOCKDEP), then exit_to_user_mode(): the task is in user mode.
+/// A syscall's result becomes visible to user space here.
+inline void return_to_user(Task& task) {
+    if (!task.from_syscall)
+        task.clear_events();
+    task.from_syscall = 0;
+    task.set_syscall(Syscall::None);
+    task.ti_work = 0;
+    task.set_pc(Pc::User);
+}
+
+/// 3.3 1b: read the thread flags IRQ-OFF. No work: straight back to user, the loop (and
+/// with it the timer arm) skipped. LOOP bits: enable interrupts and run the inner loop.
+/// Only TIF_RSEQ: the loop is entered but its inner part skipped; O2 runs next.
+struct ExitPrepare {
+    static constexpr ActionKind kind = ActionKind::ExitPrepare;
+    static constexpr std::string_view name = "exit_to_user_mode_prepare";
+    static constexpr std::string_view kernel =
+        "include/linux/irq-entry-common.h:__exit_to_user_mode_prepare() (spec 3.3 1b)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::ExitPrepare, [&](TaskId t, CpuId c) {
+            State n = s;
+            Task& task = n.task(t);
+            const std::uint8_t ti_work = task.tif & 0x1FU;
+            task.ti_work = ti_work & 0x1FU;
+            if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK) == 0)
+                return_to_user(task);
+            else if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0)
+                task.set_pc(Pc::LoopResched);  // local_irq_enable_exit_to_user()
+            else
+                task.set_pc(Pc::ExitRestart);
+            emit(Action{kind, c, t, ti_work, no_task, Fault::None}, n);
+        });
+    }
+};
+
+/// I8 and the outer loop's re-read: interrupts off, thread flags read again.
+struct LoopReread {
+    static constexpr ActionKind kind = ActionKind::LoopReread;
+    static constexpr std::string_view name = "exit_loop_reread_flags";
+    static constexpr std::string_view kernel =
+        "kernel/entry/common.c:__exit_to_user_mode_loop() (spec 3.4 I8, O2 re-read)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::LoopReread, [&](TaskId t, CpuId c) {
+            State n = s;
+            Task& task = n.task(t);
+            const std::uint8_t ti_work = task.tif & 0x1FU;
+            task.ti_work = ti_work & 0x1FU;
+            task.set_pc((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0 ? Pc::LoopResched
+                                                                            : Pc::ExitRestart);
+            emit(Action{kind, c, t, ti_work, no_task, Fault::None}, n);
+        });
+    }
+};
+
+/// I2 up to the grant's first user access: no reschedule bit in the snapshot skips it;
+/// otherwise rseq_grant_slice_extension() G0/G1 decide between schedule() and the grant.
+/// G1: the task's `enabled` counts only on an interrupt return (user_irq); a live grant
+/// always goes on to G2, where it is revoked.
+struct LoopResched {
+    static constexpr ActionKind kind = ActionKind::LoopResched;
+    static constexpr std::string_view name = "exit_loop_need_resched";
+    static constexpr std::string_view kernel =
+        "kernel/entry/common.c:__exit_to_user_mode_loop() + "
+        "include/linux/rseq_entry.h:rseq_grant_slice_extension() G0-G1 (spec 3.4 I2, 3.5)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::LoopResched, [&](TaskId t, CpuId c) {
+            const Task& task = s.task(t);
+            const Pc after = next_loop_pc(static_cast<std::uint8_t>(task.ti_work),
+                                          LoopStage::AfterResched);
+            Action a{kind, c, t, 0, no_task, Fault::None};
+            if ((task.ti_work & (kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY)) == 0) {
+                State n = s;
+                n.task(t).set_pc(after);
+                emit(a, n);
+                return;
+            }
+            const bool user_irq =
+                task.user_irq || sc.variant.has(VariantSwitch::MutGrantIgnoresUserIrq);
+            const bool enabled = task.slice_enabled && user_irq;
+            if (!sc.slice_key || (!enabled && !task.slice_granted)) {
+                a.arg = 1;  // rseq_grant_slice_extension() returned false: schedule()
+                sched::schedule(sc, s, c, t, after, a, emit);
+                return;
+            }
+            State n = s;
+            n.task(t).set_pc(Pc::GrantUserAccess);
+            emit(a, n);
+        });
+    }
+};
+
+/// I5: arch_do_signal_or_restart(). A pending fatal SIGSEGV kills the task (do_exit());
+/// otherwise the signal is delivered: rseq_signal_deliver() touches only a critical
+/// section, never the slice state (spec 3.13, 7.6).
+struct LoopSignal {
+    static constexpr ActionKind kind = ActionKind::LoopSignal;
+    static constexpr std::string_view name = "arch_do_signal_or_restart";
+    static constexpr std::string_view kernel =
+        "kernel/entry/common.c:arch_do_signal_or_restart() -> rseq_signal_deliver() (spec 3.13)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::LoopSignal, [&](TaskId t, CpuId c) {
+            State n = s;
+            Task& task = n.task(t);
+            task.clear_tif(kabi::TIF_SIGPENDING);
+            if (task.sigsegv) {
+                Action a{kind, c, t, 1, no_task, Fault::None};
+                sched::schedule(sc, n, c, t, Pc::Dead, a, emit, sched::Leave::Exits);
+                return;
+            }
+            task.set_pc(next_loop_pc(static_cast<std::uint8_t>(task.ti_work),
+                                     LoopStage::AfterSignal));
+            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+        });
+    }
+};
+
+/// I6: resume_user_mode_work() clears TIF_NOTIFY_RESUME and calls rseq_handle_slowpath():
+/// only with event.slowpath set. P2, IRQ-OFF: keep sched_switch as the event, clear every
+/// event but user_irq, sample task_cpu(). P4 (the user access) is its own step.
+struct LoopNotifyResume {
+    static constexpr ActionKind kind = ActionKind::LoopNotifyResume;
+    static constexpr std::string_view name = "resume_user_mode_work";
+    static constexpr std::string_view kernel =
+        "include/linux/resume_user_mode.h:resume_user_mode_work() -> "
+        "kernel/rseq.c:rseq_slowpath_update_usr() P1-P3 (spec 3.11)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::LoopNotifyResume, [&](TaskId t, CpuId c) {
+            State n = s;
+            Task& task = n.task(t);
+            task.clear_tif(kabi::TIF_NOTIFY_RESUME);
+            const Pc after = next_loop_pc(static_cast<std::uint8_t>(task.ti_work),
+                                          LoopStage::AfterNotifyResume);
+            if (!task.slowpath) {
+                task.set_pc(after);
+                emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+                return;
+            }
+            const bool event = task.sched_switch;
+            task.sched_switch = 0;
+            task.ids_changed = 0;
+            task.slowpath = 0;
+            task.fatal = 0;
+            task.sampled_cpu = task.cpu;
+            task.set_pc(event ? Pc::SlowpathUpdate : after);
+            emit(Action{kind, c, t, 1, no_task, Fault::None}, n);
+        });
+    }
+};
+
+/// O2: rseq_exit_to_user_mode_restart(), IRQ-OFF. R1: with TIF_RSEQ in the snapshot and a
+/// context switch recorded, the fast path updates user memory with page faults disabled; a
+/// fault sends the task to the slow path (R1b) and around the loop. R2: arm the slice timer
+/// (A1 may find the deadline passed and go around). Then the rseq exit hook and the return.
+struct ExitRestart {
+    static constexpr ActionKind kind = ActionKind::ExitRestart;
+    static constexpr std::string_view name = "rseq_exit_to_user_mode_restart";
+    static constexpr std::string_view kernel =
+        "include/linux/rseq_entry.h:rseq_exit_to_user_mode_restart() + "
+        "rseq_arm_slice_extension_timer() (spec 3.6, 3.7)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::ExitRestart, [&](TaskId t, CpuId c) {
+            const Task& task = s.task(t);
+            const bool fastpath = (task.ti_work & kabi::TIF_RSEQ) != 0 && task.sched_switch;
+            if (!fastpath) {
+                finish(sc, s, t, c, Fault::None, emit);
+                return;
+            }
+            fault::for_each_outcome(task, /*can_sleep=*/false, [&](Fault f) {
+                finish(sc, s, t, c, f, emit);
+            });
+        });
+    }
+
+private:
+    template <class Emit>
+    static void finish(const Scenario& sc, const State& s, TaskId t, CpuId c, Fault f,
+                       Emit& emit) {
+        State n = s;
+        Task& task = n.task(t);
+        Action a{kind, c, t, 0, no_task, f};
+        if ((task.ti_work & kabi::TIF_RSEQ) != 0) {
+            if (task.sched_switch && f != Fault::None) {  // R1b
+                fault::consume(task);
+                task.slowpath = 1;
+                task.set_tif(kabi::TIF_NOTIFY_RESUME);
+                task.set_pc(Pc::LoopReread);
+                emit(a, n);
+                return;
+            }
+            if (task.sched_switch)
+                rseq::exit_user_update(sc, task);  // R1a fast path
+            task.clear_events();
+            task.clear_tif(kabi::TIF_RSEQ);  // R1c
+        }
+        if (slice_timer::arm_slice_extension_timer(sc, n, t, c)) {  // R2, A1
+            a.arg = 1;
+            task.set_pc(Pc::LoopReread);
+            emit(a, n);
+            return;
+        }
+        return_to_user(task);
+        emit(a, n);
+    }
+};
+
+/// P4: rseq_update_usr() with page faults enabled: write the IDs sampled in P2, clear
+/// slice_ctrl and the grant. A fault may sleep and retry; an unresolvable one is SIGSEGV.
+struct SlowpathUpdate {
+    static constexpr ActionKind kind = ActionKind::SlowpathUpdate;
+    static constexpr std::string_view name = "rseq_slowpath_update_usr";
+    static constexpr std::string_view kernel =
+        "kernel/rseq.c:rseq_slowpath_update_usr() -> rseq_update_usr() P4 (spec 3.11)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::SlowpathUpdate, [&](TaskId t, CpuId c) {
+            const Task& task = s.task(t);
+            const Pc after = next_loop_pc(static_cast<std::uint8_t>(task.ti_work),
+                                          LoopStage::AfterNotifyResume);
+            fault::for_each_outcome(task, /*can_sleep=*/true, [&](Fault f) {
+                State n = s;
+                Task& nt = n.task(t);
+                Action a{kind, c, t, 0, no_task, f};
+                if (f == Fault::Resolved) {
+                    fault::consume(nt);
+                    sched::schedule(sc, n, c, t, Pc::SlowpathUpdate, a, emit);
+                    return;
+                }
+                if (f == Fault::Unresolvable) {
+                    fault::consume(nt);
+                    fault::force_sigsegv(nt);
+                } else {
+                    rseq::write_ids(nt, static_cast<CpuId>(nt.sampled_cpu));
+                    rseq::reset_slice(sc, nt);
+                }
+                nt.set_pc(after);
+                emit(a, n);
+            });
+        });
+    }
+};
+
+}  // namespace rseqcheck::exit_path

@@ -1,0 +1,253 @@
+/// \file
+/// Interrupts and exceptions on a CPU: entry from user mode (rseq_note_user_irq_entry()),
+/// the handler's effect, and the return either to user (the exit path runs next) or to
+/// kernel mode, where a preemptible kernel may preempt (irqentry_exit_cond_resched()).
+/// Kernel: kernel/entry/common.c (irqentry_enter(), irqentry_exit()),
+/// include/linux/irq-entry-common.h, include/linux/rseq_entry.h:rseq_note_user_irq_entry().
+/// Spec: kernel-model-spec.md 3.2, 3.4 I1, 3.10, 3.16.
+#pragma once
+
+#include "model/sched.h"
+#include "model/transition.h"
+
+namespace rseqcheck::irq {
+
+/// One interrupt on CPU c, whose handler is `handler(State&)`: entry, handler, exit.
+/// From user mode: rseq.event.user_irq := 1 and the task continues at the exit path
+/// (irqentry_exit_to_user_mode()). From an IRQ-ON kernel section: user_irq untouched; on
+/// PREEMPT_FULL/LAZY/RT a set folded preempt bit preempts the task (preempt_schedule_irq()).
+/// The whole interrupt runs with interrupts off, so it is one step.
+template <class Handler, class Emit>
+void interrupt(const Scenario& sc, const State& s, CpuId c, Action a, Handler&& handler,
+               Emit& emit) {
+    State n = s;
+    const TaskId t = static_cast<TaskId>(n.cpu(c).curr);
+    if (t == idle_task) {
+        handler(n);
+        emit(a, n);
+        return;
+    }
+    Task& task = n.task(t);
+    a.task = t;
+    if (task.in_user()) {
+        task.user_irq = 1;  // rseq_note_user_irq_entry()
+        task.from_syscall = 0;
+        handler(n);
+        task.set_pc(Pc::ExitPrepare);
+        emit(a, n);
+        return;
+    }
+    handler(n);
+    if (sc.preemptible() && n.cpu(c).preempt_need_resched) {
+        sched::schedule(sc, n, c, t, task.get_pc(), a, emit);
+        return;
+    }
+    emit(a, n);
+}
+
+/// Whether CPU c can take an interrupt now: idle, or its task is at an IRQ-ON point.
+inline bool irqs_on(const Scenario& sc, const State& s, CpuId c) {
+    const TaskId t = static_cast<TaskId>(s.cpu(c).curr);
+    if (t == idle_task)
+        return true;
+    if (t >= sc.task_count())
+        return false;
+    return irqs_enabled_at(s.task(t).get_pc());
+}
+
+inline bool curr_is_slice_user(const Scenario& sc, const State& s, CpuId c) {
+    const TaskId t = static_cast<TaskId>(s.cpu(c).curr);
+    return t != idle_task && t < sc.task_count() && is_slice_user(sc, t);
+}
+
+/// A device interrupt on the waiter's CPU wakes it: try_to_wake_up() -> resched_curr().
+struct IrqWakeup {
+    static constexpr ActionKind kind = ActionKind::IrqWakeup;
+    static constexpr std::string_view name = "irq_wakeup";
+    static constexpr std::string_view kernel =
+        "kernel/entry/common.c:irqentry_enter() + try_to_wake_up() -> resched_curr()";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        if (s.budget.wakeups == 0)
+            return;
+        for (TaskId w = 0; w < sc.task_count(); ++w) {
+            if (s.task(w).get_run() != Run::Sleeping)
+                continue;
+            const CpuId c = static_cast<CpuId>(s.task(w).cpu);
+            if (!irqs_on(sc, s, c))
+                continue;
+            interrupt(
+                sc, s, c, Action{kind, c, no_task, w, no_task, Fault::None},
+                [&](State& n) {
+                    n.budget.wakeups = (n.budget.wakeups - 1U) & 0x7U;
+                    n.task(w).set_run(Run::Runnable);
+                    sched::resched_curr(sc, n, c, w, /*local=*/true);
+                },
+                emit);
+        }
+    }
+};
+
+/// The scheduler tick: upgrades a lazy reschedule request to a full one (PREEMPT_LAZY/RT);
+/// otherwise a plain interrupt (it still sets user_irq and runs the exit path).
+struct IrqTick {
+    static constexpr ActionKind kind = ActionKind::IrqTick;
+    static constexpr std::string_view name = "irq_tick";
+    static constexpr std::string_view kernel =
+        "kernel/sched/core.c:sched_tick() (lazy -> full NEED_RESCHED upgrade)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        if (s.budget.irqs == 0)
+            return;
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            if (!irqs_on(sc, s, c) || s.cpu(c).curr == idle_task)
+                continue;
+            interrupt(
+                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                [&](State& n) {
+                    n.budget.irqs = (n.budget.irqs - 1U) & 0x7U;
+                    const TaskId t = static_cast<TaskId>(n.cpu(c).curr);
+                    if (n.task(t).tif_set(kabi::TIF_NEED_RESCHED_LAZY))
+                        sched::set_need_resched_current(n, c);
+                },
+                emit);
+        }
+    }
+};
+
+/// An interrupt queues task_work for the current slice user: TIF_NOTIFY_RESUME.
+struct IrqTaskWork {
+    static constexpr ActionKind kind = ActionKind::IrqTaskWork;
+    static constexpr std::string_view name = "irq_task_work";
+    static constexpr std::string_view kernel =
+        "kernel/task_work.c:task_work_add() -> set_notify_resume()";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        if (s.budget.irqs == 0)
+            return;
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            if (!irqs_on(sc, s, c) || !curr_is_slice_user(sc, s, c))
+                continue;
+            interrupt(
+                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                [&](State& n) {
+                    n.budget.irqs = (n.budget.irqs - 1U) & 0x7U;
+                    n.task(static_cast<TaskId>(n.cpu(c).curr)).set_tif(kabi::TIF_NOTIFY_RESUME);
+                },
+                emit);
+        }
+    }
+};
+
+/// A signal sent to the current slice user: TIF_SIGPENDING.
+struct IrqSignal {
+    static constexpr ActionKind kind = ActionKind::IrqSignal;
+    static constexpr std::string_view name = "irq_signal";
+    static constexpr std::string_view kernel =
+        "kernel/signal.c:signal_wake_up() -> set_tsk_thread_flag(TIF_SIGPENDING)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        if (s.budget.signals == 0)
+            return;
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            if (!irqs_on(sc, s, c) || !curr_is_slice_user(sc, s, c))
+                continue;
+            interrupt(
+                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                [&](State& n) {
+                    n.budget.signals = (n.budget.signals - 1U) & 0x3U;
+                    n.task(static_cast<TaskId>(n.cpu(c).curr)).set_tif(kabi::TIF_SIGPENDING);
+                },
+                emit);
+        }
+    }
+};
+
+/// membarrier(MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ) IPI: ipi_rseq() ->
+/// rseq_sched_switch_event(current). Hitting user mode, user_irq is set, so TIF_RSEQ is
+/// raised and the exit runs O2 only: the fast path revokes a grant without a reschedule.
+struct IpiMembarrier {
+    static constexpr ActionKind kind = ActionKind::IpiMembarrier;
+    static constexpr std::string_view name = "ipi_membarrier_rseq";
+    static constexpr std::string_view kernel =
+        "kernel/sched/membarrier.c:ipi_rseq() -> rseq_sched_switch_event() (spec 3.16)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        if (s.budget.membarriers == 0)
+            return;
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            if (!irqs_on(sc, s, c) || !curr_is_slice_user(sc, s, c))
+                continue;
+            interrupt(
+                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                [&](State& n) {
+                    n.budget.membarriers = (n.budget.membarriers - 1U) & 0x3U;
+                    sched::rseq_sched_switch_event(n, static_cast<TaskId>(n.cpu(c).curr));
+                },
+                emit);
+        }
+    }
+};
+
+/// The scheduler IPI after a remote resched_curr(): scheduler_ipi() -> fold_need_resched().
+struct IpiResched {
+    static constexpr ActionKind kind = ActionKind::IpiResched;
+    static constexpr std::string_view name = "ipi_resched";
+    static constexpr std::string_view kernel =
+        "kernel/sched/core.c:scheduler_ipi() -> fold_need_resched()";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            if (!s.cpu(c).ipi_pending || !irqs_on(sc, s, c))
+                continue;
+            interrupt(
+                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                [&](State& n) {
+                    n.cpu(c).ipi_pending = 0;
+                    const TaskId t = static_cast<TaskId>(n.cpu(c).curr);
+                    if (t != idle_task && n.task(t).tif_set(kabi::TIF_NEED_RESCHED))
+                        n.cpu(c).preempt_need_resched = 1;
+                },
+                emit);
+        }
+    }
+};
+
+/// An exception from user mode (U7: a page fault on user memory). It takes the interrupt
+/// entry path, so user_irq is set; the fault handler may sleep (a schedule point).
+struct UserException {
+    static constexpr ActionKind kind = ActionKind::UserException;
+    static constexpr std::string_view name = "exception_from_user";
+    static constexpr std::string_view kernel =
+        "arch/x86/mm/fault.c:exc_page_fault() -> irqentry_enter_from_user_mode() (spec 3.2)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            const TaskId t = static_cast<TaskId>(s.cpu(c).curr);
+            if (t == idle_task || !is_slice_user(sc, t))
+                continue;
+            const Task& task = s.task(t);
+            if (!task.in_user() || task.faults_left == 0)
+                continue;
+            State n = s;
+            Task& nt = n.task(t);
+            nt.faults_left = (nt.faults_left - 1U) & 0x3U;
+            nt.user_irq = 1;
+            nt.from_syscall = 0;
+            nt.set_pc(Pc::ExitPrepare);
+            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+            // handle_mm_fault() slept on I/O: a schedule point with user_irq == 1
+            Action slept{kind, c, t, 0, no_task, Fault::Resolved};
+            sched::schedule(sc, n, c, t, Pc::ExitPrepare, slept, emit);
+        }
+    }
+};
+
+}  // namespace rseqcheck::irq

@@ -1,0 +1,41 @@
+/// \file
+/// The rseq user-memory update shared by the exit fast path (F1/F2, IRQ-OFF, page faults
+/// disabled) and the slow path (P4, faults enabled): write the IDs when they changed, clear
+/// slice_ctrl and the kernel grant. Kernel: include/linux/rseq_entry.h
+/// (rseq_exit_user_update(), rseq_set_ids_get_csaddr(), rseq_slice_clear_grant()),
+/// kernel/rseq.c:rseq_update_usr(). Spec: kernel-model-spec.md 3.6 F1/F2, 3.11 P4.
+#pragma once
+
+#include "model/transition.h"
+
+namespace rseqcheck::rseq {
+
+/// rseq_slice_clear_grant() plus the whole-word slice_ctrl := 0 store that 7ee58f98 put in
+/// the same user-access region as the ID/CS update. pre_7ee58f98 does neither.
+inline void reset_slice(const Scenario& sc, Task& task) {
+    if (!sc.slice_key || sc.variant.has(VariantSwitch::Pre7ee58f98))
+        return;
+    task.usr_slice_request = 0;
+    task.usr_slice_granted = 0;
+    task.usr_slice_reserved = 0;
+    task.kwrite_request = 0;
+    task.kwrite_granted = 0;
+    task.slice_granted = 0;
+    task.ghost_switched_since_grant = 0;
+}
+
+/// rseq_set_ids_get_csaddr(): cpu_id_start, cpu_id := cpu; cache rseq.ids.
+inline void write_ids(Task& task, CpuId cpu) {
+    task.usr_cpu_id_start = cpu & 0x3U;
+    task.usr_cpu_id = cpu & 0x3U;
+    task.ids_cpu_id = cpu & 0x3U;
+}
+
+/// F1/F2 of rseq_exit_user_update(): IDs only when ids_changed (F2), slice reset always.
+inline void exit_user_update(const Scenario& sc, Task& task) {
+    if (task.ids_changed)
+        write_ids(task, static_cast<CpuId>(task.cpu));
+    reset_slice(sc, task);
+}
+
+}  // namespace rseqcheck::rseq

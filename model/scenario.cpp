@@ -1,0 +1,207 @@
+#include "model/scenario.h"
+
+#include <array>
+#include <string>
+
+namespace rseqcheck {
+
+namespace {
+
+constexpr std::array<PresetInfo, 8> presets{{
+    {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
+                "kind at least once"},
+    {"deep", "nightly: as default with two requests and two syscalls per run"},
+    {"tiny", "1 CPU (PREEMPT_NONE), one wakeup, one request: the smallest grant"},
+    {"grant", "1 CPU (PREEMPT_NONE): a grant, its expiry and the waiter running"},
+    {"grant-syscall", "1 CPU (PREEMPT_NONE): a grant followed by syscalls, wakeups in the kernel"},
+    {"grant-race", "1 CPU (PREEMPT_NONE): a second wakeup racing with the grant's irq-off clear"},
+    {"preempt-full", "1 CPU (PREEMPT_FULL): a grant, then a wakeup that preempts the exit loop"},
+    {"rt", "1 CPU (PREEMPT_RT) with an RT waiter: only lazy reschedules are grantable"},
+}};
+
+TaskConfig slice_user(CpuId cpu = 0) { return TaskConfig{TaskRole::SliceUser, true, false, cpu}; }
+TaskConfig waiter(bool rt = false) { return TaskConfig{TaskRole::Waiter, false, rt, 0}; }
+
+Scenario base(std::string_view name, unsigned cpus, PreemptModel preempt) {
+    Scenario sc;
+    sc.name = std::string(name);
+    for (const PresetInfo& p : presets) {
+        if (p.name == name)
+            sc.description = std::string(p.description);
+    }
+    sc.cpus = cpus;
+    sc.preempt = preempt;
+    sc.tasks = {slice_user(), waiter()};
+    return sc;
+}
+
+std::string join_names() {
+    std::string out;
+    for (const PresetInfo& p : presets) {
+        if (!out.empty())
+            out += ", ";
+        out += p.name;
+    }
+    return out;
+}
+
+void check_bound(const char* what, unsigned value, unsigned max, const SourceLocation& where) {
+    if (value > max) {
+        throw InputError(where, std::string("bound '") + what + "' = " + std::to_string(value) +
+                                    " exceeds the maximum of " + std::to_string(max) +
+                                    " the model state can hold");
+    }
+}
+
+}  // namespace
+
+std::span<const PresetInfo> preset_catalog() { return presets; }
+
+Scenario make_preset(std::string_view name) {
+    if (name == "tiny") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
+    if (name == "grant") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.bounds = Bounds{.wakeups = 2, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
+    if (name == "grant-syscall") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 2};
+        return sc;
+    }
+    if (name == "grant-race") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.bounds = Bounds{.wakeups = 2, .user_writes = 1, .syscalls = 0};
+        return sc;
+    }
+    if (name == "preempt-full") {
+        Scenario sc = base(name, 1, PreemptModel::Full);
+        sc.bounds = Bounds{.wakeups = 2, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
+    if (name == "rt") {
+        Scenario sc = base(name, 1, PreemptModel::Rt);
+        sc.tasks = {slice_user(), waiter(true)};
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
+    if (name == "default") {
+        Scenario sc = base(name, 2, PreemptModel::Full);
+        sc.bounds = Bounds{.wakeups = 2,
+                           .irqs = 1,
+                           .faults = 1,
+                           .migrations = 1,
+                           .signals = 1,
+                           .membarriers = 1,
+                           .user_writes = 1,
+                           .syscalls = 1};
+        return sc;
+    }
+    if (name == "deep") {
+        Scenario sc = base(name, 2, PreemptModel::Full);
+        sc.bounds = Bounds{.wakeups = 2,
+                           .irqs = 1,
+                           .faults = 1,
+                           .migrations = 1,
+                           .signals = 1,
+                           .membarriers = 1,
+                           .user_writes = 2,
+                           .syscalls = 2};
+        return sc;
+    }
+    throw InputError({}, "unknown preset '" + std::string(name) + "' (valid: " + join_names() +
+                             ")");
+}
+
+void validate(const Scenario& sc, const SourceLocation& where) {
+    if (sc.cpus < 1 || sc.cpus > max_cpus) {
+        throw InputError(where, "cpus = " + std::to_string(sc.cpus) + " is outside 1.." +
+                                    std::to_string(max_cpus));
+    }
+    if (sc.tasks.empty() || sc.tasks.size() > max_tasks) {
+        throw InputError(where, "the scenario has " + std::to_string(sc.tasks.size()) +
+                                    " tasks; the model holds 1.." + std::to_string(max_tasks));
+    }
+    const Bounds& b = sc.bounds;
+    check_bound("wakeups", b.wakeups, BoundLimits::wakeups, where);
+    check_bound("irqs", b.irqs, BoundLimits::irqs, where);
+    check_bound("faults", b.faults, BoundLimits::faults, where);
+    check_bound("migrations", b.migrations, BoundLimits::migrations, where);
+    check_bound("signals", b.signals, BoundLimits::signals, where);
+    check_bound("membarriers", b.membarriers, BoundLimits::membarriers, where);
+    check_bound("user_writes", b.user_writes, BoundLimits::user_writes, where);
+    check_bound("syscalls", b.syscalls, BoundLimits::syscalls, where);
+    if (b.migrations > 0 && sc.cpus < 2)
+        throw InputError(where, "migrations need at least 2 cpus");
+    bool has_slice_user = false;
+    for (std::size_t i = 0; i < sc.tasks.size(); ++i) {
+        const TaskConfig& t = sc.tasks[i];
+        if (t.cpu >= sc.cpus) {
+            throw InputError(where, "task " + std::to_string(i) + " starts on cpu " +
+                                        std::to_string(t.cpu) + " but the scenario has " +
+                                        std::to_string(sc.cpus) + " cpus");
+        }
+        if (t.role == TaskRole::Waiter && t.slice_enabled) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " is a waiter (not registered) and cannot enable slice "
+                                        "extensions");
+        }
+        if (t.role == TaskRole::SliceUser && t.slice_enabled && !sc.slice_key) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " enables slice extensions but slice_key is off (prctl "
+                                        "returns -ENOTSUPP with rseq_slice_ext=off)");
+        }
+        has_slice_user = has_slice_user || t.role == TaskRole::SliceUser;
+    }
+    if (!has_slice_user)
+        throw InputError(where, "the scenario has no slice user task");
+    if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {
+        throw InputError(where, "variant mut_rt_full_grantable needs preempt = \"rt\" (it "
+                                "changes the PREEMPT_RT grant mask only)");
+    }
+}
+
+std::string_view to_string(PreemptModel p) {
+    switch (p) {
+    case PreemptModel::None:
+        return "none";
+    case PreemptModel::Voluntary:
+        return "voluntary";
+    case PreemptModel::Full:
+        return "full";
+    case PreemptModel::Lazy:
+        return "lazy";
+    case PreemptModel::Rt:
+        return "rt";
+    }
+    return "?";
+}
+
+std::string_view to_string(TaskRole r) {
+    switch (r) {
+    case TaskRole::SliceUser:
+        return "slice_user";
+    case TaskRole::Waiter:
+        return "waiter";
+    }
+    return "?";
+}
+
+std::string describe_bounds(const Scenario& sc) {
+    const Bounds& b = sc.bounds;
+    return "cpus=" + std::to_string(sc.cpus) + " tasks=" + std::to_string(sc.tasks.size()) +
+           " preempt=" + std::string(to_string(sc.preempt)) +
+           " wakeups=" + std::to_string(b.wakeups) + " irqs=" + std::to_string(b.irqs) +
+           " faults=" + std::to_string(b.faults) + " migrations=" + std::to_string(b.migrations) +
+           " signals=" + std::to_string(b.signals) +
+           " membarriers=" + std::to_string(b.membarriers) +
+           " user_writes=" + std::to_string(b.user_writes) +
+           " syscalls=" + std::to_string(b.syscalls) + (sc.adversarial ? " adversarial" : "") +
+           (sc.slice_key ? "" : " slice_key=off") + (sc.debug_key ? " debug_key=on" : "");
+}
+
+}  // namespace rseqcheck

@@ -1,0 +1,166 @@
+/// \file
+/// The slice extension grant on the exit path: rseq_grant_slice_extension() G2-G7, split
+/// where interrupts can land: the user access (G2-G5, faultable), the IRQ-ON stores of G6,
+/// and the IRQ-OFF clear of the reschedule request.
+/// Kernel: include/linux/rseq_entry.h:rseq_grant_slice_extension(), rseq_slice_clear_grant().
+/// Spec: kernel-model-spec.md 3.5, 7.1, 7.9, 7.12.
+#pragma once
+
+#include "model/exit_to_user_mode.h"
+#include "model/fault.h"
+#include "model/sched.h"
+#include "model/transition.h"
+
+namespace rseqcheck::grant {
+
+/// TIF_SLICE_EXT_DENY for the scenario's preemption model (spec 2.2).
+inline std::uint8_t deny_mask(const Scenario& sc) {
+    const bool rt = sc.preempt == PreemptModel::Rt &&
+                    !sc.variant.has(VariantSwitch::MutRtFullGrantable);
+    return rt ? kabi::TIF_SLICE_EXT_DENY_RT : kabi::TIF_SLICE_EXT_DENY;
+}
+
+/// G2-G5 in one user-access region. G3: other work pending or a grant already live: write
+/// slice_ctrl := 0, clear the grant, return false (schedule()). G4: no request: false. G5:
+/// write back request := 0, granted := 1 (reserved bytes as read); the user now sees the
+/// grant. A fault may sleep and retry; an unresolvable one is G7: SIGSEGV, schedule().
+struct GrantUserAccess {
+    static constexpr ActionKind kind = ActionKind::GrantUserAccess;
+    static constexpr std::string_view name = "rseq_grant_slice_extension";
+    static constexpr std::string_view kernel =
+        "include/linux/rseq_entry.h:rseq_grant_slice_extension() G2-G5, G7 (spec 3.5)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::GrantUserAccess, [&](TaskId t, CpuId c) {
+            const Task& task = s.task(t);
+            const Pc after =
+                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched);
+            fault::for_each_outcome(task, /*can_sleep=*/true, [&](Fault f) {
+                State n = s;
+                Task& nt = n.task(t);
+                Action a{kind, c, t, 0, no_task, f};
+                if (f == Fault::Resolved) {
+                    fault::consume(nt);
+                    sched::schedule(sc, n, c, t, Pc::GrantUserAccess, a, emit);
+                    return;
+                }
+                if (f == Fault::Unresolvable) {  // G7
+                    fault::consume(nt);
+                    fault::force_sigsegv(nt);
+                    a.arg = 3;
+                    sched::schedule(sc, n, c, t, after, a, emit);
+                    return;
+                }
+                bool work_pending = (nt.ti_work & deny_mask(sc)) != 0;
+                if (sc.variant.has(VariantSwitch::MutGrantIgnoresDeny))
+                    work_pending = false;
+                if (work_pending || nt.slice_granted) {  // G3: revoke
+                    nt.usr_slice_request = 0;
+                    nt.usr_slice_granted = 0;
+                    nt.usr_slice_reserved = 0;
+                    nt.kwrite_request = 0;
+                    nt.kwrite_granted = 0;
+                    nt.slice_granted = 0;  // rseq_slice_clear_grant()
+                    nt.ghost_switched_since_grant = 0;
+                    a.arg = 1;
+                    sched::schedule(sc, n, c, t, after, a, emit);
+                    return;
+                }
+                if (!nt.usr_slice_request) {  // G4
+                    a.arg = 2;
+                    sched::schedule(sc, n, c, t, after, a, emit);
+                    return;
+                }
+                nt.usr_slice_request = 0;  // G5
+                nt.usr_slice_granted = 1;
+                nt.kwrite_request = 0;
+                nt.kwrite_granted = 1;
+                nt.ghost_switched_since_grant = 0;
+                nt.set_pc(Pc::GrantCommit);
+                emit(a, n);
+            });
+        });
+    }
+};
+
+/// G6, IRQ-ON part: s_granted++, granted := 1, expires := now + rseq_slice_ext_nsecs
+/// (a fresh abstract deadline). A preemption here is the 7.9 case: O2 later clears both views.
+struct GrantCommit {
+    static constexpr ActionKind kind = ActionKind::GrantCommit;
+    static constexpr std::string_view name = "rseq_grant_slice_extension_commit";
+    static constexpr std::string_view kernel =
+        "include/linux/rseq_entry.h:rseq_grant_slice_extension() G6 (spec 3.5)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::GrantCommit, [&](TaskId t, CpuId c) {
+            State n = s;
+            Task& task = n.task(t);
+            task.slice_granted = 1;
+            task.slice_expires = (task.slice_expires + 1U) & 0x3U;
+            task.slice_expired = 0;
+            task.set_pc(Pc::GrantClearResched);
+            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+        });
+    }
+};
+
+/// G6, IRQ-OFF part: clear_tsk_need_resched() (both bits) and clear_preempt_need_resched()
+/// under one interrupt guard, then the grant returns true and schedule() is skipped. A
+/// NEED_RESCHED raised since the loop's snapshot is erased here on purpose; the timer is
+/// the safety net (spec 7.1). mut_no_irq_guard_clear does the two clears with interrupts on.
+///
+///     CPU0 (mut_no_irq_guard_clear)      interrupt on CPU0
+///     clear_tsk_need_resched()
+///                                         wakeup: TIF_NEED_RESCHED + folded bit
+///     clear_preempt_need_resched()
+///     -> TIF_NEED_RESCHED set, folded bit clear: preemption misses the request
+struct GrantClearResched {
+    static constexpr ActionKind kind = ActionKind::GrantClearResched;
+    static constexpr std::string_view name = "grant_clear_resched";
+    static constexpr std::string_view kernel =
+        "include/linux/rseq_entry.h:rseq_grant_slice_extension() G6 irq-off "
+        "(clear_tsk_need_resched(), clear_preempt_need_resched())";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::GrantClearResched, [&](TaskId t, CpuId c) {
+            State n = s;
+            Task& task = n.task(t);
+            task.clear_tif(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY);
+            const Pc after =
+                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched);
+            if (sc.variant.has(VariantSwitch::MutNoIrqGuardClear)) {
+                task.set_pc(Pc::GrantClearFolded);
+            } else {
+                n.cpu(c).preempt_need_resched = 0;
+                task.set_pc(after);
+            }
+            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+        });
+    }
+};
+
+/// mut_no_irq_guard_clear only: the folded-bit clear, after an interrupts-on gap.
+struct GrantClearFolded {
+    static constexpr ActionKind kind = ActionKind::GrantClearFolded;
+    static constexpr std::string_view name = "grant_clear_preempt_need_resched";
+    static constexpr std::string_view kernel =
+        "include/linux/rseq_entry.h:rseq_grant_slice_extension() G6 "
+        "(clear_preempt_need_resched(), mutated)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::GrantClearFolded, [&](TaskId t, CpuId c) {
+            State n = s;
+            n.cpu(c).preempt_need_resched = 0;
+            Task& task = n.task(t);
+            task.set_pc(
+                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched));
+            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+        });
+    }
+};
+
+}  // namespace rseqcheck::grant

@@ -1,0 +1,155 @@
+/// \file
+/// User mode: the slice user's documented protocol (Documentation/userspace-api/rseq.rst:
+/// set request, critical work, clear request, yield if granted), its syscalls, the
+/// adversarial user writing any value, and the waiter going to sleep.
+/// Spec: kernel-model-spec.md 3.1 (U1-U8).
+#pragma once
+
+#include "model/sched.h"
+#include "model/transition.h"
+
+namespace rseqcheck::user {
+
+/// Calls f(TaskId, CpuId) for each slice user running in user mode.
+template <class F>
+void for_each_slice_user_in_user_mode(const Scenario& sc, const State& s, F&& f) {
+    for (CpuId c = 0; c < sc.cpus; ++c) {
+        const TaskId t = static_cast<TaskId>(s.cpu(c).curr);
+        if (t == idle_task || t >= sc.task_count() || !is_slice_user(sc, t))
+            continue;
+        if (s.task(t).in_user())
+            f(t, c);
+    }
+}
+
+/// U1: slice_ctrl.request := 1 before the critical work (a byte store).
+struct SliceRequest {
+    static constexpr ActionKind kind = ActionKind::SliceRequest;
+    static constexpr std::string_view name = "user_set_slice_request";
+    static constexpr std::string_view kernel =
+        "user space: rseq->slice_ctrl.request = 1 (Documentation/userspace-api/rseq.rst)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        if (sc.adversarial)
+            return;  // the adversarial user writes through UserWriteAny instead
+        for_each_slice_user_in_user_mode(sc, s, [&](TaskId t, CpuId c) {
+            const Task& task = s.task(t);
+            if (task.get_proto() != UserProto::Idle || task.user_writes_left == 0 ||
+                !task.slice_enabled)
+                return;
+            State n = s;
+            Task& nt = n.task(t);
+            nt.user_writes_left = (nt.user_writes_left - 1U) & 0x7U;
+            nt.usr_slice_request = 1;
+            nt.set_proto(UserProto::Critical);
+            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+        });
+    }
+};
+
+/// U2 + U3: the critical work is done: clear the request, then read granted. Granted set:
+/// the protocol says call rseq_slice_yield(); both clear: nothing to do (spec 3.1).
+struct SliceEnd {
+    static constexpr ActionKind kind = ActionKind::SliceEnd;
+    static constexpr std::string_view name = "user_clear_slice_request";
+    static constexpr std::string_view kernel =
+        "user space: rseq->slice_ctrl.request = 0; read slice_ctrl.granted (rseq.rst)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_slice_user_in_user_mode(sc, s, [&](TaskId t, CpuId c) {
+            if (s.task(t).get_proto() != UserProto::Critical)
+                return;
+            State n = s;
+            Task& nt = n.task(t);
+            nt.usr_slice_request = 0;
+            nt.set_proto(nt.usr_slice_granted ? UserProto::MustYield : UserProto::Idle);
+            emit(Action{kind, c, t, static_cast<std::uint8_t>(nt.usr_slice_granted), no_task,
+                        Fault::None},
+                 n);
+        });
+    }
+};
+
+/// U8, adversarial user only: any value of slice_ctrl (request, granted, reserved bytes).
+struct UserWriteAny {
+    static constexpr ActionKind kind = ActionKind::UserWriteAny;
+    static constexpr std::string_view name = "user_write_slice_ctrl";
+    static constexpr std::string_view kernel = "user space: rseq->slice_ctrl.all = <any>";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        if (!sc.adversarial)
+            return;
+        for_each_slice_user_in_user_mode(sc, s, [&](TaskId t, CpuId c) {
+            const Task& task = s.task(t);
+            if (task.user_writes_left == 0)
+                return;
+            for (std::uint8_t v = 0; v < 8; ++v) {
+                State n = s;
+                Task& nt = n.task(t);
+                nt.user_writes_left = (nt.user_writes_left - 1U) & 0x7U;
+                nt.usr_slice_request = v & 1U;
+                nt.usr_slice_granted = (v >> 1U) & 1U;
+                nt.usr_slice_reserved = (v >> 2U) & 1U;
+                emit(Action{kind, c, t, v, no_task, Fault::None}, n);
+            }
+        });
+    }
+};
+
+/// U6: syscall entry. enter_from_user_mode() takes no rseq action and user_irq stays clear;
+/// with interrupts enabled the entry work runs next.
+struct SyscallEnter {
+    static constexpr ActionKind kind = ActionKind::SyscallEnter;
+    static constexpr std::string_view name = "syscall_enter_from_user_mode";
+    static constexpr std::string_view kernel =
+        "include/linux/entry-common.h:syscall_enter_from_user_mode() (spec 3.9)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_slice_user_in_user_mode(sc, s, [&](TaskId t, CpuId c) {
+            const Task& task = s.task(t);
+            if (task.syscalls_left == 0)
+                return;
+            for (const Syscall nr : {Syscall::RseqSliceYield, Syscall::SchedYield,
+                                     Syscall::Getpid}) {
+                // The protocol calls rseq_slice_yield() after seeing granted; other calls
+                // may come at any time. sched_yield() is the abort path of the selftest.
+                State n = s;
+                Task& nt = n.task(t);
+                nt.syscalls_left = (nt.syscalls_left - 1U) & 0x7U;
+                nt.set_syscall(nr);
+                nt.from_syscall = 1;
+                nt.ghost_grant_at_syscall_entry = nt.slice_granted;
+                if (nt.get_proto() == UserProto::MustYield && nr == Syscall::RseqSliceYield)
+                    nt.set_proto(UserProto::Idle);
+                nt.set_pc(Pc::SyscallEntryWork);
+                emit(Action{kind, c, t, static_cast<std::uint8_t>(nr), no_task, Fault::None}, n);
+            }
+        });
+    }
+};
+
+/// The waiter blocks again (a sleeping syscall): it leaves the CPU to the next task.
+struct WaiterSleeps {
+    static constexpr ActionKind kind = ActionKind::WaiterSleeps;
+    static constexpr std::string_view name = "waiter_sleeps";
+    static constexpr std::string_view kernel = "kernel/sched/core.c:schedule() (task blocks)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            const TaskId t = static_cast<TaskId>(s.cpu(c).curr);
+            if (t == idle_task || t >= sc.task_count() || is_slice_user(sc, t))
+                continue;
+            if (!s.task(t).in_user())
+                continue;
+            sched::schedule(sc, s, c, t, Pc::User, Action{kind, c, t, 0, no_task, Fault::None},
+                            emit, sched::Leave::Sleeps);
+        }
+    }
+};
+
+}  // namespace rseqcheck::user

@@ -1,0 +1,64 @@
+/// \file
+/// Variants: switches that undo a historic fix (pre_<sha>) or apply a mutation (mut_<slug>),
+/// checked inside the transitions as data, so that both behaviours are built and tested.
+/// Spec: kernel-model-spec.md 6.2, 6.7.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rseqcheck {
+
+enum class VariantSwitch : std::uint8_t {
+    Pre0ac3b5c3,            ///< no enforcement timer
+    Pre7ee58f98,            ///< no slice reset when scheduled
+    PreDd0a0460,            ///< no syscall entry work
+    MutGrantIgnoresUserIrq, ///< G1 grants on any exit, not only interrupt returns
+    MutGrantIgnoresDeny,    ///< G3 ignores other pending work
+    MutNoIrqGuardClear,     ///< G6 clears TIF and the folded bit with interrupts on
+    MutRtFullGrantable,     ///< PREEMPT_RT defers full NEED_RESCHED too
+};
+inline constexpr std::size_t variant_switch_count = 7;
+
+/// What the catalogue says of one switch.
+struct VariantInfo {
+    VariantSwitch id;
+    std::string_view name;         ///< e.g. "pre_7ee58f98"
+    std::string_view commit;       ///< kernel fix it undoes, `<sha> ("<subject>")`, or "" for a mutation
+    std::string_view description;  ///< one line, in the kernel's words
+    std::string_view preset;       ///< the smallest preset that exposes it
+    std::string_view catches;      ///< the spec invariants that should catch it, e.g. "I1, I6"
+};
+
+/// All variant switches, in `rseqcheck list variants` order.
+std::span<const VariantInfo> variant_catalog();
+
+/// A set of switches; empty = the fixed 7.0 model.
+class Variant {
+public:
+    Variant() = default;
+    bool has(VariantSwitch v) const { return (bits_ & bit(v)) != 0; }
+    void add(VariantSwitch v) { bits_ = static_cast<std::uint16_t>(bits_ | bit(v)); }
+    bool fixed() const { return bits_ == 0; }
+    std::uint16_t bits() const { return bits_; }
+    /// "fixed" or the switch names joined with '+'.
+    std::string name() const;
+    bool operator==(const Variant&) const = default;
+
+private:
+    static std::uint16_t bit(VariantSwitch v) {
+        return static_cast<std::uint16_t>(1U << static_cast<unsigned>(v));
+    }
+    std::uint16_t bits_ = 0;
+};
+
+/// The catalogue entry of a name, or nothing.
+const VariantInfo* find_variant(std::string_view name);
+/// The valid names, for error messages.
+std::vector<std::string> variant_names();
+
+}  // namespace rseqcheck
