@@ -19,8 +19,8 @@ namespace rseqcheck::exit_path {
 /// rseq_irqentry_exit_to_user_mode() (events := 0) or rseq_syscall_exit_to_user_mode()
 /// (no store outside LOCKDEP), then exit_to_user_mode(): the task is in user mode.
 /// A syscall's result becomes visible to user space here.
-inline void return_to_user(Task& task) {
-    if (!task.from_syscall)
+inline void return_to_user(const Scenario& sc, Task& task) {
+    if (!task.from_syscall && !sc.variant.has(VariantSwitch::MutIrqExitKeepsEvents))
         task.clear_events();
     task.from_syscall = 0;
     task.set_syscall(Syscall::None);
@@ -45,7 +45,7 @@ struct ExitPrepare {
             const std::uint8_t ti_work = task.tif & 0x1FU;
             task.ti_work = ti_work & 0x1FU;
             if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK) == 0)
-                return_to_user(task);
+                return_to_user(sc, task);
             else if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0)
                 task.set_pc(Pc::LoopResched);  // local_irq_enable_exit_to_user()
             else
@@ -214,6 +214,11 @@ private:
             if (task.sched_switch && f != Fault::None) {  // R1b
                 fault::consume(task);
                 task.slowpath = 1;
+                if (sc.variant.has(VariantSwitch::MutFastpathFaultReturns)) {
+                    return_to_user(sc, task);  // the failure is dropped on the floor
+                    emit(a, n);
+                    return;
+                }
                 task.set_tif(kabi::TIF_NOTIFY_RESUME);
                 task.set_pc(Pc::LoopReread);
                 emit(a, n);
@@ -230,7 +235,7 @@ private:
             emit(a, n);
             return;
         }
-        return_to_user(task);
+        return_to_user(sc, task);
         emit(a, n);
     }
 };

@@ -7,16 +7,24 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 8> presets{{
+constexpr std::array<PresetInfo, 11> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
     {"deep", "nightly: as default with two requests and two syscalls per run"},
     {"tiny", "1 CPU (PREEMPT_NONE), one wakeup, one request: the smallest grant"},
     {"grant", "1 CPU (PREEMPT_NONE): a grant, its expiry and the waiter running"},
     {"grant-syscall", "1 CPU (PREEMPT_NONE): a grant followed by syscalls, wakeups in the kernel"},
-    {"grant-race", "1 CPU (PREEMPT_NONE): a second wakeup racing with the grant's irq-off clear"},
-    {"preempt-full", "1 CPU (PREEMPT_FULL): a grant, then a wakeup that preempts the exit loop"},
+    {"grant-race", "1 CPU (PREEMPT_NONE), two waiters: a second wakeup racing with the grant's "
+                   "irq-off clear"},
+    {"preempt-full", "1 CPU (PREEMPT_FULL), two waiters: a grant, then a second wakeup that "
+                     "preempts the exit loop"},
+    {"remote-wakeup", "2 CPUs (PREEMPT_NONE): a remote wakeup and task_work land in one "
+                      "exit-loop snapshot"},
     {"rt", "1 CPU (PREEMPT_RT) with an RT waiter: only lazy reschedules are grantable"},
+    {"fault-migrate", "2 CPUs (PREEMPT_NONE): a reschedule, a migration and a fault on the way "
+                      "back to user"},
+    {"membarrier", "1 CPU (PREEMPT_NONE): a grant revoked by a membarrier RSEQ IPI, then a "
+                   "stale slice timer"},
 }};
 
 TaskConfig slice_user(CpuId cpu = 0) { return TaskConfig{TaskRole::SliceUser, true, false, cpu}; }
@@ -75,11 +83,13 @@ Scenario make_preset(std::string_view name) {
     }
     if (name == "grant-race") {
         Scenario sc = base(name, 1, PreemptModel::None);
+        sc.tasks = {slice_user(), waiter(), waiter()};
         sc.bounds = Bounds{.wakeups = 2, .user_writes = 1, .syscalls = 0};
         return sc;
     }
     if (name == "preempt-full") {
         Scenario sc = base(name, 1, PreemptModel::Full);
+        sc.tasks = {slice_user(), waiter(), waiter()};
         sc.bounds = Bounds{.wakeups = 2, .user_writes = 1, .syscalls = 1};
         return sc;
     }
@@ -87,6 +97,22 @@ Scenario make_preset(std::string_view name) {
         Scenario sc = base(name, 1, PreemptModel::Rt);
         sc.tasks = {slice_user(), waiter(true)};
         sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
+    if (name == "remote-wakeup") {
+        Scenario sc = base(name, 2, PreemptModel::None);
+        sc.bounds = Bounds{.wakeups = 1, .irqs = 1, .user_writes = 1, .syscalls = 0};
+        return sc;
+    }
+    if (name == "fault-migrate") {
+        Scenario sc = base(name, 2, PreemptModel::None);
+        sc.bounds = Bounds{.wakeups = 1, .faults = 1, .migrations = 1, .user_writes = 0,
+                           .syscalls = 0};
+        return sc;
+    }
+    if (name == "membarrier") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.bounds = Bounds{.wakeups = 1, .membarriers = 1, .user_writes = 1, .syscalls = 0};
         return sc;
     }
     if (name == "default") {

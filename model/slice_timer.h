@@ -72,8 +72,10 @@ struct SliceTimerFires {
                     Cpu& cpu = n.cpu(c);
                     cpu.slice_timer_armed = 0;
                     const TaskId curr = static_cast<TaskId>(cpu.curr);
-                    if (curr != idle_task && cpu.slice_timer_cookie == curr &&
-                        n.task(curr).slice_granted)
+                    const bool ours = cpu.slice_timer_cookie == curr && curr != idle_task &&
+                                      n.task(curr).slice_granted;
+                    if (curr != idle_task &&
+                        (ours || sc.variant.has(VariantSwitch::MutTimerIgnoresCookie)))
                         sched::set_need_resched_current(n, c);
                 },
                 emit);

@@ -122,7 +122,7 @@ struct SyscallSliceClear {
                 if (f == Fault::Unresolvable) {
                     fault::consume(task);
                     fault::force_sigsegv(task);
-                } else {
+                } else if (!sc.variant.has(VariantSwitch::MutSyscallSkipsUserClear)) {
                     task.usr_slice_request = 0;
                     task.usr_slice_granted = 0;
                     task.usr_slice_reserved = 0;
@@ -156,7 +156,8 @@ struct SyscallBody {
                      Fault::None};
             if (task.get_syscall() == Syscall::RseqSliceYield) {
                 task.yield_ret = task.slice_yielded;
-                task.slice_yielded = 0;
+                if (!sc.variant.has(VariantSwitch::MutYieldKeepsYielded))
+                    task.slice_yielded = 0;
             }
             if (task.get_syscall() == Syscall::SchedYield) {
                 sched::schedule(sc, n, c, t, Pc::ExitPrepare, a, emit);

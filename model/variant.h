@@ -21,8 +21,13 @@ enum class VariantSwitch : std::uint8_t {
     MutGrantIgnoresDeny,    ///< G3 ignores other pending work
     MutNoIrqGuardClear,     ///< G6 clears TIF and the folded bit with interrupts on
     MutRtFullGrantable,     ///< PREEMPT_RT defers full NEED_RESCHED too
+    MutSyscallSkipsUserClear,  ///< S6 clears the kernel grant but not the user word
+    MutFastpathFaultReturns,  ///< a fast-path fault returns to user without the slow path
+    MutTimerIgnoresCookie,    ///< the expiry handler reschedules whoever is current
+    MutYieldKeepsYielded,     ///< rseq_slice_yield() does not clear `yielded`
+    MutIrqExitKeepsEvents,    ///< the irq exit hook leaves rseq.event set
 };
-inline constexpr std::size_t variant_switch_count = 7;
+inline constexpr std::size_t variant_switch_count = 12;
 
 /// What the catalogue says of one switch.
 struct VariantInfo {

@@ -1,0 +1,201 @@
+// The property catalogue: one explicit list, in `rseqcheck list properties` order
+// (STYLE.md 2: no self-registering statics). docs/properties.md documents each entry.
+#include <algorithm>
+#include <array>
+#include <string>
+#include <vector>
+
+#include "properties/liveness_predicates.h"
+#include "properties/property.h"
+#include "properties/slice.h"
+
+namespace rseqcheck::properties {
+
+namespace {
+
+constexpr Property invariant(std::string_view name, std::string_view id, std::string_view summary,
+                             std::string_view by, StatePredicate holds, StatePredicate premise) {
+    Property p{};
+    p.name = name;
+    p.spec_id = id;
+    p.summary = summary;
+    p.promised_by = by;
+    p.kind = PropertyKind::Invariant;
+    p.holds = holds;
+    p.premise = premise;
+    return p;
+}
+
+constexpr Property transition(std::string_view name, std::string_view id, std::string_view summary,
+                              std::string_view by, TransitionPredicate holds,
+                              TransitionPredicate premise) {
+    Property p{};
+    p.name = name;
+    p.spec_id = id;
+    p.summary = summary;
+    p.promised_by = by;
+    p.kind = PropertyKind::Transition;
+    p.holds_on = holds;
+    p.premise_on = premise;
+    return p;
+}
+
+constexpr Property leads_to(std::string_view name, std::string_view id, std::string_view summary,
+                            std::string_view by, StatePredicate from, StatePredicate to,
+                            std::string_view fairness) {
+    Property p{};
+    p.name = name;
+    p.spec_id = id;
+    p.summary = summary;
+    p.promised_by = by;
+    p.kind = PropertyKind::LeadsTo;
+    p.from = from;
+    p.to = to;
+    p.fairness = fairness;
+    return p;
+}
+
+const std::array<Property, 18> entries{{
+    invariant("no-stale-grant-after-switch", "I1",
+              "a grant live in user mode was not followed by a context switch into the task",
+              "7ee58f98 (\"rseq: Reset slice extension when scheduled\"), rseq.rst",
+              no_stale_grant_after_switch, some_grant_in_user_mode),
+    invariant("views-agree-in-user-mode", "I2",
+              "the kernel's last slice_ctrl write agrees with rseq.slice.state.granted",
+              "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\")",
+              views_agree_in_user_mode, some_slice_user_in_user_mode),
+    invariant("timer-armed-on-grant", "I3",
+              "a live grant in user mode has its CPU's slice hrtimer armed for its deadline and "
+              "SYSCALL_RSEQ_SLICE set",
+              "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
+              timer_armed_on_grant, some_grant_in_user_mode),
+    transition("grant-only-on-irq-return", "I4",
+               "granted goes 0->1 only in G6 of an interrupt return, with a grantable "
+               "reschedule and no other work pending",
+               "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\"), 3c78aaec",
+               grant_only_on_irq_return, grant_sets),
+    transition("revoke-on-pending-work", "I5",
+               "with other work pending or a grant live, the grant decision revokes and "
+               "schedules; no grant is ever extended",
+               "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\")",
+               revoke_on_pending_work, grant_decision_with_resched),
+    transition("slice-reset-on-id-update", "I6",
+               "every rseq ID/CS update on exit (fast path F1/F2, slow path P4) clears "
+               "slice_ctrl and the grant",
+               "7ee58f98 (\"rseq: Reset slice extension when scheduled\")",
+               slice_reset_on_id_update, id_update_ran),
+    invariant("ids-correct-in-user-mode", "I7",
+              "cpu_id_start, cpu_id and rseq.ids.cpu_id equal task_cpu() in user mode",
+              "05b44aef (\"rseq: Implement fast path for exit to user\")",
+              ids_correct_in_user_mode, some_slice_user_in_user_mode),
+    invariant("no-rseq-work-in-user-mode", "I9",
+              "TIF_RSEQ, event.slowpath and event.sched_switch are clear in user mode: a "
+              "fast-path fault always reached the slow path",
+              "05b44aef (\"rseq: Implement fast path for exit to user\")",
+              no_rseq_work_in_user_mode, some_slice_user_in_user_mode),
+    invariant("expired-grant-has-timer", "I11",
+              "past its deadline a grant runs in user mode only while its hrtimer is pending",
+              "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
+              expired_grant_has_timer, some_expired_grant_in_user_mode),
+    transition("timer-hygiene", "I13",
+               "only the granted current task arms its CPU's timer; only its expiry or its "
+               "own syscall disarms it; a stale expiry requests no reschedule",
+               "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
+               timer_hygiene, timer_changes),
+    transition("syscall-revokes-grant", "I14",
+               "a syscall entered with a live grant runs its body only after both views are "
+               "revoked",
+               "dd0a0460 (\"rseq: Implement syscall entry work for time slice extensions\")",
+               syscall_revokes_grant, syscall_body_after_grant),
+    transition("yield-result-honest", "I15",
+               "rseq_slice_yield() returns 1 only if a grant was live at entry, and clears "
+               "yielded",
+               "99d25920 (\"rseq: Implement sys_rseq_slice_yield()\")", yield_result_honest,
+               yield_returns),
+    transition("grant-clears-resched", "I16",
+               "when a grant completes, TIF_NEED_RESCHED(_LAZY) and the folded preempt bit are "
+               "clear",
+               "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\")",
+               grant_clears_resched, grant_completes),
+    invariant("need-resched-folded", "I16",
+              "the folded PREEMPT_NEED_RESCHED bit follows the current task's "
+              "TIF_NEED_RESCHED (or the IPI that folds it is pending)",
+              "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\"), c04507ac",
+              need_resched_folded, some_task_needs_resched),
+    invariant("events-clear-in-user-mode", "I17",
+              "rseq.event (user_irq, sched_switch, ids_changed) is clear in user mode",
+              "7a5201ea (\"rseq: Split up rseq_exit_to_user_mode()\")",
+              events_clear_in_user_mode, some_slice_user_in_user_mode),
+    leads_to("grant-ends", "I11",
+             "a live grant always ends: revoked, cleared or expired and rescheduled",
+             "0ac3b5c3, rseq.rst", some_grant_live, no_grant_live,
+             "every kernel step and the slice hrtimer"),
+    leads_to("woken-waiter-runs", "I12",
+             "a woken waiter (its NEED_RESCHED possibly erased by a grant) is eventually "
+             "scheduled",
+             "dfb630f5 (comment on erased requests: the timer is the safety net)",
+             some_waiter_runnable, no_waiter_runnable, "every kernel step and the slice hrtimer"),
+    leads_to("yield-schedules", "I14",
+             "a task in rseq_slice_yield() after its request for the CPU is scheduled",
+             "99d25920, dd0a0460", some_task_yielding, no_task_yielding,
+             "every kernel step and the slice hrtimer"),
+}};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diag = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t up = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diag = up;
+        }
+    }
+    return row[b.size()];
+}
+
+}  // namespace
+
+std::span<const Property> catalog() { return entries; }
+
+const Property* find_property(std::string_view name) {
+    for (const Property& p : catalog()) {
+        if (p.name == name)
+            return &p;
+    }
+    return nullptr;
+}
+
+int property_index(std::string_view name) {
+    const auto all = catalog();
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        if (all[i].name == name)
+            return static_cast<int>(i);
+    }
+    return -1;
+}
+
+std::vector<std::string> property_names() {
+    std::vector<std::string> names;
+    for (const Property& p : catalog())
+        names.emplace_back(p.name);
+    return names;
+}
+
+std::string nearest_property(std::string_view name) {
+    std::string best;
+    std::size_t best_distance = 0;
+    for (const Property& p : catalog()) {
+        const std::size_t d = edit_distance(name, p.name);
+        if (best.empty() || d < best_distance) {
+            best = std::string(p.name);
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+}  // namespace rseqcheck::properties

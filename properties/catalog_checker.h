@@ -1,0 +1,42 @@
+/// \file
+/// The catalogue as the engine's PropertyChecker (checker/model_concept.h): evaluates the
+/// selected invariants on every new state and transition properties on every transition,
+/// and counts how often each premise held (the vacuity report). Leads-to properties are
+/// checked afterwards on the state graph (properties/liveness.h). Thread-safe: the counters
+/// are relaxed atomics, the predicates pure.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "model/model.h"
+#include "properties/property.h"
+
+namespace rseqcheck::properties {
+
+class CatalogChecker {
+public:
+    /// `selected`: catalogue indices; empty selects every property.
+    CatalogChecker(const Scenario& sc, std::vector<int> selected);
+
+    /// The catalogue index of the first violated selected invariant, or -1.
+    int check_state(const State& s);
+    /// The catalogue index of the first violated selected transition property, or -1.
+    int check_transition(const State& s, const Action& a, const State& t);
+
+    std::uint64_t premise_count(int catalog_index) const;
+    const std::vector<int>& selected() const { return selected_; }
+    /// The selected leads-to properties (checked on the graph, not here).
+    std::vector<int> selected_leads_to() const;
+
+private:
+    const Scenario* sc_;
+    std::vector<int> selected_;
+    std::vector<int> invariants_;
+    std::vector<int> transitions_;
+    std::unique_ptr<std::atomic<std::uint64_t>[]> premise_;
+};
+
+}  // namespace rseqcheck::properties

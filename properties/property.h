@@ -1,0 +1,55 @@
+/// \file
+/// The three kinds of property (DESIGN.md "Properties"): an invariant over one state, a
+/// transition property over (state, action, next state), and a leads-to pair "P leads to Q"
+/// under stated fairness. Each names its premise, so that a run can report how often the
+/// property was actually exercised (vacuity).
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/action.h"
+#include "model/scenario.h"
+#include "model/state.h"
+
+namespace rseqcheck::properties {
+
+enum class PropertyKind : std::uint8_t { Invariant, Transition, LeadsTo };
+
+using StatePredicate = bool (*)(const Scenario&, const State&);
+using TransitionPredicate = bool (*)(const Scenario&, const State&, const Action&, const State&);
+
+/// One catalogue entry. Exactly the members of its kind are set.
+struct Property {
+    std::string_view name;         ///< kebab-case claim, stable: CLI and JSON use it
+    std::string_view spec_id;      ///< "I3", or "I1+I6" when one check covers two
+    std::string_view summary;      ///< one line, in the kernel's words
+    std::string_view promised_by;  ///< the commit or document that promises it
+    PropertyKind kind = PropertyKind::Invariant;
+    // Invariant: holds(s); premise(s) says the state is one the claim constrains.
+    StatePredicate holds = nullptr;
+    StatePredicate premise = nullptr;
+    // Transition: holds_on(s, a, t); premise_on(s, a, t).
+    TransitionPredicate holds_on = nullptr;
+    TransitionPredicate premise_on = nullptr;
+    // LeadsTo: every state where `from` holds is followed on every fair path by one where
+    // `to` holds. `fairness` names what is assumed fair (docs/properties.md).
+    StatePredicate from = nullptr;
+    StatePredicate to = nullptr;
+    std::string_view fairness;
+};
+
+/// Every property, in `rseqcheck list properties` order.
+std::span<const Property> catalog();
+/// The entry of that name, or nullptr.
+const Property* find_property(std::string_view name);
+/// The index of that name in catalog(), or -1.
+int property_index(std::string_view name);
+std::vector<std::string> property_names();
+/// The valid name nearest to `name` (edit distance), for "did you mean" messages.
+std::string nearest_property(std::string_view name);
+
+}  // namespace rseqcheck::properties

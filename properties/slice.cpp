@@ -1,0 +1,303 @@
+#include "properties/slice.h"
+
+#include "model/kabi.h"
+#include "model/transition.h"
+
+namespace rseqcheck::properties {
+
+namespace {
+
+/// A registered slice user that runs in user mode.
+bool slice_user_in_user(const Scenario& sc, const State& s, TaskId t) {
+    const Task& task = s.task(t);
+    return is_slice_user(sc, t) && task.has_rseq && task.in_user() && task.running();
+}
+
+template <class F>
+bool all_slice_users_in_user(const Scenario& sc, const State& s, F&& claim) {
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        if (slice_user_in_user(sc, s, t) && !claim(s.task(t), t))
+            return false;
+    }
+    return true;
+}
+
+template <class F>
+bool any_slice_user_in_user(const Scenario& sc, const State& s, F&& what) {
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        if (slice_user_in_user(sc, s, t) && what(s.task(t)))
+            return true;
+    }
+    return false;
+}
+
+/// TIF_SLICE_EXT_SCHED / _DENY as the fixed 7.0 kernel defines them for this model.
+std::uint8_t correct_sched_mask(const Scenario& sc) {
+    return sc.preempt == PreemptModel::Rt ? kabi::TIF_SLICE_EXT_SCHED_RT
+                                          : kabi::TIF_SLICE_EXT_SCHED;
+}
+std::uint8_t correct_deny_mask(const Scenario& sc) {
+    return sc.preempt == PreemptModel::Rt ? kabi::TIF_SLICE_EXT_DENY_RT : kabi::TIF_SLICE_EXT_DENY;
+}
+
+bool timer_live_for(const State& s, TaskId t) {
+    const Task& task = s.task(t);
+    const Cpu& cpu = s.cpu(static_cast<CpuId>(task.cpu));
+    return cpu.slice_timer_armed && cpu.slice_timer_cookie == t &&
+           cpu.slice_timer_expires == task.slice_expires;
+}
+
+}  // namespace
+
+bool some_slice_user_in_user_mode(const Scenario& sc, const State& s) {
+    return any_slice_user_in_user(sc, s, [](const Task&) { return true; });
+}
+
+bool some_grant_in_user_mode(const Scenario& sc, const State& s) {
+    return any_slice_user_in_user(sc, s, [](const Task& t) { return t.slice_granted != 0; });
+}
+
+bool some_expired_grant_in_user_mode(const Scenario& sc, const State& s) {
+    return any_slice_user_in_user(
+        sc, s, [](const Task& t) { return t.slice_granted != 0 && t.slice_expired != 0; });
+}
+
+// I1: a grant that survives to user mode was not followed by a context switch into the task
+// (7ee58f98: the switch-in raises TIF_RSEQ and O2 clears both views).
+bool no_stale_grant_after_switch(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(sc, s, [](const Task& t, TaskId) {
+        return !t.slice_granted || !t.ghost_switched_since_grant;
+    });
+}
+
+// I2: the kernel's last slice_ctrl write agrees with its grant flag in user mode.
+bool views_agree_in_user_mode(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(sc, s, [](const Task& t, TaskId) {
+        if (t.kwrite_granted != t.slice_granted)
+            return false;
+        return !t.slice_granted || !t.kwrite_request;
+    });
+}
+
+// I3: a live grant in user mode has its CPU's hrtimer armed for it at its deadline, and
+// SYSCALL_RSEQ_SLICE set so that a syscall revokes it (0ac3b5c3).
+bool timer_armed_on_grant(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(sc, s, [&](const Task& t, TaskId id) {
+        if (!t.slice_granted)
+            return true;
+        return timer_live_for(s, id) && t.syscall_work_rseq_slice;
+    });
+}
+
+// I7: the IDs in user memory and the kernel's cache are the task's CPU on every return.
+bool ids_correct_in_user_mode(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(sc, s, [](const Task& t, TaskId) {
+        return t.usr_cpu_id == t.cpu && t.usr_cpu_id_start == t.cpu && t.ids_cpu_id == t.cpu;
+    });
+}
+
+// I9: no rseq work is left behind in user mode: a fast-path failure reached the slow path.
+bool no_rseq_work_in_user_mode(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(sc, s, [](const Task& t, TaskId) {
+        return !t.tif_set(kabi::TIF_RSEQ) && !t.slowpath && !t.sched_switch;
+    });
+}
+
+// I11: past its deadline a grant runs in user mode only while the enforcement timer for it is
+// still pending (it fires within epsilon; spec 5).
+bool expired_grant_has_timer(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(sc, s, [&](const Task& t, TaskId id) {
+        return !t.slice_granted || !t.slice_expired || timer_live_for(s, id);
+    });
+}
+
+// I16 (state form): on x86 the folded PREEMPT_NEED_RESCHED bit follows the current task's
+// TIF_NEED_RESCHED, except while the scheduler IPI that will fold it is in flight.
+bool need_resched_folded(const Scenario& sc, const State& s) {
+    for (CpuId c = 0; c < sc.cpus; ++c) {
+        const Cpu& cpu = s.cpu(c);
+        if (cpu.curr == idle_task)
+            continue;
+        const bool tif = s.task(static_cast<TaskId>(cpu.curr)).tif_set(kabi::TIF_NEED_RESCHED);
+        if (tif && !cpu.preempt_need_resched && !cpu.ipi_pending)
+            return false;
+        if (!tif && cpu.preempt_need_resched)
+            return false;
+    }
+    return true;
+}
+
+bool some_task_needs_resched(const Scenario& sc, const State& s) {
+    for (CpuId c = 0; c < sc.cpus; ++c) {
+        const Cpu& cpu = s.cpu(c);
+        if (cpu.curr != idle_task &&
+            s.task(static_cast<TaskId>(cpu.curr)).tif_set(kabi::TIF_NEED_RESCHED))
+            return true;
+    }
+    return false;
+}
+
+// I17: rseq.event is clear whenever the task runs in user mode.
+bool events_clear_in_user_mode(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(sc, s, [](const Task& t, TaskId) {
+        return !t.user_irq && !t.sched_switch && !t.ids_changed;
+    });
+}
+
+// I4: granted goes 0 -> 1 only in G6, on an interrupt return, with the key on, the task
+// enabled, a grantable reschedule and no other work in the loop's snapshot (dfb630f5).
+bool grant_sets(const Scenario& sc, const State& s, const Action&, const State& t) {
+    for (TaskId i = 0; i < sc.task_count(); ++i) {
+        if (!s.task(i).slice_granted && t.task(i).slice_granted)
+            return true;
+    }
+    return false;
+}
+
+bool grant_only_on_irq_return(const Scenario& sc, const State& s, const Action& a,
+                              const State& t) {
+    for (TaskId i = 0; i < sc.task_count(); ++i) {
+        const Task& before = s.task(i);
+        if (before.slice_granted || !t.task(i).slice_granted)
+            continue;
+        if (a.kind != ActionKind::GrantCommit || a.task != i)
+            return false;
+        const std::uint8_t snapshot = static_cast<std::uint8_t>(before.ti_work);
+        if (!sc.slice_key || !before.slice_enabled || !before.user_irq || before.from_syscall)
+            return false;
+        if ((snapshot & correct_sched_mask(sc)) == 0 || (snapshot & correct_deny_mask(sc)) != 0)
+            return false;
+    }
+    return true;
+}
+
+// I5: with other work pending or a grant already live, the grant decision revokes and the
+// caller schedules: no grant with pending work, no second extension.
+bool grant_decision_with_resched(const Scenario& sc, const State& s, const Action& a,
+                                 const State&) {
+    if (a.kind != ActionKind::GrantUserAccess || a.fault != Fault::None)
+        return false;
+    const Task& task = s.task(a.task);
+    return (task.ti_work & correct_deny_mask(sc)) != 0 || task.slice_granted;
+}
+
+bool revoke_on_pending_work(const Scenario& sc, const State& s, const Action& a,
+                            const State& t) {
+    if (a.kind == ActionKind::GrantCommit && s.task(a.task).slice_granted)
+        return false;  // a live grant extended
+    if (!grant_decision_with_resched(sc, s, a, t))
+        return true;
+    const Task& after = t.task(a.task);
+    return after.get_pc() != Pc::GrantCommit && !after.slice_granted && !after.kwrite_granted;
+}
+
+// I6: every successful ID/CS update (fast path F1/F2 or slow path P4) clears slice_ctrl and
+// the grant in the same step (7ee58f98).
+bool id_update_ran(const Scenario& sc, const State& s, const Action& a, const State&) {
+    if (!sc.slice_key || a.fault != Fault::None)
+        return false;
+    const Task& task = s.task(a.task);
+    if (a.kind == ActionKind::ExitRestart)
+        return (task.ti_work & kabi::TIF_RSEQ) != 0 && task.sched_switch;
+    return a.kind == ActionKind::SlowpathUpdate;
+}
+
+bool slice_reset_on_id_update(const Scenario& sc, const State& s, const Action& a,
+                              const State& t) {
+    if (!id_update_ran(sc, s, a, t))
+        return true;
+    const Task& after = t.task(a.task);
+    return !after.slice_granted && !after.usr_slice_request && !after.usr_slice_granted &&
+           !after.kwrite_granted;
+}
+
+// I13: only A2 of the current, granted cookie task arms; only S4 of the cookie task or the
+// expiry disarms; the expiry requests a reschedule only for a current, granted cookie task.
+bool timer_changes(const Scenario& sc, const State& s, const Action&, const State& t) {
+    for (CpuId c = 0; c < sc.cpus; ++c) {
+        const Cpu& b = s.cpu(c);
+        const Cpu& n = t.cpu(c);
+        if (b.slice_timer_armed != n.slice_timer_armed || b.slice_timer_cookie != n.slice_timer_cookie ||
+            b.slice_timer_expires != n.slice_timer_expires)
+            return true;
+    }
+    return false;
+}
+
+bool timer_hygiene(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    for (CpuId c = 0; c < sc.cpus; ++c) {
+        const Cpu& b = s.cpu(c);
+        const Cpu& n = t.cpu(c);
+        const bool rearmed = n.slice_timer_armed &&
+                             (!b.slice_timer_armed || b.slice_timer_cookie != n.slice_timer_cookie ||
+                              b.slice_timer_expires != n.slice_timer_expires);
+        if (rearmed) {
+            const TaskId owner = static_cast<TaskId>(n.slice_timer_cookie);
+            if (a.kind != ActionKind::ExitRestart || a.task != owner || a.cpu != c ||
+                !t.task(owner).slice_granted)
+                return false;
+        }
+        const bool disarmed = b.slice_timer_armed && !n.slice_timer_armed;
+        if (disarmed && a.kind != ActionKind::SliceTimerFires &&
+            !(a.kind == ActionKind::SyscallSliceRevoke && a.task == b.slice_timer_cookie))
+            return false;
+        if (a.kind == ActionKind::SliceTimerFires && a.cpu == c && a.next == no_task &&
+            b.curr != idle_task) {
+            const TaskId curr = static_cast<TaskId>(b.curr);
+            const bool ours = b.slice_timer_cookie == curr && s.task(curr).slice_granted;
+            const bool raised = !s.task(curr).tif_set(kabi::TIF_NEED_RESCHED) &&
+                                t.task(curr).tif_set(kabi::TIF_NEED_RESCHED);
+            if (raised && !ours)
+                return false;
+        }
+    }
+    return true;
+}
+
+// I14: a syscall entered with a live grant runs its body only after the grant is revoked in
+// both views (dd0a0460).
+bool syscall_body_after_grant(const Scenario&, const State& s, const Action& a, const State&) {
+    return a.kind == ActionKind::SyscallBody && s.task(a.task).ghost_grant_at_syscall_entry;
+}
+
+bool syscall_revokes_grant(const Scenario& sc, const State& s, const Action& a,
+                           const State& t) {
+    if (!syscall_body_after_grant(sc, s, a, t))
+        return true;
+    const Task& task = s.task(a.task);
+    return !task.slice_granted && !task.usr_slice_granted;
+}
+
+// I15: rseq_slice_yield() returns 1 only if a grant was live at its entry, and `yielded` is
+// clear after it returns.
+bool yield_returns(const Scenario&, const State& s, const Action& a, const State&) {
+    return a.kind == ActionKind::SyscallBody &&
+           s.task(a.task).get_syscall() == Syscall::RseqSliceYield;
+}
+
+bool yield_result_honest(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    if (!yield_returns(sc, s, a, t))
+        return true;
+    const Task& after = t.task(a.task);
+    if (after.slice_yielded)
+        return false;
+    return !after.yield_ret || s.task(a.task).ghost_grant_at_syscall_entry;
+}
+
+// I16 (transition form): when the grant completes, both reschedule bits and the folded
+// preempt bit are clear.
+bool grant_completes(const Scenario&, const State& s, const Action& a, const State& t) {
+    if (a.kind != ActionKind::GrantClearResched && a.kind != ActionKind::GrantClearFolded)
+        return false;
+    return t.task(a.task).get_pc() != Pc::GrantClearFolded && s.task(a.task).slice_granted;
+}
+
+bool grant_clears_resched(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    if (!grant_completes(sc, s, a, t))
+        return true;
+    const Task& after = t.task(a.task);
+    return !after.tif_set(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY) &&
+           !t.cpu(a.cpu).preempt_need_resched;
+}
+
+}  // namespace rseqcheck::properties
