@@ -34,10 +34,10 @@ concept ExplorableModel = requires(const M& m, const typename M::State& s) {
 /// `check_transition` return the index of a violated property, or -1 when all hold.
 /// `count_*` feed the vacuity report (premise counts); a checker that has none does nothing.
 template <class C, class M>
-concept PropertyChecker =
-    ExplorableModel<M> && requires(C& c, const typename M::State& s, const typename M::Action& a) {
-        { c.check_state(s) } -> std::convertible_to<int>;
-        { c.check_transition(s, a, s) } -> std::convertible_to<int>;
-    };
+concept PropertyChecker = ExplorableModel<M> &&
+    requires(C& c, const typename M::State& s, const typename M::Action& a) {
+    { c.check_state(s) } -> std::convertible_to<int>;
+    { c.check_transition(s, a, s) } -> std::convertible_to<int>;
+};
 
 }  // namespace rseqcheck::checker

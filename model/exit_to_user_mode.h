@@ -44,12 +44,13 @@ struct ExitPrepare {
             Task& task = n.task(t);
             const std::uint8_t ti_work = task.tif & 0x1FU;
             task.ti_work = ti_work & 0x1FU;
-            if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK) == 0)
+            if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK) == 0) {
                 return_to_user(sc, task);
-            else if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0)
+            } else if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0) {
                 task.set_pc(Pc::LoopResched);  // local_irq_enable_exit_to_user()
-            else
+            } else {
                 task.set_pc(Pc::ExitRestart);
+            }
             emit(Action{kind, c, t, ti_work, no_task, Fault::None}, n);
         });
     }
@@ -70,7 +71,7 @@ struct LoopReread {
             const std::uint8_t ti_work = task.tif & 0x1FU;
             task.ti_work = ti_work & 0x1FU;
             task.set_pc((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0 ? Pc::LoopResched
-                                                                            : Pc::ExitRestart);
+                                                                           : Pc::ExitRestart);
             emit(Action{kind, c, t, ti_work, no_task, Fault::None}, n);
         });
     }
@@ -91,8 +92,8 @@ struct LoopResched {
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::LoopResched, [&](TaskId t, CpuId c) {
             const Task& task = s.task(t);
-            const Pc after = next_loop_pc(static_cast<std::uint8_t>(task.ti_work),
-                                          LoopStage::AfterResched);
+            const Pc after =
+                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched);
             Action a{kind, c, t, 0, no_task, Fault::None};
             if ((task.ti_work & (kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY)) == 0) {
                 State n = s;
@@ -135,8 +136,8 @@ struct LoopSignal {
                 sched::schedule(sc, n, c, t, Pc::Dead, a, emit, sched::Leave::Exits);
                 return;
             }
-            task.set_pc(next_loop_pc(static_cast<std::uint8_t>(task.ti_work),
-                                     LoopStage::AfterSignal));
+            task.set_pc(
+                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterSignal));
             emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
         });
     }
@@ -158,8 +159,8 @@ struct LoopNotifyResume {
             State n = s;
             Task& task = n.task(t);
             task.clear_tif(kabi::TIF_NOTIFY_RESUME);
-            const Pc after = next_loop_pc(static_cast<std::uint8_t>(task.ti_work),
-                                          LoopStage::AfterNotifyResume);
+            const Pc after =
+                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterNotifyResume);
             if (!task.slowpath) {
                 task.set_pc(after);
                 emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
@@ -197,16 +198,14 @@ struct ExitRestart {
                 finish(sc, s, t, c, Fault::None, emit);
                 return;
             }
-            fault::for_each_outcome(task, /*can_sleep=*/false, [&](Fault f) {
-                finish(sc, s, t, c, f, emit);
-            });
+            fault::for_each_outcome(task, /*can_sleep=*/false,
+                                    [&](Fault f) { finish(sc, s, t, c, f, emit); });
         });
     }
 
 private:
     template <class Emit>
-    static void finish(const Scenario& sc, const State& s, TaskId t, CpuId c, Fault f,
-                       Emit& emit) {
+    static void finish(const Scenario& sc, const State& s, TaskId t, CpuId c, Fault f, Emit& emit) {
         State n = s;
         Task& task = n.task(t);
         Action a{kind, c, t, 0, no_task, f};
@@ -252,8 +251,8 @@ struct SlowpathUpdate {
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SlowpathUpdate, [&](TaskId t, CpuId c) {
             const Task& task = s.task(t);
-            const Pc after = next_loop_pc(static_cast<std::uint8_t>(task.ti_work),
-                                          LoopStage::AfterNotifyResume);
+            const Pc after =
+                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterNotifyResume);
             fault::for_each_outcome(task, /*can_sleep=*/true, [&](Fault f) {
                 State n = s;
                 Task& nt = n.task(t);

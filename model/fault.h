@@ -4,9 +4,8 @@
 /// uaccess with page faults enabled or disabled. Spec: kernel-model-spec.md 3.18.
 #pragma once
 
-#include "model/state.h"
-
 #include "model/action.h"
+#include "model/state.h"
 
 namespace rseqcheck::fault {
 
@@ -24,7 +23,9 @@ void for_each_outcome(const Task& t, bool can_sleep, F&& f) {
     f(Fault::Unresolvable);
 }
 
-inline void consume(Task& t) { t.faults_left = (t.faults_left - 1U) & 0x3U; }
+inline void consume(Task& t) {
+    t.faults_left = (t.faults_left - 1U) & 0x3U;
+}
 
 /// force_sig(SIGSEGV): the task dies at its next signal delivery.
 inline void force_sigsegv(Task& t) {

@@ -20,9 +20,8 @@ inline constexpr std::uint8_t TIF_NEED_RESCHED_LAZY = 1U << 3;
 inline constexpr std::uint8_t TIF_RSEQ = 1U << 4;
 
 /// kernel/entry/common.c: decides whether exit_to_user_mode_loop() runs at all.
-inline constexpr std::uint8_t EXIT_TO_USER_MODE_WORK = TIF_NOTIFY_RESUME | TIF_SIGPENDING |
-                                                       TIF_NEED_RESCHED | TIF_NEED_RESCHED_LAZY |
-                                                       TIF_RSEQ;
+inline constexpr std::uint8_t EXIT_TO_USER_MODE_WORK =
+    TIF_NOTIFY_RESUME | TIF_SIGPENDING | TIF_NEED_RESCHED | TIF_NEED_RESCHED_LAZY | TIF_RSEQ;
 /// The same without TIF_RSEQ: decides whether the interrupts-on inner loop runs.
 inline constexpr std::uint8_t EXIT_TO_USER_MODE_WORK_LOOP =
     EXIT_TO_USER_MODE_WORK & static_cast<std::uint8_t>(~TIF_RSEQ);

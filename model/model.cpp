@@ -5,12 +5,11 @@
 
 namespace rseqcheck {
 
-namespace {
+namespace {}  // namespace
 
-
-}  // namespace
-
-RseqModel::RseqModel(Scenario sc) : sc_(std::move(sc)) { validate(sc_); }
+RseqModel::RseqModel(Scenario sc) : sc_(std::move(sc)) {
+    validate(sc_);
+}
 
 State RseqModel::initial_state() const {
     State s{};
@@ -70,7 +69,9 @@ bool RseqModel::is_valid_end(const State& s) const {
     return true;
 }
 
-bool RseqModel::consistent(const State& s) const { return impossible_state_reason(sc_, s).empty(); }
+bool RseqModel::consistent(const State& s) const {
+    return impossible_state_reason(sc_, s).empty();
+}
 
 std::string impossible_state_reason(const Scenario& sc, const State& s) {
     unsigned running = 0;

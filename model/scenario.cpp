@@ -27,8 +27,12 @@ constexpr std::array<PresetInfo, 11> presets{{
                    "stale slice timer"},
 }};
 
-TaskConfig slice_user(CpuId cpu = 0) { return TaskConfig{TaskRole::SliceUser, true, false, cpu}; }
-TaskConfig waiter(bool rt = false) { return TaskConfig{TaskRole::Waiter, false, rt, 0}; }
+TaskConfig slice_user(CpuId cpu = 0) {
+    return TaskConfig{TaskRole::SliceUser, true, false, cpu};
+}
+TaskConfig waiter(bool rt = false) {
+    return TaskConfig{TaskRole::Waiter, false, rt, 0};
+}
 
 Scenario base(std::string_view name, unsigned cpus, PreemptModel preempt) {
     Scenario sc;
@@ -63,7 +67,9 @@ void check_bound(const char* what, unsigned value, unsigned max, const SourceLoc
 
 }  // namespace
 
-std::span<const PresetInfo> preset_catalog() { return presets; }
+std::span<const PresetInfo> preset_catalog() {
+    return presets;
+}
 
 Scenario make_preset(std::string_view name) {
     if (name == "tiny") {
@@ -106,8 +112,8 @@ Scenario make_preset(std::string_view name) {
     }
     if (name == "fault-migrate") {
         Scenario sc = base(name, 2, PreemptModel::None);
-        sc.bounds = Bounds{.wakeups = 1, .faults = 1, .migrations = 1, .user_writes = 0,
-                           .syscalls = 0};
+        sc.bounds =
+            Bounds{.wakeups = 1, .faults = 1, .migrations = 1, .user_writes = 0, .syscalls = 0};
         return sc;
     }
     if (name == "membarrier") {
@@ -139,8 +145,8 @@ Scenario make_preset(std::string_view name) {
                            .syscalls = 2};
         return sc;
     }
-    throw InputError({}, "unknown preset '" + std::string(name) + "' (valid: " + join_names() +
-                             ")");
+    throw InputError({},
+                     "unknown preset '" + std::string(name) + "' (valid: " + join_names() + ")");
 }
 
 void validate(const Scenario& sc, const SourceLocation& where) {

@@ -42,8 +42,9 @@ struct Bounds {
     unsigned migrations = 0;   ///< load-balancer migrations of a runnable task
     unsigned signals = 0;      ///< signals sent to a task
     unsigned membarriers = 0;  ///< membarrier RSEQ IPIs
-    unsigned user_writes = 1;  ///< per task: slice_ctrl writes (requests, or any value if adversarial)
-    unsigned syscalls = 1;     ///< per task: syscalls (rseq_slice_yield, sched_yield, getpid)
+    unsigned user_writes =
+        1;                  ///< per task: slice_ctrl writes (requests, or any value if adversarial)
+    unsigned syscalls = 1;  ///< per task: syscalls (rseq_slice_yield, sched_yield, getpid)
 };
 
 /// The largest value each bound can hold in the packed State.
@@ -58,15 +59,15 @@ struct Scenario {
     unsigned cpus = 1;
     std::vector<TaskConfig> tasks;
     PreemptModel preempt = PreemptModel::None;
-    bool slice_key = true;   ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
-    bool debug_key = false;  ///< rseq_debug_enabled
+    bool slice_key = true;     ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
+    bool debug_key = false;    ///< rseq_debug_enabled
     bool adversarial = false;  ///< user space may write any value to slice_ctrl
     Bounds bounds;
     Variant variant;
     /// Where each setting came from (for errors on files); empty for presets.
     std::string source;
 
-    std::size_t task_count() const { return tasks.size(); }
+    TaskId task_count() const { return static_cast<TaskId>(tasks.size()); }
     bool preemptible() const {
         return preempt == PreemptModel::Full || preempt == PreemptModel::Lazy ||
                preempt == PreemptModel::Rt;

@@ -45,10 +45,11 @@ inline void resched_curr(const Scenario& sc, State& s, CpuId c, TaskId woken, bo
         return;
     }
     s.task(t).set_tif(kabi::TIF_NEED_RESCHED);
-    if (local)
+    if (local) {
         s.cpu(c).preempt_need_resched = 1;
-    else
+    } else {
         s.cpu(c).ipi_pending = 1;
+    }
 }
 
 /// kernel/sched/core.c:context_switch(): `next` becomes current on `c`; after
@@ -88,8 +89,9 @@ void schedule(const Scenario& sc, State s, CpuId c, TaskId prev, Pc cont, Action
             continue;
         State next = s;
         Task& np = next.task(prev);
-        np.set_run(leave == Leave::Runnable ? Run::Runnable
-                                            : (leave == Leave::Sleeps ? Run::Sleeping : Run::Exited));
+        np.set_run(leave == Leave::Runnable
+                       ? Run::Runnable
+                       : (leave == Leave::Sleeps ? Run::Sleeping : Run::Exited));
         context_switch(next, c, t);
         a.next = t;
         emit(a, next);
@@ -180,8 +182,7 @@ struct Migrate {
                 n.budget.migrations = (n.budget.migrations - 1U) & 0x3U;
                 n.task(t).cpu = c & 0x3U;
                 n.task(t).ids_changed = 1;
-                emit(Action{kind, c, t, static_cast<std::uint8_t>(task.cpu), no_task,
-                            Fault::None},
+                emit(Action{kind, c, t, static_cast<std::uint8_t>(task.cpu), no_task, Fault::None},
                      n);
             }
         }

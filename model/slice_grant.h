@@ -15,8 +15,8 @@ namespace rseqcheck::grant {
 
 /// TIF_SLICE_EXT_DENY for the scenario's preemption model (spec 2.2).
 inline std::uint8_t deny_mask(const Scenario& sc) {
-    const bool rt = sc.preempt == PreemptModel::Rt &&
-                    !sc.variant.has(VariantSwitch::MutRtFullGrantable);
+    const bool rt =
+        sc.preempt == PreemptModel::Rt && !sc.variant.has(VariantSwitch::MutRtFullGrantable);
     return rt ? kabi::TIF_SLICE_EXT_DENY_RT : kabi::TIF_SLICE_EXT_DENY;
 }
 

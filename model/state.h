@@ -64,13 +64,13 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
 /// (spec 4, notation kwrite), `ghost_*` history the properties need and the kernel keeps not.
 struct Task {
     // where and how it runs
-    std::uint64_t pc : 5;         ///< Pc
-    std::uint64_t run : 2;        ///< Run
-    std::uint64_t cpu : 2;        ///< task_cpu()
+    std::uint64_t pc : 5;            ///< Pc
+    std::uint64_t run : 2;           ///< Run
+    std::uint64_t cpu : 2;           ///< task_cpu()
     std::uint64_t from_syscall : 1;  ///< the current kernel entry was a syscall
     // thread_info
-    std::uint64_t tif : 5;      ///< kabi::TIF_* bits
-    std::uint64_t ti_work : 5;  ///< the exit loop's snapshot of tif
+    std::uint64_t tif : 5;                      ///< kabi::TIF_* bits
+    std::uint64_t ti_work : 5;                  ///< the exit loop's snapshot of tif
     std::uint64_t syscall_work_rseq_slice : 1;  ///< SYSCALL_WORK_SYSCALL_RSEQ_SLICE
     // task_struct::rseq
     std::uint64_t user_irq : 1;
@@ -95,10 +95,10 @@ struct Task {
     std::uint64_t kwrite_request : 1;
     std::uint64_t kwrite_granted : 1;
     // the syscall in progress and what user space saw
-    std::uint64_t syscall_nr : 2;  ///< Syscall
-    std::uint64_t yield_ret : 1;   ///< last return value of rseq_slice_yield()
-    std::uint64_t sigsegv : 1;     ///< a fatal SIGSEGV is pending (force_sig)
-    std::uint64_t proto : 2;       ///< UserProto
+    std::uint64_t syscall_nr : 2;   ///< Syscall
+    std::uint64_t yield_ret : 1;    ///< last return value of rseq_slice_yield()
+    std::uint64_t sigsegv : 1;      ///< a fatal SIGSEGV is pending (force_sig)
+    std::uint64_t proto : 2;        ///< UserProto
     std::uint64_t sampled_cpu : 2;  ///< the CPU the slow path sampled in P2, written in P4
     std::uint64_t ghost_switched_since_grant : 1;
     std::uint64_t ghost_grant_at_syscall_entry : 1;

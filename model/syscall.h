@@ -152,8 +152,7 @@ struct SyscallBody {
         for_each_current_at(sc, s, Pc::SyscallBody, [&](TaskId t, CpuId c) {
             State n = s;
             Task& task = n.task(t);
-            Action a{kind, c, t, static_cast<std::uint8_t>(task.syscall_nr), no_task,
-                     Fault::None};
+            Action a{kind, c, t, static_cast<std::uint8_t>(task.syscall_nr), no_task, Fault::None};
             if (task.get_syscall() == Syscall::RseqSliceYield) {
                 task.yield_ret = task.slice_yielded;
                 if (!sc.variant.has(VariantSwitch::MutYieldKeepsYielded))

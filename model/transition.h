@@ -15,7 +15,9 @@ namespace rseqcheck {
 
 /// Receives one successor: `emit(const Action&, const State&)`.
 template <class E>
-concept Emitter = requires(E& e, const Action& a, const State& s) { e(a, s); };
+concept Emitter = requires(E& e, const Action& a, const State& s) {
+    e(a, s);
+};
 
 /// A step type. `expand` emits nothing when its guard does not hold.
 template <class T>

@@ -25,7 +25,7 @@ struct Transitions {
 
     /// name and kernel citation of every transition, indexed by ActionKind.
     struct Info {
-        ActionKind kind;
+        ActionKind kind{};
         std::string_view name;
         std::string_view kernel;
     };
@@ -40,8 +40,8 @@ using AllTransitions = Transitions<
     exit_path::ExitRestart, syscall::SyscallEntryWork, syscall::SyscallSliceRevoke,
     syscall::SyscallSliceResched, syscall::SyscallSliceClear, syscall::SyscallBody,
     // user mode
-    user::SliceRequest, user::SliceEnd, user::UserWriteAny, user::SyscallEnter,
-    user::WaiterSleeps, irq::UserException,
+    user::SliceRequest, user::SliceEnd, user::UserWriteAny, user::SyscallEnter, user::WaiterSleeps,
+    irq::UserException,
     // interrupts on a CPU
     irq::IrqWakeup, irq::IrqTick, irq::IrqTaskWork, irq::IrqSignal, irq::IpiMembarrier,
     irq::IpiResched, slice_timer::SliceTimerFires,

@@ -113,8 +113,8 @@ struct SyscallEnter {
             const Task& task = s.task(t);
             if (task.syscalls_left == 0)
                 return;
-            for (const Syscall nr : {Syscall::RseqSliceYield, Syscall::SchedYield,
-                                     Syscall::Getpid}) {
+            for (const Syscall nr :
+                 {Syscall::RseqSliceYield, Syscall::SchedYield, Syscall::Getpid}) {
                 // The protocol calls rseq_slice_yield() after seeing granted; other calls
                 // may come at any time. sched_yield() is the abort path of the selftest.
                 State n = s;

@@ -9,8 +9,8 @@ namespace {
 constexpr std::array<VariantInfo, variant_switch_count> catalog{{
     {VariantSwitch::Pre0ac3b5c3, "pre_0ac3b5c3",
      "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
-     "no per-CPU hrtimer: a granted task may run in user mode past its deadline",
-     "grant", "I3, I11"},
+     "no per-CPU hrtimer: a granted task may run in user mode past its deadline", "grant",
+     "I3, I11"},
     {VariantSwitch::Pre7ee58f98, "pre_7ee58f98",
      "7ee58f98 (\"rseq: Reset slice extension when scheduled\")",
      "the exit fast path and slow path leave slice_ctrl and the grant alone after a "
@@ -26,20 +26,19 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{{
      "G3 ignores TIF_SLICE_EXT_DENY work: a grant with other exit work pending", "remote-wakeup",
      "I5"},
     {VariantSwitch::MutNoIrqGuardClear, "mut_no_irq_guard_clear", "",
-     "G6 clears TIF_NEED_RESCHED and the folded preempt bit with interrupts enabled",
-     "grant-race", "I16"},
+     "G6 clears TIF_NEED_RESCHED and the folded preempt bit with interrupts enabled", "grant-race",
+     "I16"},
     {VariantSwitch::MutRtFullGrantable, "mut_rt_full_grantable", "",
-     "PREEMPT_RT treats a full NEED_RESCHED as grantable (TIF_SLICE_EXT_SCHED without RT)",
-     "rt", "I4"},
+     "PREEMPT_RT treats a full NEED_RESCHED as grantable (TIF_SLICE_EXT_SCHED without RT)", "rt",
+     "I4"},
     {VariantSwitch::MutSyscallSkipsUserClear, "mut_syscall_skips_user_clear", "",
-     "S6 clears rseq.slice.state.granted but skips put_user(0, slice_ctrl)", "grant-syscall",
-     "I2"},
+     "S6 clears rseq.slice.state.granted but skips put_user(0, slice_ctrl)", "grant-syscall", "I2"},
     {VariantSwitch::MutFastpathFaultReturns, "mut_fastpath_fault_returns", "",
      "a fault in the exit fast path returns to user instead of raising the slow path",
      "fault-migrate", "I7, I9"},
     {VariantSwitch::MutTimerIgnoresCookie, "mut_timer_ignores_cookie", "",
-     "rseq_slice_expired() sets NEED_RESCHED on the current task whatever the cookie",
-     "membarrier", "I13"},
+     "rseq_slice_expired() sets NEED_RESCHED on the current task whatever the cookie", "membarrier",
+     "I13"},
     {VariantSwitch::MutYieldKeepsYielded, "mut_yield_keeps_yielded", "",
      "sys_rseq_slice_yield() returns `yielded` without clearing it", "grant-syscall", "I15"},
     {VariantSwitch::MutIrqExitKeepsEvents, "mut_irq_exit_keeps_events", "",
@@ -49,7 +48,9 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{{
 
 }  // namespace
 
-std::span<const VariantInfo> variant_catalog() { return catalog; }
+std::span<const VariantInfo> variant_catalog() {
+    return catalog;
+}
 
 std::string Variant::name() const {
     if (fixed())
@@ -75,6 +76,7 @@ const VariantInfo* find_variant(std::string_view name) {
 
 std::vector<std::string> variant_names() {
     std::vector<std::string> names;
+    names.reserve(catalog.size());
     for (const VariantInfo& info : catalog)
         names.emplace_back(info.name);
     return names;

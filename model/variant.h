@@ -14,26 +14,26 @@
 namespace rseqcheck {
 
 enum class VariantSwitch : std::uint8_t {
-    Pre0ac3b5c3,            ///< no enforcement timer
-    Pre7ee58f98,            ///< no slice reset when scheduled
-    PreDd0a0460,            ///< no syscall entry work
-    MutGrantIgnoresUserIrq, ///< G1 grants on any exit, not only interrupt returns
-    MutGrantIgnoresDeny,    ///< G3 ignores other pending work
-    MutNoIrqGuardClear,     ///< G6 clears TIF and the folded bit with interrupts on
-    MutRtFullGrantable,     ///< PREEMPT_RT defers full NEED_RESCHED too
+    Pre0ac3b5c3,               ///< no enforcement timer
+    Pre7ee58f98,               ///< no slice reset when scheduled
+    PreDd0a0460,               ///< no syscall entry work
+    MutGrantIgnoresUserIrq,    ///< G1 grants on any exit, not only interrupt returns
+    MutGrantIgnoresDeny,       ///< G3 ignores other pending work
+    MutNoIrqGuardClear,        ///< G6 clears TIF and the folded bit with interrupts on
+    MutRtFullGrantable,        ///< PREEMPT_RT defers full NEED_RESCHED too
     MutSyscallSkipsUserClear,  ///< S6 clears the kernel grant but not the user word
-    MutFastpathFaultReturns,  ///< a fast-path fault returns to user without the slow path
-    MutTimerIgnoresCookie,    ///< the expiry handler reschedules whoever is current
-    MutYieldKeepsYielded,     ///< rseq_slice_yield() does not clear `yielded`
-    MutIrqExitKeepsEvents,    ///< the irq exit hook leaves rseq.event set
+    MutFastpathFaultReturns,   ///< a fast-path fault returns to user without the slow path
+    MutTimerIgnoresCookie,     ///< the expiry handler reschedules whoever is current
+    MutYieldKeepsYielded,      ///< rseq_slice_yield() does not clear `yielded`
+    MutIrqExitKeepsEvents,     ///< the irq exit hook leaves rseq.event set
 };
 inline constexpr std::size_t variant_switch_count = 12;
 
 /// What the catalogue says of one switch.
 struct VariantInfo {
     VariantSwitch id;
-    std::string_view name;         ///< e.g. "pre_7ee58f98"
-    std::string_view commit;       ///< kernel fix it undoes, `<sha> ("<subject>")`, or "" for a mutation
+    std::string_view name;    ///< e.g. "pre_7ee58f98"
+    std::string_view commit;  ///< kernel fix it undoes, `<sha> ("<subject>")`, or "" for a mutation
     std::string_view description;  ///< one line, in the kernel's words
     std::string_view preset;       ///< the smallest preset that exposes it
     std::string_view catches;      ///< the spec invariants that should catch it, e.g. "I1, I6"

@@ -86,8 +86,8 @@ const std::array<Property, 18> entries{{
                slice_reset_on_id_update, id_update_ran),
     invariant("ids-correct-in-user-mode", "I7",
               "cpu_id_start, cpu_id and rseq.ids.cpu_id equal task_cpu() in user mode",
-              "05b44aef (\"rseq: Implement fast path for exit to user\")",
-              ids_correct_in_user_mode, some_slice_user_in_user_mode),
+              "05b44aef (\"rseq: Implement fast path for exit to user\")", ids_correct_in_user_mode,
+              some_slice_user_in_user_mode),
     invariant("no-rseq-work-in-user-mode", "I9",
               "TIF_RSEQ, event.slowpath and event.sched_switch are clear in user mode: a "
               "fast-path fault always reached the slow path",
@@ -115,8 +115,8 @@ const std::array<Property, 18> entries{{
     transition("grant-clears-resched", "I16",
                "when a grant completes, TIF_NEED_RESCHED(_LAZY) and the folded preempt bit are "
                "clear",
-               "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\")",
-               grant_clears_resched, grant_completes),
+               "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\")", grant_clears_resched,
+               grant_completes),
     invariant("need-resched-folded", "I16",
               "the folded PREEMPT_NEED_RESCHED bit follows the current task's "
               "TIF_NEED_RESCHED (or the IPI that folds it is pending)",
@@ -124,8 +124,8 @@ const std::array<Property, 18> entries{{
               need_resched_folded, some_task_needs_resched),
     invariant("events-clear-in-user-mode", "I17",
               "rseq.event (user_irq, sched_switch, ids_changed) is clear in user mode",
-              "7a5201ea (\"rseq: Split up rseq_exit_to_user_mode()\")",
-              events_clear_in_user_mode, some_slice_user_in_user_mode),
+              "7a5201ea (\"rseq: Split up rseq_exit_to_user_mode()\")", events_clear_in_user_mode,
+              some_slice_user_in_user_mode),
     leads_to("grant-ends", "I11",
              "a live grant always ends: revoked, cleared or expired and rescheduled",
              "0ac3b5c3, rseq.rst", some_grant_live, no_grant_live,
@@ -159,7 +159,9 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-std::span<const Property> catalog() { return entries; }
+std::span<const Property> catalog() {
+    return entries;
+}
 
 const Property* find_property(std::string_view name) {
     for (const Property& p : catalog()) {
@@ -180,6 +182,7 @@ int property_index(std::string_view name) {
 
 std::vector<std::string> property_names() {
     std::vector<std::string> names;
+    names.reserve(catalog().size());
     for (const Property& p : catalog())
         names.emplace_back(p.name);
     return names;

@@ -14,10 +14,11 @@ CatalogChecker::CatalogChecker(const Scenario& sc, std::vector<int> selected)
     }
     for (const int i : selected_) {
         const Property& p = all[static_cast<std::size_t>(i)];
-        if (p.kind == PropertyKind::Invariant)
+        if (p.kind == PropertyKind::Invariant) {
             invariants_.push_back(i);
-        else if (p.kind == PropertyKind::Transition)
+        } else if (p.kind == PropertyKind::Transition) {
             transitions_.push_back(i);
+        }
     }
     premise_ = std::make_unique<std::atomic<std::uint64_t>[]>(all.size());
     for (std::size_t i = 0; i < all.size(); ++i)

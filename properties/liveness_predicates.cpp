@@ -12,7 +12,9 @@ bool some_grant_live(const Scenario& sc, const State& s) {
     return false;
 }
 
-bool no_grant_live(const Scenario& sc, const State& s) { return !some_grant_live(sc, s); }
+bool no_grant_live(const Scenario& sc, const State& s) {
+    return !some_grant_live(sc, s);
+}
 
 // A woken waiter sits on a runqueue: its wakeup has set NEED_RESCHED somewhere.
 bool some_waiter_runnable(const Scenario& sc, const State& s) {
@@ -23,7 +25,9 @@ bool some_waiter_runnable(const Scenario& sc, const State& s) {
     return false;
 }
 
-bool no_waiter_runnable(const Scenario& sc, const State& s) { return !some_waiter_runnable(sc, s); }
+bool no_waiter_runnable(const Scenario& sc, const State& s) {
+    return !some_waiter_runnable(sc, s);
+}
 
 // A slice user inside rseq_slice_yield() after S4 asked for the CPU.
 bool some_task_yielding(const Scenario& sc, const State& s) {
@@ -35,6 +39,8 @@ bool some_task_yielding(const Scenario& sc, const State& s) {
     return false;
 }
 
-bool no_task_yielding(const Scenario& sc, const State& s) { return !some_task_yielding(sc, s); }
+bool no_task_yielding(const Scenario& sc, const State& s) {
+    return !some_task_yielding(sc, s);
+}
 
 }  // namespace rseqcheck::properties

@@ -154,8 +154,7 @@ bool grant_sets(const Scenario& sc, const State& s, const Action&, const State& 
     return false;
 }
 
-bool grant_only_on_irq_return(const Scenario& sc, const State& s, const Action& a,
-                              const State& t) {
+bool grant_only_on_irq_return(const Scenario& sc, const State& s, const Action& a, const State& t) {
     for (TaskId i = 0; i < sc.task_count(); ++i) {
         const Task& before = s.task(i);
         if (before.slice_granted || !t.task(i).slice_granted)
@@ -181,8 +180,7 @@ bool grant_decision_with_resched(const Scenario& sc, const State& s, const Actio
     return (task.ti_work & correct_deny_mask(sc)) != 0 || task.slice_granted;
 }
 
-bool revoke_on_pending_work(const Scenario& sc, const State& s, const Action& a,
-                            const State& t) {
+bool revoke_on_pending_work(const Scenario& sc, const State& s, const Action& a, const State& t) {
     if (a.kind == ActionKind::GrantCommit && s.task(a.task).slice_granted)
         return false;  // a live grant extended
     if (!grant_decision_with_resched(sc, s, a, t))
@@ -202,8 +200,7 @@ bool id_update_ran(const Scenario& sc, const State& s, const Action& a, const St
     return a.kind == ActionKind::SlowpathUpdate;
 }
 
-bool slice_reset_on_id_update(const Scenario& sc, const State& s, const Action& a,
-                              const State& t) {
+bool slice_reset_on_id_update(const Scenario& sc, const State& s, const Action& a, const State& t) {
     if (!id_update_ran(sc, s, a, t))
         return true;
     const Task& after = t.task(a.task);
@@ -217,7 +214,8 @@ bool timer_changes(const Scenario& sc, const State& s, const Action&, const Stat
     for (CpuId c = 0; c < sc.cpus; ++c) {
         const Cpu& b = s.cpu(c);
         const Cpu& n = t.cpu(c);
-        if (b.slice_timer_armed != n.slice_timer_armed || b.slice_timer_cookie != n.slice_timer_cookie ||
+        if (b.slice_timer_armed != n.slice_timer_armed ||
+            b.slice_timer_cookie != n.slice_timer_cookie ||
             b.slice_timer_expires != n.slice_timer_expires)
             return true;
     }
@@ -228,9 +226,10 @@ bool timer_hygiene(const Scenario& sc, const State& s, const Action& a, const St
     for (CpuId c = 0; c < sc.cpus; ++c) {
         const Cpu& b = s.cpu(c);
         const Cpu& n = t.cpu(c);
-        const bool rearmed = n.slice_timer_armed &&
-                             (!b.slice_timer_armed || b.slice_timer_cookie != n.slice_timer_cookie ||
-                              b.slice_timer_expires != n.slice_timer_expires);
+        const bool rearmed =
+            n.slice_timer_armed &&
+            (!b.slice_timer_armed || b.slice_timer_cookie != n.slice_timer_cookie ||
+             b.slice_timer_expires != n.slice_timer_expires);
         if (rearmed) {
             const TaskId owner = static_cast<TaskId>(n.slice_timer_cookie);
             if (a.kind != ActionKind::ExitRestart || a.task != owner || a.cpu != c ||
@@ -260,12 +259,12 @@ bool syscall_body_after_grant(const Scenario&, const State& s, const Action& a, 
     return a.kind == ActionKind::SyscallBody && s.task(a.task).ghost_grant_at_syscall_entry;
 }
 
-bool syscall_revokes_grant(const Scenario& sc, const State& s, const Action& a,
-                           const State& t) {
+bool syscall_revokes_grant(const Scenario& sc, const State& s, const Action& a, const State& t) {
     if (!syscall_body_after_grant(sc, s, a, t))
         return true;
     const Task& task = s.task(a.task);
-    return !task.slice_granted && !task.usr_slice_granted;
+    // A failed put_user() in S6 leaves the user word and sends SIGSEGV instead (spec 3.18).
+    return !task.slice_granted && (!task.usr_slice_granted || task.sigsegv);
 }
 
 // I15: rseq_slice_yield() returns 1 only if a grant was live at its entry, and `yielded` is

@@ -22,8 +22,7 @@ TEST_P(PinnedCounts, FixedModelHoldsWithExactStateCount) {
 
 INSTANTIATE_TEST_SUITE_P(Presets, PinnedCounts,
                          ::testing::Values(Pinned{"tiny", 366}, Pinned{"grant", 965},
-                                           Pinned{"grant-syscall", 748},
-                                           Pinned{"grant-race", 540},
+                                           Pinned{"grant-syscall", 748}, Pinned{"grant-race", 540},
                                            Pinned{"preempt-full", 4052},
                                            Pinned{"remote-wakeup", 394}, Pinned{"rt", 131},
                                            Pinned{"fault-migrate", 195},

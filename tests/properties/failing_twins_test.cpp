@@ -1,11 +1,11 @@
 // Every property has a failing twin (STYLE.md 12): it is violated on a variant that breaks
 // it, on that variant's preset, and holds on the fixed model of the same preset.
-#include <gtest/gtest.h>
-
 #include <algorithm>
 #include <cctype>
 #include <string>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "tests/support/reference_bfs.h"
 
@@ -42,8 +42,7 @@ TEST_P(FailingTwin, HoldsOnFixedModel) {
     const Twin& twin = GetParam();
     Scenario sc = preset_of(twin.variant);
     sc.variant = Variant{};
-    const auto explored =
-        testing::reference_bfs(sc, {properties::property_index(twin.property)});
+    const auto explored = testing::reference_bfs(sc, {properties::property_index(twin.property)});
     EXPECT_TRUE(explored.violations.empty()) << twin.property;
 }
 
@@ -87,11 +86,14 @@ INSTANTIATE_TEST_SUITE_P(
 TEST(Catalog, EverySafetyPropertyHasAFailingTwin) {
     // The list above must name every invariant and transition property of the catalogue.
     const std::vector<std::string> twins = {
-        "no-stale-grant-after-switch", "views-agree-in-user-mode",  "timer-armed-on-grant",
-        "grant-only-on-irq-return",    "revoke-on-pending-work",    "slice-reset-on-id-update",
-        "ids-correct-in-user-mode",    "no-rseq-work-in-user-mode", "expired-grant-has-timer",
-        "timer-hygiene",               "syscall-revokes-grant",     "yield-result-honest",
-        "grant-clears-resched",        "need-resched-folded",       "events-clear-in-user-mode"};
+        "no-stale-grant-after-switch", "views-agree-in-user-mode",
+        "timer-armed-on-grant",        "grant-only-on-irq-return",
+        "revoke-on-pending-work",      "slice-reset-on-id-update",
+        "ids-correct-in-user-mode",    "no-rseq-work-in-user-mode",
+        "expired-grant-has-timer",     "timer-hygiene",
+        "syscall-revokes-grant",       "yield-result-honest",
+        "grant-clears-resched",        "need-resched-folded",
+        "events-clear-in-user-mode"};
     for (const properties::Property& p : properties::catalog()) {
         if (p.kind == properties::PropertyKind::LeadsTo)
             continue;

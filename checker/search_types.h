@@ -1,0 +1,52 @@
+/// \file
+/// What a search reports: verdict, violations with the store index of their state, and
+/// statistics. Shared by every search mode.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace rseqcheck::checker {
+
+enum class Verdict { Holds, Violated, Incomplete };
+enum class ViolationKind { Invariant, Transition, Deadlock };
+
+struct Violation {
+    ViolationKind kind = ViolationKind::Invariant;
+    int property = -1;             ///< catalogue index; -1 for a deadlock
+    std::uint64_t state = 0;       ///< the violating state (post-state of a transition)
+    std::uint64_t from_state = 0;  ///< the pre-state of a transition property
+    std::uint32_t depth = 0;
+};
+
+struct SearchStats {
+    std::uint64_t states = 0;
+    std::uint64_t transitions = 0;
+    std::uint32_t depth = 0;
+    double seconds = 0;
+    double states_per_second = 0;
+    double bytes_per_state = 0;
+    std::size_t store_bytes = 0;
+    std::size_t peak_rss_bytes = 0;
+};
+
+struct SearchOptions {
+    unsigned threads = 1;
+    bool stop_at_first = true;
+    bool check_deadlock = true;
+    std::size_t memory_limit_bytes = 0;
+};
+
+struct SearchResult {
+    Verdict verdict = Verdict::Holds;
+    std::vector<Violation> violations;
+    SearchStats stats;
+    std::string incomplete_reason;
+};
+
+/// Peak resident set size of this process (VmHWM), in bytes; 0 if unknown.
+std::size_t peak_rss_bytes();
+
+}  // namespace rseqcheck::checker

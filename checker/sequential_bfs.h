@@ -1,0 +1,185 @@
+/// \file
+/// Sequential breadth-first exploration: an open-addressing table of 32-bit indices into a
+/// dense array of packed states, a parent index per state (shortest paths), invariants on
+/// every new state, transition properties on every transition, deadlock detection, and a
+/// memory limit that stops cleanly with an incomplete verdict.
+#pragma once
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/model_concept.h"
+#include "checker/search_types.h"
+
+namespace rseqcheck::checker {
+
+template <ExplorableModel M>
+class SequentialBfs {
+public:
+    using State = typename M::State;
+    using Action = typename M::Action;
+    struct Step {
+        Action action{};
+        State state{};
+        bool has_action = false;
+    };
+
+    explicit SequentialBfs(const M& model, SearchOptions options = {})
+        : model_(model), options_(options) {}
+
+    template <class Checker>
+    SearchResult run(Checker& checker) {
+        const auto start = std::chrono::steady_clock::now();
+        SearchResult result;
+        slots_.assign(1U << 16, empty_slot);
+        std::vector<bool> reported;
+        auto report = [&](ViolationKind kind, int property, std::uint64_t state,
+                          std::uint64_t from) {
+            const std::size_t key = property < 0 ? 0 : static_cast<std::size_t>(property) + 1;
+            if (reported.size() <= key)
+                reported.resize(key + 1, false);
+            if (reported[key])
+                return;
+            reported[key] = true;
+            result.violations.push_back(Violation{kind, property, state, from, depth_[state]});
+        };
+        insert(model_.initial_state(), 0, 0);
+        if (const int p = checker.check_state(states_[0]); p >= 0)
+            report(ViolationKind::Invariant, p, 0, 0);
+        std::uint64_t transitions = 0;
+        bool stop = options_.stop_at_first && !result.violations.empty();
+        for (std::uint64_t i = 0; i < states_.size() && !stop; ++i) {
+            const State s = states_[i];
+            bool any = false;
+            model_.for_each_successor(s, [&](const Action& a, const State& t) {
+                any = true;
+                ++transitions;
+                const auto [idx, fresh] = insert(t, static_cast<std::uint32_t>(i), depth_[i] + 1);
+                if (const int p = checker.check_transition(s, a, t); p >= 0)
+                    report(ViolationKind::Transition, p, idx, i);
+                if (fresh) {
+                    if (const int p = checker.check_state(t); p >= 0)
+                        report(ViolationKind::Invariant, p, idx, i);
+                }
+            });
+            if (!any && options_.check_deadlock && !model_.is_valid_end(s))
+                report(ViolationKind::Deadlock, -1, i, i);
+            stop = options_.stop_at_first && !result.violations.empty();
+            if (options_.memory_limit_bytes != 0 && store_bytes() > options_.memory_limit_bytes) {
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason = "memory limit of " +
+                                           std::to_string(options_.memory_limit_bytes) +
+                                           " bytes reached";
+                break;
+            }
+        }
+        result.stats.states = states_.size();
+        result.stats.transitions = transitions;
+        for (const std::uint32_t d : depth_)
+            result.stats.depth = std::max(result.stats.depth, d);
+        result.stats.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        result.stats.states_per_second =
+            result.stats.seconds > 0 ? static_cast<double>(states_.size()) / result.stats.seconds
+                                     : 0.0;
+        result.stats.store_bytes = store_bytes();
+        result.stats.bytes_per_state =
+            static_cast<double>(store_bytes()) / static_cast<double>(states_.size());
+        result.stats.peak_rss_bytes = peak_rss_bytes();
+        if (result.verdict != Verdict::Incomplete)
+            result.verdict = result.violations.empty() ? Verdict::Holds : Verdict::Violated;
+        return result;
+    }
+
+    std::uint64_t size() const { return states_.size(); }
+    const State& state_at(std::uint64_t i) const { return states_[i]; }
+
+    /// Shortest path from the initial state; element 0 is the initial state.
+    std::vector<Step> path_to(std::uint64_t target) const {
+        std::vector<std::uint64_t> chain;
+        for (std::uint64_t i = target; i != 0; i = parent_[i])
+            chain.push_back(i);
+        std::vector<Step> path;
+        path.push_back(Step{Action{}, states_[0], false});
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+            const State& from = path.back().state;
+            const State& to = states_[*it];
+            Step step{Action{}, to, false};
+            model_.for_each_successor(from, [&](const Action& a, const State& t) {
+                if (!step.has_action && std::memcmp(&t, &to, sizeof(State)) == 0) {
+                    step.action = a;
+                    step.has_action = true;
+                }
+            });
+            path.push_back(step);
+        }
+        return path;
+    }
+
+private:
+    static constexpr std::uint32_t empty_slot = 0xFFFFFFFFU;
+
+    static std::uint64_t hash(const State& s) {
+        std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+        const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
+        for (std::size_t i = 0; i < sizeof(State); i += 8) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, bytes + i, std::min<std::size_t>(8, sizeof(State) - i));
+            h ^= w;
+            h *= 0xFF51AFD7ED558CCDULL;
+            h ^= h >> 32U;
+        }
+        return h;
+    }
+
+    /// Inserts t if new; returns its index and whether it was new.
+    std::pair<std::uint64_t, bool> insert(const State& t, std::uint32_t parent,
+                                          std::uint32_t depth) {
+        if ((states_.size() + 1) * 4 > slots_.size() * 3)
+            grow();
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t pos = hash(t) & mask;; pos = (pos + 1) & mask) {
+            const std::uint32_t idx = slots_[pos];
+            if (idx == empty_slot) {
+                slots_[pos] = static_cast<std::uint32_t>(states_.size());
+                states_.push_back(t);
+                parent_.push_back(parent);
+                depth_.push_back(depth);
+                return {states_.size() - 1, true};
+            }
+            if (std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+                return {idx, false};
+        }
+    }
+
+    void grow() {
+        std::vector<std::uint32_t> bigger(slots_.size() * 2, empty_slot);
+        const std::size_t mask = bigger.size() - 1;
+        for (std::uint32_t idx = 0; idx < states_.size(); ++idx) {
+            std::size_t pos = hash(states_[idx]) & mask;
+            while (bigger[pos] != empty_slot)
+                pos = (pos + 1) & mask;
+            bigger[pos] = idx;
+        }
+        slots_.swap(bigger);
+    }
+
+    std::size_t store_bytes() const {
+        return states_.capacity() * sizeof(State) + parent_.capacity() * 4 + depth_.capacity() * 4 +
+               slots_.capacity() * 4;
+    }
+
+    const M& model_;
+    SearchOptions options_;
+    std::vector<State> states_;
+    std::vector<std::uint32_t> parent_;
+    std::vector<std::uint32_t> depth_;
+    std::vector<std::uint32_t> slots_;
+};
+
+}  // namespace rseqcheck::checker
