@@ -194,6 +194,8 @@ bool revoke_on_pending_work(const Scenario& sc, const State& s, const Action& a,
 bool id_update_ran(const Scenario& sc, const State& s, const Action& a, const State&) {
     if (!sc.slice_key || a.fault != Fault::None)
         return false;
+    if (a.kind != ActionKind::ExitRestart && a.kind != ActionKind::SlowpathUpdate)
+        return false;  // environment actions carry no task
     const Task& task = s.task(a.task);
     if (a.kind == ActionKind::ExitRestart)
         return (task.ti_work & kabi::TIF_RSEQ) != 0 && task.sched_switch;
