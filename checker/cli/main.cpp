@@ -1,26 +1,54 @@
-// The rseqcheck command: check, list, --version. The one place that maps failures to exit
-// codes: 0 all hold, 1 violated, 2 bad input, 3 incomplete or internal error.
-#include <CLI/CLI.hpp>
-#include <cstdio>
+// The rseqcheck command. The one place that maps failures to exit codes (STYLE.md 7):
+// 0 all hold, 1 violated, 2 bad input, 3 incomplete, unavailable or internal error.
+#include <exception>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
-#include <vector>
 
-#include "checker/cli/check_command.h"
+#include "checker/cli/commands.h"
+#include "checker/cli/errors.h"
 #include "model/input_error.h"
+#include "model/scenario_file.h"
+
+namespace {
+
+/// `file:line:col: error: msg`, then the line and a caret under the column when the file
+/// can be read again; `rseqcheck: error: msg` for command-line values.
+void print_input_error(const rseqcheck::InputError& e) {
+    const rseqcheck::SourceLocation& at = e.where();
+    if (at.file.empty()) {
+        std::cerr << "rseqcheck: error: " << e.what() << "\n";
+        return;
+    }
+    if (at.line <= 0) {
+        std::cerr << at.file << ": error: " << e.what() << "\n";
+        return;
+    }
+    std::cerr << at.file << ":" << at.line << ":" << at.column << ": error: " << e.what() << "\n";
+    std::ifstream in(at.file, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    const std::string line = rseqcheck::source_line(text.str(), at.line);
+    if (line.empty())
+        return;
+    std::string caret;
+    for (int i = 1; i < at.column && static_cast<std::size_t>(i) <= line.size(); ++i)
+        caret += line[static_cast<std::size_t>(i - 1)] == '\t' ? '\t' : ' ';
+    std::cerr << "  " << line << "\n  " << caret << "^\n";
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     try {
         return rseqcheck::cli::run(argc, argv);
     } catch (const rseqcheck::InputError& e) {
-        const auto& at = e.where();
-        if (at.file.empty()) {
-            std::cerr << "rseqcheck: error: " << e.what() << "\n";
-        } else {
-            std::cerr << at.file << ":" << at.line << ":" << at.column << ": error: " << e.what()
-                      << "\n";
-        }
+        print_input_error(e);
         return 2;
+    } catch (const rseqcheck::cli::UnavailableError& e) {
+        std::cerr << "rseqcheck: error: " << e.what() << "\n";
+        return 3;
     } catch (const rseqcheck::InternalError& e) {
         std::cerr << "rseqcheck: internal error: " << e.what() << "\n";
         return 3;

@@ -1,0 +1,544 @@
+#include "checker/cli/commands.h"
+
+#include <CLI/CLI.hpp>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <limits>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+#include "checker/cli/errors.h"
+#include "checker/cli/output_file.h"
+#include "checker/cli/report.h"
+#include "checker/cli/trace_fields.h"
+#include "checker/sequential_bfs.h"
+#include "model/input_error.h"
+#include "model/model.h"
+#include "model/scenario_file.h"
+#include "properties/catalog_checker.h"
+#include "properties/property.h"
+
+namespace rseqcheck::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CheckArgs {
+    std::string preset;
+    std::string scenario_file;
+    std::vector<std::string> variants;
+    std::vector<std::string> properties;
+    unsigned threads = 1;
+    bool por = false;
+    bool symmetry = false;
+    bool all = false;
+    bool strict = false;
+    std::string memory_limit;
+    std::string format = "text";
+    std::string output;
+    std::string trace_out;
+    bool progress = false;
+};
+
+/// Everything `check` needs, validated, before any output is opened.
+struct CheckPlan {
+    Scenario scenario;
+    std::string source = "preset";
+    std::vector<int> selected;  ///< catalogue indices; empty = all
+    Format format = Format::Text;
+    std::size_t memory_limit = 0;
+};
+
+std::string join(const std::vector<std::string>& names) {
+    std::string out;
+    for (const std::string& n : names)
+        out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+bool is_tty(FILE* f) {
+    return isatty(fileno(f)) == 1;
+}
+
+bool colour_allowed() {
+    const char* no_colour = std::getenv("NO_COLOR");
+    return is_tty(stdout) && (no_colour == nullptr || *no_colour == '\0');
+}
+
+const VariantInfo& variant_named(const std::string& name, const SourceLocation& where) {
+    const VariantInfo* info = find_variant(name);
+    if (info == nullptr) {
+        throw InputError(where,
+                         "unknown variant '" + name + "' (valid: " + join(variant_names()) + ")");
+    }
+    return *info;
+}
+
+int property_named(const std::string& name, const SourceLocation& where) {
+    const int i = properties::property_index(name);
+    if (i < 0) {
+        throw InputError(where, "unknown property '" + name + "' (did you mean '" +
+                                    properties::nearest_property(name) + "'?)");
+    }
+    return i;
+}
+
+CheckPlan plan_check(const CheckArgs& args) {
+    CheckPlan plan;
+    plan.format = parse_format(args.format);
+    if (!args.memory_limit.empty())
+        plan.memory_limit = parse_memory_size(args.memory_limit);
+    if (args.threads < 1 || args.threads > 1024) {
+        throw InputError({}, "--threads " + std::to_string(args.threads) + " is outside 1..1024");
+    }
+    // Variants named on the command line, checked before anything is loaded.
+    std::vector<const VariantInfo*> variants;
+    for (const std::string& v : args.variants)
+        variants.push_back(&variant_named(v, {}));
+    std::vector<NamedAt> file_properties;
+    if (!args.scenario_file.empty()) {
+        ScenarioFile file = load_scenario_file(args.scenario_file);
+        plan.scenario = file.scenario;
+        plan.source = args.scenario_file;
+        file_properties = file.properties;
+    } else {
+        std::string preset = args.preset;
+        if (preset.empty())
+            preset = variants.empty() ? "default" : std::string(variants.front()->preset);
+        plan.scenario = make_preset(preset);
+    }
+    for (const VariantInfo* v : variants)
+        plan.scenario.variant.add(v->id);
+    validate(plan.scenario);
+    if (!args.properties.empty()) {
+        for (const std::string& name : args.properties)
+            plan.selected.push_back(property_named(name, {}));
+    } else {
+        for (const NamedAt& named : file_properties)
+            plan.selected.push_back(property_named(named.name, named.where));
+    }
+    if (!args.output.empty())
+        check_output_path(args.output);
+    if (!args.trace_out.empty()) {
+        std::error_code ec;
+        if (fs::exists(args.trace_out, ec) && !fs::is_directory(args.trace_out, ec))
+            throw InputError({}, "--trace-out '" + args.trace_out + "' is not a directory");
+        const fs::path parent = fs::path(args.trace_out).parent_path();
+        if (!parent.empty() && !fs::is_directory(parent, ec)) {
+            throw InputError({}, "--trace-out '" + args.trace_out + "': directory '" +
+                                     parent.string() + "' does not exist");
+        }
+    }
+    if (args.por)
+        throw UnavailableError("--por needs the partial-order reduced engine, not in this build");
+    if (args.symmetry)
+        throw UnavailableError("--symmetry needs the symmetry-reduced engine, not in this build");
+    return plan;
+}
+
+/// Forwards to the catalogue checker and prints a progress line on stderr about once a
+/// second: states (one check_state per new state), transitions, states/s, peak memory.
+class ProgressChecker {
+public:
+    ProgressChecker(properties::CatalogChecker& inner, bool enabled)
+        : inner_(inner), enabled_(enabled), start_(std::chrono::steady_clock::now()),
+          last_(start_) {}
+
+    int check_state(const State& s) {
+        ++states_;
+        if (enabled_ && (states_ & 0xFFFU) == 0)
+            maybe_print();
+        return inner_.check_state(s);
+    }
+    int check_transition(const State& s, const Action& a, const State& t) {
+        ++transitions_;
+        return inner_.check_transition(s, a, t);
+    }
+    void finish() const {
+        if (printed_)
+            std::cerr << "\n";
+    }
+
+private:
+    void maybe_print() {
+        const auto now = std::chrono::steady_clock::now();
+        if (now - last_ < std::chrono::seconds(1))
+            return;
+        last_ = now;
+        const double secs = std::chrono::duration<double>(now - start_).count();
+        char line[160];
+        std::snprintf(
+            line, sizeof line, "rseqcheck: %llu states, %llu transitions, %.0f states/s, %zu MiB",
+            static_cast<unsigned long long>(states_), static_cast<unsigned long long>(transitions_),
+            static_cast<double>(states_) / secs, checker::peak_rss_bytes() / (1024U * 1024U));
+        std::cerr << (is_tty(stderr) ? "\r" : "") << line << (is_tty(stderr) ? "" : "\n");
+        std::cerr.flush();
+        printed_ = is_tty(stderr);
+    }
+
+    properties::CatalogChecker& inner_;
+    bool enabled_;
+    std::chrono::steady_clock::time_point start_;
+    std::chrono::steady_clock::time_point last_;
+    std::uint64_t states_ = 0;
+    std::uint64_t transitions_ = 0;
+    bool printed_ = false;
+};
+
+std::string_view kind_name(properties::PropertyKind k) {
+    switch (k) {
+    case properties::PropertyKind::Invariant:
+        return "invariant";
+    case properties::PropertyKind::Transition:
+        return "transition";
+    case properties::PropertyKind::LeadsTo:
+        return "leads-to";
+    }
+    return "?";
+}
+
+template <class Search>
+std::vector<TraceStep> trace_of(const RseqModel& model, properties::CatalogChecker& checker,
+                                const Search& search, const checker::Violation& v) {
+    const bool transition = v.kind == checker::ViolationKind::Transition;
+    auto path = search.path_to(transition ? v.from_state : v.state);
+    if (transition) {
+        // The violating step itself, from_state -> state: the first successor that reaches
+        // the post-state and violates the same property.
+        const State from = path.back().state;
+        const State to = search.state_at(v.state);
+        bool appended = false;
+        model.for_each_successor(from, [&](const Action& a, const State& t) {
+            if (appended || !(t == to) || checker.check_transition(from, a, t) != v.property)
+                return;
+            path.push_back({a, t, true});
+            appended = true;
+        });
+        RSEQCHECK_CHECK(appended, "the violating transition is not a successor of its pre-state");
+    }
+    std::vector<TraceStep> out;
+    for (std::size_t k = 1; k < path.size(); ++k) {
+        const Action& a = path[k].action;
+        RSEQCHECK_CHECK(path[k].has_action, "a trace step has no action");
+        out.push_back(
+            TraceStep{k, std::string(action_name(a.kind)), a.cpu,
+                      a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
+                      std::string(action_kernel(a.kind)),
+                      changed_fields(model.scenario(), path[k - 1].state, path[k].state)});
+    }
+    return out;
+}
+
+CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
+    RseqModel model(plan.scenario);
+    properties::CatalogChecker checker(model.scenario(), plan.selected);
+    ProgressChecker progress(checker, args.progress || is_tty(stderr));
+    checker::SearchOptions options;
+    options.threads = args.threads;
+    options.stop_at_first = !args.all;
+    options.check_deadlock = plan.selected.empty();
+    options.memory_limit_bytes = plan.memory_limit;
+    if (args.threads > 1) {
+        std::cerr << "rseqcheck: note: --threads " << args.threads
+                  << ": the parallel engine is not in this build; searching sequentially\n";
+    }
+    checker::SequentialBfs<RseqModel> engine(model, options);
+    const checker::SearchResult result = engine.run(progress);
+    progress.finish();
+
+    CheckReport r;
+    const Scenario& sc = model.scenario();
+    r.scenario = sc.name;
+    r.source = plan.source;
+    r.bounds = describe_bounds(sc);
+    r.variant = sc.variant.name();
+    r.strict = args.strict;
+    r.states = result.stats.states;
+    r.transitions = result.stats.transitions;
+    r.depth = result.stats.depth;
+    r.seconds = result.stats.seconds;
+    r.states_per_second = result.stats.states_per_second;
+    r.bytes_per_state = result.stats.bytes_per_state;
+    r.peak_rss_bytes = result.stats.peak_rss_bytes;
+    r.threads = 1;
+    const bool incomplete = result.verdict == checker::Verdict::Incomplete;
+    const auto cat = properties::catalog();
+    for (const int i : checker.selected()) {
+        const properties::Property& p = cat[static_cast<std::size_t>(i)];
+        PropertyReport pr;
+        pr.name = p.name;
+        pr.spec_id = p.spec_id;
+        pr.summary = p.summary;
+        pr.kind = kind_name(p.kind);
+        if (p.kind == properties::PropertyKind::LeadsTo) {
+            pr.status = PropertyStatus::Skipped;
+            pr.note = "leads-to: needs the liveness layer, not in this build";
+            r.properties.push_back(pr);
+            continue;
+        }
+        pr.premise_count = checker.premise_count(i);
+        const checker::Violation* violation = nullptr;
+        for (const checker::Violation& v : result.violations) {
+            if (v.property == i && violation == nullptr)
+                violation = &v;
+        }
+        if (violation != nullptr) {
+            pr.status = PropertyStatus::Violated;
+            pr.trace = trace_of(model, checker, engine, *violation);
+        } else if (incomplete) {
+            pr.status = PropertyStatus::Unknown;
+            pr.note = "search incomplete: " + result.incomplete_reason;
+        } else if (args.all || result.violations.empty()) {
+            pr.status = pr.premise_count == 0 ? PropertyStatus::Vacuous : PropertyStatus::Holds;
+        } else {
+            pr.status = PropertyStatus::Unknown;
+            pr.note = "search stopped at the first violation (use --all)";
+        }
+        r.properties.push_back(pr);
+    }
+    if (options.check_deadlock) {
+        PropertyReport pr;
+        pr.name = "deadlock-free";
+        pr.spec_id = "-";
+        pr.summary = "every state without successors has no task inside the kernel";
+        pr.kind = "deadlock";
+        pr.premise_count = result.stats.states;
+        pr.status = incomplete ? PropertyStatus::Unknown : PropertyStatus::Holds;
+        for (const checker::Violation& v : result.violations) {
+            if (v.kind == checker::ViolationKind::Deadlock &&
+                pr.status != PropertyStatus::Violated) {
+                pr.status = PropertyStatus::Violated;
+                pr.trace = trace_of(model, checker, engine, v);
+            }
+        }
+        if (pr.status == PropertyStatus::Holds && !args.all && !result.violations.empty()) {
+            pr.status = PropertyStatus::Unknown;
+            pr.note = "search stopped at the first violation (use --all)";
+        }
+        r.properties.push_back(pr);
+    }
+    bool any_vacuous = false;
+    for (const PropertyReport& p : r.properties)
+        any_vacuous = any_vacuous || p.status == PropertyStatus::Vacuous;
+    if (!result.violations.empty())
+        r.verdict = Verdict::Violated;
+    else if (incomplete)
+        r.verdict = Verdict::Incomplete;
+    else if (args.strict && any_vacuous)
+        r.verdict = Verdict::Vacuous;
+    else
+        r.verdict = Verdict::Holds;
+    r.incomplete_reason = result.incomplete_reason;
+    return r;
+}
+
+int check(const CheckArgs& args) {
+    const CheckPlan plan = plan_check(args);
+    const CheckReport report = search(args, plan);
+    const bool to_stdout = args.output.empty();
+    const std::string document = render(report, plan.format, to_stdout && colour_allowed());
+    if (!args.trace_out.empty()) {
+        fs::create_directories(args.trace_out);
+        for (const PropertyReport& p : report.properties) {
+            if (p.status != PropertyStatus::Violated)
+                continue;
+            const std::string base = (fs::path(args.trace_out) / p.name).string();
+            write_file_atomically(base + ".trace.json", render_trace_json(report, p));
+            write_file_atomically(base + ".trace.txt", render_trace_text(report, p));
+        }
+    }
+    if (to_stdout)
+        std::cout << document;
+    else
+        write_file_atomically(args.output, document);
+    std::cout.flush();
+    return exit_status(report);
+}
+
+int list(const std::string& what, const std::string& format, const std::string& name) {
+    using Json = nlohmann::ordered_json;
+    if (format != "text" && format != "json" && format != "toml")
+        throw InputError({}, "unknown format '" + format + "' (valid: text, json, toml)");
+    if (format == "toml" && what != "presets")
+        throw InputError({}, "--format toml applies to 'list presets' only");
+    if (!name.empty() && what != "presets")
+        throw InputError({}, "a NAME applies to 'list presets' only");
+    if (format == "toml" && name.empty())
+        throw InputError({}, "'list presets --format toml' needs a preset NAME");
+    std::ostringstream text;
+    Json json = Json::array();
+    if (what == "properties") {
+        for (const properties::Property& p : properties::catalog()) {
+            json.push_back({{"name", p.name},
+                            {"spec_id", p.spec_id},
+                            {"kind", kind_name(p.kind)},
+                            {"summary", p.summary},
+                            {"promised_by", p.promised_by}});
+            text << p.name << " (" << p.spec_id << ", " << kind_name(p.kind) << "): " << p.summary
+                 << "\n";
+        }
+    } else if (what == "variants") {
+        for (const VariantInfo& v : variant_catalog()) {
+            json.push_back({{"name", v.name},
+                            {"commit", v.commit},
+                            {"description", v.description},
+                            {"preset", v.preset},
+                            {"catches", v.catches}});
+            text << v.name << ": " << v.description;
+            if (!v.commit.empty())
+                text << " [undoes " << v.commit << "]";
+            text << " (preset " << v.preset << ", catches " << v.catches << ")\n";
+        }
+    } else if (what == "presets") {
+        if (!name.empty()) {
+            const Scenario sc = make_preset(name);
+            if (format == "toml") {
+                std::cout << scenario_to_toml(sc);
+                return 0;
+            }
+            json = Json{{"name", sc.name},
+                        {"description", sc.description},
+                        {"bounds", describe_bounds(sc)}};
+            text << sc.name << ": " << sc.description << "\n  " << describe_bounds(sc) << "\n";
+        } else {
+            for (const PresetInfo& p : preset_catalog()) {
+                json.push_back({{"name", p.name},
+                                {"description", p.description},
+                                {"bounds", describe_bounds(make_preset(p.name))}});
+                text << p.name << ": " << p.description << "\n";
+            }
+        }
+    } else {
+        throw InputError({}, "unknown list '" + what + "' (valid: properties, variants, presets)");
+    }
+    std::cout << (format == "json" ? json.dump(2) + "\n" : text.str());
+    return 0;
+}
+
+std::string lower_first(std::string s) {
+    if (!s.empty())
+        s[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(s[0])));
+    return s;
+}
+
+}  // namespace
+
+std::size_t parse_memory_size(std::string_view text) {
+    std::size_t value = 0;
+    const char* begin = text.data();
+    const char* end = text.data() + text.size();
+    const auto [stop, ec] = std::from_chars(begin, end, value);
+    const std::string shown(text);
+    if (ec != std::errc{} || stop == begin) {
+        throw InputError({}, "--memory-limit: expected a size such as 512M or 2G, found '" + shown +
+                                 "'");
+    }
+    std::size_t shift = 0;
+    const std::string_view suffix(stop, static_cast<std::size_t>(end - stop));
+    if (suffix == "K" || suffix == "KiB")
+        shift = 10;
+    else if (suffix == "M" || suffix == "MiB")
+        shift = 20;
+    else if (suffix == "G" || suffix == "GiB")
+        shift = 30;
+    else if (suffix == "T" || suffix == "TiB")
+        shift = 40;
+    else if (!suffix.empty()) {
+        throw InputError({}, "--memory-limit: unknown suffix '" + std::string(suffix) + "' in '" +
+                                 shown + "' (valid: K, M, G, T)");
+    }
+    if (value == 0)
+        throw InputError({}, "--memory-limit must be more than 0");
+    if (value > (std::numeric_limits<std::size_t>::max() >> shift))
+        throw InputError({}, "--memory-limit '" + shown + "' is too large");
+    return value << shift;
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{"rseqcheck: exhaustive model checking of the Linux " +
+                 std::string(RSEQCHECK_KERNEL_VERSION) +
+                 " rseq time slice extension.\n"
+                 "Exit status: 0 every checked property holds, 1 a property is violated, "
+                 "2 bad input, 3 incomplete run or internal error."};
+    app.name("rseqcheck");
+    bool version = false;
+    app.add_flag("--version", version, "print the version and the kernel version modelled");
+
+    CheckArgs args;
+    CLI::App* check_cmd = app.add_subcommand("check", "check the properties on a scenario");
+    auto* preset_opt = check_cmd->add_option(
+        "--preset", args.preset, "scenario preset (default: 'default', or the variant's preset)");
+    auto* scenario_opt =
+        check_cmd->add_option("--scenario", args.scenario_file, "scenario file (TOML)");
+    preset_opt->excludes(scenario_opt);
+    check_cmd->add_option("--variant", args.variants, "variant switch to apply (repeatable)");
+    check_cmd->add_option("--property", args.properties,
+                          "property to check (repeatable; default: all)");
+    check_cmd->add_option("--threads", args.threads, "worker threads (default 1)");
+    check_cmd->add_flag("--por", args.por, "partial-order reduction");
+    check_cmd->add_flag("--symmetry", args.symmetry, "symmetry reduction");
+    check_cmd->add_flag("--all", args.all, "keep going and report every violated property");
+    check_cmd->add_flag("--strict", args.strict,
+                        "a vacuous property (premise never held) fails the run (exit 1)");
+    check_cmd->add_option("--memory-limit", args.memory_limit,
+                          "stop with an incomplete verdict (exit 3) past this size, e.g. 4G");
+    check_cmd->add_option("--format", args.format, "text | json | junit | sarif | ktap");
+    check_cmd->add_option("--output", args.output,
+                          "write the report to FILE (whole or not at all) instead of stdout");
+    check_cmd->add_option(
+        "--trace-out", args.trace_out,
+        "write each violated property's trace to DIR/<property>.trace.{json,txt}");
+    check_cmd->add_flag("--progress", args.progress,
+                        "progress line on stderr (default: only when stderr is a terminal)");
+
+    std::string what;
+    std::string list_format = "text";
+    std::string list_name;
+    CLI::App* list_cmd = app.add_subcommand("list", "list properties, variants or presets");
+    list_cmd->add_option("what", what, "properties | variants | presets")->required();
+    list_cmd->add_option("name", list_name, "a preset to show (list presets NAME)");
+    list_cmd->add_option("--format", list_format, "text | json | toml (presets NAME only)");
+
+    std::string replay_file;
+    CLI::App* replay_cmd = app.add_subcommand("replay", "re-run a trace file against the model");
+    replay_cmd->add_option("file", replay_file, "trace file (JSON)")->required();
+    std::string query;
+    CLI::App* bound_cmd =
+        app.add_subcommand("bound", "prove a timing bound with the Z3 layer (properties/timing)");
+    bound_cmd->add_option("query", query, "the query name")->required();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        throw InputError({}, lower_first(e.what()) + " (see rseqcheck --help)");
+    }
+    if (version) {
+        std::cout << "rseqcheck " << RSEQCHECK_VERSION << " (model of Linux "
+                  << RSEQCHECK_KERNEL_VERSION << " rseq time slice extension)\n";
+        return 0;
+    }
+    if (check_cmd->parsed())
+        return check(args);
+    if (list_cmd->parsed())
+        return list(what, list_format, list_name);
+    if (replay_cmd->parsed())
+        throw UnavailableError("replay needs the counterexamples layer, not in this build");
+    if (bound_cmd->parsed())
+        throw UnavailableError("bound needs the timing query layer, not in this build");
+    throw InputError({}, "a command is required: check, list, replay or bound (see rseqcheck "
+                         "--help)");
+}
+
+}  // namespace rseqcheck::cli

@@ -1,0 +1,84 @@
+/// \file
+/// What `rseqcheck check` found, as plain data, and its five renderings: terminal text,
+/// JSON (docs/json-schema.md), JUnit XML, SARIF 2.1.0 and KTAP. Renderers are pure: they
+/// return the whole document and never write it themselves.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rseqcheck::cli {
+
+/// One step of a counterexample: the action and what it changed.
+struct TraceStep {
+    std::size_t step = 0;  ///< 1-based
+    std::string action;    ///< action_name()
+    unsigned cpu = 0;
+    int task = -1;  ///< -1: the action has no task
+    unsigned arg = 0;
+    std::string kernel;   ///< action_kernel(): `path:function()` and spec step
+    std::string changed;  ///< the fields it changed, " name=value" each
+};
+
+enum class PropertyStatus { Holds, Violated, Vacuous, Unknown, Skipped };
+std::string_view to_string(PropertyStatus s);
+
+struct PropertyReport {
+    std::string name;
+    std::string spec_id;
+    std::string summary;
+    std::string kind;  ///< invariant | transition | leads-to | deadlock
+    PropertyStatus status = PropertyStatus::Holds;
+    std::uint64_t premise_count = 0;
+    std::vector<TraceStep> trace;  ///< set when violated
+    std::string note;              ///< why skipped or unknown
+};
+
+enum class Verdict { Holds, Violated, Vacuous, Incomplete };
+std::string_view to_string(Verdict v);
+
+struct CheckReport {
+    std::string scenario;  ///< scenario name
+    std::string source;    ///< "preset" or the scenario file's path
+    std::string bounds;    ///< describe_bounds()
+    std::string variant;   ///< Variant::name()
+    std::vector<PropertyReport> properties;
+    Verdict verdict = Verdict::Holds;
+    std::string incomplete_reason;
+    bool strict = false;
+    // Deterministic figures.
+    std::uint64_t states = 0;
+    std::uint64_t transitions = 0;
+    std::uint32_t depth = 0;
+    // Timing figures (the JSON `timing` object: differ between runs).
+    double seconds = 0;
+    double states_per_second = 0;
+    double bytes_per_state = 0;
+    std::size_t peak_rss_bytes = 0;
+    unsigned threads = 1;
+};
+
+/// 0 all hold, 1 violated (or vacuous under --strict), 3 incomplete.
+int exit_status(const CheckReport& r);
+
+enum class Format { Text, Json, Junit, Sarif, Ktap };
+/// Parses a --format value; throws InputError listing the valid ones.
+Format parse_format(std::string_view name);
+
+std::string render_text(const CheckReport& r, bool colour);
+std::string render_json(const CheckReport& r);
+std::string render_junit(const CheckReport& r);
+std::string render_sarif(const CheckReport& r);
+std::string render_ktap(const CheckReport& r);
+std::string render(const CheckReport& r, Format f, bool colour);
+
+/// One violated property's trace on its own, as written by --trace-out.
+std::string render_trace_text(const CheckReport& r, const PropertyReport& p);
+std::string render_trace_json(const CheckReport& r, const PropertyReport& p);
+
+/// JSON schema version of render_json(); bumped on any incompatible change.
+inline constexpr int json_schema_version = 1;
+
+}  // namespace rseqcheck::cli

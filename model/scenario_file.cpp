@@ -1,0 +1,467 @@
+#include "model/scenario_file.h"
+
+#include <algorithm>
+#include <array>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <toml++/toml.h>
+
+namespace rseqcheck {
+
+namespace {
+
+constexpr std::array<std::string_view, 12> top_keys{
+    "name",      "description", "preset",   "cpus",       "preempt", "slice_key",
+    "debug_key", "adversarial", "variants", "properties", "bounds",  "tasks"};
+constexpr std::array<std::string_view, 4> task_keys{"role", "slice_enabled", "rt", "cpu"};
+constexpr std::array<std::string_view, 8> bound_keys{
+    "wakeups", "irqs", "faults", "migrations", "signals", "membarriers", "user_writes", "syscalls"};
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j)
+        row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            const std::size_t above = row[j];
+            row[j] =
+                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+template <class Names>
+std::string nearest(std::string_view name, const Names& names) {
+    std::string best;
+    std::size_t best_distance = 0;
+    for (const auto& candidate : names) {
+        const std::size_t d = edit_distance(name, candidate);
+        if (best.empty() || d < best_distance) {
+            best = std::string(candidate);
+            best_distance = d;
+        }
+    }
+    return best;
+}
+
+template <class Names>
+std::string join(const Names& names) {
+    std::string out;
+    for (const auto& n : names) {
+        if (!out.empty())
+            out += ", ";
+        out += std::string(n);
+    }
+    return out;
+}
+
+std::string type_phrase(toml::node_type t) {
+    switch (t) {
+    case toml::node_type::none:
+        return "nothing";
+    case toml::node_type::table:
+        return "a table";
+    case toml::node_type::array:
+        return "an array";
+    case toml::node_type::string:
+        return "a string";
+    case toml::node_type::integer:
+        return "an integer";
+    case toml::node_type::floating_point:
+        return "a floating-point number";
+    case toml::node_type::boolean:
+        return "a boolean";
+    case toml::node_type::date:
+        return "a date";
+    case toml::node_type::time:
+        return "a time";
+    case toml::node_type::date_time:
+        return "a date-time";
+    }
+    return "a value";
+}
+
+/// The entries of `t` in the order they were written (a toml::table iterates by key), so
+/// that the first error reported is the first in the file.
+std::vector<std::pair<const toml::key*, const toml::node*>> in_file_order(const toml::table& t) {
+    std::vector<std::pair<const toml::key*, const toml::node*>> out;
+    for (auto&& [key, value] : t)
+        out.emplace_back(&key, &value);
+    std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
+        const toml::source_position pa = a.first->source().begin;
+        const toml::source_position pb = b.first->source().begin;
+        return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+    });
+    return out;
+}
+
+/// Parses one document, remembering where every setting was written.
+class Parser {
+public:
+    explicit Parser(const std::string& source) : source_(source) {}
+
+    ScenarioFile parse(std::string_view text) {
+        toml::table root;
+        try {
+            root = toml::parse(text, source_);
+        } catch (const toml::parse_error& e) {
+            throw InputError(at(e.source()), std::string(e.description()));
+        }
+        ScenarioFile out;
+        Scenario& sc = out.scenario;
+        sc.name = "custom";
+        sc.tasks.clear();
+        if (const toml::node* base = root.get("preset")) {
+            const std::string name = string_of(*base, "preset");
+            try {
+                sc = make_preset(name);
+            } catch (const InputError& e) {
+                throw InputError(at(base->source()), e.what());
+            }
+        }
+        sc.source = source_;
+        bool tasks_given = false;
+        for (const auto& [key_ptr, value_ptr] : in_file_order(root)) {
+            const toml::key& key = *key_ptr;
+            const toml::node& value = *value_ptr;
+            const std::string k(key.str());
+            where_[k] = at(key.source());
+            if (k == "preset") {
+                continue;
+            } else if (k == "name") {
+                sc.name = string_of(value, k);
+            } else if (k == "description") {
+                sc.description = string_of(value, k);
+            } else if (k == "cpus") {
+                sc.cpus = unsigned_of(value, k, static_cast<unsigned>(max_cpus), 1);
+            } else if (k == "preempt") {
+                sc.preempt = preempt_of(value);
+            } else if (k == "slice_key") {
+                sc.slice_key = bool_of(value, k);
+            } else if (k == "debug_key") {
+                sc.debug_key = bool_of(value, k);
+            } else if (k == "adversarial") {
+                sc.adversarial = bool_of(value, k);
+            } else if (k == "variants") {
+                sc.variant = variants_of(value);
+            } else if (k == "properties") {
+                out.properties = names_of(value, k);
+            } else if (k == "bounds") {
+                bounds_of(value, sc.bounds);
+            } else if (k == "tasks") {
+                sc.tasks = tasks_of(value);
+                tasks_given = true;
+            } else {
+                throw InputError(at(key.source()), "unknown key '" + k + "' (did you mean '" +
+                                                       nearest(k, top_keys) + "'?)");
+            }
+        }
+        if (!tasks_given && sc.tasks.empty()) {
+            throw InputError(SourceLocation{source_, 1, 1},
+                             "the scenario has no tasks (add a [[tasks]] table, or start from a "
+                             "preset with preset = \"NAME\")");
+        }
+        try {
+            validate(sc, {});
+        } catch (const InputError& e) {
+            throw InputError(blame(sc), e.what());
+        }
+        return out;
+    }
+
+private:
+    SourceLocation at(const toml::source_region& r) const {
+        return SourceLocation{source_, static_cast<int>(r.begin.line),
+                              static_cast<int>(r.begin.column)};
+    }
+
+    [[noreturn]] void wrong_type(const toml::node& v, const std::string& key,
+                                 const std::string& expected) const {
+        throw InputError(at(v.source()), "expected " + expected + " for '" + key + "', found " +
+                                             type_phrase(v.type()));
+    }
+
+    std::string string_of(const toml::node& v, const std::string& key) const {
+        const auto* s = v.as_string();
+        if (s == nullptr)
+            wrong_type(v, key, "a string");
+        return s->get();
+    }
+
+    bool bool_of(const toml::node& v, const std::string& key) const {
+        const auto* b = v.as_boolean();
+        if (b == nullptr)
+            wrong_type(v, key, "true or false");
+        return b->get();
+    }
+
+    unsigned unsigned_of(const toml::node& v, const std::string& key, unsigned max,
+                         unsigned min = 0) const {
+        const auto* i = v.as_integer();
+        if (i == nullptr)
+            wrong_type(v, key, "an integer");
+        const std::int64_t n = i->get();
+        if (n < static_cast<std::int64_t>(min) || n > static_cast<std::int64_t>(max)) {
+            throw InputError(at(v.source()), "'" + key + "' = " + std::to_string(n) +
+                                                 " is outside " + std::to_string(min) + ".." +
+                                                 std::to_string(max) +
+                                                 " (the most the model state can hold)");
+        }
+        return static_cast<unsigned>(n);
+    }
+
+    PreemptModel preempt_of(const toml::node& v) const {
+        const std::string s = string_of(v, "preempt");
+        constexpr std::array<PreemptModel, 5> all{PreemptModel::None, PreemptModel::Voluntary,
+                                                  PreemptModel::Full, PreemptModel::Lazy,
+                                                  PreemptModel::Rt};
+        for (const PreemptModel p : all) {
+            if (to_string(p) == s)
+                return p;
+        }
+        throw InputError(at(v.source()), "unknown preemption model '" + s +
+                                             "' (valid: none, voluntary, full, lazy, rt)");
+    }
+
+    std::vector<NamedAt> names_of(const toml::node& v, const std::string& key) {
+        std::vector<NamedAt> out;
+        if (v.is_string()) {
+            out.push_back({string_of(v, key), at(v.source())});
+            return out;
+        }
+        const auto* a = v.as_array();
+        if (a == nullptr)
+            wrong_type(v, key, "an array of strings");
+        for (const toml::node& e : *a)
+            out.push_back({string_of(e, key), at(e.source())});
+        return out;
+    }
+
+    Variant variants_of(const toml::node& v) {
+        Variant out;
+        for (const NamedAt& n : names_of(v, "variants")) {
+            const VariantInfo* info = find_variant(n.name);
+            if (info == nullptr) {
+                throw InputError(n.where, "unknown variant '" + n.name + "' (did you mean '" +
+                                              nearest(n.name, variant_names()) + "'?)");
+            }
+            out.add(info->id);
+            where_["variants." + n.name] = n.where;
+        }
+        return out;
+    }
+
+    const toml::table& table_of(const toml::node& v, const std::string& key) const {
+        const auto* t = v.as_table();
+        if (t == nullptr)
+            wrong_type(v, key, "a table");
+        return *t;
+    }
+
+    void bounds_of(const toml::node& v, Bounds& b) {
+        constexpr BoundLimits limits;
+        for (const auto& [key_ptr, value_ptr] : in_file_order(table_of(v, "bounds"))) {
+            const toml::key& key = *key_ptr;
+            const toml::node& value = *value_ptr;
+            const std::string k(key.str());
+            const std::string path = "bounds." + k;
+            where_[path] = at(key.source());
+            if (k == "wakeups")
+                b.wakeups = unsigned_of(value, path, limits.wakeups);
+            else if (k == "irqs")
+                b.irqs = unsigned_of(value, path, limits.irqs);
+            else if (k == "faults")
+                b.faults = unsigned_of(value, path, limits.faults);
+            else if (k == "migrations")
+                b.migrations = unsigned_of(value, path, limits.migrations);
+            else if (k == "signals")
+                b.signals = unsigned_of(value, path, limits.signals);
+            else if (k == "membarriers")
+                b.membarriers = unsigned_of(value, path, limits.membarriers);
+            else if (k == "user_writes")
+                b.user_writes = unsigned_of(value, path, limits.user_writes);
+            else if (k == "syscalls")
+                b.syscalls = unsigned_of(value, path, limits.syscalls);
+            else
+                throw InputError(at(key.source()), "unknown key '" + path +
+                                                       "' (did you mean 'bounds." +
+                                                       nearest(k, bound_keys) + "'?)");
+        }
+    }
+
+    std::vector<TaskConfig> tasks_of(const toml::node& v) {
+        const auto* a = v.as_array();
+        if (a == nullptr)
+            wrong_type(v, "tasks", "an array of tables ([[tasks]])");
+        if (a->size() > max_tasks) {
+            throw InputError(at(v.source()), "the scenario has " + std::to_string(a->size()) +
+                                                 " tasks; the model holds 1.." +
+                                                 std::to_string(max_tasks));
+        }
+        std::vector<TaskConfig> out;
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            const toml::node& e = *a->get(i);
+            const std::string prefix = "tasks." + std::to_string(i);
+            where_[prefix] = at(e.source());
+            TaskConfig t;
+            bool slice_enabled_given = false;
+            for (const auto& [key_ptr, value_ptr] : in_file_order(table_of(e, "tasks"))) {
+                const toml::key& key = *key_ptr;
+                const toml::node& value = *value_ptr;
+                const std::string k(key.str());
+                where_[prefix + "." + k] = at(key.source());
+                if (k == "role") {
+                    const std::string role = string_of(value, "role");
+                    if (role == "slice_user") {
+                        t.role = TaskRole::SliceUser;
+                    } else if (role == "waiter") {
+                        t.role = TaskRole::Waiter;
+                    } else {
+                        throw InputError(at(value.source()), "unknown task role '" + role +
+                                                                 "' (valid: slice_user, waiter)");
+                    }
+                } else if (k == "slice_enabled") {
+                    t.slice_enabled = bool_of(value, k);
+                    slice_enabled_given = true;
+                } else if (k == "rt") {
+                    t.rt = bool_of(value, k);
+                } else if (k == "cpu") {
+                    t.cpu = static_cast<CpuId>(
+                        unsigned_of(value, k, static_cast<unsigned>(max_cpus - 1)));
+                } else {
+                    throw InputError(at(key.source()), "unknown key '" + k +
+                                                           "' in [[tasks]] (did you mean '" +
+                                                           nearest(k, task_keys) + "'?)");
+                }
+            }
+            if (!slice_enabled_given)
+                t.slice_enabled = t.role == TaskRole::SliceUser;
+            out.push_back(t);
+        }
+        return out;
+    }
+
+    /// The first of `keys` that the file sets, or the start of the file.
+    SourceLocation first_of(std::initializer_list<std::string> keys) const {
+        for (const std::string& k : keys) {
+            if (const auto it = where_.find(k); it != where_.end())
+                return it->second;
+        }
+        return SourceLocation{source_, 1, 1};
+    }
+
+    /// Where the contradiction validate() reports was written. Follows validate()'s order of
+    /// checks; the message itself is validate()'s.
+    SourceLocation blame(const Scenario& sc) const {
+        if (sc.tasks.empty() || sc.tasks.size() > max_tasks)
+            return first_of({"tasks", "preset"});
+        if (sc.bounds.migrations > 0 && sc.cpus < 2)
+            return first_of({"bounds.migrations", "cpus", "preset"});
+        for (std::size_t i = 0; i < sc.tasks.size(); ++i) {
+            const TaskConfig& t = sc.tasks[i];
+            const std::string p = "tasks." + std::to_string(i);
+            if (t.cpu >= sc.cpus)
+                return first_of({p + ".cpu", "cpus", p, "preset"});
+            if (t.role == TaskRole::Waiter && t.slice_enabled)
+                return first_of({p + ".slice_enabled", p + ".role", p});
+            if (t.role == TaskRole::SliceUser && t.slice_enabled && !sc.slice_key)
+                return first_of({"slice_key", p + ".slice_enabled", p});
+        }
+        if (sc.variant.has(VariantSwitch::MutRtFullGrantable))
+            return first_of({"variants.mut_rt_full_grantable", "preempt", "preset"});
+        return first_of({"tasks", "preset"});
+    }
+
+    std::string source_;
+    std::map<std::string, SourceLocation> where_;
+};
+
+std::string quoted(std::string_view s) {
+    std::ostringstream out;
+    out << toml::value<std::string>(std::string(s));
+    return out.str();
+}
+
+}  // namespace
+
+ScenarioFile parse_scenario(std::string_view text, const std::string& source) {
+    return Parser(source).parse(text);
+}
+
+ScenarioFile load_scenario_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError(SourceLocation{path, 0, 0}, "cannot read the scenario file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad())
+        throw InputError(SourceLocation{path, 0, 0}, "cannot read the scenario file");
+    return parse_scenario(text.str(), path);
+}
+
+std::string scenario_to_toml(const Scenario& sc) {
+    std::ostringstream out;
+    out << "# rseqcheck scenario (docs/scenarios.md)\n";
+    out << "name = " << quoted(sc.name) << "\n";
+    if (!sc.description.empty())
+        out << "description = " << quoted(sc.description) << "\n";
+    out << "cpus = " << sc.cpus << "\n";
+    out << "preempt = \"" << to_string(sc.preempt) << "\"\n";
+    out << "slice_key = " << (sc.slice_key ? "true" : "false") << "\n";
+    out << "debug_key = " << (sc.debug_key ? "true" : "false") << "\n";
+    out << "adversarial = " << (sc.adversarial ? "true" : "false") << "\n";
+    out << "variants = [";
+    bool first = true;
+    for (const VariantInfo& v : variant_catalog()) {
+        if (!sc.variant.has(v.id))
+            continue;
+        out << (first ? "" : ", ") << "\"" << v.name << "\"";
+        first = false;
+    }
+    out << "]\n";
+    const Bounds& b = sc.bounds;
+    out << "\n[bounds]\n";
+    out << "wakeups = " << b.wakeups << "\n";
+    out << "irqs = " << b.irqs << "\n";
+    out << "faults = " << b.faults << "\n";
+    out << "migrations = " << b.migrations << "\n";
+    out << "signals = " << b.signals << "\n";
+    out << "membarriers = " << b.membarriers << "\n";
+    out << "user_writes = " << b.user_writes << "\n";
+    out << "syscalls = " << b.syscalls << "\n";
+    for (const TaskConfig& t : sc.tasks) {
+        out << "\n[[tasks]]\n";
+        out << "role = \"" << to_string(t.role) << "\"\n";
+        out << "slice_enabled = " << (t.slice_enabled ? "true" : "false") << "\n";
+        out << "rt = " << (t.rt ? "true" : "false") << "\n";
+        out << "cpu = " << static_cast<unsigned>(t.cpu) << "\n";
+    }
+    return out.str();
+}
+
+std::string source_line(std::string_view text, int line) {
+    if (line < 1)
+        return {};
+    std::size_t start = 0;
+    for (int i = 1; i < line; ++i) {
+        const std::size_t nl = text.find('\n', start);
+        if (nl == std::string_view::npos)
+            return {};
+        start = nl + 1;
+    }
+    std::size_t end = text.find('\n', start);
+    if (end == std::string_view::npos)
+        end = text.size();
+    std::string out(text.substr(start, end - start));
+    if (!out.empty() && out.back() == '\r')
+        out.pop_back();
+    return out;
+}
+
+}  // namespace rseqcheck
