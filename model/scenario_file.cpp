@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -111,7 +114,10 @@ public:
         try {
             root = toml::parse(text, source_);
         } catch (const toml::parse_error& e) {
-            throw InputError(at(e.source()), std::string(e.description()));
+            std::string what(e.description());
+            if (!what.empty())
+                what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+            throw InputError(at(e.source()), what);
         }
         ScenarioFile out;
         Scenario& sc = out.scenario;
@@ -238,8 +244,10 @@ private:
         const auto* a = v.as_array();
         if (a == nullptr)
             wrong_type(v, key, "an array of strings");
-        for (const toml::node& e : *a)
-            out.push_back({string_of(e, key), at(e.source())});
+        for (std::size_t i = 0; i < a->size(); ++i) {
+            const toml::node& e = *a->get(i);
+            out.push_back({string_of(e, key + "[" + std::to_string(i) + "]"), at(e.source())});
+        }
         return out;
     }
 
@@ -311,7 +319,8 @@ private:
             where_[prefix] = at(e.source());
             TaskConfig t;
             bool slice_enabled_given = false;
-            for (const auto& [key_ptr, value_ptr] : in_file_order(table_of(e, "tasks"))) {
+            for (const auto& [key_ptr, value_ptr] :
+                 in_file_order(table_of(e, "tasks[" + std::to_string(i) + "]"))) {
                 const toml::key& key = *key_ptr;
                 const toml::node& value = *value_ptr;
                 const std::string k(key.str());
@@ -396,8 +405,10 @@ ScenarioFile parse_scenario(std::string_view text, const std::string& source) {
 
 ScenarioFile load_scenario_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError(SourceLocation{path, 0, 0}, "cannot read the scenario file");
+    if (!in) {
+        throw InputError(SourceLocation{path, 0, 0},
+                         std::string("cannot read the scenario file: ") + std::strerror(errno));
+    }
     std::ostringstream text;
     text << in.rdbuf();
     if (in.bad())

@@ -517,6 +517,13 @@ int run(int argc, char** argv) {
         app.add_subcommand("bound", "prove a timing bound with the Z3 layer (properties/timing)");
     bound_cmd->add_option("query", query, "the query name")->required();
 
+    if (argc > 1 && argv[1][0] != '-') {
+        const std::string command = argv[1];
+        if (command != "check" && command != "list" && command != "replay" && command != "bound") {
+            throw InputError({}, "unknown command '" + command +
+                                     "' (valid: check, list, replay, bound)");
+        }
+    }
     try {
         app.parse(argc, argv);
     } catch (const CLI::Success& e) {

@@ -1,0 +1,216 @@
+// End-to-end tests of `rseqcheck check`, `list` and the exit codes, on the small presets.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/cli/cli_process.h"
+
+namespace rseqcheck::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json without_timing(json j) {
+    j.erase("timing");
+    return j;
+}
+
+TEST(CheckCommand, HoldsOnTinyExitsZeroWithTheVerdictLine) {
+    const RunResult r = run_rseqcheck("check --preset tiny");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("rseqcheck: scenario tiny (cpus=1 tasks=2 preempt=none"),
+              std::string::npos);
+    EXPECT_NE(r.out.find("variant: fixed"), std::string::npos);
+    EXPECT_NE(r.out.find("366 states, 463 transitions, depth 22"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("\nverdict: holds: all "), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find('\033'), std::string::npos) << "colour on a pipe";
+}
+
+TEST(CheckCommand, ViolationExitsOneWithAShortestTrace) {
+    const RunResult r =
+        run_rseqcheck("check --preset preempt-full --variant pre_7ee58f98 --format json");
+    ASSERT_EQ(r.status, 1) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["verdict"], "violated");
+    EXPECT_EQ(j["variant"], "pre_7ee58f98");
+    bool found = false;
+    for (const json& p : j["properties"]) {
+        if (p["status"] != "violated")
+            continue;
+        found = true;
+        // Stops at the first violation: I1 or I6, whichever BFS meets first.
+        EXPECT_TRUE(p["name"] == "no-stale-grant-after-switch" ||
+                    p["name"] == "slice-reset-on-id-update")
+            << p["name"];
+        ASSERT_FALSE(p["trace"].empty());
+        EXPECT_EQ(p["trace"].back()["action"], "rseq_exit_to_user_mode_restart");
+        EXPECT_EQ(p["trace"].front()["step"], 1);
+        EXPECT_NE(p["trace"].back()["kernel"].get<std::string>().find("rseq_entry.h"),
+                  std::string::npos);
+    }
+    EXPECT_TRUE(found);
+}
+
+TEST(CheckCommand, VariantAloneRunsOnItsPreset) {
+    const RunResult r = run_rseqcheck("check --variant pre_7ee58f98 --format json");
+    ASSERT_EQ(r.status, 1) << r.err;
+    EXPECT_EQ(json::parse(r.out)["scenario"]["name"], "preempt-full");
+}
+
+TEST(CheckCommand, AllReportsEveryViolatedPropertyAndNoUnknowns) {
+    const RunResult r =
+        run_rseqcheck("check --preset preempt-full --variant pre_7ee58f98 --all --format json");
+    ASSERT_EQ(r.status, 1) << r.err;
+    int violated = 0;
+    const json j = json::parse(r.out);
+    for (const json& p : j["properties"]) {
+        EXPECT_NE(p["status"], "unknown") << p["name"];
+        violated += p["status"] == "violated" ? 1 : 0;
+    }
+    EXPECT_EQ(violated, 2);  // I1 and I6, as the variant catalogue says it catches
+}
+
+TEST(CheckCommand, JsonIsByteIdenticalAcrossRunsAndThreadCountsApartFromTiming) {
+    const std::string args = "check --preset grant --variant pre_0ac3b5c3 --all --format json";
+    const RunResult a = run_rseqcheck(args);
+    const RunResult b = run_rseqcheck(args);
+    const RunResult c = run_rseqcheck(args + " --threads 2");
+    ASSERT_EQ(a.status, 1);
+    EXPECT_EQ(without_timing(json::parse(a.out)).dump(), without_timing(json::parse(b.out)).dump());
+    EXPECT_EQ(without_timing(json::parse(a.out)).dump(), without_timing(json::parse(c.out)).dump());
+    const json timing = json::parse(a.out)["timing"];
+    for (const char* key : {"seconds", "states_per_second", "bytes_per_state", "peak_rss_bytes"})
+        EXPECT_TRUE(timing.contains(key)) << key;
+}
+
+TEST(CheckCommand, SelectedPropertiesOnly) {
+    const RunResult r = run_rseqcheck(
+        "check --preset tiny --property timer-hygiene --property grant-clears-resched "
+        "--format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json j = json::parse(r.out);
+    ASSERT_EQ(j["properties"].size(), 2U);
+    EXPECT_EQ(j["properties"][0]["name"], "timer-hygiene");
+    EXPECT_EQ(j["properties"][0]["spec_id"], "I13");
+    EXPECT_GT(j["properties"][0]["premise_count"].get<int>(), 0);
+}
+
+TEST(CheckCommand, VacuousPropertiesAreReportedAndFailUnderStrict) {
+    const RunResult plain = run_rseqcheck("check --preset rt --format json");
+    ASSERT_EQ(plain.status, 0) << plain.err;
+    bool vacuous = false;
+    const json j = json::parse(plain.out);
+    for (const json& p : j["properties"]) {
+        if (p["status"] == "vacuous") {
+            vacuous = true;
+            EXPECT_EQ(p["premise_count"], 0);
+        }
+    }
+    EXPECT_TRUE(vacuous);
+    const RunResult strict = run_rseqcheck("check --preset rt --strict --format json");
+    EXPECT_EQ(strict.status, 1);
+    EXPECT_EQ(json::parse(strict.out)["verdict"], "vacuous");
+}
+
+TEST(CheckCommand, MemoryLimitGivesAnIncompleteVerdictAndExitThree) {
+    const RunResult r = run_rseqcheck("check --preset tiny --memory-limit 1K --format json");
+    EXPECT_EQ(r.status, 3);
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["verdict"], "incomplete");
+    EXPECT_NE(j["incomplete_reason"].get<std::string>().find("memory limit"), std::string::npos);
+}
+
+TEST(CheckCommand, OutputFileIsWrittenWholeWithNoPartialLeft) {
+    TempDir dir;
+    const std::string file = (dir.path() / "report.json").string();
+    const RunResult r = run_rseqcheck("check --preset tiny --format json --output " + file);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(r.out.empty());
+    EXPECT_EQ(json::parse(read_text(file))["verdict"], "holds");
+    EXPECT_FALSE(fs::exists(file + ".partial"));
+    EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator{}), 1);
+}
+
+TEST(CheckCommand, TraceOutWritesEachViolatedPropertysTrace) {
+    TempDir dir;
+    const std::string traces = (dir.path() / "traces").string();
+    const RunResult r = run_rseqcheck("check --variant pre_7ee58f98 --all --trace-out " + traces);
+    ASSERT_EQ(r.status, 1) << r.err;
+    const json t =
+        json::parse(read_text(fs::path(traces) / "no-stale-grant-after-switch.trace.json"));
+    EXPECT_EQ(t["property"], "no-stale-grant-after-switch");
+    EXPECT_FALSE(t["trace"].empty());
+    EXPECT_TRUE(fs::exists(fs::path(traces) / "slice-reset-on-id-update.trace.txt"));
+}
+
+TEST(CheckCommand, ReductionsNotInThisBuildExitThreeWithAMessage) {
+    const RunResult r = run_rseqcheck("check --preset tiny --por");
+    EXPECT_EQ(r.status, 3);
+    EXPECT_EQ(first_line(r.err), "rseqcheck: error: --por needs the partial-order reduced "
+                                 "engine, not in this build");
+}
+
+TEST(CheckCommand, BoundSaysTheQueryLayerIsMissing) {
+    const RunResult r = run_rseqcheck("bound max-waiter-delay");
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.err.find("timing query layer"), std::string::npos);
+    EXPECT_TRUE(r.out.empty());
+}
+
+TEST(CheckCommand, VersionNamesTheKernel) {
+    const RunResult r = run_rseqcheck("--version");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_EQ(r.out, std::string("rseqcheck ") + RSEQCHECK_VERSION + " (model of Linux " +
+                         RSEQCHECK_KERNEL_VERSION + " rseq time slice extension)\n");
+}
+
+TEST(CheckCommand, HelpExitsZero) {
+    const RunResult r = run_rseqcheck("check --help");
+    EXPECT_EQ(r.status, 0);
+    EXPECT_NE(r.out.find("--memory-limit"), std::string::npos);
+}
+
+TEST(ListCommand, VariantsJsonCarriesPresetCommitAndCatches) {
+    const RunResult r = run_rseqcheck("list variants --format json");
+    ASSERT_EQ(r.status, 0);
+    const json j = json::parse(r.out);
+    ASSERT_FALSE(j.empty());
+    for (const json& v : j) {
+        EXPECT_TRUE(v.contains("preset") && v.contains("commit") && v.contains("catches"));
+        EXPECT_FALSE(v["preset"].get<std::string>().empty());
+    }
+}
+
+TEST(ListCommand, PropertiesAndPresetsInText) {
+    const RunResult props = run_rseqcheck("list properties");
+    EXPECT_EQ(props.status, 0);
+    EXPECT_NE(props.out.find("timer-armed-on-grant (I3, invariant)"), std::string::npos);
+    const RunResult presets = run_rseqcheck("list presets --format json");
+    EXPECT_EQ(presets.status, 0);
+    EXPECT_GE(json::parse(presets.out).size(), 6U);
+}
+
+TEST(ListCommand, PresetAsTomlChecksLikeThePreset) {
+    for (const std::string preset : {"tiny", "grant", "grant-race", "rt"}) {
+        TempDir dir;
+        const std::string file = (dir.path() / (preset + ".toml")).string();
+        const RunResult listed = run_rseqcheck("list presets --format toml " + preset);
+        ASSERT_EQ(listed.status, 0) << listed.err;
+        std::ofstream(file) << listed.out;
+        const RunResult from_file = run_rseqcheck("check --format json --scenario " + file);
+        const RunResult from_preset = run_rseqcheck("check --format json --preset " + preset);
+        ASSERT_EQ(from_file.status, 0) << from_file.err;
+        json a = without_timing(json::parse(from_file.out));
+        json b = without_timing(json::parse(from_preset.out));
+        EXPECT_EQ(a["scenario"]["source"], file);
+        a["scenario"].erase("source");
+        b["scenario"].erase("source");
+        EXPECT_EQ(a.dump(), b.dump()) << preset;
+    }
+}
+
+}  // namespace
+}  // namespace rseqcheck::test

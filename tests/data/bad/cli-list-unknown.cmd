@@ -1,0 +1,3 @@
+# exit: 2
+# stderr: rseqcheck: error: unknown list 'things' (valid: properties, variants, presets)
+list things

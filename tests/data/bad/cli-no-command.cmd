@@ -1,0 +1,3 @@
+# exit: 2
+# stderr: rseqcheck: error: a command is required: check, list, replay or bound (see rseqcheck --help)
+

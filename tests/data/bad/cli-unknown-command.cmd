@@ -1,0 +1,3 @@
+# exit: 2
+# stderr: rseqcheck: error: unknown command 'verify' (valid: check, list, replay, bound)
+verify --preset tiny
