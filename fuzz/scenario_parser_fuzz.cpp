@@ -26,8 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const rseqcheck::Scenario back =
         rseqcheck::parse_scenario(rseqcheck::scenario_to_toml(sc), "again.toml").scenario;
     if (rseqcheck::describe_bounds(back) != rseqcheck::describe_bounds(sc) ||
-        back.variant != sc.variant || back.tasks.size() != sc.tasks.size() ||
-        back.name != sc.name)
+        back.variant != sc.variant || back.tasks.size() != sc.tasks.size() || back.name != sc.name)
         std::abort();
     return 0;
 }
