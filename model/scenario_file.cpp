@@ -141,7 +141,8 @@ public:
             where_[k] = at(key.source());
             if (k == "preset") {
                 continue;
-            } else if (k == "name") {
+            }
+            if (k == "name") {
                 sc.name = string_of(value, k);
             } else if (k == "description") {
                 sc.description = string_of(value, k);
@@ -301,26 +302,27 @@ private:
             const std::string k(key.str());
             const std::string path = "bounds." + k;
             where_[path] = at(key.source());
-            if (k == "wakeups")
+            if (k == "wakeups") {
                 b.wakeups = unsigned_of(value, path, limits.wakeups);
-            else if (k == "irqs")
+            } else if (k == "irqs") {
                 b.irqs = unsigned_of(value, path, limits.irqs);
-            else if (k == "faults")
+            } else if (k == "faults") {
                 b.faults = unsigned_of(value, path, limits.faults);
-            else if (k == "migrations")
+            } else if (k == "migrations") {
                 b.migrations = unsigned_of(value, path, limits.migrations);
-            else if (k == "signals")
+            } else if (k == "signals") {
                 b.signals = unsigned_of(value, path, limits.signals);
-            else if (k == "membarriers")
+            } else if (k == "membarriers") {
                 b.membarriers = unsigned_of(value, path, limits.membarriers);
-            else if (k == "user_writes")
+            } else if (k == "user_writes") {
                 b.user_writes = unsigned_of(value, path, limits.user_writes);
-            else if (k == "syscalls")
+            } else if (k == "syscalls") {
                 b.syscalls = unsigned_of(value, path, limits.syscalls);
-            else
+            } else {
                 throw InputError(at(key.source()), "unknown key '" + path +
                                                        "' (did you mean 'bounds." +
                                                        nearest(k, bound_keys) + "'?)");
+            }
         }
     }
 
@@ -345,7 +347,10 @@ private:
                 const toml::key& key = *key_ptr;
                 const toml::node& value = *value_ptr;
                 const std::string k(key.str());
-                where_[prefix + "." + k] = at(key.source());
+                std::string path = prefix;
+                path += '.';
+                path += k;
+                where_[path] = at(key.source());
                 if (k == "role") {
                     const std::string role = string_of(value, "role");
                     if (role == "slice_user") {

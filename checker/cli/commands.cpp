@@ -180,7 +180,8 @@ private:
         std::snprintf(
             line, sizeof line, "rseqcheck: %llu states, %llu transitions, %.0f states/s, %zu MiB",
             static_cast<unsigned long long>(states_), static_cast<unsigned long long>(transitions_),
-            static_cast<double>(states_) / secs, checker::peak_rss_bytes() / (1024U * 1024U));
+            static_cast<double>(states_) / secs,
+            checker::peak_rss_bytes() / (std::size_t{1024} * 1024U));
         std::cerr << (is_tty(stderr) ? "\r" : "") << line << (is_tty(stderr) ? "" : "\n");
         std::cerr.flush();
         printed_ = is_tty(stderr);
@@ -330,14 +331,15 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
     bool any_vacuous = false;
     for (const PropertyReport& p : r.properties)
         any_vacuous = any_vacuous || p.status == PropertyStatus::Vacuous;
-    if (!result.violations.empty())
+    if (!result.violations.empty()) {
         r.verdict = Verdict::Violated;
-    else if (incomplete)
+    } else if (incomplete) {
         r.verdict = Verdict::Incomplete;
-    else if (args.strict && any_vacuous)
+    } else if (args.strict && any_vacuous) {
         r.verdict = Verdict::Vacuous;
-    else
+    } else {
         r.verdict = Verdict::Holds;
+    }
     r.incomplete_reason = result.incomplete_reason;
     return r;
 }
@@ -357,10 +359,11 @@ int check(const CheckArgs& args) {
             write_file_atomically(base + ".trace.txt", render_trace_text(report, p));
         }
     }
-    if (to_stdout)
+    if (to_stdout) {
         std::cout << document;
-    else
+    } else {
         write_file_atomically(args.output, document);
+    }
     std::cout.flush();
     return exit_status(report);
 }
@@ -445,15 +448,15 @@ std::size_t parse_memory_size(std::string_view text) {
     }
     std::size_t shift = 0;
     const std::string_view suffix(stop, static_cast<std::size_t>(end - stop));
-    if (suffix == "K" || suffix == "KiB")
+    if (suffix == "K" || suffix == "KiB") {
         shift = 10;
-    else if (suffix == "M" || suffix == "MiB")
+    } else if (suffix == "M" || suffix == "MiB") {
         shift = 20;
-    else if (suffix == "G" || suffix == "GiB")
+    } else if (suffix == "G" || suffix == "GiB") {
         shift = 30;
-    else if (suffix == "T" || suffix == "TiB")
+    } else if (suffix == "T" || suffix == "TiB") {
         shift = 40;
-    else if (!suffix.empty()) {
+    } else if (!suffix.empty()) {
         throw InputError({}, "--memory-limit: unknown suffix '" + std::string(suffix) + "' in '" +
                                  shown + "' (valid: K, M, G, T)");
     }
