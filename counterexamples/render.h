@@ -1,0 +1,43 @@
+/// \file
+/// Renderers of a trace: text for terminals and commit messages, JSON that `rseqcheck replay`
+/// loads back, DOT/SVG with one lane per CPU, and a self-contained HTML page.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "counterexamples/trace.h"
+
+namespace rseqcheck::cex {
+
+/// Header, one block per step (actor, transition, kernel function, changed fields in the
+/// kernel's names), a CPU0/CPU1 timeline when more than one CPU acts, and the verdict line.
+std::string render_text(const Trace& trace);
+
+/// The greppable last line: `Violated <property> (<spec id>) on <variant>: N steps, M
+/// environment events`.
+std::string verdict_line(const Trace& trace);
+
+/// " name=value" for each field that differs between `before` and `after`, budget counters
+/// left out; fields of a task other than `self` (or of a CPU other than `cpu`) are prefixed
+/// `T1.` / `CPU1.`.
+std::string changed_fields(const Scenario& sc, const State& before, const State& after,
+                           TaskId self = no_task, CpuId cpu = 0xFF);
+
+/// The trace as JSON (format "rseqcheck-trace", version 1): scenario, variant, property,
+/// every action with its parameters, the changed fields and the full state after each step.
+std::string render_json(const Trace& trace);
+
+/// Graphviz DOT: one lane (cluster) per CPU, steps in order, the violating step in red.
+std::string render_dot(const Trace& trace);
+/// Whether graphviz `dot` is on PATH.
+bool dot_available();
+/// SVG through `dot -Tsvg`; nullopt when dot is not installed or fails.
+std::optional<std::string> render_svg(const Trace& trace);
+
+/// One HTML page with inline CSS and script, no network: the timeline in CPU columns, the
+/// changed fields per step, the violated property highlighted, the full state on click.
+std::string render_html(const Trace& trace);
+
+}  // namespace rseqcheck::cex

@@ -1,0 +1,150 @@
+// The JSON form of a trace (format "rseqcheck-trace", version 1), read back by trace_file.cpp.
+#include <nlohmann/json.hpp>
+
+#include "counterexamples/render.h"
+#include "model/state_fields.h"
+#include "model/transitions.h"
+
+namespace rseqcheck::cex {
+
+namespace {
+
+using nlohmann::ordered_json;
+
+std::string_view kind_name(checker::ViolationKind k) {
+    switch (k) {
+    case checker::ViolationKind::Invariant:
+        return "invariant";
+    case checker::ViolationKind::Transition:
+        return "transition";
+    case checker::ViolationKind::Deadlock:
+        return "deadlock";
+    }
+    return "?";
+}
+
+std::string_view fault_name(Fault f) {
+    switch (f) {
+    case Fault::None:
+        return "none";
+    case Fault::Resolved:
+        return "resolved";
+    case Fault::Unresolvable:
+        return "unresolvable";
+    }
+    return "?";
+}
+
+ordered_json value_json(const StateField& f, unsigned v) {
+    if (f.format != nullptr)
+        return f.format(v);
+    return v;
+}
+
+ordered_json state_json(const Scenario& sc, const State& s) {
+    ordered_json tasks = ordered_json::array();
+    ordered_json cpus = ordered_json::array();
+    ordered_json global = ordered_json::object();
+    for (std::size_t t = 0; t < sc.tasks.size(); ++t)
+        tasks.push_back(ordered_json::object());
+    for (std::size_t c = 0; c < sc.cpus; ++c)
+        cpus.push_back(ordered_json::object());
+    for (const StateField& f : state_fields()) {
+        const std::string name(f.name);
+        switch (f.scope) {
+        case FieldScope::Task:
+            for (std::size_t t = 0; t < sc.tasks.size(); ++t)
+                tasks[t][name] = value_json(f, f.get(s, t));
+            break;
+        case FieldScope::Cpu:
+            for (std::size_t c = 0; c < sc.cpus; ++c)
+                cpus[c][name] = value_json(f, f.get(s, c));
+            break;
+        case FieldScope::Global:
+            global[name] = value_json(f, f.get(s, 0));
+            break;
+        }
+    }
+    return ordered_json{{"tasks", tasks}, {"cpus", cpus}, {"global", global}};
+}
+
+ordered_json scenario_json(const Scenario& sc) {
+    ordered_json tasks = ordered_json::array();
+    for (const TaskConfig& t : sc.tasks) {
+        tasks.push_back({{"role", std::string(to_string(t.role))},
+                         {"slice_enabled", t.slice_enabled},
+                         {"rt", t.rt},
+                         {"cpu", t.cpu}});
+    }
+    const Bounds& b = sc.bounds;
+    return ordered_json{{"preset", sc.name},
+                        {"description", sc.description},
+                        {"cpus", sc.cpus},
+                        {"preempt", std::string(to_string(sc.preempt))},
+                        {"slice_key", sc.slice_key},
+                        {"debug_key", sc.debug_key},
+                        {"adversarial", sc.adversarial},
+                        {"tasks", tasks},
+                        {"bounds",
+                         {{"wakeups", b.wakeups},
+                          {"irqs", b.irqs},
+                          {"faults", b.faults},
+                          {"migrations", b.migrations},
+                          {"signals", b.signals},
+                          {"membarriers", b.membarriers},
+                          {"user_writes", b.user_writes},
+                          {"syscalls", b.syscalls}}},
+                        {"bounds_text", describe_bounds(sc)}};
+}
+
+}  // namespace
+
+std::string render_json(const Trace& trace) {
+    const Scenario& sc = trace.scenario;
+    ordered_json steps = ordered_json::array();
+    for (std::size_t k = 0; k < trace.steps.size(); ++k) {
+        const TraceStep& s = trace.steps[k];
+        const Action& a = s.action;
+        ordered_json action{
+            {"kind", std::string(action_name(a.kind))},
+            {"cpu", a.cpu},
+            {"task", a.task == no_task ? ordered_json(nullptr) : ordered_json(a.task)},
+            {"arg", a.arg},
+            {"next", a.next == no_task ? ordered_json(nullptr) : ordered_json(a.next)},
+            {"fault", std::string(fault_name(a.fault))}};
+        std::string changed = changed_fields(sc, trace.before(k), s.state, a.task, a.cpu);
+        if (!changed.empty())
+            changed.erase(0, 1);
+        steps.push_back({{"step", k + 1},
+                         {"action", action},
+                         {"kernel", std::string(action_kernel(a.kind))},
+                         {"environment", is_environment(a)},
+                         {"changed", changed},
+                         {"state", state_json(sc, s.state)}});
+    }
+    ordered_json doc{
+        {"format", "rseqcheck-trace"},
+        {"version", 1},
+        {"property",
+         {{"name", trace.property.name},
+          {"spec_id", trace.property.spec_id},
+          {"kind", std::string(kind_name(trace.property.kind))},
+          {"summary", trace.property.summary}}},
+        {"variant", sc.variant.name()},
+        {"scenario", scenario_json(sc)},
+        {"summary",
+         {{"steps", trace.steps.size()},
+          {"environment_events", environment_events(trace.steps)},
+          {"context_switches", context_switches(trace.steps)},
+          {"original_steps", trace.original_steps},
+          {"original_environment_events", trace.original_environment_events},
+          {"verdict", verdict_line(trace)}}},
+        {"cycle_start",
+         trace.cycle_start ? ordered_json(*trace.cycle_start) : ordered_json(nullptr)},
+        {"initial_state", state_json(sc, trace.initial)},
+        {"steps", steps},
+    };
+    return doc.dump(2) + "\n";
+}
+
+}  // namespace rseqcheck::cex

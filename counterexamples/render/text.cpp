@@ -1,0 +1,135 @@
+// Text rendering of a trace: the kernel commit-message view of a race.
+#include <algorithm>
+#include <fmt/format.h>
+#include <set>
+
+#include "counterexamples/render.h"
+#include "model/state_fields.h"
+#include "model/transitions.h"
+#include "model/variant.h"
+
+namespace rseqcheck::cex {
+
+namespace {
+
+std::size_t owners(const Scenario& sc, FieldScope scope) {
+    switch (scope) {
+    case FieldScope::Task:
+        return sc.tasks.size();
+    case FieldScope::Cpu:
+        return sc.cpus;
+    case FieldScope::Global:
+        return 1;
+    }
+    return 0;
+}
+
+std::string variant_line(const Variant& v) {
+    if (v.fixed())
+        return "fixed (the Linux 7.0 model with every fix)";
+    std::string out;
+    for (const VariantInfo& info : variant_catalog()) {
+        if (!v.has(info.id))
+            continue;
+        out += fmt::format("{}{}: {}{}", out.empty() ? "" : "\n           ", info.name,
+                           info.commit.empty() ? "" : std::string(info.commit) + ", ",
+                           info.description);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string changed_fields(const Scenario& sc, const State& before, const State& after, TaskId self,
+                           CpuId cpu) {
+    std::string out;
+    for (const StateField& f : state_fields()) {
+        if (f.kind == FieldKind::Budget)
+            continue;
+        for (std::size_t o = 0; o < owners(sc, f.scope); ++o) {
+            const unsigned was = f.get(before, o);
+            const unsigned now = f.get(after, o);
+            if (was == now)
+                continue;
+            std::string prefix;
+            if (f.scope == FieldScope::Task && o != self)
+                prefix = fmt::format("T{}.", o);
+            if (f.scope == FieldScope::Cpu && o != cpu)
+                prefix = fmt::format("CPU{}.", o);
+            out += fmt::format(" {}{}={}", prefix, f.name, format_field(f, now));
+        }
+    }
+    return out;
+}
+
+std::string verdict_line(const Trace& trace) {
+    std::string line =
+        fmt::format("Violated {} ({}) on {}: {} steps, {} environment events", trace.property.name,
+                    trace.property.spec_id, trace.scenario.variant.name(), trace.steps.size(),
+                    environment_events(trace.steps));
+    if (trace.cycle_start)
+        line += fmt::format(", cycle from step {}", *trace.cycle_start + 1);
+    return line;
+}
+
+std::string render_text(const Trace& trace) {
+    const Scenario& sc = trace.scenario;
+    std::string out;
+    out += fmt::format("Property   {} ({}): {}\n", trace.property.name, trace.property.spec_id,
+                       trace.property.summary);
+    out += fmt::format("Variant    {}\n", variant_line(sc.variant));
+    out += fmt::format("Scenario   {}{}\n", sc.name,
+                       sc.description.empty() ? "" : ": " + sc.description);
+    out += fmt::format("Bounds     {}\n", describe_bounds(sc));
+    if (trace.original_steps != 0) {
+        out += fmt::format("Minimised  {} -> {} steps, {} -> {} environment events\n",
+                           trace.original_steps, trace.steps.size(),
+                           trace.original_environment_events, environment_events(trace.steps));
+    }
+    out += "\n";
+    out += fmt::format("{:>4}  {:<8}  {:<34}  {}\n", "step", "actor", "action", "kernel");
+    for (std::size_t k = 0; k < trace.steps.size(); ++k) {
+        const TraceStep& s = trace.steps[k];
+        const bool last = k + 1 == trace.steps.size();
+        std::string name(action_name(s.action.kind));
+        if (s.action.next != no_task)
+            name += fmt::format(" -> T{}", s.action.next);
+        if (s.action.fault == Fault::Resolved)
+            name += " (fault, resolved)";
+        if (s.action.fault == Fault::Unresolvable)
+            name += " (fault, -EFAULT)";
+        const char* mark = last ? ">" : (is_environment(s.action) ? "*" : " ");
+        if (trace.cycle_start && k == *trace.cycle_start)
+            out += "      -- cycle: the steps below repeat forever --\n";
+        out += fmt::format("{}{:>3}  {:<8}  {:<34}  {}\n", mark, k + 1, actor(s.action), name,
+                           action_kernel(s.action.kind));
+        const std::string changed =
+            changed_fields(sc, trace.before(k), s.state, s.action.task, s.action.cpu);
+        if (!changed.empty())
+            out += fmt::format("{:>16}{}\n", "", changed);
+    }
+    out += "      (* environment event, > the violating step)\n";
+
+    std::set<CpuId> cpus;
+    for (const TraceStep& s : trace.steps)
+        cpus.insert(s.action.cpu);
+    if (cpus.size() > 1) {
+        constexpr std::size_t width = 38;
+        out += "\nTimeline\n      ";
+        for (CpuId c = 0; c < sc.cpus; ++c)
+            out += fmt::format("{:<{}}", fmt::format("CPU{}", c), width);
+        out += "\n";
+        for (std::size_t k = 0; k < trace.steps.size(); ++k) {
+            const Action& a = trace.steps[k].action;
+            std::string cell = (a.task == no_task ? std::string() : fmt::format("T{} ", a.task)) +
+                               std::string(action_name(a.kind));
+            if (cell.size() >= width)
+                cell.resize(width - 1);
+            out += fmt::format("{:>4}  {:<{}}{}\n", k + 1, "", a.cpu * width, cell);
+        }
+    }
+    out += "\n" + verdict_line(trace) + "\n";
+    return out;
+}
+
+}  // namespace rseqcheck::cex

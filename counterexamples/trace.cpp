@@ -1,0 +1,128 @@
+#include "counterexamples/trace.h"
+
+#include "model/transitions.h"
+#include "properties/property.h"
+
+namespace rseqcheck::cex {
+
+PropertyRef PropertyRef::of(int index) {
+    PropertyRef ref;
+    ref.index = index;
+    if (index < 0) {
+        ref.kind = checker::ViolationKind::Deadlock;
+        ref.name = "deadlock-free";
+        ref.spec_id = "-";
+        ref.summary = "every state without successors has no task inside the kernel";
+        return ref;
+    }
+    const auto cat = properties::catalog();
+    RSEQCHECK_CHECK(static_cast<std::size_t>(index) < cat.size(), "property index out of range");
+    const properties::Property& p = cat[static_cast<std::size_t>(index)];
+    ref.kind = p.kind == properties::PropertyKind::Transition ? checker::ViolationKind::Transition
+                                                              : checker::ViolationKind::Invariant;
+    ref.name = p.name;
+    ref.spec_id = p.spec_id;
+    ref.summary = p.summary;
+    return ref;
+}
+
+PropertyRef PropertyRef::named(std::string_view name) {
+    if (name == "deadlock-free")
+        return of(-1);
+    const int index = properties::property_index(name);
+    if (index < 0) {
+        throw InputError({}, "unknown property '" + std::string(name) + "' (did you mean '" +
+                                 properties::nearest_property(name) + "'?)");
+    }
+    return of(index);
+}
+
+std::vector<Action> Trace::actions() const {
+    std::vector<Action> out;
+    out.reserve(steps.size());
+    for (const TraceStep& s : steps)
+        out.push_back(s.action);
+    return out;
+}
+
+bool is_environment(const Action& a) {
+    if (a.fault != Fault::None)
+        return true;
+    switch (a.kind) {
+    case ActionKind::IrqWakeup:
+    case ActionKind::IrqTick:
+    case ActionKind::IrqTaskWork:
+    case ActionKind::IrqSignal:
+    case ActionKind::IpiMembarrier:
+    case ActionKind::UserException:
+    case ActionKind::RemoteWakeup:
+    case ActionKind::Migrate:
+    case ActionKind::SliceDeadlinePasses:
+    case ActionKind::SliceTimerFires:
+    case ActionKind::SliceRequest:
+    case ActionKind::UserWriteAny:
+        return true;
+    case ActionKind::SliceEnd:
+    case ActionKind::SyscallEnter:
+    case ActionKind::WaiterSleeps:
+    case ActionKind::IpiResched:
+    case ActionKind::ExitPrepare:
+    case ActionKind::LoopResched:
+    case ActionKind::GrantUserAccess:
+    case ActionKind::GrantCommit:
+    case ActionKind::GrantClearResched:
+    case ActionKind::GrantClearFolded:
+    case ActionKind::LoopSignal:
+    case ActionKind::LoopNotifyResume:
+    case ActionKind::SlowpathUpdate:
+    case ActionKind::LoopReread:
+    case ActionKind::ExitRestart:
+    case ActionKind::SyscallEntryWork:
+    case ActionKind::SyscallSliceRevoke:
+    case ActionKind::SyscallSliceResched:
+    case ActionKind::SyscallSliceClear:
+    case ActionKind::SyscallBody:
+    case ActionKind::IdleSchedule:
+        return false;
+    }
+    return false;
+}
+
+std::size_t environment_events(std::span<const TraceStep> steps) {
+    std::size_t n = 0;
+    for (const TraceStep& s : steps)
+        n += is_environment(s.action) ? 1U : 0U;
+    return n;
+}
+
+std::size_t context_switches(std::span<const TraceStep> steps) {
+    std::size_t n = 0;
+    for (std::size_t k = 1; k < steps.size(); ++k) {
+        const Action& a = steps[k - 1].action;
+        const Action& b = steps[k].action;
+        n += (a.cpu != b.cpu || a.task != b.task) ? 1U : 0U;
+    }
+    return n;
+}
+
+std::string actor(const Action& a) {
+    return "CPU" + std::to_string(a.cpu) + " " +
+           (a.task == no_task ? std::string("-") : "T" + std::to_string(a.task));
+}
+
+std::string describe(const Action& a) {
+    std::string out = std::string(action_name(a.kind)) + " cpu=" + std::to_string(a.cpu);
+    if (a.task != no_task)
+        out += " task=" + std::to_string(a.task);
+    if (a.arg != 0)
+        out += " arg=" + std::to_string(a.arg);
+    if (a.next != no_task)
+        out += " next=" + std::to_string(a.next);
+    if (a.fault == Fault::Resolved)
+        out += " fault=resolved";
+    if (a.fault == Fault::Unresolvable)
+        out += " fault=unresolvable";
+    return out;
+}
+
+}  // namespace rseqcheck::cex

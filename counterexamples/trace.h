@@ -1,0 +1,82 @@
+/// \file
+/// A counterexample: the scenario and variant it runs on, the property it violates, and the
+/// steps (action, state after) from the scenario's initial state. A liveness failure is a
+/// lasso: the steps from `cycle_start` on repeat forever.
+/// Spec: kernel-model-spec.md 4 (the invariants a trace violates).
+#pragma once
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "checker/search_types.h"
+#include "model/action.h"
+#include "model/scenario.h"
+#include "model/state.h"
+
+namespace rseqcheck::cex {
+
+/// What the trace violates: a catalogue property (by index) or deadlock freedom (-1).
+struct PropertyRef {
+    int index = -1;  ///< catalogue index; -1 for a deadlock
+    checker::ViolationKind kind = checker::ViolationKind::Invariant;
+    std::string name;     ///< "no-stale-grant-after-switch", or "deadlock-free"
+    std::string spec_id;  ///< "I1", or "-"
+    std::string summary;  ///< the catalogue's one-line claim
+
+    /// The catalogue entry of `index` (kind, name, id, claim); -1 gives deadlock-free.
+    static PropertyRef of(int index);
+    /// The catalogue entry of that name, or deadlock-free; throws InputError when unknown.
+    static PropertyRef named(std::string_view name);
+};
+
+struct TraceStep {
+    Action action;
+    State state;  ///< the state after the action
+};
+
+struct Trace {
+    Scenario scenario;  ///< preset or file scenario; scenario.variant is the trace's variant
+    PropertyRef property;
+    State initial{};
+    std::vector<TraceStep> steps;
+    /// Liveness lasso: steps[*cycle_start..] lead from state `cycle_start` back to itself.
+    std::optional<std::size_t> cycle_start;
+    /// Length of the trace before minimisation (0 when it was not minimised).
+    std::size_t original_steps = 0;
+    std::size_t original_environment_events = 0;
+
+    /// The state before step k (0-based): the initial state for k == 0.
+    const State& before(std::size_t k) const { return k == 0 ? initial : steps[k - 1].state; }
+    std::vector<Action> actions() const;
+};
+
+/// An environment event: an interrupt, IPI, wakeup, migration, signal, timer expiry, user
+/// write, or any step whose user access faulted. Minimisation removes these.
+bool is_environment(const Action& a);
+std::size_t environment_events(std::span<const TraceStep> steps);
+/// Changes of actor between consecutive steps: a different CPU, or a different task.
+std::size_t context_switches(std::span<const TraceStep> steps);
+
+/// "CPU0 T1", "CPU1 -" for a step without a task.
+std::string actor(const Action& a);
+/// The action with its parameters: `irq_wakeup cpu=0 task=1`, plus arg, next and fault when
+/// they are set.
+std::string describe(const Action& a);
+
+/// The trace from an engine path (element 0 is the initial state, as path_to() returns).
+template <class Step>
+Trace trace_from_path(const Scenario& sc, PropertyRef property, const std::vector<Step>& path) {
+    Trace t;
+    t.scenario = sc;
+    t.property = std::move(property);
+    t.initial = path.front().state;
+    for (std::size_t k = 1; k < path.size(); ++k)
+        t.steps.push_back(TraceStep{path[k].action, path[k].state});
+    return t;
+}
+
+}  // namespace rseqcheck::cex

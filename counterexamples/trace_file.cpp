@@ -1,0 +1,284 @@
+#include "counterexamples/trace_file.h"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "counterexamples/render.h"
+#include "model/transitions.h"
+
+namespace rseqcheck::cex {
+
+namespace {
+
+using nlohmann::json;
+
+std::string_view to_string(Fault f) {
+    switch (f) {
+    case Fault::None:
+        return "none";
+    case Fault::Resolved:
+        return "resolved";
+    case Fault::Unresolvable:
+        return "unresolvable";
+    }
+    return "?";
+}
+
+/// 1-based line and column of byte `offset` (nlohmann counts bytes read, 1-based).
+SourceLocation locate(std::string_view text, std::size_t offset, const std::string& file) {
+    SourceLocation at{file, 1, 1};
+    const std::size_t end = std::min(offset > 0 ? offset - 1 : 0, text.size());
+    for (std::size_t i = 0; i < end; ++i) {
+        if (text[i] == '\n') {
+            ++at.line;
+            at.column = 1;
+        } else {
+            ++at.column;
+        }
+    }
+    return at;
+}
+
+/// Reads members with their JSON path, so that errors name the offending member.
+class Reader {
+public:
+    explicit Reader(const std::string& file) : file_(file) {}
+
+    [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+        throw InputError(SourceLocation{file_, 0, 0}, path + ": " + what);
+    }
+
+    const json& member(const json& obj, const std::string& path, const char* key) const {
+        if (!obj.is_object())
+            fail(path, "expected an object");
+        const auto it = obj.find(key);
+        if (it == obj.end())
+            fail(path, std::string("missing member '") + key + "'");
+        return *it;
+    }
+    std::string string(const json& obj, const std::string& path, const char* key) const {
+        const json& v = member(obj, path, key);
+        if (!v.is_string())
+            fail(path + "." + key, "expected a string, found " + v.dump());
+        return v.get<std::string>();
+    }
+    bool boolean(const json& obj, const std::string& path, const char* key) const {
+        const json& v = member(obj, path, key);
+        if (!v.is_boolean())
+            fail(path + "." + key, "expected true or false, found " + v.dump());
+        return v.get<bool>();
+    }
+    unsigned number(const json& obj, const std::string& path, const char* key, unsigned max) const {
+        const json& v = member(obj, path, key);
+        if (!v.is_number_unsigned() || v.get<std::uint64_t>() > max) {
+            fail(path + "." + key,
+                 "expected an integer in 0.." + std::to_string(max) + ", found " + v.dump());
+        }
+        return v.get<unsigned>();
+    }
+    /// A task number, or null for "no task".
+    std::uint8_t task_or_null(const json& obj, const std::string& path, const char* key) const {
+        const json& v = member(obj, path, key);
+        if (v.is_null())
+            return no_task;
+        return static_cast<std::uint8_t>(number(obj, path, key, max_tasks - 1));
+    }
+
+private:
+    const std::string& file_;
+};
+
+template <class E, std::size_t N>
+E parse_enum(const Reader& r, const std::string& path, const std::string& text,
+             const std::array<E, N>& values) {
+    std::string valid;
+    for (const E v : values) {
+        if (to_string(v) == text)
+            return v;
+        valid += (valid.empty() ? "" : ", ") + std::string(to_string(v));
+    }
+    r.fail(path, "unknown value '" + text + "' (valid: " + valid + ")");
+}
+
+Scenario parse_scenario(const Reader& r, const json& doc) {
+    const json& j = r.member(doc, "trace", "scenario");
+    Scenario sc;
+    sc.name = r.string(j, "scenario", "preset");
+    sc.description = r.string(j, "scenario", "description");
+    sc.cpus = r.number(j, "scenario", "cpus", max_cpus);
+    sc.preempt = parse_enum(r, "scenario.preempt", r.string(j, "scenario", "preempt"),
+                            std::array{PreemptModel::None, PreemptModel::Voluntary,
+                                       PreemptModel::Full, PreemptModel::Lazy, PreemptModel::Rt});
+    sc.slice_key = r.boolean(j, "scenario", "slice_key");
+    sc.debug_key = r.boolean(j, "scenario", "debug_key");
+    sc.adversarial = r.boolean(j, "scenario", "adversarial");
+    const json& tasks = r.member(j, "scenario", "tasks");
+    if (!tasks.is_array())
+        r.fail("scenario.tasks", "expected an array");
+    for (std::size_t i = 0; i < tasks.size(); ++i) {
+        const std::string path = "scenario.tasks[" + std::to_string(i) + "]";
+        TaskConfig t;
+        t.role = parse_enum(r, path + ".role", r.string(tasks[i], path, "role"),
+                            std::array{TaskRole::SliceUser, TaskRole::Waiter});
+        t.slice_enabled = r.boolean(tasks[i], path, "slice_enabled");
+        t.rt = r.boolean(tasks[i], path, "rt");
+        t.cpu = static_cast<CpuId>(r.number(tasks[i], path, "cpu", max_cpus - 1));
+        sc.tasks.push_back(t);
+    }
+    const json& b = r.member(j, "scenario", "bounds");
+    const std::string bp = "scenario.bounds";
+    sc.bounds.wakeups = r.number(b, bp, "wakeups", BoundLimits::wakeups);
+    sc.bounds.irqs = r.number(b, bp, "irqs", BoundLimits::irqs);
+    sc.bounds.faults = r.number(b, bp, "faults", BoundLimits::faults);
+    sc.bounds.migrations = r.number(b, bp, "migrations", BoundLimits::migrations);
+    sc.bounds.signals = r.number(b, bp, "signals", BoundLimits::signals);
+    sc.bounds.membarriers = r.number(b, bp, "membarriers", BoundLimits::membarriers);
+    sc.bounds.user_writes = r.number(b, bp, "user_writes", BoundLimits::user_writes);
+    sc.bounds.syscalls = r.number(b, bp, "syscalls", BoundLimits::syscalls);
+    return sc;
+}
+
+Action parse_action(const Reader& r, const json& step, const std::string& path,
+                    const Scenario& sc) {
+    const json& j = r.member(step, path, "action");
+    const std::string ap = path + ".action";
+    Action a;
+    const std::string kind = r.string(j, ap, "kind");
+    if (!parse_action_kind(kind, a.kind))
+        r.fail(ap + ".kind", "unknown action '" + kind + "'");
+    a.cpu = static_cast<CpuId>(r.number(j, ap, "cpu", sc.cpus - 1));
+    a.task = r.task_or_null(j, ap, "task");
+    a.arg = static_cast<std::uint8_t>(r.number(j, ap, "arg", 255));
+    a.next = r.task_or_null(j, ap, "next");
+    a.fault = parse_enum(r, ap + ".fault", r.string(j, ap, "fault"),
+                         std::array{Fault::None, Fault::Resolved, Fault::Unresolvable});
+    return a;
+}
+
+}  // namespace
+
+Variant parse_variant(std::string_view names, const SourceLocation& where) {
+    Variant v;
+    if (names == "fixed")
+        return v;
+    std::size_t start = 0;
+    while (start <= names.size()) {
+        const std::size_t plus = std::min(names.find('+', start), names.size());
+        const std::string_view one = names.substr(start, plus - start);
+        const VariantInfo* info = find_variant(one);
+        if (info == nullptr) {
+            std::string valid = "fixed";
+            for (const std::string& n : variant_names())
+                valid += ", " + n;
+            throw InputError(where,
+                             "unknown variant '" + std::string(one) + "' (valid: " + valid + ")");
+        }
+        v.add(info->id);
+        start = plus + 1;
+    }
+    return v;
+}
+
+TraceFile parse_trace_json(std::string_view text, const std::string& file) {
+    json doc;
+    try {
+        doc = json::parse(text.begin(), text.end());
+    } catch (const json::parse_error& e) {
+        // nlohmann's message is "[json.exception.parse_error.101] parse error at line 3,
+        // column 5: syntax error while parsing ..."; keep only what follows the location.
+        std::string what = e.what();
+        if (const std::size_t colon = what.find(": ", what.find("parse error"));
+            colon != std::string::npos)
+            what = what.substr(colon + 2);
+        throw InputError(locate(text, e.byte, file), "malformed JSON: " + what);
+    }
+    const Reader r(file);
+    if (!doc.is_object())
+        r.fail("trace", "expected a JSON object (a rseqcheck trace)");
+    if (r.string(doc, "trace", "format") != "rseqcheck-trace")
+        r.fail("format", "expected \"rseqcheck-trace\"");
+    if (r.number(doc, "trace", "version", 1000) != 1)
+        r.fail("version", "this rseqcheck reads version 1 only");
+    TraceFile out;
+    out.scenario = parse_scenario(r, doc);
+    out.scenario.variant = parse_variant(r.string(doc, "trace", "variant"), {file, 0, 0});
+    try {
+        validate(out.scenario, {file, 0, 0});
+    } catch (const InputError& e) {
+        throw InputError(e.where(), std::string("scenario: ") + e.what());
+    }
+    const json& property = r.member(doc, "trace", "property");
+    try {
+        out.property = PropertyRef::named(r.string(property, "property", "name"));
+    } catch (const InputError& e) {
+        r.fail("property.name", e.what());
+    }
+    const json& steps = r.member(doc, "trace", "steps");
+    if (!steps.is_array())
+        r.fail("steps", "expected an array");
+    for (std::size_t k = 0; k < steps.size(); ++k)
+        out.actions.push_back(
+            parse_action(r, steps[k], "steps[" + std::to_string(k) + "]", out.scenario));
+    if (const auto it = doc.find("cycle_start"); it != doc.end() && !it->is_null()) {
+        const unsigned c =
+            r.number(doc, "trace", "cycle_start", static_cast<unsigned>(out.actions.size()));
+        out.cycle_start = c;
+    }
+    return out;
+}
+
+TraceFile load_trace_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError({path, 0, 0}, "cannot open the trace file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parse_trace_json(text.str(), path);
+}
+
+ReplayReport replay_text(std::string_view text, const std::string& file,
+                         const ReplayTarget& target) {
+    TraceFile tf = parse_trace_json(text, file);
+    switch (target.kind) {
+    case ReplayTarget::Kind::Recorded:
+        break;
+    case ReplayTarget::Kind::Named:
+        tf.scenario.variant = parse_variant(target.variant);
+        break;
+    case ReplayTarget::Kind::Fixed:
+        tf.scenario.variant = Variant{};
+        break;
+    }
+    const RseqModel model(tf.scenario);
+    ReplayReport report;
+    report.result = replay(model, tf.property, tf.actions);
+    const std::string variant = tf.scenario.variant.name();
+    switch (report.result.outcome) {
+    case ReplayOutcome::Violated:
+        report.exit_code = 1;
+        report.output = render_text(report.result.trace);
+        break;
+    case ReplayOutcome::NoViolation:
+        report.exit_code = 0;
+        report.output = "Replayed " + std::to_string(tf.actions.size()) + " steps on " + variant +
+                        ": " + tf.property.name + " (" + tf.property.spec_id + ") holds\n";
+        break;
+    case ReplayOutcome::NotEnabled:
+        report.exit_code = 2;
+        report.error = file + ": error: on " + variant + ", " + report.result.reason + "\n";
+        break;
+    }
+    return report;
+}
+
+ReplayReport replay_file(const std::string& path, const ReplayTarget& target) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw InputError({path, 0, 0}, "cannot open the trace file");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return replay_text(text.str(), path, target);
+}
+
+}  // namespace rseqcheck::cex
