@@ -1,6 +1,7 @@
 // rseqcheck-corpus: writes counterexamples/corpus/<sha-or-slug>-<property>.{json,txt}, the
 // minimised trace of every variant in variant_catalog() on the preset the catalogue names.
 // Usage: rseqcheck-corpus OUTDIR   (prints a table of lengths before/after minimisation)
+//        rseqcheck-corpus --render TRACE.json OUTSTEM   (OUTSTEM.{dot,svg,html}; svg needs dot)
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -36,8 +37,26 @@ void write(const std::string& path, const std::string& text) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 4 && std::string(argv[1]) == "--render") {
+        try {
+            const rseqcheck::cex::ReplayReport r = rseqcheck::cex::replay_file(argv[2]);
+            const rseqcheck::cex::Trace& t = r.result.trace;
+            write(std::string(argv[3]) + ".dot", rseqcheck::cex::render_dot(t));
+            write(std::string(argv[3]) + ".html", rseqcheck::cex::render_html(t));
+            if (const auto svg = rseqcheck::cex::render_svg(t)) {
+                write(std::string(argv[3]) + ".svg", *svg);
+            } else {
+                std::cerr << "rseqcheck-corpus: note: graphviz 'dot' is not installed; no SVG "
+                             "(apt-get install graphviz)\n";
+            }
+            return 0;
+        } catch (const rseqcheck::InputError& e) {
+            std::cerr << e.where().file << ": error: " << e.what() << "\n";
+            return 2;
+        }
+    }
     if (argc != 2) {
-        std::cerr << "usage: rseqcheck-corpus OUTDIR\n";
+        std::cerr << "usage: rseqcheck-corpus OUTDIR | --render TRACE.json OUTSTEM\n";
         return 2;
     }
     const std::string dir = argv[1];

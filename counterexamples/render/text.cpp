@@ -115,10 +115,11 @@ std::string render_text(const Trace& trace) {
         cpus.insert(s.action.cpu);
     if (cpus.size() > 1) {
         constexpr std::size_t width = 38;
-        out += "\nTimeline\n      ";
+        std::string header = "      ";
         for (CpuId c = 0; c < sc.cpus; ++c)
-            out += fmt::format("{:<{}}", fmt::format("CPU{}", c), width);
-        out += "\n";
+            header += fmt::format("{:<{}}", fmt::format("CPU{}", c), width);
+        header.erase(header.find_last_not_of(' ') + 1);
+        out += "\nTimeline\n" + header + "\n";
         for (std::size_t k = 0; k < trace.steps.size(); ++k) {
             const Action& a = trace.steps[k].action;
             std::string cell = (a.task == no_task ? std::string() : fmt::format("T{} ", a.task)) +
