@@ -8,6 +8,7 @@
 
 #include "model/exit_to_user_mode.h"
 #include "model/fault.h"
+#include "model/input_error.h"
 #include "model/sched.h"
 #include "model/transition.h"
 
@@ -100,6 +101,15 @@ struct GrantCommit {
             task.slice_granted = 1;
             task.slice_expires = (task.slice_expires + 1U) & 0x3U;
             task.slice_expired = 0;
+            // The abstract deadline is a 2-bit generation: a new grant must not alias a
+            // timer still queued for an older grant of this task (docs/model.md, item 5).
+            for (CpuId other = 0; other < sc.cpus; ++other) {
+                const Cpu& cpu = n.cpu(other);
+                RSEQCHECK_CHECK(!(cpu.slice_timer_armed && cpu.slice_timer_cookie == t &&
+                                  cpu.slice_timer_expires == task.slice_expires),
+                                "slice deadline generation wrapped onto a queued timer; the "
+                                "scenario allows too many grants for the 2-bit generation");
+            }
             task.set_pc(Pc::GrantClearResched);
             emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
         });
