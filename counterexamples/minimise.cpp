@@ -5,6 +5,7 @@
 #include <cstring>
 #include <optional>
 #include <queue>
+#include <tuple>
 #include <unordered_map>
 
 #include "counterexamples/replay.h"
@@ -76,7 +77,10 @@ std::optional<std::vector<TraceStep>> search(const RseqModel& model, const Prope
     best.emplace(nodes[0].key, std::pair{0U, 0U});
     open.emplace(0U, 0U, 0U);
     while (!open.empty()) {
-        const auto [length, switches, index] = open.top();
+        // Named copies, not a structured binding: clang 14 cannot capture bindings in lambdas.
+        const std::uint32_t length = std::get<0>(open.top());
+        const std::uint32_t switches = std::get<1>(open.top());
+        const std::uint32_t index = std::get<2>(open.top());
         open.pop();
         if (nodes[index].goal) {
             std::vector<TraceStep> path;

@@ -217,9 +217,10 @@ TraceFile parse_trace_json(std::string_view text, const std::string& file) {
     const json& steps = r.member(doc, "trace", "steps");
     if (!steps.is_array())
         r.fail("steps", "expected an array");
-    for (std::size_t k = 0; k < steps.size(); ++k)
+    for (std::size_t k = 0; k < steps.size(); ++k) {
         out.actions.push_back(
             parse_action(r, steps[k], "steps[" + std::to_string(k) + "]", out.scenario));
+    }
     if (const auto it = doc.find("cycle_start"); it != doc.end() && !it->is_null()) {
         const unsigned c =
             r.number(doc, "trace", "cycle_start", static_cast<unsigned>(out.actions.size()));

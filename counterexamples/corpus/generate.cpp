@@ -36,7 +36,7 @@ void write(const std::string& path, const std::string& text) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+static int run(int argc, char** argv) {
     if (argc == 4 && std::string(argv[1]) == "--render") {
         try {
             const rseqcheck::cex::ReplayReport r = rseqcheck::cex::replay_file(argv[2]);
@@ -88,4 +88,13 @@ int main(int argc, char** argv) {
                   << rseqcheck::cex::environment_events(t.steps) << " | " << ms << " |\n";
     }
     return status;
+}
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) {
+        std::cerr << "rseqcheck-corpus: internal error: " << e.what() << "\n";
+        return 3;
+    }
 }
