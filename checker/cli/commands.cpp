@@ -18,9 +18,13 @@
 
 #include "checker/cli/errors.h"
 #include "checker/cli/output_file.h"
+#include "checker/cli/replay_command.h"
 #include "checker/cli/report.h"
 #include "checker/cli/trace_fields.h"
 #include "checker/sequential_bfs.h"
+#include "counterexamples/minimise.h"
+#include "counterexamples/render.h"
+#include "counterexamples/shortest_path.h"
 #include "model/input_error.h"
 #include "model/model.h"
 #include "model/scenario_file.h"
@@ -208,36 +212,23 @@ std::string_view kind_name(properties::PropertyKind k) {
     return "?";
 }
 
+/// The violation's shortest trace, minimised by replay (counterexamples/minimise.h), as
+/// report steps and in the three renderings of counterexamples/render.h.
 template <class Search>
-std::vector<TraceStep> trace_of(const RseqModel& model, properties::CatalogChecker& checker,
-                                const Search& search, const checker::Violation& v) {
-    const bool transition = v.kind == checker::ViolationKind::Transition;
-    auto path = search.path_to(transition ? v.from_state : v.state);
-    if (transition) {
-        // The violating step itself, from_state -> state: the first successor that reaches
-        // the post-state and violates the same property.
-        const State from = path.back().state;
-        const State to = search.state_at(v.state);
-        bool appended = false;
-        model.for_each_successor(from, [&](const Action& a, const State& t) {
-            if (appended || !(t == to) || checker.check_transition(from, a, t) != v.property)
-                return;
-            path.push_back({a, t, true});
-            appended = true;
-        });
-        RSEQCHECK_CHECK(appended, "the violating transition is not a successor of its pre-state");
-    }
-    std::vector<TraceStep> out;
-    for (std::size_t k = 1; k < path.size(); ++k) {
-        const Action& a = path[k].action;
-        RSEQCHECK_CHECK(path[k].has_action, "a trace step has no action");
-        out.push_back(
-            TraceStep{k, std::string(action_name(a.kind)), a.cpu,
+void attach_trace(PropertyReport& pr, const RseqModel& model, properties::CatalogChecker& checker,
+                  const Search& search, const checker::Violation& v) {
+    const cex::Trace t = cex::minimise(model, cex::trace_of(model, checker, search, v));
+    for (std::size_t k = 0; k < t.steps.size(); ++k) {
+        const Action& a = t.steps[k].action;
+        pr.trace.push_back(
+            TraceStep{k + 1, std::string(action_name(a.kind)), a.cpu,
                       a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
                       std::string(action_kernel(a.kind)),
-                      changed_fields(model.scenario(), path[k - 1].state, path[k].state)});
+                      changed_fields(model.scenario(), t.before(k), t.steps[k].state)});
     }
-    return out;
+    pr.kernel_trace_text = cex::render_text(t);
+    pr.replay_json = cex::render_json(t);
+    pr.trace_html = cex::render_html(t);
 }
 
 CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
@@ -295,7 +286,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         }
         if (violation != nullptr) {
             pr.status = PropertyStatus::Violated;
-            pr.trace = trace_of(model, checker, engine, *violation);
+            attach_trace(pr, model, checker, engine, *violation);
         } else if (incomplete) {
             pr.status = PropertyStatus::Unknown;
             pr.note = "search incomplete: " + result.incomplete_reason;
@@ -319,7 +310,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             if (v.kind == checker::ViolationKind::Deadlock &&
                 pr.status != PropertyStatus::Violated) {
                 pr.status = PropertyStatus::Violated;
-                pr.trace = trace_of(model, checker, engine, v);
+                attach_trace(pr, model, checker, engine, v);
             }
         }
         if (pr.status == PropertyStatus::Holds && !args.all && !result.violations.empty()) {
@@ -356,7 +347,9 @@ int check(const CheckArgs& args) {
                 continue;
             const std::string base = (fs::path(args.trace_out) / p.name).string();
             write_file_atomically(base + ".trace.json", render_trace_json(report, p));
-            write_file_atomically(base + ".trace.txt", render_trace_text(report, p));
+            write_file_atomically(base + ".trace.txt", p.kernel_trace_text);
+            write_file_atomically(base + ".replay.json", p.replay_json);
+            write_file_atomically(base + ".html", p.trace_html);
         }
     }
     if (to_stdout) {
@@ -512,9 +505,17 @@ int run(int argc, char** argv) {
     list_cmd->add_option("name", list_name, "a preset to show (list presets NAME)");
     list_cmd->add_option("--format", list_format, "text | json | toml (presets NAME only)");
 
-    std::string replay_file;
-    CLI::App* replay_cmd = app.add_subcommand("replay", "re-run a trace file against the model");
-    replay_cmd->add_option("file", replay_file, "trace file (JSON)")->required();
+    ReplayArgs replay_args;
+    CLI::App* replay_cmd = app.add_subcommand(
+        "replay", "re-run a trace file against the model (exit 1: still violated, 0: no "
+                  "violation, 2: a step is not enabled or the file is malformed)");
+    replay_cmd->add_option("file", replay_args.file, "trace file (JSON, rseqcheck-trace)")
+        ->required();
+    auto* replay_variant = replay_cmd->add_option(
+        "--variant", replay_args.variant, "replay on this variant instead of the recorded one");
+    replay_cmd->add_flag("--fixed", replay_args.fixed, "replay on the fixed 7.0 model")
+        ->excludes(replay_variant);
+    replay_cmd->add_option("--format", replay_args.format, "text | json");
     std::string query;
     CLI::App* bound_cmd =
         app.add_subcommand("bound", "prove a timing bound with the Z3 layer (properties/timing)");
@@ -544,7 +545,7 @@ int run(int argc, char** argv) {
     if (list_cmd->parsed())
         return list(what, list_format, list_name);
     if (replay_cmd->parsed())
-        throw UnavailableError("replay needs the counterexamples layer, not in this build");
+        return replay(replay_args);
     if (bound_cmd->parsed())
         throw UnavailableError("bound needs the timing query layer, not in this build");
     throw InputError({}, "a command is required: check, list, replay or bound (see rseqcheck "

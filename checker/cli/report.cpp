@@ -171,7 +171,13 @@ std::string render_text(const CheckReport& r, bool colour) {
         if (!p.note.empty())
             out << "  [" << p.note << "]";
         out << "\n";
-        if (p.status == PropertyStatus::Violated) {
+        if (p.status == PropertyStatus::Violated && !p.kernel_trace_text.empty()) {
+            out << "\n";
+            std::istringstream lines(p.kernel_trace_text);
+            for (std::string line; std::getline(lines, line);)
+                out << (line.empty() ? "" : "    ") << line << "\n";
+            out << "\n";
+        } else if (p.status == PropertyStatus::Violated) {
             out << "\n    trace (" << p.trace.size() << " steps):\n";
             for (const std::string& line : trace_lines(p))
                 out << "    " << line << "\n";

@@ -32,8 +32,13 @@ struct PropertyReport {
     std::string kind;  ///< invariant | transition | leads-to | deadlock
     PropertyStatus status = PropertyStatus::Holds;
     std::uint64_t premise_count = 0;
-    std::vector<TraceStep> trace;  ///< set when violated
+    std::vector<TraceStep> trace;  ///< set when violated: the minimised trace
     std::string note;              ///< why skipped or unknown
+    /// The same trace rendered by counterexamples/render.h: the kernel-style text (CPU
+    /// columns, verdict line), the replayable rseqcheck-trace JSON and the HTML page.
+    std::string kernel_trace_text;
+    std::string replay_json;
+    std::string trace_html;
 };
 
 enum class Verdict { Holds, Violated, Vacuous, Incomplete };
