@@ -97,6 +97,21 @@ public:
     }
 
     std::uint64_t size() const { return states_.size(); }
+    /// The index of a reached state, or nothing (the state graph export uses it).
+    std::optional<std::uint64_t> find(const State& t) const {
+        if (slots_.empty())
+            return std::nullopt;
+        const std::size_t mask = slots_.size() - 1;
+        for (std::size_t pos = hash(t) & mask;; pos = (pos + 1) & mask) {
+            const std::uint32_t idx = slots_[pos];
+            if (idx == empty_slot)
+                return std::nullopt;
+            if (std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+                return idx;
+        }
+    }
+    /// Depth (BFS level) of a reached state.
+    std::uint32_t depth_of(std::uint64_t i) const { return depth_[i]; }
     const State& state_at(std::uint64_t i) const { return states_[i]; }
 
     /// Shortest path from the initial state; element 0 is the initial state.

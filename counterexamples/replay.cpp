@@ -1,6 +1,11 @@
 #include "counterexamples/replay.h"
 
+#include <optional>
+#include <vector>
+
 #include "model/transitions.h"
+#include "properties/fairness.h"
+#include "properties/property.h"
 
 namespace rseqcheck::cex {
 
@@ -89,6 +94,75 @@ ReplayResult replay(const RseqModel& model, const PropertyRef& property,
     }
     r.outcome = ReplayOutcome::NoViolation;
     r.step = actions.size();
+    return r;
+}
+
+ReplayResult replay_lasso(const RseqModel& model, const PropertyRef& property,
+                          std::span<const Action> actions, std::optional<std::size_t> cycle_start) {
+    ReplayResult r;
+    r.trace.scenario = model.scenario();
+    r.trace.initial = model.initial_state();
+    r.trace.property = property;
+    r.trace.cycle_start = cycle_start;
+    const properties::Property& p = properties::catalog()[static_cast<std::size_t>(property.index)];
+    const Scenario& sc = model.scenario();
+    State s = r.trace.initial;
+    for (std::size_t k = 0; k < actions.size(); ++k) {
+        std::optional<State> next;
+        model.for_each_successor(s, [&](const Action& a, const State& t) {
+            if (!next && a == actions[k])
+                next = t;
+        });
+        if (!next) {
+            r.outcome = ReplayOutcome::NotEnabled;
+            r.step = k + 1;
+            r.reason = "step " + std::to_string(k + 1) + " (" + describe(actions[k]) +
+                       ") is not enabled; enabled: " + describe_enabled(model, s);
+            return r;
+        }
+        r.trace.steps.push_back(TraceStep{actions[k], *next});
+        s = *next;
+    }
+    r.step = actions.size();
+    r.outcome = ReplayOutcome::NoViolation;
+    const std::size_t n = r.trace.steps.size();
+    // The last state where P held with Q false from there to the end.
+    std::optional<std::size_t> premise;
+    for (std::size_t k = n + 1; k-- > 0;) {
+        const State& at = r.trace.before(k);
+        if (p.to(sc, at))
+            break;
+        if (p.from(sc, at))
+            premise = k;
+    }
+    if (!premise || (cycle_start && *premise > *cycle_start))
+        return r;
+    if (!cycle_start) {
+        bool any = false;
+        model.for_each_successor(s, [&](const Action&, const State&) { any = true; });
+        if (!any)
+            r.outcome = ReplayOutcome::Violated;
+        return r;
+    }
+    if (*cycle_start >= n || !(r.trace.before(*cycle_start) == s))
+        return r;
+    std::vector<bool> taken(256, false);
+    for (std::size_t k = *cycle_start; k < n; ++k)
+        taken[properties::fairness_class(r.trace.steps[k].action)] = true;
+    std::vector<int> enabled_everywhere(256, 1);
+    for (std::size_t k = *cycle_start; k < n; ++k) {
+        std::vector<bool> here(256, false);
+        model.for_each_successor(r.trace.before(k), [&](const Action& a, const State&) {
+            here[properties::fairness_class(a)] = true;
+        });
+        for (std::size_t c = 1; c < 256; ++c)
+            enabled_everywhere[c] &= here[c] ? 1 : 0;
+    }
+    for (std::size_t c = 1; c < 256; ++c) {
+        if (enabled_everywhere[c] != 0 && !taken[c])
+            return r;  // an unfair cycle: a fair step stays enabled and never runs
+    }
+    r.outcome = ReplayOutcome::Violated;
     return r;
 }
 

@@ -52,6 +52,15 @@ struct ReplayResult {
 ReplayResult replay(const RseqModel& model, const PropertyRef& property,
                     std::span<const Action> actions);
 
+/// Replays a leads-to counterexample (checker/liveness.h): every step must be enabled; it is
+/// Violated when some state before the cycle (or before the end) satisfies P and Q fails
+/// from there to the end, and either the cycle closes (the state after the last step is
+/// the state before step `cycle_start`) and is weakly fair (properties/fairness.h: every
+/// fair class enabled in all cycle states is taken by a cycle step), or, without a cycle,
+/// the last state has no successor. Otherwise NoViolation.
+ReplayResult replay_lasso(const RseqModel& model, const PropertyRef& property,
+                          std::span<const Action> actions, std::optional<std::size_t> cycle_start);
+
 /// One line listing the actions enabled in s (for "not enabled" reports).
 std::string describe_enabled(const RseqModel& model, const State& s);
 

@@ -6,6 +6,7 @@
 
 #include "counterexamples/render.h"
 #include "model/transitions.h"
+#include "properties/property.h"
 
 namespace rseqcheck::cex {
 
@@ -253,7 +254,11 @@ ReplayReport replay_text(std::string_view text, const std::string& file,
     }
     const RseqModel model(tf.scenario);
     ReplayReport report;
-    report.result = replay(model, tf.property, tf.actions);
+    const bool leads_to = tf.property.index >= 0 &&
+                          properties::catalog()[static_cast<std::size_t>(tf.property.index)].kind ==
+                              properties::PropertyKind::LeadsTo;
+    report.result = leads_to ? replay_lasso(model, tf.property, tf.actions, tf.cycle_start)
+                             : replay(model, tf.property, tf.actions);
     const std::string variant = tf.scenario.variant.name();
     switch (report.result.outcome) {
     case ReplayOutcome::Violated:

@@ -223,8 +223,12 @@ private:
                 emit(a, n);
                 return;
             }
-            if (task.sched_switch)
+            if (task.sched_switch) {
+                const bool was_granted = task.slice_granted;
                 rseq::exit_user_update(sc, task);  // R1a fast path
+                if (was_granted && !task.slice_granted)
+                    n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
+            }
             task.clear_events();
             task.clear_tif(kabi::TIF_RSEQ);  // R1c
         }
@@ -267,7 +271,10 @@ struct SlowpathUpdate {
                     fault::force_sigsegv(nt);
                 } else {
                     rseq::write_ids(nt, static_cast<CpuId>(nt.sampled_cpu));
+                    const bool was_granted = nt.slice_granted;
                     rseq::reset_slice(sc, nt);
+                    if (was_granted && !nt.slice_granted)
+                        n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
                 }
                 nt.set_pc(after);
                 emit(a, n);

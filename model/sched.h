@@ -81,6 +81,9 @@ void schedule(const Scenario& sc, State s, CpuId c, TaskId prev, Pc cont, Action
     Task& p = s.task(prev);
     p.clear_tif(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY);
     s.cpu(c).preempt_need_resched = 0;
+    s.cpu(c).ghost_resched_erased = 0;  // I12: a schedule() of the task ran
+    s.cpu(c).ghost_erased_unrevoked = 0;
+    s.cpu(c).ghost_yield_unscheduled = 0;
     p.set_pc(cont);
     bool switched = false;
     for (TaskId t = 0; t < sc.task_count(); ++t) {

@@ -138,6 +138,11 @@ struct GrantClearResched {
         for_each_current_at(sc, s, Pc::GrantClearResched, [&](TaskId t, CpuId c) {
             State n = s;
             Task& task = n.task(t);
+            if (task.tif_set(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY) ||
+                n.cpu(c).preempt_need_resched) {
+                n.cpu(c).ghost_resched_erased = 1;
+                n.cpu(c).ghost_erased_unrevoked = 1;
+            }
             task.clear_tif(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY);
             const Pc after =
                 next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched);

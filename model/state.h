@@ -138,7 +138,16 @@ struct Cpu {
     std::uint16_t slice_timer_armed : 1;     ///< slice_timer.timer is queued
     std::uint16_t slice_timer_cookie : 2;    ///< slice_timer.cookie (never cleared)
     std::uint16_t slice_timer_expires : 2;   ///< the grant generation it was armed for
-    std::uint16_t reserved : 7;
+    /// Ghost (spec I12): a grant on this CPU erased the current task's reschedule request
+    /// (G6) and no schedule() ran on this CPU, nor did the task enter a syscall, since.
+    std::uint16_t ghost_resched_erased : 1;
+    /// Ghost (spec I12 as amended by 7.7): the same, but also cleared when the exit path's
+    /// rseq update revokes the grant silently (F1/F2/P4 slice reset).
+    std::uint16_t ghost_erased_unrevoked : 1;
+    /// Ghost (yield-schedules): S4 recorded a yield of the current task and no schedule()
+    /// has run on this CPU since.
+    std::uint16_t ghost_yield_unscheduled : 1;
+    std::uint16_t reserved : 4;
 };
 
 /// Global environment budget: how many more of each event the scenario allows.

@@ -144,6 +144,12 @@ const std::array fields{
     StateField{"slice_timer.cookie", cpu, kernel, RSEQCHECK_CPU_FIELD(slice_timer_cookie),
                curr_text},
     StateField{"hrtimer expires", cpu, kernel, RSEQCHECK_CPU_FIELD(slice_timer_expires), nullptr},
+    StateField{"reschedule erased by grant", cpu, ghost, RSEQCHECK_CPU_FIELD(ghost_resched_erased),
+               nullptr},
+    StateField{"erased, grant not revoked", cpu, ghost, RSEQCHECK_CPU_FIELD(ghost_erased_unrevoked),
+               nullptr},
+    StateField{"yield not yet scheduled", cpu, ghost, RSEQCHECK_CPU_FIELD(ghost_yield_unscheduled),
+               nullptr},
     // the scenario's remaining environment
     StateField{"wakeups left", global, budget, RSEQCHECK_BUDGET_FIELD(wakeups), nullptr},
     StateField{"irqs left", global, budget, RSEQCHECK_BUDGET_FIELD(irqs), nullptr},

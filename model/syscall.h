@@ -66,9 +66,13 @@ struct SyscallSliceRevoke {
             if (!sc.variant.has(VariantSwitch::Pre0ac3b5c3) && cpu.slice_timer_cookie == t)
                 cpu.slice_timer_armed = 0;  // hrtimer_try_to_cancel()
             if (!task.sched_switch) {
-                sched::set_need_resched_current(n, c);
-                if (task.get_syscall() == Syscall::RseqSliceYield)
+                const bool yield = task.get_syscall() == Syscall::RseqSliceYield;
+                if (!(yield && sc.variant.has(VariantSwitch::MutYieldNoResched)))
+                    sched::set_need_resched_current(n, c);
+                if (yield) {
                     task.slice_yielded = 1;
+                    n.cpu(c).ghost_yield_unscheduled = 1;
+                }
             }
             task.set_pc(Pc::SyscallSliceResched);
             emit(Action{kind, c, t, 0, no_task, Fault::None}, n);

@@ -126,6 +126,8 @@ struct SyscallEnter {
                 if (nt.get_proto() == UserProto::MustYield && nr == Syscall::RseqSliceYield)
                     nt.set_proto(UserProto::Idle);
                 nt.set_pc(Pc::SyscallEntryWork);
+                n.cpu(c).ghost_resched_erased = 0;  // I12: the task entered a syscall
+                n.cpu(c).ghost_erased_unrevoked = 0;
                 emit(Action{kind, c, t, static_cast<std::uint8_t>(nr), no_task, Fault::None}, n);
             }
         });

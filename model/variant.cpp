@@ -44,6 +44,9 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{{
     {VariantSwitch::MutIrqExitKeepsEvents, "mut_irq_exit_keeps_events", "",
      "rseq_irqentry_exit_to_user_mode() does not clear rseq.event (user_irq survives)", "tiny",
      "I17"},
+    {VariantSwitch::MutYieldNoResched, "mut_yield_no_resched", "",
+     "rseq_syscall_enter_work() S4 records the yield but does not request the reschedule", "grant",
+     "I14 (yield-schedules)"},
 }};
 
 }  // namespace

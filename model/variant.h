@@ -26,8 +26,9 @@ enum class VariantSwitch : std::uint8_t {
     MutTimerIgnoresCookie,     ///< the expiry handler reschedules whoever is current
     MutYieldKeepsYielded,      ///< rseq_slice_yield() does not clear `yielded`
     MutIrqExitKeepsEvents,     ///< the irq exit hook leaves rseq.event set
+    MutYieldNoResched,         ///< S4 records the yield but requests no reschedule
 };
-inline constexpr std::size_t variant_switch_count = 12;
+inline constexpr std::size_t variant_switch_count = 13;
 
 /// What the catalogue says of one switch.
 struct VariantInfo {

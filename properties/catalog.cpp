@@ -55,7 +55,12 @@ constexpr Property leads_to(std::string_view name, std::string_view id, std::str
     return p;
 }
 
-const std::array<Property, 18> entries{{
+constexpr Property finding(Property p) {
+    p.in_default_set = false;
+    return p;
+}
+
+const std::array<Property, 19> entries{{
     invariant("no-stale-grant-after-switch", "I1",
               "a grant live in user mode was not followed by a context switch into the task",
               "7ee58f98 (\"rseq: Reset slice extension when scheduled\"), rseq.rst",
@@ -130,15 +135,24 @@ const std::array<Property, 18> entries{{
              "a live grant always ends: revoked, cleared or expired and rescheduled",
              "0ac3b5c3, rseq.rst", some_grant_live, no_grant_live,
              "every kernel step and the slice hrtimer"),
-    leads_to("woken-waiter-runs", "I12",
-             "a woken waiter (its NEED_RESCHED possibly erased by a grant) is eventually "
-             "scheduled",
+    leads_to("erased-resched-honoured", "I12",
+             "a reschedule request erased by a grant (G6) is followed by a schedule() of the "
+             "task or its syscall entry, unless the exit path revoked the grant silently "
+             "(spec 7.7)",
              "dfb630f5 (comment on erased requests: the timer is the safety net)",
-             some_waiter_runnable, no_waiter_runnable, "every kernel step and the slice hrtimer"),
+             some_erased_resched_unrevoked, no_erased_resched_unrevoked,
+             "every kernel step and the slice hrtimer"),
     leads_to("yield-schedules", "I14",
-             "a task in rseq_slice_yield() after its request for the CPU is scheduled",
+             "rseq_slice_yield() that took S4's yield branch is followed by a schedule() on "
+             "the task's CPU",
              "99d25920, dd0a0460", some_task_yielding, no_task_yielding,
              "every kernel step and the slice hrtimer"),
+    finding(leads_to("erased-resched-honoured-strict", "I12",
+                     "I12 as spec 4 words it: every reschedule request erased by a grant is "
+                     "followed by a schedule() of the task or its syscall entry (known finding "
+                     "F1: a silent revoke drops it; docs/findings.md)",
+                     "dfb630f5 comment; contradicted by spec 7.7", some_erased_resched_pending,
+                     no_erased_resched_pending, "every kernel step and the slice hrtimer")),
 }};
 
 std::size_t edit_distance(std::string_view a, std::string_view b) {

@@ -9,8 +9,10 @@ CatalogChecker::CatalogChecker(const Scenario& sc, std::vector<int> selected)
     : sc_(&sc), selected_(std::move(selected)) {
     const auto all = catalog();
     if (selected_.empty()) {
-        for (std::size_t i = 0; i < all.size(); ++i)
-            selected_.push_back(static_cast<int>(i));
+        for (std::size_t i = 0; i < all.size(); ++i) {
+            if (all[i].in_default_set)
+                selected_.push_back(static_cast<int>(i));
+        }
     }
     for (const int i : selected_) {
         const Property& p = all[static_cast<std::size_t>(i)];

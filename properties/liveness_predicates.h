@@ -9,8 +9,10 @@ namespace rseqcheck::properties {
 
 bool some_grant_live(const Scenario& sc, const State& s);
 bool no_grant_live(const Scenario& sc, const State& s);
-bool some_waiter_runnable(const Scenario& sc, const State& s);
-bool no_waiter_runnable(const Scenario& sc, const State& s);
+bool some_erased_resched_pending(const Scenario& sc, const State& s);
+bool no_erased_resched_pending(const Scenario& sc, const State& s);
+bool some_erased_resched_unrevoked(const Scenario& sc, const State& s);
+bool no_erased_resched_unrevoked(const Scenario& sc, const State& s);
 bool some_task_yielding(const Scenario& sc, const State& s);
 bool no_task_yielding(const Scenario& sc, const State& s);
 

@@ -17,11 +17,14 @@
 #include <vector>
 
 #include "checker/cli/errors.h"
+#include "checker/cli/lasso.h"
 #include "checker/cli/output_file.h"
 #include "checker/cli/replay_command.h"
 #include "checker/cli/report.h"
 #include "checker/cli/trace_fields.h"
+#include "checker/liveness.h"
 #include "checker/sequential_bfs.h"
+#include "checker/state_graph.h"
 #include "counterexamples/minimise.h"
 #include "counterexamples/render.h"
 #include "counterexamples/shortest_path.h"
@@ -29,6 +32,7 @@
 #include "model/model.h"
 #include "model/scenario_file.h"
 #include "properties/catalog_checker.h"
+#include "properties/fairness.h"
 #include "properties/property.h"
 
 namespace rseqcheck::cli {
@@ -265,6 +269,46 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
     r.threads = 1;
     const bool incomplete = result.verdict == checker::Verdict::Incomplete;
     const auto cat = properties::catalog();
+    // Leads-to runs on the state graph of a complete search (checker/liveness.h).
+    const bool graph_complete = !incomplete && (args.all || result.violations.empty());
+    std::optional<checker::StateGraph> graph;
+    bool liveness_violated = false;
+    auto check_liveness = [&](PropertyReport& pr, const properties::Property& p, int index) {
+        if (!graph_complete) {
+            pr.status = PropertyStatus::Unknown;
+            pr.note = incomplete ? "search incomplete: " + result.incomplete_reason
+                                 : "search stopped at the first violation (use --all)";
+            return;
+        }
+        if (!graph) {
+            graph = checker::build_state_graph(
+                model, engine, [](const Action& a) { return properties::fairness_class(a); });
+        }
+        const checker::LeadsToResult lr = checker::check_leads_to(
+            *graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
+            [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
+        pr.premise_count = lr.premise_count;
+        if (lr.holds) {
+            pr.status = lr.premise_count == 0 ? PropertyStatus::Vacuous : PropertyStatus::Holds;
+            return;
+        }
+        liveness_violated = true;
+        pr.status = PropertyStatus::Violated;
+        const cex::Trace t = lasso_trace(model, engine, index, lr);
+        pr.note = lr.terminal ? "the run stops in a state without successors"
+                              : "a weakly fair cycle repeats forever";
+        for (std::size_t k = 0; k < t.steps.size(); ++k) {
+            const Action& a = t.steps[k].action;
+            pr.trace.push_back(TraceStep{k + 1, std::string(action_name(a.kind)), a.cpu,
+                                         a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
+                                         std::string(action_kernel(a.kind)),
+                                         changed_fields(sc, t.before(k), t.steps[k].state)});
+        }
+        pr.loop_start = t.cycle_start;
+        pr.kernel_trace_text = cex::render_text(t);
+        pr.replay_json = cex::render_json(t);
+        pr.trace_html = cex::render_html(t);
+    };
     for (const int i : checker.selected()) {
         const properties::Property& p = cat[static_cast<std::size_t>(i)];
         PropertyReport pr;
@@ -273,8 +317,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         pr.summary = p.summary;
         pr.kind = kind_name(p.kind);
         if (p.kind == properties::PropertyKind::LeadsTo) {
-            pr.status = PropertyStatus::Skipped;
-            pr.note = "leads-to: needs the liveness layer, not in this build";
+            check_liveness(pr, p, i);
             r.properties.push_back(pr);
             continue;
         }
@@ -322,7 +365,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
     bool any_vacuous = false;
     for (const PropertyReport& p : r.properties)
         any_vacuous = any_vacuous || p.status == PropertyStatus::Vacuous;
-    if (!result.violations.empty()) {
+    if (!result.violations.empty() || liveness_violated) {
         r.verdict = Verdict::Violated;
     } else if (incomplete) {
         r.verdict = Verdict::Incomplete;

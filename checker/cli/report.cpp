@@ -236,6 +236,8 @@ std::string render_json(const CheckReport& r) {
             pj["note"] = p.note;
         if (p.status == PropertyStatus::Violated)
             pj["trace"] = trace_json(p);
+        if (p.loop_start)
+            pj["loop_start"] = *p.loop_start + 1;
         props.push_back(pj);
     }
     j["properties"] = props;

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,6 +37,7 @@ struct PropertyReport {
     std::string note;              ///< why skipped or unknown
     /// The same trace rendered by counterexamples/render.h: the kernel-style text (CPU
     /// columns, verdict line), the replayable rseqcheck-trace JSON and the HTML page.
+    std::optional<std::size_t> loop_start;  ///< leads-to: the step where the cycle begins
     std::string kernel_trace_text;
     std::string replay_json;
     std::string trace_html;

@@ -142,18 +142,39 @@ TEST(KtapFormat, ParsesAsKtapOnePerPropertyWithTheTraceAsDiagnostics) {
     EXPECT_EQ(failed, 2);
 }
 
-TEST(KtapFormat, SkipsLeadsToPropertiesWithTheSkipDirective) {
+TEST(KtapFormat, LeadsToPropertiesAreCheckedResultsNotSkips) {
     const RunResult r = run_rseqcheck("check --preset tiny --format ktap");
     ASSERT_EQ(r.status, 0) << r.err;
     std::string why;
     const auto doc = parse_ktap(r.out, why);
     ASSERT_TRUE(doc.has_value()) << why;
-    int skipped = 0;
+    int leads_to = 0;
     for (const KtapResult& t : doc->results) {
         EXPECT_TRUE(t.ok) << t.description;
-        skipped += t.directive.rfind("SKIP", 0) == 0 ? 1 : 0;
+        if (t.description == "grant-ends" || t.description == "erased-resched-honoured" ||
+            t.description == "yield-schedules") {
+            ++leads_to;
+            EXPECT_EQ(t.directive, "") << t.description;
+        }
     }
-    EXPECT_GT(skipped, 0);
+    EXPECT_EQ(leads_to, 3);
+}
+
+TEST(KtapFormat, ALeadsToViolationIsNotOkWithItsLasso) {
+    const RunResult r = run_rseqcheck("check --variant mut_yield_no_resched --format ktap");
+    ASSERT_EQ(r.status, 1) << r.err;
+    std::string why;
+    const auto doc = parse_ktap(r.out, why);
+    ASSERT_TRUE(doc.has_value()) << why;
+    bool found = false;
+    for (const KtapResult& t : doc->results) {
+        if (t.description != "yield-schedules")
+            continue;
+        found = true;
+        EXPECT_FALSE(t.ok);
+        EXPECT_FALSE(t.diagnostics.empty());
+    }
+    EXPECT_TRUE(found);
 }
 
 TEST(KtapFormat, RejectsMalformedDocuments) {
@@ -207,7 +228,7 @@ TEST(JunitFormat, IsWellFormedXmlWithOneTestcasePerProperty) {
     const RunResult j = run_rseqcheck("check --variant pre_7ee58f98 --all --format json");
     const std::size_t properties = json::parse(j.out)["properties"].size();
     const std::string n = std::to_string(properties);
-    EXPECT_EQ(junit_summary(file), n + " 2 3 " + n);
+    EXPECT_EQ(junit_summary(file), n + " 2 0 " + n);
 }
 
 TEST(JunitFormat, EscapesMarkupInNamesAndMessages) {

@@ -1,0 +1,37 @@
+#include "properties/fairness.h"
+
+namespace rseqcheck::properties {
+
+bool is_fair(ActionKind k) {
+    switch (k) {
+    // user space may stop at any time
+    case ActionKind::SliceRequest:
+    case ActionKind::SliceEnd:
+    case ActionKind::UserWriteAny:
+    case ActionKind::SyscallEnter:
+    case ActionKind::UserException:
+    case ActionKind::WaiterSleeps:
+    // the environment, bounded by the scenario
+    case ActionKind::IrqWakeup:
+    case ActionKind::IrqTick:
+    case ActionKind::IrqTaskWork:
+    case ActionKind::IrqSignal:
+    case ActionKind::IpiMembarrier:
+    case ActionKind::RemoteWakeup:
+    case ActionKind::Migrate:
+        return false;
+    default:
+        return true;
+    }
+}
+
+std::uint8_t fairness_class(const Action& a) {
+    if (!is_fair(a.kind))
+        return 0;
+    const unsigned task = a.task == no_task ? max_tasks : a.task;
+    return static_cast<std::uint8_t>(1U + static_cast<unsigned>(a.kind) * (max_tasks + 1) + task);
+}
+
+static_assert(1 + action_kind_count * (max_tasks + 1) <= 255, "fairness classes fit a byte");
+
+}  // namespace rseqcheck::properties

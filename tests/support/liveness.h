@@ -1,0 +1,48 @@
+/// \file
+/// Runs the leads-to properties of the catalogue on a scenario the way `rseqcheck check`
+/// does: a complete sequential search, the state graph, then checker/liveness.h per property.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "checker/liveness.h"
+#include "checker/sequential_bfs.h"
+#include "checker/state_graph.h"
+#include "model/model.h"
+#include "properties/fairness.h"
+#include "properties/property.h"
+
+namespace rseqcheck::testing {
+
+struct NoChecks {
+    int check_state(const State&) { return -1; }
+    int check_transition(const State&, const Action&, const State&) { return -1; }
+};
+
+struct LivenessOutcome {
+    std::string property;
+    checker::LeadsToResult result;
+};
+
+/// Every leads-to property of the catalogue (including non-default probes) on `sc`.
+inline std::vector<LivenessOutcome> check_all_leads_to(const Scenario& sc) {
+    const RseqModel model(sc);
+    checker::SequentialBfs<RseqModel> search(model);
+    NoChecks none;
+    search.run(none);
+    const checker::StateGraph g = checker::build_state_graph(
+        model, search, [](const Action& a) { return properties::fairness_class(a); });
+    std::vector<LivenessOutcome> out;
+    for (const properties::Property& p : properties::catalog()) {
+        if (p.kind != properties::PropertyKind::LeadsTo)
+            continue;
+        out.push_back({std::string(p.name),
+                       checker::check_leads_to(
+                           g, [&](std::uint32_t v) { return p.from(sc, search.state_at(v)); },
+                           [&](std::uint32_t v) { return p.to(sc, search.state_at(v)); })});
+    }
+    return out;
+}
+
+}  // namespace rseqcheck::testing
