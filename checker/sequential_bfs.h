@@ -48,9 +48,19 @@ public:
             reported[key] = true;
             result.violations.push_back(Violation{kind, property, state, from, depth_[state]});
         };
+        // Reports p, and with --all every other property the same check found violated.
+        auto report_all = [&](ViolationKind kind, int p, std::uint64_t state, std::uint64_t from) {
+            report(kind, p, state, from);
+            if constexpr (requires { checker.last_violations(); }) {
+                if (!options_.stop_at_first) {
+                    for (const int q : checker.last_violations())
+                        report(kind, q, state, from);
+                }
+            }
+        };
         insert(model_.initial_state(), 0, 0);
         if (const int p = checker.check_state(states_[0]); p >= 0)
-            report(ViolationKind::Invariant, p, 0, 0);
+            report_all(ViolationKind::Invariant, p, 0, 0);
         std::uint64_t transitions = 0;
         bool stop = options_.stop_at_first && !result.violations.empty();
         for (std::uint64_t i = 0; i < states_.size() && !stop; ++i) {
@@ -61,10 +71,10 @@ public:
                 ++transitions;
                 const auto [idx, fresh] = insert(t, static_cast<std::uint32_t>(i), depth_[i] + 1);
                 if (const int p = checker.check_transition(s, a, t); p >= 0)
-                    report(ViolationKind::Transition, p, idx, i);
+                    report_all(ViolationKind::Transition, p, idx, i);
                 if (fresh) {
                     if (const int p = checker.check_state(t); p >= 0)
-                        report(ViolationKind::Invariant, p, idx, i);
+                        report_all(ViolationKind::Invariant, p, idx, i);
                 }
             });
             if (!any && options_.check_deadlock && !model_.is_valid_end(s))

@@ -29,28 +29,28 @@ CatalogChecker::CatalogChecker(const Scenario& sc, std::vector<int> selected)
 
 int CatalogChecker::check_state(const State& s) {
     const auto all = catalog();
-    int violated = -1;
+    last_.clear();
     for (const int i : invariants_) {
         const Property& p = all[static_cast<std::size_t>(i)];
         if (p.premise(*sc_, s))
             premise_[static_cast<std::size_t>(i)].fetch_add(1, std::memory_order_relaxed);
-        if (violated < 0 && !p.holds(*sc_, s))
-            violated = i;
+        if (!p.holds(*sc_, s))
+            last_.push_back(i);
     }
-    return violated;
+    return last_.empty() ? -1 : last_.front();
 }
 
 int CatalogChecker::check_transition(const State& s, const Action& a, const State& t) {
     const auto all = catalog();
-    int violated = -1;
+    last_.clear();
     for (const int i : transitions_) {
         const Property& p = all[static_cast<std::size_t>(i)];
         if (p.premise_on(*sc_, s, a, t))
             premise_[static_cast<std::size_t>(i)].fetch_add(1, std::memory_order_relaxed);
-        if (violated < 0 && !p.holds_on(*sc_, s, a, t))
-            violated = i;
+        if (!p.holds_on(*sc_, s, a, t))
+            last_.push_back(i);
     }
-    return violated;
+    return last_.empty() ? -1 : last_.front();
 }
 
 std::uint64_t CatalogChecker::premise_count(int catalog_index) const {

@@ -31,10 +31,16 @@ public:
     /// The selected leads-to properties (checked on the graph, not here).
     std::vector<int> selected_leads_to() const;
 
+    /// Every property the last check_state() or check_transition() found violated, in
+    /// catalogue order (the return value is the first). The engine reports each once, so
+    /// that --all names a property even when its violations always come with another's.
+    const std::vector<int>& last_violations() const { return last_; }
+
 private:
     const Scenario* sc_;
     std::vector<int> selected_;
     std::vector<int> invariants_;
+    std::vector<int> last_;
     std::vector<int> transitions_;
     std::unique_ptr<std::atomic<std::uint64_t>[]> premise_;
 };

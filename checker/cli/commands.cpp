@@ -172,6 +172,7 @@ public:
         ++transitions_;
         return inner_.check_transition(s, a, t);
     }
+    const std::vector<int>& last_violations() const { return inner_.last_violations(); }
     void finish() const {
         if (printed_)
             std::cerr << "\n";

@@ -7,17 +7,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/properties/twin_list.h"
 #include "tests/support/liveness.h"
 #include "tests/support/reference_bfs.h"
 
 namespace rseqcheck {
 namespace {
-
-struct Twin {
-    const char* property;
-    const char* variant;
-    std::size_t trace_length;  ///< shortest trace, pinned
-};
 
 class FailingTwin : public ::testing::TestWithParam<Twin> {};
 
@@ -48,23 +43,7 @@ TEST_P(FailingTwin, HoldsOnFixedModel) {
 }
 
 INSTANTIATE_TEST_SUITE_P(
-    Catalog, FailingTwin,
-    ::testing::Values(Twin{"no-stale-grant-after-switch", "pre_7ee58f98", 11},
-                      Twin{"views-agree-in-user-mode", "mut_syscall_skips_user_clear", 17},
-                      Twin{"timer-armed-on-grant", "pre_0ac3b5c3", 9},
-                      Twin{"grant-only-on-irq-return", "mut_grant_ignores_user_irq", 9},
-                      Twin{"grant-only-on-irq-return", "mut_rt_full_grantable", 6},
-                      Twin{"revoke-on-pending-work", "mut_grant_ignores_deny", 6},
-                      Twin{"slice-reset-on-id-update", "pre_7ee58f98", 11},
-                      Twin{"ids-correct-in-user-mode", "mut_fastpath_fault_returns", 8},
-                      Twin{"no-rseq-work-in-user-mode", "mut_fastpath_fault_returns", 7},
-                      Twin{"expired-grant-has-timer", "pre_0ac3b5c3", 10},
-                      Twin{"timer-hygiene", "mut_timer_ignores_cookie", 13},
-                      Twin{"syscall-revokes-grant", "pre_dd0a0460", 12},
-                      Twin{"yield-result-honest", "mut_yield_keeps_yielded", 16},
-                      Twin{"grant-clears-resched", "mut_no_irq_guard_clear", 9},
-                      Twin{"need-resched-folded", "mut_no_irq_guard_clear", 7},
-                      Twin{"events-clear-in-user-mode", "mut_irq_exit_keeps_events", 9}),
+    Catalog, FailingTwin, ::testing::ValuesIn(safety_twins),
     [](const ::testing::TestParamInfo<Twin>& param_info) {
         std::string name = std::string(param_info.param.property) + "_" + param_info.param.variant;
         for (char& c : name) {
