@@ -34,13 +34,13 @@ public:
     /// Every property the last check_state() or check_transition() found violated, in
     /// catalogue order (the return value is the first). The engine reports each once, so
     /// that --all names a property even when its violations always come with another's.
-    const std::vector<int>& last_violations() const { return last_; }
+    /// Per thread: the engine may check from several threads at once.
+    const std::vector<int>& last_violations() const;
 
 private:
     const Scenario* sc_;
     std::vector<int> selected_;
     std::vector<int> invariants_;
-    std::vector<int> last_;
     std::vector<int> transitions_;
     std::unique_ptr<std::atomic<std::uint64_t>[]> premise_;
 };

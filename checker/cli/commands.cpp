@@ -1,6 +1,7 @@
 #include "checker/cli/commands.h"
 
 #include <CLI/CLI.hpp>
+#include <atomic>
 #include <cctype>
 #include <charconv>
 #include <chrono>
@@ -23,6 +24,7 @@
 #include "checker/cli/report.h"
 #include "checker/cli/trace_fields.h"
 #include "checker/liveness.h"
+#include "checker/parallel_bfs.h"
 #include "checker/sequential_bfs.h"
 #include "checker/state_graph.h"
 #include "counterexamples/minimise.h"
@@ -163,13 +165,19 @@ public:
           last_(start_) {}
 
     int check_state(const State& s) {
-        ++states_;
-        if (enabled_ && (states_ & 0xFFFU) == 0)
-            maybe_print();
+        // Counted per thread, published every 4096 states: no shared counter per state.
+        thread_local std::uint64_t local = 0;
+        if ((++local & 0xFFFU) == 0) {
+            states_.fetch_add(0x1000U, std::memory_order_relaxed);
+            if (enabled_)
+                maybe_print();
+        }
         return inner_.check_state(s);
     }
     int check_transition(const State& s, const Action& a, const State& t) {
-        ++transitions_;
+        thread_local std::uint64_t local = 0;
+        if ((++local & 0xFFFU) == 0)
+            transitions_.fetch_add(0x1000U, std::memory_order_relaxed);
         return inner_.check_transition(s, a, t);
     }
     const std::vector<int>& last_violations() const { return inner_.last_violations(); }
@@ -180,17 +188,25 @@ public:
 
 private:
     void maybe_print() {
+        if (printing_.test_and_set(std::memory_order_acquire))
+            return;  // another search thread is printing
+        print_line();
+        printing_.clear(std::memory_order_release);
+    }
+
+    void print_line() {
         const auto now = std::chrono::steady_clock::now();
         if (now - last_ < std::chrono::seconds(1))
             return;
         last_ = now;
         const double secs = std::chrono::duration<double>(now - start_).count();
         char line[160];
-        std::snprintf(
-            line, sizeof line, "rseqcheck: %llu states, %llu transitions, %.0f states/s, %zu MiB",
-            static_cast<unsigned long long>(states_), static_cast<unsigned long long>(transitions_),
-            static_cast<double>(states_) / secs,
-            checker::peak_rss_bytes() / (std::size_t{1024} * 1024U));
+        std::snprintf(line, sizeof line,
+                      "rseqcheck: %llu states, %llu transitions, %.0f states/s, %zu MiB",
+                      static_cast<unsigned long long>(states_.load()),
+                      static_cast<unsigned long long>(transitions_.load()),
+                      static_cast<double>(states_.load()) / secs,
+                      checker::peak_rss_bytes() / (std::size_t{1024} * 1024U));
         std::cerr << (is_tty(stderr) ? "\r" : "") << line << (is_tty(stderr) ? "" : "\n");
         std::cerr.flush();
         printed_ = is_tty(stderr);
@@ -200,8 +216,9 @@ private:
     bool enabled_;
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point last_;
-    std::uint64_t states_ = 0;
-    std::uint64_t transitions_ = 0;
+    std::atomic<std::uint64_t> states_{0};
+    std::atomic<std::uint64_t> transitions_{0};
+    std::atomic_flag printing_;
     bool printed_ = false;
 };
 
@@ -245,138 +262,142 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
     options.stop_at_first = !args.all;
     options.check_deadlock = plan.selected.empty();
     options.memory_limit_bytes = plan.memory_limit;
+    // The rest of the run is the same for either engine (identical numbering and counts).
+    auto finish = [&](auto& engine) -> CheckReport {
+        const checker::SearchResult result = engine.run(progress);
+        progress.finish();
+
+        CheckReport r;
+        const Scenario& sc = model.scenario();
+        r.scenario = sc.name;
+        r.source = plan.source;
+        r.bounds = describe_bounds(sc);
+        r.variant = sc.variant.name();
+        r.strict = args.strict;
+        r.states = result.stats.states;
+        r.transitions = result.stats.transitions;
+        r.depth = result.stats.depth;
+        r.seconds = result.stats.seconds;
+        r.states_per_second = result.stats.states_per_second;
+        r.bytes_per_state = result.stats.bytes_per_state;
+        r.peak_rss_bytes = result.stats.peak_rss_bytes;
+        r.threads = args.threads > 1 ? args.threads : 1;
+        const bool incomplete = result.verdict == checker::Verdict::Incomplete;
+        const auto cat = properties::catalog();
+        // Leads-to runs on the state graph of a complete search (checker/liveness.h).
+        const bool graph_complete = !incomplete && (args.all || result.violations.empty());
+        std::optional<checker::StateGraph> graph;
+        bool liveness_violated = false;
+        auto check_liveness = [&](PropertyReport& pr, const properties::Property& p, int index) {
+            if (!graph_complete) {
+                pr.status = PropertyStatus::Unknown;
+                pr.note = incomplete ? "search incomplete: " + result.incomplete_reason
+                                     : "search stopped at the first violation (use --all)";
+                return;
+            }
+            if (!graph) {
+                graph = checker::build_state_graph(
+                    model, engine, [](const Action& a) { return properties::fairness_class(a); });
+            }
+            const checker::LeadsToResult lr = checker::check_leads_to(
+                *graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
+                [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
+            pr.premise_count = lr.premise_count;
+            if (lr.holds) {
+                pr.status = lr.premise_count == 0 ? PropertyStatus::Vacuous : PropertyStatus::Holds;
+                return;
+            }
+            liveness_violated = true;
+            pr.status = PropertyStatus::Violated;
+            const cex::Trace t = lasso_trace(model, engine, index, lr);
+            pr.note = lr.terminal ? "the run stops in a state without successors"
+                                  : "a weakly fair cycle repeats forever";
+            for (std::size_t k = 0; k < t.steps.size(); ++k) {
+                const Action& a = t.steps[k].action;
+                pr.trace.push_back(TraceStep{k + 1, std::string(action_name(a.kind)), a.cpu,
+                                             a.task == no_task ? -1 : static_cast<int>(a.task),
+                                             a.arg, std::string(action_kernel(a.kind)),
+                                             changed_fields(sc, t.before(k), t.steps[k].state)});
+            }
+            pr.loop_start = t.cycle_start;
+            pr.kernel_trace_text = cex::render_text(t);
+            pr.replay_json = cex::render_json(t);
+            pr.trace_html = cex::render_html(t);
+        };
+        for (const int i : checker.selected()) {
+            const properties::Property& p = cat[static_cast<std::size_t>(i)];
+            PropertyReport pr;
+            pr.name = p.name;
+            pr.spec_id = p.spec_id;
+            pr.summary = p.summary;
+            pr.kind = kind_name(p.kind);
+            if (p.kind == properties::PropertyKind::LeadsTo) {
+                check_liveness(pr, p, i);
+                r.properties.push_back(pr);
+                continue;
+            }
+            pr.premise_count = checker.premise_count(i);
+            const checker::Violation* violation = nullptr;
+            for (const checker::Violation& v : result.violations) {
+                if (v.property == i && violation == nullptr)
+                    violation = &v;
+            }
+            if (violation != nullptr) {
+                pr.status = PropertyStatus::Violated;
+                attach_trace(pr, model, checker, engine, *violation);
+            } else if (incomplete) {
+                pr.status = PropertyStatus::Unknown;
+                pr.note = "search incomplete: " + result.incomplete_reason;
+            } else if (args.all || result.violations.empty()) {
+                pr.status = pr.premise_count == 0 ? PropertyStatus::Vacuous : PropertyStatus::Holds;
+            } else {
+                pr.status = PropertyStatus::Unknown;
+                pr.note = "search stopped at the first violation (use --all)";
+            }
+            r.properties.push_back(pr);
+        }
+        if (options.check_deadlock) {
+            PropertyReport pr;
+            pr.name = "deadlock-free";
+            pr.spec_id = "-";
+            pr.summary = "every state without successors has no task inside the kernel";
+            pr.kind = "deadlock";
+            pr.premise_count = result.stats.states;
+            pr.status = incomplete ? PropertyStatus::Unknown : PropertyStatus::Holds;
+            for (const checker::Violation& v : result.violations) {
+                if (v.kind == checker::ViolationKind::Deadlock &&
+                    pr.status != PropertyStatus::Violated) {
+                    pr.status = PropertyStatus::Violated;
+                    attach_trace(pr, model, checker, engine, v);
+                }
+            }
+            if (pr.status == PropertyStatus::Holds && !args.all && !result.violations.empty()) {
+                pr.status = PropertyStatus::Unknown;
+                pr.note = "search stopped at the first violation (use --all)";
+            }
+            r.properties.push_back(pr);
+        }
+        bool any_vacuous = false;
+        for (const PropertyReport& p : r.properties)
+            any_vacuous = any_vacuous || p.status == PropertyStatus::Vacuous;
+        if (!result.violations.empty() || liveness_violated) {
+            r.verdict = Verdict::Violated;
+        } else if (incomplete) {
+            r.verdict = Verdict::Incomplete;
+        } else if (args.strict && any_vacuous) {
+            r.verdict = Verdict::Vacuous;
+        } else {
+            r.verdict = Verdict::Holds;
+        }
+        r.incomplete_reason = result.incomplete_reason;
+        return r;
+    };
     if (args.threads > 1) {
-        std::cerr << "rseqcheck: note: --threads " << args.threads
-                  << ": the parallel engine is not in this build; searching sequentially\n";
+        checker::ParallelBfs<RseqModel> engine(model, options);
+        return finish(engine);
     }
     checker::SequentialBfs<RseqModel> engine(model, options);
-    const checker::SearchResult result = engine.run(progress);
-    progress.finish();
-
-    CheckReport r;
-    const Scenario& sc = model.scenario();
-    r.scenario = sc.name;
-    r.source = plan.source;
-    r.bounds = describe_bounds(sc);
-    r.variant = sc.variant.name();
-    r.strict = args.strict;
-    r.states = result.stats.states;
-    r.transitions = result.stats.transitions;
-    r.depth = result.stats.depth;
-    r.seconds = result.stats.seconds;
-    r.states_per_second = result.stats.states_per_second;
-    r.bytes_per_state = result.stats.bytes_per_state;
-    r.peak_rss_bytes = result.stats.peak_rss_bytes;
-    r.threads = 1;
-    const bool incomplete = result.verdict == checker::Verdict::Incomplete;
-    const auto cat = properties::catalog();
-    // Leads-to runs on the state graph of a complete search (checker/liveness.h).
-    const bool graph_complete = !incomplete && (args.all || result.violations.empty());
-    std::optional<checker::StateGraph> graph;
-    bool liveness_violated = false;
-    auto check_liveness = [&](PropertyReport& pr, const properties::Property& p, int index) {
-        if (!graph_complete) {
-            pr.status = PropertyStatus::Unknown;
-            pr.note = incomplete ? "search incomplete: " + result.incomplete_reason
-                                 : "search stopped at the first violation (use --all)";
-            return;
-        }
-        if (!graph) {
-            graph = checker::build_state_graph(
-                model, engine, [](const Action& a) { return properties::fairness_class(a); });
-        }
-        const checker::LeadsToResult lr = checker::check_leads_to(
-            *graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
-            [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
-        pr.premise_count = lr.premise_count;
-        if (lr.holds) {
-            pr.status = lr.premise_count == 0 ? PropertyStatus::Vacuous : PropertyStatus::Holds;
-            return;
-        }
-        liveness_violated = true;
-        pr.status = PropertyStatus::Violated;
-        const cex::Trace t = lasso_trace(model, engine, index, lr);
-        pr.note = lr.terminal ? "the run stops in a state without successors"
-                              : "a weakly fair cycle repeats forever";
-        for (std::size_t k = 0; k < t.steps.size(); ++k) {
-            const Action& a = t.steps[k].action;
-            pr.trace.push_back(TraceStep{k + 1, std::string(action_name(a.kind)), a.cpu,
-                                         a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
-                                         std::string(action_kernel(a.kind)),
-                                         changed_fields(sc, t.before(k), t.steps[k].state)});
-        }
-        pr.loop_start = t.cycle_start;
-        pr.kernel_trace_text = cex::render_text(t);
-        pr.replay_json = cex::render_json(t);
-        pr.trace_html = cex::render_html(t);
-    };
-    for (const int i : checker.selected()) {
-        const properties::Property& p = cat[static_cast<std::size_t>(i)];
-        PropertyReport pr;
-        pr.name = p.name;
-        pr.spec_id = p.spec_id;
-        pr.summary = p.summary;
-        pr.kind = kind_name(p.kind);
-        if (p.kind == properties::PropertyKind::LeadsTo) {
-            check_liveness(pr, p, i);
-            r.properties.push_back(pr);
-            continue;
-        }
-        pr.premise_count = checker.premise_count(i);
-        const checker::Violation* violation = nullptr;
-        for (const checker::Violation& v : result.violations) {
-            if (v.property == i && violation == nullptr)
-                violation = &v;
-        }
-        if (violation != nullptr) {
-            pr.status = PropertyStatus::Violated;
-            attach_trace(pr, model, checker, engine, *violation);
-        } else if (incomplete) {
-            pr.status = PropertyStatus::Unknown;
-            pr.note = "search incomplete: " + result.incomplete_reason;
-        } else if (args.all || result.violations.empty()) {
-            pr.status = pr.premise_count == 0 ? PropertyStatus::Vacuous : PropertyStatus::Holds;
-        } else {
-            pr.status = PropertyStatus::Unknown;
-            pr.note = "search stopped at the first violation (use --all)";
-        }
-        r.properties.push_back(pr);
-    }
-    if (options.check_deadlock) {
-        PropertyReport pr;
-        pr.name = "deadlock-free";
-        pr.spec_id = "-";
-        pr.summary = "every state without successors has no task inside the kernel";
-        pr.kind = "deadlock";
-        pr.premise_count = result.stats.states;
-        pr.status = incomplete ? PropertyStatus::Unknown : PropertyStatus::Holds;
-        for (const checker::Violation& v : result.violations) {
-            if (v.kind == checker::ViolationKind::Deadlock &&
-                pr.status != PropertyStatus::Violated) {
-                pr.status = PropertyStatus::Violated;
-                attach_trace(pr, model, checker, engine, v);
-            }
-        }
-        if (pr.status == PropertyStatus::Holds && !args.all && !result.violations.empty()) {
-            pr.status = PropertyStatus::Unknown;
-            pr.note = "search stopped at the first violation (use --all)";
-        }
-        r.properties.push_back(pr);
-    }
-    bool any_vacuous = false;
-    for (const PropertyReport& p : r.properties)
-        any_vacuous = any_vacuous || p.status == PropertyStatus::Vacuous;
-    if (!result.violations.empty() || liveness_violated) {
-        r.verdict = Verdict::Violated;
-    } else if (incomplete) {
-        r.verdict = Verdict::Incomplete;
-    } else if (args.strict && any_vacuous) {
-        r.verdict = Verdict::Vacuous;
-    } else {
-        r.verdict = Verdict::Holds;
-    }
-    r.incomplete_reason = result.incomplete_reason;
-    return r;
+    return finish(engine);
 }
 
 int check(const CheckArgs& args) {

@@ -1,0 +1,468 @@
+/// \file
+/// Level-synchronous parallel breadth-first search with N threads that numbers, counts and
+/// reports exactly as SequentialBfs does. Each BFS level runs in three phases:
+///  1. expand (parallel): the frontier is cut into contiguous chunks; a thread generates the
+///     successors of its chunk, checks transition properties, and keeps every successor the
+///     store does not hold yet (the store is read-only in this phase);
+///  2. insert: the store is split into sub-tables by the top bits of the hash. Each thread
+///     owns some sub-tables and, walking the kept successors in (parent, successor) order
+///     (the order the sequential search meets them in), marks the first occurrence of each
+///     new state with a provisional entry; one thread then numbers the new states in that
+///     order (a streaming append, no hashing); the owners finally turn provisional entries
+///     into state indices. Indices, parents and depths therefore equal the sequential ones;
+///  3. check (parallel): invariants on the states the level added.
+/// Violations are gathered per thread and reported in the sequential order, each property
+/// once, so the first violation of a property has a shortest trace as in SequentialBfs.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "checker/model_concept.h"
+#include "checker/search_types.h"
+
+namespace rseqcheck::checker {
+
+template <ExplorableModel M>
+class ParallelBfs {
+public:
+    using State = typename M::State;
+    using Action = typename M::Action;
+    struct Step {
+        Action action{};
+        State state{};
+        bool has_action = false;
+    };
+
+    ParallelBfs(const M& model, SearchOptions options) : model_(model), options_(options) {
+        if (options_.threads < 1)
+            options_.threads = 1;
+    }
+
+    template <class Checker>
+    SearchResult run(Checker& checker) {
+        const auto start = std::chrono::steady_clock::now();
+        const unsigned threads = options_.threads;
+        SearchResult result;
+        for (auto& sub : slots_)
+            sub.assign(1U << 12, empty_slot);
+        std::fill(sub_count_.begin(), sub_count_.end(), 0);
+        std::vector<bool> reported;
+        auto report = [&](const Found& f) {
+            const std::size_t key = f.property < 0 ? 0 : static_cast<std::size_t>(f.property) + 1;
+            if (reported.size() <= key)
+                reported.resize(key + 1, false);
+            if (reported[key])
+                return;
+            reported[key] = true;
+            result.violations.push_back(
+                Violation{f.kind, f.property, f.state, f.from, depth_[f.state]});
+        };
+        insert(model_.initial_state(), 0, 0);
+        {
+            std::vector<Found> found;
+            check_new_state(checker, 0, 0, found);
+            for (const Found& f : found)
+                report(f);
+        }
+        std::uint64_t transitions = 0;
+        std::vector<Worker> workers(threads);
+        std::uint64_t level_begin = 0;
+        bool stop = options_.stop_at_first && !result.violations.empty();
+        while (level_begin < states_.size() && !stop) {
+            const std::uint64_t level_end = states_.size();
+            // Phase 1: expand the level in contiguous chunks, one per thread.
+            const std::uint64_t n = level_end - level_begin;
+            auto expand = [&](unsigned w) {
+                Worker& me = workers[w];
+                me.clear();
+                const std::uint64_t lo = level_begin + n * w / threads;
+                const std::uint64_t hi = level_begin + n * (w + 1) / threads;
+                for (std::uint64_t i = lo; i < hi; ++i) {
+                    const State s = states_[i];
+                    std::uint32_t succ = 0;
+                    model_.for_each_successor(s, [&](const Action& a, const State& t) {
+                        ++me.transitions;
+                        const std::uint64_t h = hash(t);
+                        const std::optional<std::uint64_t> known = lookup(t, h);
+                        if (const int p = checker.check_transition(s, a, t); p >= 0) {
+                            note_all(checker, me.found, ViolationKind::Transition, p, known, i, t,
+                                     succ);
+                        }
+                        if (!known)
+                            me.kept.push_back(Kept{t, h, static_cast<std::uint32_t>(i), succ});
+                        ++succ;
+                    });
+                    const bool any = succ != 0;
+                    if (!any && options_.check_deadlock && !model_.is_valid_end(s))
+                        me.found.push_back(Found{ViolationKind::Deadlock, -1, i, i, false, {}, 0});
+                }
+            };
+            run_on_threads(threads, expand);
+            // Phase 2: insert in sequential order; resolve transition violations' targets.
+            // The level's kept successors in sequential order: worker 0's, then worker 1's...
+            kept_parts_.clear();
+            std::size_t kept_total = 0;
+            for (Worker& w : workers) {
+                transitions += w.transitions;
+                kept_parts_.push_back({w.kept.data(), kept_total});
+                kept_total += w.kept.size();
+            }
+            kept_parts_.push_back({nullptr, kept_total});
+            first_.assign(kept_total, 0);
+            slot_of_.resize(kept_total);
+            if (states_.capacity() < states_.size() + kept_total) {
+                const std::size_t want =
+                    std::max(states_.capacity() * 2, states_.size() + kept_total);
+                states_.reserve(want);
+                parent_.reserve(want);
+                depth_.reserve(want);
+            }
+            auto mark = [&](unsigned w) {
+                for (std::size_t p = w; p < partitions; p += threads)
+                    mark_partition(p);
+            };
+            run_on_threads(threads, mark);
+            discovered_at_.clear();
+            for (std::size_t g = 0; g < kept_total; ++g) {
+                if (first_[g] == 0)
+                    continue;
+                const Kept& k = kept_at(g);
+                slot_of_[g].index = static_cast<std::uint32_t>(states_.size());
+                states_.push_back(k.state);
+                parent_.push_back(k.parent);
+                depth_.push_back(depth_[k.parent] + 1);
+                discovered_at_.push_back(k.succ);
+            }
+            auto publish = [&](unsigned w) {
+                for (std::size_t g = 0; g < kept_total; ++g) {
+                    if (first_[g] == 0)
+                        continue;
+                    const std::size_t p = partition_of(kept_at(g).hash);
+                    if (p % threads == w)
+                        slots_[p][slot_of_[g].slot] = slot_of_[g].index;
+                }
+            };
+            run_on_threads(threads, publish);
+            const std::uint64_t added_end = states_.size();
+            // Phase 3: invariants on the new states, in contiguous chunks.
+            const std::uint64_t m = added_end - level_end;
+            auto check = [&](unsigned w) {
+                Worker& me = workers[w];
+                me.fresh_found.clear();
+                const std::uint64_t lo = level_end + m * w / threads;
+                const std::uint64_t hi = level_end + m * (w + 1) / threads;
+                for (std::uint64_t i = lo; i < hi; ++i) {
+                    check_new_state(checker, i, parent_[i], me.fresh_found,
+                                    discovered_at_[i - level_end]);
+                }
+            };
+            run_on_threads(threads, check);
+            // Report in the sequential order: a level's expansion interleaves the transition
+            // checks of each parent with the invariant checks of the states it discovers.
+            std::vector<Found> level;
+            for (Worker& w : workers) {
+                for (Found& f : w.found) {
+                    if (f.unresolved)
+                        f.state = *find(f.target);
+                    level.push_back(f);
+                }
+                level.insert(level.end(), w.fresh_found.begin(), w.fresh_found.end());
+            }
+            std::stable_sort(level.begin(), level.end(), [](const Found& a, const Found& b) {
+                return sequential_key(a) < sequential_key(b);
+            });
+            for (const Found& f : level) {
+                // SequentialBfs stops after the parent whose expansion found the first one.
+                if (options_.stop_at_first && !result.violations.empty() &&
+                    f.from != result.violations.front().from_state)
+                    break;
+                report(f);
+            }
+            stop = options_.stop_at_first && !result.violations.empty();
+            level_begin = level_end;
+            if (options_.memory_limit_bytes != 0 && store_bytes() > options_.memory_limit_bytes) {
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason = "memory limit of " +
+                                           std::to_string(options_.memory_limit_bytes) +
+                                           " bytes reached";
+                break;
+            }
+        }
+        result.stats.states = states_.size();
+        result.stats.transitions = transitions;
+        for (const std::uint32_t d : depth_)
+            result.stats.depth = std::max(result.stats.depth, d);
+        result.stats.seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        result.stats.states_per_second =
+            result.stats.seconds > 0 ? static_cast<double>(states_.size()) / result.stats.seconds
+                                     : 0.0;
+        result.stats.store_bytes = store_bytes();
+        result.stats.bytes_per_state =
+            static_cast<double>(store_bytes()) / static_cast<double>(states_.size());
+        result.stats.peak_rss_bytes = peak_rss_bytes();
+        if (result.verdict != Verdict::Incomplete)
+            result.verdict = result.violations.empty() ? Verdict::Holds : Verdict::Violated;
+        return result;
+    }
+
+    std::uint64_t size() const { return states_.size(); }
+    const State& state_at(std::uint64_t i) const { return states_[i]; }
+    std::uint32_t depth_of(std::uint64_t i) const { return depth_[i]; }
+    std::optional<std::uint64_t> find(const State& t) const { return lookup(t, hash(t)); }
+
+    /// Shortest path from the initial state; element 0 is the initial state.
+    std::vector<Step> path_to(std::uint64_t target) const {
+        std::vector<std::uint64_t> chain;
+        for (std::uint64_t i = target; i != 0; i = parent_[i])
+            chain.push_back(i);
+        std::vector<Step> path;
+        path.push_back(Step{Action{}, states_[0], false});
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+            const State& from = path.back().state;
+            const State& to = states_[*it];
+            Step step{Action{}, to, false};
+            model_.for_each_successor(from, [&](const Action& a, const State& t) {
+                if (!step.has_action && std::memcmp(&t, &to, sizeof(State)) == 0) {
+                    step.action = a;
+                    step.has_action = true;
+                }
+            });
+            path.push_back(step);
+        }
+        return path;
+    }
+
+private:
+    static constexpr std::uint32_t empty_slot = 0xFFFFFFFFU;
+
+    /// A violation seen by a worker. Transition violations to a state not yet in the store
+    /// carry the state and are resolved to an index after the insert phase.
+    struct Found {
+        ViolationKind kind;
+        int property;
+        std::uint64_t state;
+        std::uint64_t from;
+        bool unresolved;
+        State target;
+        std::uint32_t order;  ///< the successor's position in its parent's list
+    };
+    struct Kept {
+        State state;
+        std::uint64_t hash;
+        std::uint32_t parent;
+        std::uint32_t succ;  ///< position among the parent's successors
+    };
+    /// One cache line apart: workers write their own counters and vectors in the hot loop.
+    struct alignas(64) Worker {
+        std::vector<Kept> kept;
+        std::vector<Found> found;
+        std::vector<Found> fresh_found;
+        std::uint64_t transitions = 0;
+        void clear() {
+            kept.clear();
+            found.clear();
+            transitions = 0;
+        }
+    };
+
+    /// The order in which SequentialBfs would report: by the expanded parent, transition
+    /// checks before the invariants of the states that parent discovers; deadlocks last.
+    static std::tuple<std::uint64_t, std::uint32_t, int> sequential_key(const Found& f) {
+        switch (f.kind) {
+        case ViolationKind::Transition:
+            return {f.from, f.order, 0};
+        case ViolationKind::Invariant:
+            return {f.from, f.order, 1};
+        case ViolationKind::Deadlock:
+            return {f.from, 0xFFFFFFFFU, 2};
+        }
+        return {f.from, 0xFFFFFFFFU, 3};
+    }
+
+    template <class Checker>
+    void note_all(Checker& checker, std::vector<Found>& out, ViolationKind kind, int p,
+                  std::optional<std::uint64_t> known, std::uint64_t from, const State& t,
+                  std::uint32_t order) const {
+        auto note = [&](int q) {
+            out.push_back(Found{kind, q, known.value_or(0), from, !known.has_value(), t, order});
+        };
+        note(p);
+        if constexpr (requires { checker.last_violations(); }) {
+            if (!options_.stop_at_first) {
+                for (const int q : checker.last_violations())
+                    note(q);
+            }
+        }
+    }
+
+    template <class Checker>
+    void check_new_state(Checker& checker, std::uint64_t i, std::uint64_t from,
+                         std::vector<Found>& out, std::uint32_t order = 0) const {
+        if (const int p = checker.check_state(states_[i]); p >= 0)
+            note_all(checker, out, ViolationKind::Invariant, p, i, from, states_[i], order);
+    }
+
+    template <class F>
+    static void run_on_threads(unsigned threads, F& f) {
+        if (threads == 1) {
+            f(0U);
+            return;
+        }
+        std::vector<std::thread> pool;
+        pool.reserve(threads - 1);
+        for (unsigned w = 1; w < threads; ++w)
+            pool.emplace_back([&f, w] { f(w); });
+        f(0U);
+        for (std::thread& t : pool)
+            t.join();
+    }
+
+    static std::uint64_t hash(const State& s) {
+        std::uint64_t h = 0x9E3779B97F4A7C15ULL;
+        const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
+        for (std::size_t i = 0; i < sizeof(State); i += 8) {
+            std::uint64_t w = 0;
+            std::memcpy(&w, bytes + i, std::min<std::size_t>(8, sizeof(State) - i));
+            h ^= w;
+            h *= 0xFF51AFD7ED558CCDULL;
+            h ^= h >> 32U;
+        }
+        return h;
+    }
+
+    static constexpr std::size_t partitions = 16;
+    static constexpr std::uint32_t provisional = 0x80000000U;  ///< a kept_ id, this level
+
+    static std::size_t partition_of(std::uint64_t h) { return h >> 60U; }
+
+    /// Kept successor number g of this level (sequential order across the workers' lists).
+    const Kept& kept_at(std::size_t g) const {
+        std::size_t part = 0;
+        while (kept_parts_[part + 1].offset <= g)
+            ++part;
+        return kept_parts_[part].data[g - kept_parts_[part].offset];
+    }
+
+    const State& entry_state(std::uint32_t idx) const {
+        return (idx & provisional) != 0 ? kept_at(idx & ~provisional).state : states_[idx];
+    }
+
+    std::optional<std::uint64_t> lookup(const State& t, std::uint64_t h) const {
+        const std::vector<std::uint32_t>& sub = slots_[partition_of(h)];
+        const std::size_t mask = sub.size() - 1;
+        for (std::size_t pos = h & mask;; pos = (pos + 1) & mask) {
+            const std::uint32_t idx = sub[pos];
+            if (idx == empty_slot)
+                return std::nullopt;
+            if ((idx & provisional) == 0 && std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+                return idx;
+        }
+    }
+
+    /// Phase 2, one sub-table: mark the first occurrence of each new state of this level.
+    void mark_partition(std::size_t p) {
+        std::vector<std::uint32_t>& sub = slots_[p];
+        const std::size_t total = kept_parts_.back().offset;
+        std::size_t incoming = 0;
+        for (std::size_t part = 0; part + 1 < kept_parts_.size(); ++part) {
+            const std::size_t n = kept_parts_[part + 1].offset - kept_parts_[part].offset;
+            for (std::size_t j = 0; j < n; ++j)
+                incoming += partition_of(kept_parts_[part].data[j].hash) == p ? 1U : 0U;
+        }
+        while ((sub_count_[p] + incoming) * 4 > sub.size() * 3)
+            grow(p);
+        const std::size_t mask = sub.size() - 1;
+        for (std::size_t g = 0; g < total; ++g) {
+            const Kept& k = kept_at(g);
+            if (partition_of(k.hash) != p)
+                continue;
+            for (std::size_t pos = k.hash & mask;; pos = (pos + 1) & mask) {
+                const std::uint32_t idx = sub[pos];
+                if (idx == empty_slot) {
+                    sub[pos] = provisional | static_cast<std::uint32_t>(g);
+                    slot_of_[g].slot = static_cast<std::uint32_t>(pos);
+                    first_[g] = 1;
+                    ++sub_count_[p];
+                    break;
+                }
+                if (std::memcmp(&entry_state(idx), &k.state, sizeof(State)) == 0)
+                    break;
+            }
+        }
+    }
+
+    void insert(const State& t, std::uint32_t parent, std::uint32_t depth) {
+        const std::uint64_t h = hash(t);
+        std::vector<std::uint32_t>& sub = slots_[partition_of(h)];
+        if ((sub_count_[partition_of(h)] + 1) * 4 > sub.size() * 3)
+            grow(partition_of(h));
+        const std::size_t mask = sub.size() - 1;
+        std::size_t pos = h & mask;
+        while (sub[pos] != empty_slot)
+            pos = (pos + 1) & mask;
+        sub[pos] = static_cast<std::uint32_t>(states_.size());
+        ++sub_count_[partition_of(h)];
+        states_.push_back(t);
+        parent_.push_back(parent);
+        depth_.push_back(depth);
+    }
+
+    /// Doubles sub-table p (only its owner thread calls this during a level).
+    void grow(std::size_t p) {
+        std::vector<std::uint32_t>& sub = slots_[p];
+        std::vector<std::uint32_t> bigger(sub.size() * 2, empty_slot);
+        const std::size_t mask = bigger.size() - 1;
+        for (const std::uint32_t idx : sub) {
+            if (idx == empty_slot)
+                continue;
+            std::size_t pos = hash(entry_state(idx)) & mask;
+            while (bigger[pos] != empty_slot)
+                pos = (pos + 1) & mask;
+            bigger[pos] = idx;
+        }
+        sub.swap(bigger);
+    }
+
+    std::size_t store_bytes() const {
+        std::size_t slots = 0;
+        for (const auto& sub : slots_)
+            slots += sub.capacity() * 4;
+        return states_.capacity() * sizeof(State) + parent_.capacity() * 4 + depth_.capacity() * 4 +
+               slots;
+    }
+
+    const M& model_;
+    SearchOptions options_;
+    std::vector<State> states_;
+    std::vector<std::uint32_t> parent_;
+    std::vector<std::uint32_t> depth_;
+    std::array<std::vector<std::uint32_t>, partitions> slots_;
+    std::array<std::size_t, partitions> sub_count_{};
+    std::vector<std::uint32_t> discovered_at_;  ///< per state added this level: its `succ`
+    // Phase 2 scratch: the level's kept successors in sequential order, whether each is the
+    // first occurrence of a new state, and where its provisional entry sits.
+    struct SlotOf {
+        std::uint32_t slot;
+        std::uint32_t index;
+    };
+    struct KeptPart {
+        const Kept* data;
+        std::size_t offset;  ///< global number of its first entry
+    };
+    std::vector<KeptPart> kept_parts_;  ///< one per worker, plus an end marker
+    std::vector<std::uint8_t> first_;
+    std::vector<SlotOf> slot_of_;
+};
+
+}  // namespace rseqcheck::checker

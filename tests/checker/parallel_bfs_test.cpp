@@ -1,0 +1,132 @@
+// The parallel engine numbers, counts and reports exactly as the sequential one: on a grid
+// whose counts are known by hand, on every small preset and on every variant, with a
+// planted violation at a known depth, and under a memory limit. CI runs these under TSan
+// (their names contain "Parallel").
+#include <cstdint>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "checker/parallel_bfs.h"
+#include "checker/sequential_bfs.h"
+#include "model/model.h"
+#include "model/scenario.h"
+#include "model/variant.h"
+#include "properties/catalog_checker.h"
+
+namespace rseqcheck::checker {
+namespace {
+
+/// k x k grid: from (x, y) step to (x+1, y) or (x, y+1). k^2 states, 2k(k-1) transitions,
+/// depth 2(k-1). The invariant "x + y != planted" fails first at depth `planted`.
+struct Grid {
+    struct State {
+        std::uint16_t x;
+        std::uint16_t y;
+    };
+    struct Action {
+        std::uint8_t dir;
+    };
+    std::uint16_t k;
+    State initial_state() const { return {0, 0}; }
+    bool is_valid_end(const State&) const { return true; }
+    template <class F>
+    void for_each_successor(const State& s, F&& f) const {
+        if (s.x + 1 < k)
+            f(Action{0}, State{static_cast<std::uint16_t>(s.x + 1), s.y});
+        if (s.y + 1 < k)
+            f(Action{1}, State{s.x, static_cast<std::uint16_t>(s.y + 1)});
+    }
+};
+
+struct PlantedChecker {
+    int planted = -1;
+    int check_state(const Grid::State& s) { return s.x + s.y == planted ? 0 : -1; }
+    int check_transition(const Grid::State&, const Grid::Action&, const Grid::State&) { return -1; }
+};
+
+TEST(ParallelBfs, GridCountsAreKnownByHandForEveryThreadCount) {
+    const Grid grid{40};
+    for (const unsigned threads : {1U, 2U, 3U}) {
+        SearchOptions o;
+        o.threads = threads;
+        ParallelBfs<Grid> engine(grid, o);
+        PlantedChecker none;
+        const SearchResult r = engine.run(none);
+        EXPECT_EQ(r.stats.states, 40U * 40U) << threads;
+        EXPECT_EQ(r.stats.transitions, 2U * 40U * 39U) << threads;
+        EXPECT_EQ(r.stats.depth, 78U) << threads;
+        EXPECT_EQ(r.verdict, Verdict::Holds);
+    }
+}
+
+TEST(ParallelBfs, APlantedViolationIsFoundAtItsDepthByEveryMode) {
+    const Grid grid{30};
+    for (const unsigned threads : {1U, 2U}) {
+        SearchOptions o;
+        o.threads = threads;
+        ParallelBfs<Grid> engine(grid, o);
+        PlantedChecker c{17};
+        const SearchResult r = engine.run(c);
+        ASSERT_EQ(r.violations.size(), 1U);
+        EXPECT_EQ(r.violations[0].depth, 17U);
+        EXPECT_EQ(engine.path_to(r.violations[0].state).size(), 18U);
+    }
+    SequentialBfs<Grid> seq(grid, SearchOptions{});
+    PlantedChecker c{17};
+    EXPECT_EQ(seq.run(c).violations.at(0).depth, 17U);
+}
+
+TEST(ParallelBfs, MemoryLimitEndsIncomplete) {
+    const Grid grid{200};
+    SearchOptions o;
+    o.threads = 2;
+    o.memory_limit_bytes = 64 * 1024;
+    ParallelBfs<Grid> engine(grid, o);
+    PlantedChecker none;
+    const SearchResult r = engine.run(none);
+    EXPECT_EQ(r.verdict, Verdict::Incomplete);
+    EXPECT_LT(r.stats.states, 200U * 200U);
+    EXPECT_NE(r.incomplete_reason.find("memory limit"), std::string::npos);
+}
+
+using Outcome = std::tuple<std::uint64_t, std::uint64_t, std::uint32_t,
+                           std::set<std::tuple<int, std::uint32_t, std::uint64_t>>>;
+
+template <class Engine>
+Outcome explore(const Scenario& sc, unsigned threads) {
+    const RseqModel model(sc);
+    properties::CatalogChecker checker(model.scenario(), {});
+    SearchOptions o;
+    o.threads = threads;
+    o.stop_at_first = false;
+    Engine engine(model, o);
+    const SearchResult r = engine.run(checker);
+    std::set<std::tuple<int, std::uint32_t, std::uint64_t>> violated;
+    for (const Violation& v : r.violations)
+        violated.emplace(v.property, v.depth, v.state);
+    return {r.stats.states, r.stats.transitions, r.stats.depth, violated};
+}
+
+TEST(ParallelBfs, EveryPresetAndVariantMatchesTheSequentialSearchExactly) {
+    std::vector<Scenario> scenarios;
+    for (const char* p : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
+                          "remote-wakeup", "rt", "fault-migrate", "membarrier"})
+        scenarios.push_back(make_preset(p));
+    for (const VariantInfo& v : variant_catalog()) {
+        Scenario sc = make_preset(v.preset);
+        sc.variant.add(v.id);
+        scenarios.push_back(sc);
+    }
+    for (const Scenario& sc : scenarios) {
+        const Outcome seq = explore<SequentialBfs<RseqModel>>(sc, 1);
+        const Outcome par = explore<ParallelBfs<RseqModel>>(sc, 2);
+        EXPECT_EQ(seq, par) << sc.name << " " << sc.variant.name();
+    }
+}
+
+}  // namespace
+}  // namespace rseqcheck::checker
