@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "checker/cli/errors.h"
+#include "checker/cli/graph_command.h"
 #include "checker/cli/lasso.h"
 #include "checker/cli/output_file.h"
 #include "checker/cli/replay_command.h"
@@ -581,6 +582,19 @@ int run(int argc, char** argv) {
     replay_cmd->add_flag("--fixed", replay_args.fixed, "replay on the fixed 7.0 model")
         ->excludes(replay_variant);
     replay_cmd->add_option("--format", replay_args.format, "text | json");
+    CheckArgs graph_scenario;
+    GraphArgs graph_args;
+    CLI::App* graph_cmd =
+        app.add_subcommand("graph", "the reachable state graph of a small scenario (DOT)");
+    auto* graph_preset =
+        graph_cmd->add_option("--preset", graph_scenario.preset, "scenario preset");
+    graph_cmd->add_option("--scenario", graph_scenario.scenario_file, "scenario file (TOML)")
+        ->excludes(graph_preset);
+    graph_cmd->add_option("--variant", graph_scenario.variants, "variant switch (repeatable)");
+    graph_cmd->add_option("--format", graph_args.format, "dot");
+    graph_cmd->add_option("--max-states", graph_args.max_states,
+                          "refuse scenarios with more states (default 5000)");
+    graph_cmd->add_option("--output", graph_args.output, "write to FILE instead of stdout");
     std::string query;
     CLI::App* bound_cmd =
         app.add_subcommand("bound", "prove a timing bound with the Z3 layer (properties/timing)");
@@ -588,9 +602,10 @@ int run(int argc, char** argv) {
 
     if (argc > 1 && argv[1][0] != '-') {
         const std::string command = argv[1];
-        if (command != "check" && command != "list" && command != "replay" && command != "bound") {
+        if (command != "check" && command != "list" && command != "replay" && command != "bound" &&
+            command != "graph") {
             throw InputError({}, "unknown command '" + command +
-                                     "' (valid: check, list, replay, bound)");
+                                     "' (valid: check, list, replay, bound, graph)");
         }
     }
     try {
@@ -611,10 +626,12 @@ int run(int argc, char** argv) {
         return list(what, list_format, list_name);
     if (replay_cmd->parsed())
         return replay(replay_args);
+    if (graph_cmd->parsed())
+        return graph(plan_check(graph_scenario).scenario, graph_args);
     if (bound_cmd->parsed())
         throw UnavailableError("bound needs the timing query layer, not in this build");
-    throw InputError({}, "a command is required: check, list, replay or bound (see rseqcheck "
-                         "--help)");
+    throw InputError({}, "a command is required: check, list, replay, bound or graph (see "
+                         "rseqcheck --help)");
 }
 
 }  // namespace rseqcheck::cli
