@@ -176,12 +176,24 @@ public:
         return inner_.check_state(s);
     }
     int check_transition(const State& s, const Action& a, const State& t) {
+        const std::uint64_t bit = std::uint64_t{1} << static_cast<unsigned>(a.kind);
+        if ((fired_.load(std::memory_order_relaxed) & bit) == 0)
+            fired_.fetch_or(bit, std::memory_order_relaxed);
         thread_local std::uint64_t local = 0;
         if ((++local & 0xFFFU) == 0)
             transitions_.fetch_add(0x1000U, std::memory_order_relaxed);
         return inner_.check_transition(s, a, t);
     }
     const std::vector<int>& last_violations() const { return inner_.last_violations(); }
+    /// The transitions (model/transitions.h names) that never fired in the search.
+    std::vector<std::string> never_fired() const {
+        std::vector<std::string> out;
+        for (std::size_t k = 0; k < action_kind_count; ++k) {
+            if ((fired_.load() & (std::uint64_t{1} << k)) == 0)
+                out.emplace_back(action_name(static_cast<ActionKind>(k)));
+        }
+        return out;
+    }
     void finish() const {
         if (printed_)
             std::cerr << "\n";
@@ -217,6 +229,7 @@ private:
     bool enabled_;
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point last_;
+    std::atomic<std::uint64_t> fired_{0};  ///< one bit per ActionKind that fired
     std::atomic<std::uint64_t> states_{0};
     std::atomic<std::uint64_t> transitions_{0};
     std::atomic_flag printing_;
@@ -391,6 +404,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             r.verdict = Verdict::Holds;
         }
         r.incomplete_reason = result.incomplete_reason;
+        r.never_fired = progress.never_fired();
         return r;
     };
     if (args.threads > 1) {

@@ -184,6 +184,12 @@ std::string render_text(const CheckReport& r, bool colour) {
             out << "    " << violation_message(r, p) << "\n\n";
         }
     }
+    if (!r.never_fired.empty()) {
+        out << "never fired in this scenario:";
+        for (const std::string& a : r.never_fired)
+            out << " " << a;
+        out << "\n";
+    }
     out << r.states << " states, " << r.transitions << " transitions, depth " << r.depth << ", "
         << fixed(r.seconds, 2) << " s, " << fixed(r.states_per_second, 0) << " states/s, "
         << fixed(r.bytes_per_state, 1) << " bytes/state\n";
@@ -225,6 +231,7 @@ std::string render_json(const CheckReport& r) {
     j["states"] = r.states;
     j["transitions"] = r.transitions;
     j["depth"] = r.depth;
+    j["never_fired"] = r.never_fired;
     Json props = Json::array();
     for (const PropertyReport& p : r.properties) {
         Json pj{{"name", p.name},

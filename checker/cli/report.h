@@ -54,6 +54,9 @@ struct CheckReport {
     std::vector<PropertyReport> properties;
     Verdict verdict = Verdict::Holds;
     std::string incomplete_reason;
+    /// Per-action coverage: transitions that never fired in this scenario (all of the
+    /// search if it completed; of the part searched otherwise).
+    std::vector<std::string> never_fired;
     bool strict = false;
     // Deterministic figures.
     std::uint64_t states = 0;

@@ -1,4 +1,5 @@
 // End-to-end tests of `rseqcheck check`, `list` and the exit codes, on the small presets.
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -84,6 +85,21 @@ TEST(CheckCommand, JsonIsByteIdenticalAcrossRunsAndThreadCountsApartFromTiming) 
     const json timing = json::parse(a.out)["timing"];
     for (const char* key : {"seconds", "states_per_second", "bytes_per_state", "peak_rss_bytes"})
         EXPECT_TRUE(timing.contains(key)) << key;
+}
+
+TEST(CheckCommand, ReportsTheTransitionsThatNeverFired) {
+    const RunResult r = run_rseqcheck("check --preset tiny --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json never = json::parse(r.out)["never_fired"];
+    const auto has = [&](const char* name) {
+        return std::find(never.begin(), never.end(), name) != never.end();
+    };
+    EXPECT_TRUE(has("user_write_slice_ctrl")) << "tiny is not adversarial";
+    EXPECT_TRUE(has("migrate_task")) << "tiny has one CPU";
+    EXPECT_FALSE(has("irq_wakeup"));
+    EXPECT_FALSE(has("rseq_grant_slice_extension"));
+    const RunResult text = run_rseqcheck("check --preset tiny");
+    EXPECT_NE(text.out.find("\nnever fired in this scenario: "), std::string::npos);
 }
 
 TEST(CheckCommand, SelectedPropertiesOnly) {
