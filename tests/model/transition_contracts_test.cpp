@@ -1,0 +1,210 @@
+// Per transition: what every firing of it must do, checked on every reachable transition of
+// the presets the tests use (fixed model), in the words of the kernel function it models.
+// Plus coverage: every transition of the fixed model fires on some preset.
+#include <functional>
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "checker/sequential_bfs.h"
+#include "model/kabi.h"
+#include "model/model.h"
+#include "model/scenario.h"
+#include "model/transitions.h"
+#include "model/variant.h"
+
+namespace rseqcheck {
+namespace {
+
+using Contract = std::function<bool(const State& s, const Action& a, const State& t)>;
+
+const Task& before(const State& s, const Action& a) {
+    return s.task(a.task);
+}
+const Task& after(const State& t, const Action& a) {
+    return t.task(a.task);
+}
+bool resched(const Task& task) {
+    return task.tif_set(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY);
+}
+
+/// The contracts, one per transition kind that has a simple one.
+const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
+    static const std::map<ActionKind, std::pair<const char*, Contract>> table{
+        {ActionKind::SliceRequest,
+         {"user space sets slice_ctrl.request and stays in user mode",
+          [](const State& s, const Action& a, const State& t) {
+              return before(s, a).in_user() && after(t, a).in_user() &&
+                     after(t, a).usr_slice_request;
+          }}},
+        {ActionKind::IrqWakeup,
+         {"an interrupt from user mode marks rseq.event.user_irq and enters the exit path",
+          [](const State& s, const Action& a, const State& t) {
+              if (!before(s, a).in_user())
+                  return true;  // from kernel mode: user_irq untouched (tested below)
+              return after(t, a).user_irq || after(t, a).get_pc() != Pc::ExitPrepare;
+          }}},
+        {ActionKind::GrantCommit,
+         {"G6 sets rseq.slice.state.granted with a fresh, not yet expired deadline",
+          [](const State&, const Action& a, const State& t) {
+              return after(t, a).slice_granted && !after(t, a).slice_expired &&
+                     after(t, a).get_pc() == Pc::GrantClearResched;
+          }}},
+        {ActionKind::GrantClearResched,
+         {"G6's IRQ-off part clears TIF_NEED_RESCHED(_LAZY) and the folded preempt bit",
+          [](const State&, const Action& a, const State& t) {
+              return !resched(after(t, a)) && !t.cpu(a.cpu).preempt_need_resched;
+          }}},
+        {ActionKind::SyscallEnter,
+         {"syscall entry leaves user_irq clear: a syscall return is never an irq return",
+          [](const State&, const Action& a, const State& t) {
+              return !after(t, a).user_irq;
+          }}},
+        {ActionKind::SyscallEntryWork,
+         {"S1: the slice syscall work bit is consumed by the entry work",
+          [](const State&, const Action& a, const State& t) {
+              return !after(t, a).syscall_work_rseq_slice;
+          }}},
+        {ActionKind::SyscallSliceRevoke,
+         {"S4 cancels this task's slice timer on this CPU",
+          [](const State& s, const Action& a, const State& t) {
+              return !(t.cpu(a.cpu).slice_timer_armed &&
+                       t.cpu(a.cpu).slice_timer_cookie == a.task &&
+                       s.cpu(a.cpu).slice_timer_cookie == a.task);
+          }}},
+        {ActionKind::SyscallSliceClear,
+         {"S6 clears the kernel grant, and with a successful put_user() slice_ctrl too",
+          [](const State&, const Action& a, const State& t) {
+              if (a.fault == Fault::Resolved)
+                  return !after(t, a).slice_granted;
+              return !after(t, a).slice_granted &&
+                     (a.fault != Fault::None ||
+                      (!after(t, a).usr_slice_granted && !after(t, a).usr_slice_request));
+          }}},
+        {ActionKind::SyscallBody,
+         {"rseq_slice_yield() returns yielded and clears it",
+          [](const State& s, const Action& a, const State& t) {
+              if (before(s, a).get_syscall() != Syscall::RseqSliceYield)
+                  return true;
+              return after(t, a).yield_ret == before(s, a).slice_yielded &&
+                     !after(t, a).slice_yielded;
+          }}},
+        {ActionKind::ExitRestart,
+         {"O2 leaves user mode with TIF_RSEQ and the rseq events clear, or loops again",
+          [](const State&, const Action& a, const State& t) {
+              const Task& task = after(t, a);
+              if (task.get_pc() != Pc::User)
+                  return true;
+              return !task.tif_set(kabi::TIF_RSEQ) && !task.user_irq && !task.sched_switch &&
+                     !task.ids_changed;
+          }}},
+        {ActionKind::SliceTimerFires,
+         {"the slice timer fires only when armed and disarms itself",
+          [](const State& s, const Action& a, const State& t) {
+              return s.cpu(a.cpu).slice_timer_armed && !t.cpu(a.cpu).slice_timer_armed;
+          }}},
+        {ActionKind::SliceDeadlinePasses,
+         {"the deadline passes only for a live, unexpired grant",
+          [](const State& s, const Action& a, const State& t) {
+              return before(s, a).slice_granted && !before(s, a).slice_expired &&
+                     after(t, a).slice_expired;
+          }}},
+        {ActionKind::LoopResched,
+         {"without a reschedule bit in the snapshot the loop neither grants nor schedules",
+          [](const State& s, const Action& a, const State& t) {
+              const Task& task = before(s, a);
+              if ((task.ti_work & (kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY)) != 0)
+                  return true;
+              return a.next == no_task && after(t, a).get_pc() != Pc::GrantUserAccess;
+          }}},
+    };
+    return table;
+}
+
+struct CollectingChecker {
+    std::map<ActionKind, std::size_t> fired;
+    std::vector<std::string> broken;
+    const Scenario* sc = nullptr;
+    int check_state(const State&) { return -1; }
+    int check_transition(const State& s, const Action& a, const State& t) {
+        ++fired[a.kind];
+        const auto it = contracts().find(a.kind);
+        if (it != contracts().end() && !it->second.second(s, a, t) && broken.size() < 5)
+            broken.push_back(sc->name + ": " + std::string(action_name(a.kind)) + ": " +
+                             it->second.first);
+        return -1;
+    }
+};
+
+TEST(TransitionContracts, EveryFiringOnEveryPresetKeepsItsContract) {
+    std::map<ActionKind, std::size_t> fired;
+    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
+                               "remote-wakeup", "rt", "fault-migrate", "membarrier"}) {
+        const RseqModel model(make_preset(preset));
+        checker::SequentialBfs<RseqModel> search(model);
+        CollectingChecker c;
+        c.sc = &model.scenario();
+        search.run(c);
+        for (const std::string& b : c.broken)
+            ADD_FAILURE() << b;
+        for (const auto& [kind, n] : c.fired)
+            fired[kind] += n;
+    }
+    for (const auto& [kind, contract] : contracts())
+        EXPECT_GT(fired[kind], 0U) << action_name(kind) << " never fired: its contract is vacuous";
+}
+
+/// The contracts broken on a variant's own preset, by transition name.
+std::set<std::string> broken_on(const char* variant) {
+    const VariantInfo* info = find_variant(variant);
+    Scenario sc = make_preset(info->preset);
+    sc.variant.add(info->id);
+    const RseqModel model(sc);
+    checker::SequentialBfs<RseqModel> search(model);
+    CollectingChecker c;
+    c.sc = &model.scenario();
+    search.run(c);
+    std::set<std::string> names;
+    for (const std::string& b : c.broken)
+        names.insert(b.substr(b.find(": ") + 2, b.find(": ", b.find(": ") + 2) - b.find(": ") - 2));
+    return names;
+}
+
+TEST(TransitionContracts, ContractsFailOnTheMutationsThatBreakThem) {
+    EXPECT_EQ(broken_on("mut_yield_keeps_yielded").count("syscall_body"), 1U);
+    EXPECT_EQ(broken_on("mut_no_irq_guard_clear").count("grant_clear_resched"), 1U);
+    EXPECT_EQ(broken_on("mut_syscall_skips_user_clear").count("rseq_syscall_clear_slice"), 1U);
+}
+
+TEST(TransitionContracts, EveryTransitionFiresSomewhere) {
+    std::set<ActionKind> fired;
+    // The small presets, plus tiny with adversarial user writes and a signal.
+    Scenario extra = make_preset("tiny");
+    extra.adversarial = true;
+    extra.bounds.signals = 1;
+    std::vector<Scenario> scenarios{extra};
+    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
+                               "remote-wakeup", "rt", "fault-migrate", "membarrier"})
+        scenarios.push_back(make_preset(preset));
+    for (const Scenario& sc : scenarios) {
+        const RseqModel model(sc);
+        checker::SequentialBfs<RseqModel> search(model);
+        CollectingChecker c;
+        c.sc = &model.scenario();
+        search.run(c);
+        for (const auto& [kind, n] : c.fired)
+            fired.insert(kind);
+    }
+    for (std::size_t k = 0; k < action_kind_count; ++k) {
+        const auto kind = static_cast<ActionKind>(k);
+        if (kind == ActionKind::GrantClearFolded)
+            continue;  // only mut_no_irq_guard_clear splits the clear
+        EXPECT_TRUE(fired.count(kind) == 1) << action_name(kind) << " never fires";
+    }
+}
+
+}  // namespace
+}  // namespace rseqcheck
