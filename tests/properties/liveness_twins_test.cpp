@@ -45,8 +45,8 @@ TEST(LivenessTwin, ErasedRescheduleIsHonouredOnlyWithTheTimer) {
 }
 
 TEST(LivenessTwin, YieldSchedulesFailsWhenS4RequestsNoReschedule) {
-    const auto& r = outcome(testing::check_all_leads_to(on("grant", "mut_yield_no_resched")),
-                            "yield-schedules");
+    const auto broken = testing::check_all_leads_to(on("grant", "mut_yield_no_resched"));
+    const auto& r = outcome(broken, "yield-schedules");
     EXPECT_FALSE(r.holds);
     EXPECT_TRUE(outcome(testing::check_all_leads_to(on("grant")), "yield-schedules").holds);
 }
