@@ -112,6 +112,93 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
               return before(s, a).slice_granted && !before(s, a).slice_expired &&
                      after(t, a).slice_expired;
           }}},
+        {ActionKind::SliceEnd,
+         {"user space clears slice_ctrl.request and stays in user mode",
+          [](const State& s, const Action& a, const State& t) {
+              return before(s, a).in_user() && after(t, a).in_user() &&
+                     !after(t, a).usr_slice_request;
+          }}},
+        {ActionKind::UserWriteAny,
+         {"an adversarial write to slice_ctrl happens in user mode and stays there",
+          [](const State& s, const Action& a, const State& t) {
+              return before(s, a).in_user() && after(t, a).in_user();
+          }}},
+        {ActionKind::UserException,
+         {"an exception from user mode enters the kernel as an interrupt does (user_irq)",
+          [](const State& s, const Action& a, const State& t) {
+              return before(s, a).in_user() && !after(t, a).in_user() && after(t, a).user_irq;
+          }}},
+        {ActionKind::WaiterSleeps,
+         {"a waiter that blocks leaves its CPU",
+          [](const State&, const Action& a, const State& t) {
+              return after(t, a).get_run() == Run::Sleeping && t.cpu(a.cpu).curr != a.task;
+          }}},
+        {ActionKind::IrqTick,
+         {"a tick from user mode marks rseq.event.user_irq and enters the exit path",
+          [](const State& s, const Action& a, const State& t) {
+              return !before(s, a).in_user() || after(t, a).user_irq;
+          }}},
+        {ActionKind::IrqTaskWork,
+         {"task_work from user mode marks rseq.event.user_irq and enters the exit path",
+          [](const State& s, const Action& a, const State& t) {
+              return !before(s, a).in_user() || after(t, a).user_irq;
+          }}},
+        {ActionKind::GrantUserAccess,
+         {"G2-G5 either write the grant to user space (request 0, granted 1) or refuse and "
+          "call schedule()",
+          [](const State&, const Action& a, const State& t) {
+              const Task& task = after(t, a);
+              const bool granted = task.get_pc() == Pc::GrantCommit && task.usr_slice_granted &&
+                                   !task.usr_slice_request;
+              return a.fault != Fault::None || granted || a.next != no_task;
+          }}},
+        {ActionKind::IrqSignal,
+         {"a signal sets TIF_SIGPENDING on its target",
+          [](const State&, const Action& a, const State& t) {
+              return after(t, a).tif_set(kabi::TIF_SIGPENDING);
+          }}},
+        {ActionKind::IpiMembarrier,
+         {"the membarrier RSEQ IPI on a task in user mode raises TIF_RSEQ "
+          "(rseq_sched_switch_event)",
+          [](const State& s, const Action& a, const State& t) {
+              if (!before(s, a).in_user() || !before(s, a).has_rseq)
+                  return true;
+              return after(t, a).tif_set(kabi::TIF_RSEQ) && after(t, a).sched_switch;
+          }}},
+        {ActionKind::IpiResched,
+         {"taking the scheduler IPI consumes it",
+          [](const State&, const Action& a, const State& t) {
+              return !t.cpu(a.cpu).ipi_pending;
+          }}},
+        {ActionKind::ExitPrepare,
+         {"exit_to_user_mode_prepare() returns straight to user exactly when no exit work is "
+          "pending, else enters the work loop or the rseq exit",
+          [](const State& s, const Action& a, const State& t) {
+              const Pc pc = after(t, a).get_pc();
+              const bool work = (before(s, a).tif & kabi::EXIT_TO_USER_MODE_WORK) != 0;
+              return work ? (pc == Pc::LoopResched || pc == Pc::ExitRestart) : pc == Pc::User;
+          }}},
+        {ActionKind::LoopSignal,
+         {"signal delivery consumes TIF_SIGPENDING, or the fatal SIGSEGV kills the task",
+          [](const State&, const Action& a, const State& t) {
+              return after(t, a).get_pc() == Pc::Dead || !after(t, a).tif_set(kabi::TIF_SIGPENDING);
+          }}},
+        {ActionKind::SyscallSliceResched,
+         {"with NEED_RESCHED set, the end of S4's scope (or S5) calls schedule()",
+          [](const State& s, const Action& a, const State&) {
+              return !resched(before(s, a)) || a.next != no_task;
+          }}},
+        {ActionKind::Migrate,
+         {"only a runnable task migrates, and its IDs are marked changed",
+          [](const State& s, const Action& a, const State& t) {
+              return before(s, a).get_run() == Run::Runnable &&
+                     after(t, a).cpu != before(s, a).cpu && after(t, a).ids_changed;
+          }}},
+        {ActionKind::IdleSchedule,
+         {"the idle task picks a runnable task on its CPU",
+          [](const State& s, const Action& a, const State& t) {
+              return s.cpu(a.cpu).curr == idle_task && t.cpu(a.cpu).curr == a.task;
+          }}},
         {ActionKind::LoopResched,
          {"without a reschedule bit in the snapshot the loop neither grants nor schedules",
           [](const State& s, const Action& a, const State& t) {
@@ -122,6 +209,19 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
           }}},
     };
     return table;
+}
+
+/// The small presets, plus tiny with adversarial user writes and a signal.
+std::vector<Scenario> small_scenarios() {
+    Scenario extra = make_preset("tiny");
+    extra.name = "tiny+adversarial+signal";
+    extra.adversarial = true;
+    extra.bounds.signals = 1;
+    std::vector<Scenario> out{extra};
+    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
+                               "remote-wakeup", "rt", "fault-migrate", "membarrier"})
+        out.push_back(make_preset(preset));
+    return out;
 }
 
 struct CollectingChecker {
@@ -141,9 +241,8 @@ struct CollectingChecker {
 
 TEST(TransitionContracts, EveryFiringOnEveryPresetKeepsItsContract) {
     std::map<ActionKind, std::size_t> fired;
-    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
-                               "remote-wakeup", "rt", "fault-migrate", "membarrier"}) {
-        const RseqModel model(make_preset(preset));
+    for (const Scenario& sc : small_scenarios()) {
+        const RseqModel model(sc);
         checker::SequentialBfs<RseqModel> search(model);
         CollectingChecker c;
         c.sc = &model.scenario();
@@ -181,15 +280,7 @@ TEST(TransitionContracts, ContractsFailOnTheMutationsThatBreakThem) {
 
 TEST(TransitionContracts, EveryTransitionFiresSomewhere) {
     std::set<ActionKind> fired;
-    // The small presets, plus tiny with adversarial user writes and a signal.
-    Scenario extra = make_preset("tiny");
-    extra.adversarial = true;
-    extra.bounds.signals = 1;
-    std::vector<Scenario> scenarios{extra};
-    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
-                               "remote-wakeup", "rt", "fault-migrate", "membarrier"})
-        scenarios.push_back(make_preset(preset));
-    for (const Scenario& sc : scenarios) {
+    for (const Scenario& sc : small_scenarios()) {
         const RseqModel model(sc);
         checker::SequentialBfs<RseqModel> search(model);
         CollectingChecker c;
