@@ -193,6 +193,13 @@ TraceFile parse_trace_json(std::string_view text, const std::string& file) {
             colon != std::string::npos)
             what = what.substr(colon + 2);
         throw InputError(locate(text, e.byte, file), "malformed JSON: " + what);
+    } catch (const json::exception& e) {
+        // e.g. out_of_range.406, a number too large for any JSON number type (found by
+        // fuzz/trace_replay_fuzz.cpp); nlohmann gives no position for these.
+        std::string what = e.what();
+        if (const std::size_t end = what.find("] "); end != std::string::npos)
+            what = what.substr(end + 2);
+        throw InputError(SourceLocation{file, 0, 0}, "malformed JSON: " + what);
     }
     const Reader r(file);
     if (!doc.is_object())
