@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "counterexamples/replay.h"
+#include "properties/property.h"
 
 namespace rseqcheck::cex {
 
@@ -148,6 +149,45 @@ std::uint64_t events_used(const std::vector<TraceStep>& path, const std::vector<
     return used;
 }
 
+/// A lasso (leads-to counterexample): drop single steps of the stem (environment events
+/// first, latest first) while the shortened lasso still replays as a fair violation
+/// (replay_lasso()), to a fixed point. The cycle is kept as found.
+Trace minimise_lasso(const RseqModel& model, Trace out) {
+    std::vector<Action> actions = out.actions();
+    // Without a cycle the run stops in a state without successors: every step is stem.
+    const bool has_cycle = out.cycle_start.has_value();
+    std::size_t cycle = out.cycle_start.value_or(actions.size());
+    auto as_cycle = [&](std::size_t c) {
+        return has_cycle ? std::optional<std::size_t>(c) : std::nullopt;
+    };
+    auto still_violated = [&](const std::vector<Action>& candidate, std::size_t c) {
+        return replay_lasso(model, out.property, candidate, as_cycle(c)).outcome ==
+               ReplayOutcome::Violated;
+    };
+    for (const bool environment_pass : {true, false}) {
+        for (bool changed = true; changed;) {
+            changed = false;
+            for (std::size_t k = cycle; k-- > 0;) {
+                if (is_environment(actions[k]) != environment_pass)
+                    continue;
+                std::vector<Action> candidate = actions;
+                candidate.erase(candidate.begin() + static_cast<std::ptrdiff_t>(k));
+                if (still_violated(candidate, cycle - 1)) {
+                    actions = std::move(candidate);
+                    --cycle;
+                    changed = true;
+                }
+            }
+        }
+    }
+    const ReplayResult r = replay_lasso(model, out.property, actions, as_cycle(cycle));
+    RSEQCHECK_CHECK(r.outcome == ReplayOutcome::Violated, "lasso minimisation lost the violation");
+    Trace min = r.trace;
+    min.original_steps = out.original_steps;
+    min.original_environment_events = out.original_environment_events;
+    return min;
+}
+
 }  // namespace
 
 Trace minimise(const RseqModel& model, const Trace& trace, const MinimiseOptions& options) {
@@ -155,8 +195,14 @@ Trace minimise(const RseqModel& model, const Trace& trace, const MinimiseOptions
     out.original_steps = trace.original_steps != 0 ? trace.original_steps : trace.steps.size();
     out.original_environment_events = trace.original_steps != 0 ? trace.original_environment_events
                                                                 : environment_events(trace.steps);
-    if (trace.cycle_start.has_value() || trace.steps.empty())
+    if (trace.steps.empty())
         return out;
+    const bool leads_to =
+        trace.property.index >= 0 &&
+        properties::catalog()[static_cast<std::size_t>(trace.property.index)].kind ==
+            properties::PropertyKind::LeadsTo;
+    if (leads_to)
+        return minimise_lasso(model, out);
     std::vector<Action> events;
     for (const TraceStep& s : trace.steps) {
         if (is_environment(s.action))

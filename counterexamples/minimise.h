@@ -20,8 +20,9 @@ struct MinimiseOptions {
 /// A trace with a 1-minimal set of the input's environment events (removing any one more
 /// makes the property hold) and, for that set, the fewest steps and then the fewest
 /// context switches. The result replays to the same violation; its original_steps and
-/// original_environment_events record the input. Lassos (cycle_start set) are returned
-/// unchanged for now.
+/// original_environment_events record the input. A leads-to counterexample (a lasso, or a
+/// run that stops) loses single stem steps, environment events first, while it still
+/// replays as a fair violation (replay_lasso()); its cycle is kept.
 Trace minimise(const RseqModel& model, const Trace& trace, const MinimiseOptions& options = {});
 
 }  // namespace rseqcheck::cex

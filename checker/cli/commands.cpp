@@ -323,7 +323,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             }
             liveness_violated = true;
             pr.status = PropertyStatus::Violated;
-            const cex::Trace t = lasso_trace(model, engine, index, lr);
+            const cex::Trace t = cex::minimise(model, lasso_trace(model, engine, index, lr));
             pr.note = lr.terminal ? "the run stops in a state without successors"
                                   : "a weakly fair cycle repeats forever";
             for (std::size_t k = 0; k < t.steps.size(); ++k) {
