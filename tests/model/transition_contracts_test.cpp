@@ -1,5 +1,7 @@
 // Per transition: what every firing of it must do, checked on every reachable transition of
 // the presets the tests use (fixed model), in the words of the kernel function it models.
+// Every transition has one, but the folded-bit clear that only mut_no_irq_guard_clear splits
+// off (its twin is grant-clears-resched).
 // Plus coverage: every transition of the fixed model fires on some preset.
 #include <functional>
 #include <map>
@@ -198,6 +200,44 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
          {"the idle task picks a runnable task on its CPU",
           [](const State& s, const Action& a, const State& t) {
               return s.cpu(a.cpu).curr == idle_task && t.cpu(a.cpu).curr == a.task;
+          }}},
+        {ActionKind::LoopReread,
+         {"the re-read snapshots the thread flags and loops while loop work is pending",
+          [](const State& s, const Action& a, const State& t) {
+              const Task& task = after(t, a);
+              const bool loop = (before(s, a).tif & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0;
+              return task.ti_work == before(s, a).tif &&
+                     task.get_pc() == (loop ? Pc::LoopResched : Pc::ExitRestart);
+          }}},
+        {ActionKind::LoopNotifyResume,
+         {"resume_user_mode_work() consumes TIF_NOTIFY_RESUME; the rseq slow path samples the "
+          "CPU and clears the events",
+          [](const State& s, const Action& a, const State& t) {
+              const Task& task = after(t, a);
+              if (task.tif_set(kabi::TIF_NOTIFY_RESUME))
+                  return false;
+              if (!before(s, a).slowpath)
+                  return true;
+              return !task.slowpath && !task.sched_switch && !task.ids_changed &&
+                     task.sampled_cpu == task.cpu;
+          }}},
+        {ActionKind::SlowpathUpdate,
+         {"P4 writes the sampled CPU to user space and clears slice_ctrl and the grant",
+          [](const State& s, const Action& a, const State& t) {
+              if (a.fault != Fault::None)
+                  return true;
+              const Task& task = after(t, a);
+              return task.usr_cpu_id == before(s, a).sampled_cpu && !task.usr_slice_granted &&
+                     !task.slice_granted;
+          }}},
+        {ActionKind::RemoteWakeup,
+         {"a remote wakeup makes a sleeping task runnable and asks its CPU to reschedule",
+          [](const State& s, const Action& a, const State& t) {
+              const auto curr = static_cast<TaskId>(t.cpu(a.cpu).curr);
+              const bool asked = t.cpu(a.cpu).ipi_pending ||
+                                 (curr != idle_task && resched(t.task(curr))) || curr == idle_task;
+              return before(s, a).get_run() == Run::Sleeping &&
+                     after(t, a).get_run() == Run::Runnable && asked;
           }}},
         {ActionKind::LoopResched,
          {"without a reschedule bit in the snapshot the loop neither grants nor schedules",
