@@ -1,0 +1,110 @@
+// Shared by the reduction_* tests: the search modes, run with --all semantics on a
+// scenario, and random reachable states of the small presets.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "checker/reduction/ample_set.h"
+#include "checker/reduction/symmetry_reduced.h"
+#include "checker/sequential_bfs.h"
+#include "model/model.h"
+#include "model/scenario.h"
+#include "model/symmetry.h"
+#include "properties/catalog_checker.h"
+
+namespace rseqcheck::checker::testing {
+
+/// The small presets (the default preset runs in the CLI benchmark, docs/reductions.md).
+inline const std::vector<std::string>& small_presets() {
+    static const std::vector<std::string> names = {"tiny",       "grant",         "grant-syscall",
+                                                   "grant-race", "preempt-full",  "remote-wakeup",
+                                                   "rt",         "fault-migrate", "membarrier"};
+    return names;
+}
+
+struct ModeResult {
+    std::uint64_t states = 0;
+    std::uint64_t transitions = 0;
+    Verdict verdict = Verdict::Holds;
+    std::set<int> violated;  ///< catalogue indices; -1 for a deadlock
+};
+
+enum class Mode { Full, Por, Symmetry, Both };
+
+inline const char* mode_name(Mode m) {
+    switch (m) {
+    case Mode::Full:
+        return "full";
+    case Mode::Por:
+        return "por";
+    case Mode::Symmetry:
+        return "symmetry";
+    case Mode::Both:
+        return "por+symmetry";
+    }
+    return "?";
+}
+
+template <class M>
+ModeResult run_engine(const M& m, const Scenario& sc) {
+    properties::CatalogChecker checker(sc, {});
+    SearchOptions o;
+    o.stop_at_first = false;  // --all: every violated property once
+    SequentialBfs<M> engine(m, o);
+    const SearchResult r = engine.run(checker);
+    ModeResult out;
+    out.states = r.stats.states;
+    out.transitions = r.stats.transitions;
+    out.verdict = r.verdict;
+    for (const Violation& v : r.violations)
+        out.violated.insert(v.property);
+    return out;
+}
+
+inline ModeResult run_mode(const Scenario& sc, Mode mode) {
+    const RseqModel model(sc);
+    const AmpleSetReduced<RseqModel> por(model);
+    switch (mode) {
+    case Mode::Full:
+        return run_engine(model, sc);
+    case Mode::Por:
+        return run_engine(por, sc);
+    case Mode::Symmetry:
+        return run_engine(SymmetryReduced<RseqModel>(model, TaskSymmetry(sc)), sc);
+    case Mode::Both:
+        return run_engine(SymmetryReduced<AmpleSetReduced<RseqModel>>(por, TaskSymmetry(sc)), sc);
+    }
+    return {};
+}
+
+/// Up to `count` reachable states of `sc`, drawn uniformly with a fixed seed.
+inline std::vector<State> sample_states(const Scenario& sc, std::size_t count,
+                                        std::uint32_t seed = 5) {
+    const RseqModel model(sc);
+    struct None {
+        int check_state(const State&) { return -1; }
+        int check_transition(const State&, const Action&, const State&) { return -1; }
+    } none;
+    SearchOptions o;
+    o.stop_at_first = false;
+    o.check_deadlock = false;
+    SequentialBfs<RseqModel> engine(model, o);
+    engine.run(none);
+    std::mt19937 rng(seed);
+    std::vector<State> out;
+    if (engine.size() <= count) {
+        for (std::uint64_t i = 0; i < engine.size(); ++i)
+            out.push_back(engine.state_at(i));
+        return out;
+    }
+    std::uniform_int_distribution<std::uint64_t> pick(0, engine.size() - 1);
+    for (std::size_t k = 0; k < count; ++k)
+        out.push_back(engine.state_at(pick(rng)));
+    return out;
+}
+
+}  // namespace rseqcheck::checker::testing
