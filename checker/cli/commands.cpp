@@ -21,6 +21,7 @@
 #include "checker/cli/graph_command.h"
 #include "checker/cli/lasso.h"
 #include "checker/cli/output_file.h"
+#include "checker/cli/reduction_run.h"
 #include "checker/cli/replay_command.h"
 #include "checker/cli/report.h"
 #include "checker/cli/trace_fields.h"
@@ -150,10 +151,6 @@ CheckPlan plan_check(const CheckArgs& args) {
                                      parent.string() + "' does not exist");
         }
     }
-    if (args.por)
-        throw UnavailableError("--por needs the partial-order reduced engine, not in this build");
-    if (args.symmetry)
-        throw UnavailableError("--symmetry needs the symmetry-reduced engine, not in this build");
     return plan;
 }
 
@@ -407,6 +404,13 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         r.never_fired = progress.never_fired();
         return r;
     };
+    if (args.por || args.symmetry) {  // checker/cli/reduction_run.h
+        CheckArgs plain = args;
+        plain.por = plain.symmetry = false;
+        return run_reduced(model, ReductionFlags{args.por, args.symmetry}, options,
+                           !checker.selected_leads_to().empty(), finish,
+                           [&] { return search(plain, plan); });
+    }
     if (args.threads > 1) {
         checker::ParallelBfs<RseqModel> engine(model, options);
         return finish(engine);

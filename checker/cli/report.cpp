@@ -193,6 +193,12 @@ std::string render_text(const CheckReport& r, bool colour) {
     out << r.states << " states, " << r.transitions << " transitions, depth " << r.depth << ", "
         << fixed(r.seconds, 2) << " s, " << fixed(r.states_per_second, 0) << " states/s, "
         << fixed(r.bytes_per_state, 1) << " bytes/state\n";
+    if (!r.reductions.empty()) {
+        out << "reductions:";
+        for (const std::string& name : r.reductions)
+            out << " " << name;
+        out << (r.reduction_note.empty() ? "" : " (" + r.reduction_note + ")") << "\n";
+    }
     out << "verdict: "
         << paint(r.verdict == Verdict::Holds ? "1;32" : "1;31", to_string(r.verdict));
     const std::size_t checked = r.properties.size() - count(r, PropertyStatus::Skipped);
@@ -248,6 +254,9 @@ std::string render_json(const CheckReport& r) {
         props.push_back(pj);
     }
     j["properties"] = props;
+    j["reductions"] = r.reductions;
+    if (!r.reduction_note.empty())
+        j["reduction_note"] = r.reduction_note;
     j["timing"] = {{"seconds", r.seconds},
                    {"states_per_second", r.states_per_second},
                    {"bytes_per_state", r.bytes_per_state},

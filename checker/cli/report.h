@@ -68,6 +68,11 @@ struct CheckReport {
     double bytes_per_state = 0;
     std::size_t peak_rss_bytes = 0;
     unsigned threads = 1;
+    /// Reductions asked for (--por, --symmetry): "por", "symmetry"; empty when none.
+    std::vector<std::string> reductions;
+    /// Set when the figures above are not of the reduced search, and why (the reduced
+    /// search found a violation, or a leads-to property needs the full state graph).
+    std::string reduction_note;
 };
 
 /// 0 all hold, 1 violated (or vacuous under --strict), 3 incomplete.

@@ -162,13 +162,6 @@ TEST(CheckCommand, TraceOutWritesEachViolatedPropertysTrace) {
     EXPECT_TRUE(fs::exists(fs::path(traces) / "slice-reset-on-id-update.trace.txt"));
 }
 
-TEST(CheckCommand, ReductionsNotInThisBuildExitThreeWithAMessage) {
-    const RunResult r = run_rseqcheck("check --preset tiny --por");
-    EXPECT_EQ(r.status, 3);
-    EXPECT_EQ(first_line(r.err), "rseqcheck: error: --por needs the partial-order reduced "
-                                 "engine, not in this build");
-}
-
 TEST(CheckCommand, BoundSaysTheQueryLayerIsMissing) {
     const RunResult r = run_rseqcheck("bound max-waiter-delay");
     EXPECT_EQ(r.status, 3);

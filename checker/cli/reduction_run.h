@@ -1,0 +1,124 @@
+/// \file
+/// `rseqcheck check --por` / `--symmetry`: the search runs on the reduced model adapters of
+/// checker/reduction/ (any engine: sequential or --threads N), and the report says which
+/// reductions were on.
+///
+/// Two cases run without reduction, and the report's reduction_note says so:
+/// - a leads-to property is selected: it is checked on the state graph, which must be the
+///   full one (the reductions preserve safety properties and deadlocks, not leads-to);
+/// - the symmetry-reduced search found a violation: its stored states are canonical, so the
+///   counterexample is re-derived by an unreduced search, whose BFS trace is the shortest
+///   and replays as it is. (Under --por alone the reduced states are concrete and the
+///   trace comes from the reduced search.) The verdict is the same either way; the tests
+///   in tests/checker/reduction_soundness_test.cpp pin that, and that a reduced path maps
+///   back to a concrete one (checker/reduction/concretise.h).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "checker/cli/report.h"
+#include "checker/parallel_bfs.h"
+#include "checker/reduction/ample_set.h"
+#include "checker/reduction/symmetry_reduced.h"
+#include "checker/search_types.h"
+#include "checker/sequential_bfs.h"
+#include "model/model.h"
+#include "model/symmetry.h"
+
+namespace rseqcheck::cli {
+
+struct ReductionFlags {
+    bool por = false;
+    bool symmetry = false;
+    bool any() const { return por || symmetry; }
+    std::vector<std::string> names() const {
+        std::vector<std::string> out;
+        if (por)
+            out.emplace_back("por");
+        if (symmetry)
+            out.emplace_back("symmetry");
+        return out;
+    }
+};
+
+namespace detail {
+
+/// Thrown out of a symmetry-reduced run that found a violation (caught below).
+struct NeedsConcreteTrace {};
+
+/// Forwards to an engine; with `stop_on_violation`, a violation ends the reduced run.
+template <class Engine>
+class ReducedEngine {
+public:
+    ReducedEngine(Engine& engine, bool stop_on_violation)
+        : engine_(engine), stop_(stop_on_violation) {}
+    template <class Checker>
+    checker::SearchResult run(Checker& c) {
+        checker::SearchResult r = engine_.run(c);
+        if (stop_ && !r.violations.empty())
+            throw NeedsConcreteTrace{};
+        return r;
+    }
+    auto path_to(std::uint64_t i) const { return engine_.path_to(i); }
+    const State& state_at(std::uint64_t i) const { return engine_.state_at(i); }
+    std::uint64_t size() const { return engine_.size(); }
+    auto find(const State& s) const { return engine_.find(s); }
+
+private:
+    Engine& engine_;
+    bool stop_;
+};
+
+template <class Reduced, class Finish>
+CheckReport run_on(const Reduced& reduced, const checker::SearchOptions& options,
+                   bool stop_on_violation, Finish& finish) {
+    if (options.threads > 1) {
+        checker::ParallelBfs<Reduced> engine(reduced, options);
+        ReducedEngine<checker::ParallelBfs<Reduced>> view(engine, stop_on_violation);
+        return finish(view);
+    }
+    checker::SequentialBfs<Reduced> engine(reduced, options);
+    ReducedEngine<checker::SequentialBfs<Reduced>> view(engine, stop_on_violation);
+    return finish(view);
+}
+
+}  // namespace detail
+
+/// Runs `finish(engine)` (commands.cpp's report builder) on the reduced model, or returns
+/// `unreduced()` (the same check without reductions) in the two cases above.
+template <class Finish, class Unreduced>
+CheckReport run_reduced(const RseqModel& model, const ReductionFlags& flags,
+                        const checker::SearchOptions& options, bool leads_to_selected,
+                        Finish&& finish, Unreduced&& unreduced) {
+    CheckReport r;
+    if (leads_to_selected) {
+        r = unreduced();
+        r.reduction_note = "not applied: leads-to properties need the full state graph";
+    } else {
+        try {
+            const checker::AmpleSetReduced<RseqModel> por(model);
+            if (flags.por && flags.symmetry) {
+                const checker::SymmetryReduced<checker::AmpleSetReduced<RseqModel>> both(
+                    por, TaskSymmetry(model.scenario()));
+                r = detail::run_on(both, options, true, finish);
+            } else if (flags.symmetry) {
+                const checker::SymmetryReduced<RseqModel> sym(model,
+                                                              TaskSymmetry(model.scenario()));
+                r = detail::run_on(sym, options, true, finish);
+            } else {
+                r = detail::run_on(por, options, false, finish);
+            }
+        } catch (const detail::NeedsConcreteTrace&) {
+            r = unreduced();
+            r.reduction_note = "a violation was found under symmetry; its trace and these "
+                               "figures are of an unreduced search";
+        }
+    }
+    r.reductions = flags.names();
+    return r;
+}
+
+}  // namespace rseqcheck::cli
