@@ -219,7 +219,8 @@ Footprint footprint(const Scenario& sc, const State& s, const Action& a) {
         return fp;
     // ktime passes rseq.slice.expires: the task's grant only.
     case ActionKind::SliceDeadlinePasses:
-        fp.reads.task[a.task] = bit(TaskField::SliceGranted) | bit(TaskField::SliceExpired);
+        fp.reads.task[a.task] =
+            bit(TaskField::SliceGranted) | bit(TaskField::SliceExpired) | bit(TaskField::Cpu);
         fp.writes.task[a.task] = bit(TaskField::SliceExpired);
         return fp;
     // kernel/sched/core.c:__set_task_cpu(): the migrated task and the budget.
