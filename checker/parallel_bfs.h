@@ -51,7 +51,8 @@ public:
     template <class Checker>
     SearchResult run(Checker& checker) {
         const auto start = std::chrono::steady_clock::now();
-        const unsigned threads = options_.threads;
+        // At least one: the constructor clamps it, restated here for the analyser.
+        const unsigned threads = std::max(1U, options_.threads);
         SearchResult result;
         for (auto& sub : slots_)
             sub.assign(1U << 12, empty_slot);

@@ -50,14 +50,15 @@ namespace detail {
 struct NeedsConcreteTrace {};
 
 /// Forwards to an engine; with `stop_on_violation`, a violation ends the reduced run.
-template <class Engine>
+template <class Reduced, class Engine>
 class ReducedEngine {
 public:
-    ReducedEngine(Engine& engine, bool stop_on_violation)
-        : engine_(engine), stop_(stop_on_violation) {}
+    ReducedEngine(const Reduced& model, Engine& engine, bool stop_on_violation)
+        : model_(model), engine_(engine), stop_(stop_on_violation) {}
     template <class Checker>
     checker::SearchResult run(Checker& c) {
-        checker::SearchResult r = engine_.run(c);
+        checker::SearchResult r =
+            checker::with_reduced_checker(model_, c, [&](auto& wc) { return engine_.run(wc); });
         if (stop_ && !r.violations.empty())
             throw NeedsConcreteTrace{};
         return r;
@@ -68,6 +69,7 @@ public:
     auto find(const State& s) const { return engine_.find(s); }
 
 private:
+    const Reduced& model_;
     Engine& engine_;
     bool stop_;
 };
@@ -77,11 +79,13 @@ CheckReport run_on(const Reduced& reduced, const checker::SearchOptions& options
                    bool stop_on_violation, Finish& finish) {
     if (options.threads > 1) {
         checker::ParallelBfs<Reduced> engine(reduced, options);
-        ReducedEngine<checker::ParallelBfs<Reduced>> view(engine, stop_on_violation);
+        ReducedEngine<Reduced, checker::ParallelBfs<Reduced>> view(reduced, engine,
+                                                                   stop_on_violation);
         return finish(view);
     }
     checker::SequentialBfs<Reduced> engine(reduced, options);
-    ReducedEngine<checker::SequentialBfs<Reduced>> view(engine, stop_on_violation);
+    ReducedEngine<Reduced, checker::SequentialBfs<Reduced>> view(reduced, engine,
+                                                                 stop_on_violation);
     return finish(view);
 }
 

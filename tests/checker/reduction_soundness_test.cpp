@@ -79,7 +79,8 @@ void expect_traces_concretise(const Reduced& reduced, const Scenario& sc,
     SearchOptions o;
     o.stop_at_first = false;
     SequentialBfs<Reduced> engine(reduced, o);
-    const SearchResult r = engine.run(checker);
+    const SearchResult r =
+        with_reduced_checker(reduced, checker, [&](auto& c) { return engine.run(c); });
     const RseqModel plain(sc);
     for (const Violation& v : r.violations) {
         const bool transition = v.kind == ViolationKind::Transition;

@@ -55,7 +55,7 @@ ModeResult run_engine(const M& m, const Scenario& sc) {
     SearchOptions o;
     o.stop_at_first = false;  // --all: every violated property once
     SequentialBfs<M> engine(m, o);
-    const SearchResult r = engine.run(checker);
+    const SearchResult r = with_reduced_checker(m, checker, [&](auto& c) { return engine.run(c); });
     ModeResult out;
     out.states = r.stats.states;
     out.transitions = r.stats.transitions;
