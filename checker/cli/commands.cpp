@@ -17,6 +17,7 @@
 #include <unistd.h>
 #include <vector>
 
+#include "checker/cli/bound_command.h"
 #include "checker/cli/errors.h"
 #include "checker/cli/graph_command.h"
 #include "checker/cli/lasso.h"
@@ -613,10 +614,22 @@ int run(int argc, char** argv) {
     graph_cmd->add_option("--max-states", graph_args.max_states,
                           "refuse scenarios with more states (default 5000)");
     graph_cmd->add_option("--output", graph_args.output, "write to FILE instead of stdout");
-    std::string query;
+    CheckArgs bound_scenario;
+    BoundArgs bound_args;
     CLI::App* bound_cmd =
         app.add_subcommand("bound", "prove a timing bound with the Z3 layer (properties/timing)");
-    bound_cmd->add_option("query", query, "the query name")->required();
+    bound_cmd->add_option("query", bound_args.query, "waiter-delay | extension-bound")->required();
+    auto* bound_preset =
+        bound_cmd->add_option("--preset", bound_scenario.preset, "scenario preset (default)");
+    bound_cmd->add_option("--scenario", bound_scenario.scenario_file, "scenario file (TOML)")
+        ->excludes(bound_preset);
+    bound_cmd->add_option("--variant", bound_scenario.variants, "variant switch (repeatable)");
+    bound_cmd->add_option("--param", bound_args.params,
+                          "timing parameter NAME=VALUE in ns (repeatable; docs/timing.md)");
+    bound_cmd->add_option("--format", bound_args.format, "text | json");
+    bound_cmd->add_option("--output", bound_args.output, "write the report to FILE");
+    bound_cmd->add_option("--trace-out", bound_args.trace_out,
+                          "write the timed witness to FILE (rseqcheck replay reads it)");
 
     if (argc > 1 && argv[1][0] != '-') {
         const std::string command = argv[1];
@@ -647,7 +660,7 @@ int run(int argc, char** argv) {
     if (graph_cmd->parsed())
         return graph(plan_check(graph_scenario).scenario, graph_args);
     if (bound_cmd->parsed())
-        throw UnavailableError("bound needs the timing query layer, not in this build");
+        return bound(plan_check(bound_scenario).scenario, bound_args);
     throw InputError({}, "a command is required: check, list, replay, bound or graph (see "
                          "rseqcheck --help)");
 }

@@ -1,0 +1,95 @@
+#include "properties/timing/timed_rules.h"
+
+namespace rseqcheck::timing {
+
+bool TimedRules::timer_due(const State& s, CpuId c) {
+    const Cpu& cpu = s.cpu(c);
+    if (!cpu.slice_timer_armed)
+        return false;
+    const Task& owner = s.task(static_cast<TaskId>(cpu.slice_timer_cookie));
+    return owner.slice_granted && owner.slice_expires == cpu.slice_timer_expires &&
+           owner.slice_expired;
+}
+
+bool TimedRules::runs_on(const Action& a, CpuId c) {
+    if (a.cpu != c)
+        return false;
+    switch (a.kind) {
+    case ActionKind::SliceDeadlinePasses:  // the clock, not code
+    case ActionKind::RemoteWakeup:         // runs on the waking CPU; the IPI follows
+    case ActionKind::Migrate:              // the load balancer, elsewhere
+        return false;
+    default:
+        return true;
+    }
+}
+
+void TimedRules::invariant(const State& s, CpuId c, std::vector<ClockBound>& out) const {
+    const Cpu& cpu = s.cpu(c);
+    const TaskId curr = static_cast<TaskId>(cpu.curr);
+    if (curr == idle_task) {
+        for (TaskId t = 0; t < sc_.task_count(); ++t) {
+            if (s.task(t).get_run() == Run::Runnable && s.task(t).cpu == c) {
+                out.push_back({Clock::X, true, p_.get(Param::IdleWake), "idle_wake"});
+                break;
+            }
+        }
+    } else {
+        const Task& task = s.task(curr);
+        // kernel code segment: the next step comes within the segment's length
+        if (!task.in_user() && task.get_pc() != Pc::Dead) {
+            const Param seg = segment_of(task.get_pc());
+            out.push_back({Clock::X, true, p_.get(seg), info(seg).name.data()});
+        }
+        // the deadline is a clock value: it passes at E after the grant's clock read
+        if (task.slice_granted && !task.slice_expired)
+            out.push_back({Clock::G, true, p_.E(), "E"});
+    }
+    // Both bounds hold in IRQ-off code too: d_ipi and eps_off are the longest an IRQ-off
+    // section may defer the IPI and the timer interrupt (docs/timing.md, assumptions).
+    if (cpu.ipi_pending)
+        out.push_back({Clock::K, true, p_.get(Param::Ipi), "d_ipi"});
+    if (timer_due(s, c)) {
+        out.push_back(
+            {Clock::F, true, p_.get(Param::EpsHw) + p_.get(Param::EpsOff), "eps_hw+eps_off"});
+    }
+}
+
+StepEffect TimedRules::step(const State& s, const Action& a, const State& n, CpuId c,
+                            CpuId c_next) const {
+    StepEffect e;
+    const TaskId curr = static_cast<TaskId>(s.cpu(c).curr);
+    if (a.kind == ActionKind::SliceDeadlinePasses && a.task == curr) {
+        // ktime_get_mono_fast_ns() read at G6 may lag by sigma: the deadline is no earlier
+        // than E - sigma after the grant's clock read
+        e.guards.push_back({Clock::G, false, p_.E() - p_.get(Param::Sigma), "E-sigma"});
+    }
+    if (a.kind == ActionKind::ExitRestart && a.cpu == c && curr != idle_task &&
+        s.task(curr).slice_granted && s.task(curr).slice_expired) {
+        // A1: the strict `expires < now` of rseq_arm_slice_extension_timer()
+        e.guards.push_back({Clock::G, false, p_.E() + 1 - p_.get(Param::Sigma), "E+1-sigma"});
+    }
+    if (c_next != c) {
+        e.releases = {Clock::K, Clock::F, Clock::G};
+        e.resets.push_back(Clock::X);
+        return e;
+    }
+    if (runs_on(a, c))
+        e.resets.push_back(Clock::X);
+    for (TaskId t = 0; t < sc_.task_count(); ++t) {
+        const Task& before = s.task(t);
+        const Task& after = n.task(t);
+        if (after.cpu == c && after.slice_granted &&
+            (!before.slice_granted || before.slice_expires != after.slice_expires)) {
+            e.resets.push_back(Clock::G);  // G6: expires = now + E
+            break;
+        }
+    }
+    if (n.cpu(c).ipi_pending && !s.cpu(c).ipi_pending)
+        e.resets.push_back(Clock::K);
+    if (timer_due(n, c) && !timer_due(s, c))
+        e.resets.push_back(Clock::F);
+    return e;
+}
+
+}  // namespace rseqcheck::timing
