@@ -43,9 +43,10 @@ std::string verdict_line(const Scenario& sc, const BoundResult& r) {
     const std::string q = timing::query_name(r.query);
     if (!r.search.complete)
         return "Incomplete " + q + " on " + sc.variant.name() + ": " + r.search.incomplete_reason;
-    if (!r.search.bounded)
+    if (!r.search.bounded) {
         return "Unbounded " + q + " on " + sc.variant.name() +
                ": no finite bound within the scenario";
+    }
     if (r.search.steps.empty())
         return "Vacuous " + q + " on " + sc.variant.name() + ": the scenario has no start event";
     return "Bounded " + q + " <= " + std::to_string(r.search.sup_ns) + " ns on " +
@@ -178,10 +179,11 @@ int bound(const Scenario& sc, const BoundArgs& args) {
         args.format == "json" ? render_json(sc, r).dump(2) + "\n" : render_text(sc, r);
     if (!args.trace_out.empty() && !r.search.steps.empty())
         write_file_atomically(args.trace_out, witness_document(sc, r).dump(2) + "\n");
-    if (args.output.empty())
+    if (args.output.empty()) {
         std::cout << report;
-    else
+    } else {
         write_file_atomically(args.output, report);
+    }
     if (!r.search.complete)
         return 3;
     return r.search.bounded ? 0 : 1;

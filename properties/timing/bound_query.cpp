@@ -22,7 +22,8 @@ std::int64_t spec_case_ab_ns(const Scenario& sc, const Params& p) {
         p.get(Param::IrqEntry) + p.get(Param::ExitLoop) + 2 * p.get(Param::Grant);
     const std::int64_t d_exit =
         p.get(Param::IrqEntry) + p.get(Param::ExitLoop) + p.get(Param::Grant);
-    return d_ipi + d_pre + p.E() + p.get(Param::EpsHw) + p.get(Param::EpsOff) + d_exit;
+    return d_ipi + d_pre + p.slice_ext_nsecs() + p.get(Param::EpsHw) + p.get(Param::EpsOff) +
+           d_exit;
 }
 
 BoundResult run_bound(const Scenario& sc, const Params& p, Query q, std::int64_t exceed_ns) {

@@ -30,9 +30,10 @@ public:
     /// Every clock >= 0, otherwise unconstrained (nothing is known of their history).
     static Dbm unconstrained() {
         Dbm d;
-        for (std::size_t i = 0; i < dbm_dim; ++i)
+        for (std::size_t i = 0; i < dbm_dim; ++i) {
             for (std::size_t j = 0; j < dbm_dim; ++j)
                 d.m_[i][j] = (i == j || i == 0) ? 0 : dbm_inf;
+        }
         return d;
     }
 
@@ -98,10 +99,12 @@ public:
     }
     /// Every valuation of `o` is one of this zone.
     bool includes(const Dbm& o) const {
-        for (std::size_t i = 0; i < dbm_dim; ++i)
-            for (std::size_t j = 0; j < dbm_dim; ++j)
+        for (std::size_t i = 0; i < dbm_dim; ++i) {
+            for (std::size_t j = 0; j < dbm_dim; ++j) {
                 if (o.m_[i][j] > m_[i][j])
                     return false;
+            }
+        }
         return true;
     }
 

@@ -81,7 +81,7 @@ Encoding encode(z3::context& ctx, const Scenario& sc, const Params& p, const Pat
         const z3::expr& end = spec.ends_with_step ? e.tau[n] : e.tau[n + 1];
         e.objective = end - reset[ix(Clock::T)];
     } else {
-        e.objective = e.tau[n + 1] - reset[ix(Clock::G)] - ns(ctx, p.E());
+        e.objective = e.tau[n + 1] - reset[ix(Clock::G)] - ns(ctx, p.slice_ext_nsecs());
     }
     return e;
 }
@@ -160,9 +160,10 @@ TimedPath time_path(const Scenario& sc, const Params& p, const PathSpec& spec,
         }
         if (exceed) {
             solver.add(e.objective > ns(ctx, *exceed));
-            if (solver.check() != z3::sat)
+            if (solver.check() != z3::sat) {
                 throw TimingError("Z3 found no timing beyond the requested delay on a path "
                                   "whose delay it reported unbounded");
+            }
             const z3::model m = solver.get_model();
             out.times_ns.clear();
             for (std::size_t i = 1; i < e.tau.size(); ++i)
@@ -201,10 +202,11 @@ Formula formula_of(const Scenario& sc, const Params& p, const PathSpec& spec, st
 std::string Formula::text() const {
     std::string out;
     for (const auto& [param, coef] : terms) {
-        if (!out.empty())
+        if (!out.empty()) {
             out += coef < 0 ? " - " : " + ";
-        else if (coef < 0)
+        } else if (coef < 0) {
             out += "-";
+        }
         const std::int64_t mag = coef < 0 ? -coef : coef;
         if (mag != 1)
             out += std::to_string(mag) + "*";

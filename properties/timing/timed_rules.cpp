@@ -43,7 +43,7 @@ void TimedRules::invariant(const State& s, CpuId c, std::vector<ClockBound>& out
         }
         // the deadline is a clock value: it passes at E after the grant's clock read
         if (task.slice_granted && !task.slice_expired)
-            out.push_back({Clock::G, true, p_.E(), "E"});
+            out.push_back({Clock::G, true, p_.slice_ext_nsecs(), "E"});
     }
     // Both bounds hold in IRQ-off code too: d_ipi and eps_off are the longest an IRQ-off
     // section may defer the IPI and the timer interrupt (docs/timing.md, assumptions).
@@ -62,12 +62,14 @@ StepEffect TimedRules::step(const State& s, const Action& a, const State& n, Cpu
     if (a.kind == ActionKind::SliceDeadlinePasses && a.task == curr) {
         // ktime_get_mono_fast_ns() read at G6 may lag by sigma: the deadline is no earlier
         // than E - sigma after the grant's clock read
-        e.guards.push_back({Clock::G, false, p_.E() - p_.get(Param::Sigma), "E-sigma"});
+        e.guards.push_back(
+            {Clock::G, false, p_.slice_ext_nsecs() - p_.get(Param::Sigma), "E-sigma"});
     }
     if (a.kind == ActionKind::ExitRestart && a.cpu == c && curr != idle_task &&
         s.task(curr).slice_granted && s.task(curr).slice_expired) {
         // A1: the strict `expires < now` of rseq_arm_slice_extension_timer()
-        e.guards.push_back({Clock::G, false, p_.E() + 1 - p_.get(Param::Sigma), "E+1-sigma"});
+        e.guards.push_back(
+            {Clock::G, false, p_.slice_ext_nsecs() + 1 - p_.get(Param::Sigma), "E+1-sigma"});
     }
     if (c_next != c) {
         e.releases = {Clock::K, Clock::F, Clock::G};

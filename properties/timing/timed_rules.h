@@ -68,10 +68,11 @@ private:
 
 /// Applies a bound to a zone.
 inline void apply(Dbm& z, const ClockBound& b) {
-    if (b.upper)
+    if (b.upper) {
         z.at_most(b.clock, b.value);
-    else
+    } else {
         z.at_least(b.clock, b.value);
+    }
 }
 
 }  // namespace rseqcheck::timing

@@ -64,13 +64,15 @@ void Params::set_from_text(std::string_view assignment, std::string_view where) 
             continue;
         std::int64_t ns = 0;
         const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ns);
-        if (ec != std::errc{} || end != value.data() + value.size())
+        if (ec != std::errc{} || end != value.data() + value.size()) {
             throw InputError(loc, "--param " + std::string(name) + ": '" + std::string(value) +
                                       "' is not a whole number of nanoseconds");
-        if (ns < table[i].min || ns > table[i].max)
+        }
+        if (ns < table[i].min || ns > table[i].max) {
             throw InputError(loc, "--param " + std::string(name) + "=" + std::to_string(ns) +
                                       " is outside [" + std::to_string(table[i].min) + ", " +
                                       std::to_string(table[i].max) + "] ns");
+        }
         v_[i] = ns;
         return;
     }

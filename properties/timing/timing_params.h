@@ -55,7 +55,7 @@ public:
     /// number or a value out of its documented range.
     void set_from_text(std::string_view assignment, std::string_view where);
 
-    std::int64_t E() const { return get(Param::SliceExtNsecs); }
+    std::int64_t slice_ext_nsecs() const { return get(Param::SliceExtNsecs); }
 
 private:
     std::array<std::int64_t, param_count> v_{};

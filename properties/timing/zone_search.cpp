@@ -234,8 +234,8 @@ private:
                     unbounded(id);
                     return;
                 }
-                if (best_ == no_parent || g - p_.E() > result_.sup_ns) {
-                    result_.sup_ns = g - p_.E();
+                if (best_ == no_parent || g - p_.slice_ext_nsecs() > result_.sup_ns) {
+                    result_.sup_ns = g - p_.slice_ext_nsecs();
                     best_ = id;
                     result_.subject = node.subject;
                 }

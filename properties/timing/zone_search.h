@@ -27,8 +27,8 @@ enum class Query : std::uint8_t {
 
 /// One step of a path: the action and the state it leads to.
 struct PathStep {
-    Action action;
-    State state;
+    Action action{};
+    State state{};
 };
 
 struct ZoneSearchResult {

@@ -162,10 +162,11 @@ TEST(CheckCommand, TraceOutWritesEachViolatedPropertysTrace) {
     EXPECT_TRUE(fs::exists(fs::path(traces) / "slice-reset-on-id-update.trace.txt"));
 }
 
-TEST(CheckCommand, BoundSaysTheQueryLayerIsMissing) {
+TEST(CheckCommand, BoundRejectsAnUnknownQueryAndNamesTheValidOnes) {
     const RunResult r = run_rseqcheck("bound max-waiter-delay");
-    EXPECT_EQ(r.status, 3);
-    EXPECT_NE(r.err.find("timing query layer"), std::string::npos);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("unknown bound query 'max-waiter-delay'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("waiter-delay, extension-bound"), std::string::npos) << r.err;
     EXPECT_TRUE(r.out.empty());
 }
 

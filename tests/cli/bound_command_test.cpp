@@ -1,0 +1,109 @@
+// rseqcheck bound: exit codes, the JSON report's fields, bad parameters, and the timed
+// witness that rseqcheck replay accepts.
+#include <filesystem>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "tests/cli/cli_process.h"
+
+namespace rseqcheck::test {
+namespace {
+
+using nlohmann::json;
+
+TEST(BoundCommand, WaiterDelayOnTheGrantPresetIsProvenWithItsFormula) {
+    const RunResult r = run_rseqcheck("bound waiter-delay --preset grant --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["query"], "waiter-delay");
+    EXPECT_TRUE(j["bounded"]);
+    EXPECT_EQ(j["bound_ns"], 14300);
+    EXPECT_EQ(j["formula"], "E + eps_hw + eps_off + 2*irq_entry + 2*exit_loop + 3*grant");
+    EXPECT_EQ(j["spec_formula"]["ns"], 14300);  // spec 5.2 cases A/B, local wakeup
+    EXPECT_EQ(j["proof"]["z3_witness_max_ns"], 14300);
+    EXPECT_TRUE(j["proof"]["z3_exceeding_unsat"]);
+    EXPECT_EQ(j["witness"]["format"], "rseqcheck-trace");
+    EXPECT_EQ(j["witness"]["steps"].back()["time_ns"], 14300);
+}
+
+TEST(BoundCommand, ALongerExtensionGrowsTheBoundByTheDifference) {
+    const RunResult r =
+        run_rseqcheck("bound waiter-delay --preset grant --param E=50000 --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out)["bound_ns"], 14300 + 45000);
+}
+
+TEST(BoundCommand, WithoutTheTimerNoBoundExists) {
+    for (const char* q : {"waiter-delay", "extension-bound"}) {
+        const RunResult r = run_rseqcheck(std::string("bound ") + q +
+                                          " --preset grant --variant pre_0ac3b5c3 --format json");
+        ASSERT_EQ(r.status, 1) << q << r.err;
+        const json j = json::parse(r.out);
+        EXPECT_FALSE(j["bounded"]) << q;
+        EXPECT_TRUE(j["bound_ns"].is_null()) << q;
+        // the witness is timed so that the objective exceeds the requested number
+        const json& steps = j["witness"]["steps"];
+        ASSERT_FALSE(steps.empty()) << q;
+        EXPECT_EQ(j["exceeds_ns"], 1000000000) << q;
+    }
+}
+
+TEST(BoundCommand, ExtensionBoundIsTheTimerLatencyOnTheDefaultPreset) {
+    const RunResult r = run_rseqcheck("bound extension-bound --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["bound_ns"], 6000);  // eps_hw + eps_off: spec I11
+    EXPECT_EQ(j["formula"], "eps_hw + eps_off");
+}
+
+TEST(BoundCommand, WaiterDelayOnTheDefaultPresetHasNoBoundAndItsWitnessReplays) {
+    TempDir dir;
+    const std::string witness = (dir.path() / "w.json").string();
+    const RunResult r = run_rseqcheck("bound waiter-delay --trace-out " + witness);
+    ASSERT_EQ(r.status, 1) << r.err;
+    EXPECT_NE(r.out.find("Unbounded waiter-delay on fixed"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("nothing forces the next event"), std::string::npos) << r.out;
+    // the witness ends with the grant revoked silently by the exit path's rseq update
+    const json w = json::parse(read_text(witness));
+    ASSERT_FALSE(w["steps"].empty());
+    EXPECT_EQ(w["steps"].back()["state"]["tasks"][0]["rseq.slice.state.granted"], 0)
+        << w["steps"].back()["state"].dump();
+    const RunResult replay = run_rseqcheck("replay " + witness);
+    EXPECT_EQ(replay.status, 0) << replay.out << replay.err;
+}
+
+TEST(BoundCommand, BadParametersAreInputErrors) {
+    struct Case {
+        const char* args;
+        const char* message;
+    };
+    for (const Case& c : {
+             Case{"bound waiter-delay --param E=100", "--param E=100 is outside [5000, 50000]"},
+             Case{"bound waiter-delay --param F=1", "unknown timing parameter 'F'"},
+             Case{"bound waiter-delay --param E=5us", "is not a whole number of nanoseconds"},
+             Case{"bound waiter-delay --param E", "expected NAME=VALUE"},
+             Case{"bound waiter-delay --format xml", "unknown format 'xml'"},
+             Case{"bound waiter-delay --variant no_such", "unknown variant"},
+         }) {
+        const RunResult r = run_rseqcheck(c.args);
+        EXPECT_EQ(r.status, 2) << c.args;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << ": " << r.err;
+        EXPECT_TRUE(r.out.empty()) << c.args;
+    }
+}
+
+TEST(BoundCommand, OutputFileIsWrittenWhole) {
+    TempDir dir;
+    const std::string out = (dir.path() / "bound.json").string();
+    const RunResult r =
+        run_rseqcheck("bound extension-bound --preset grant --format json --output " + out);
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_TRUE(r.out.empty());
+    EXPECT_EQ(json::parse(read_text(out))["bound_ns"], 6000);
+    EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+}
+
+}  // namespace
+}  // namespace rseqcheck::test
