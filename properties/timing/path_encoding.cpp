@@ -86,6 +86,14 @@ Encoding encode(z3::context& ctx, const Scenario& sc, const Params& p, const Pat
     return e;
 }
 
+/// Every Z3 call is bounded: a path of a few dozen steps solves in milliseconds, so a
+/// minute means something is wrong; Z3 then answers unknown, reported with exit 3.
+z3::params solver_params(z3::context& ctx) {
+    z3::params p(ctx);
+    p.set("timeout", 60000U);
+    return p;
+}
+
 std::int64_t to_ns(const z3::expr& v) {
     // every constant is an integer and the constraints are differences: the optimum and
     // the model's values are integers
@@ -108,6 +116,7 @@ Optimum maximise(const Scenario& sc, const Params& p, const PathSpec& spec,
     z3::context ctx;
     Encoding e = encode(ctx, sc, p, spec);
     z3::optimize opt(ctx);
+    opt.set(solver_params(ctx));
     for (const z3::expr& c : e.constraints)
         opt.add(c);
     const z3::optimize::handle h = opt.maximize(e.objective);
@@ -148,6 +157,7 @@ TimedPath time_path(const Scenario& sc, const Params& p, const PathSpec& spec,
         z3::context ctx;
         Encoding e = encode(ctx, sc, p, spec);
         z3::solver solver(ctx);
+        solver.set(solver_params(ctx));
         for (const z3::expr& c : e.constraints)
             solver.add(c);
         if (o.bounded) {
