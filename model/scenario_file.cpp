@@ -15,9 +15,9 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<std::string_view, 12> top_keys{
-    "name",      "description", "preset",   "cpus",       "preempt", "slice_key",
-    "debug_key", "adversarial", "variants", "properties", "bounds",  "tasks"};
+constexpr std::array<std::string_view, 13> top_keys{
+    "name",        "description", "preset",     "cpus",   "preempt", "slice_key", "debug_key",
+    "adversarial", "variants",    "properties", "bounds", "tasks",   "timing"};
 constexpr std::array<std::string_view, 4> task_keys{"role", "slice_enabled", "rt", "cpu"};
 constexpr std::array<std::string_view, 8> bound_keys{
     "wakeups", "irqs", "faults", "migrations", "signals", "membarriers", "user_writes", "syscalls"};
@@ -165,6 +165,8 @@ public:
             } else if (k == "tasks") {
                 sc.tasks = tasks_of(value);
                 tasks_given = true;
+            } else if (k == "timing") {
+                out.timing = timing_of(value);
             } else {
                 throw InputError(at(key.source()), "unknown key '" + k + "' (did you mean '" +
                                                        nearest(k, top_keys) + "'?)");
@@ -255,6 +257,19 @@ private:
         }
         throw InputError(at(v.source()), "unknown preemption model '" + s +
                                              "' (valid: none, voluntary, full, lazy, rt)");
+    }
+
+    /// `[timing]`: each key a timing parameter, each value whole nanoseconds.
+    std::vector<ValueAt> timing_of(const toml::node& v) {
+        std::vector<ValueAt> out;
+        for (const auto& [key_ptr, value_ptr] : in_file_order(table_of(v, "timing"))) {
+            const std::string k(key_ptr->str());
+            const auto* i = value_ptr->as_integer();
+            if (i == nullptr)
+                wrong_type(*value_ptr, "timing." + k, "an integer (nanoseconds)");
+            out.push_back(ValueAt{k, i->get(), at(key_ptr->source())});
+        }
+        return out;
     }
 
     std::vector<NamedAt> names_of(const toml::node& v, const std::string& key) {

@@ -4,6 +4,7 @@
 /// Spec: kernel-model-spec.md 2.4, Appendix B.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,10 +21,19 @@ struct NamedAt {
     SourceLocation where;
 };
 
+/// A timing parameter as written in the file's `[timing]` table: the timing layer
+/// (properties/timing) checks the name and the range, which the model cannot see.
+struct ValueAt {
+    std::string name;
+    std::int64_t value = 0;
+    SourceLocation where;
+};
+
 /// A parsed scenario file.
 struct ScenarioFile {
     Scenario scenario;                ///< validated (validate() has passed)
     std::vector<NamedAt> properties;  ///< `properties = [...]`, unchecked names
+    std::vector<ValueAt> timing;      ///< `[timing]` NAME = nanoseconds, unchecked names
 };
 
 /// Parses `text` as a scenario file named `source` in errors. Throws InputError at the

@@ -152,13 +152,15 @@ ordered_json render_json(const Scenario& sc, const BoundResult& r) {
 
 }  // namespace
 
-int bound(const Scenario& sc, const BoundArgs& args) {
+int bound(const Scenario& sc, const std::vector<ValueAt>& file_timing, const BoundArgs& args) {
     const std::optional<Query> q = timing::parse_query(args.query);
     if (!q) {
         throw InputError({}, "unknown bound query '" + args.query +
                                  "' (valid: " + timing::query_names() + ")");
     }
     timing::Params params;
+    for (const ValueAt& v : file_timing)
+        params.set_named(v.name, v.value, v.where);
     for (const std::string& p : args.params)
         params.set_from_text(p, "");
     if (args.format != "text" && args.format != "json")

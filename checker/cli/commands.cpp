@@ -39,6 +39,7 @@
 #include "properties/catalog_checker.h"
 #include "properties/fairness.h"
 #include "properties/property.h"
+#include "properties/timing/timing_params.h"
 
 namespace rseqcheck::cli {
 
@@ -67,7 +68,8 @@ struct CheckArgs {
 struct CheckPlan {
     Scenario scenario;
     std::string source = "preset";
-    std::vector<int> selected;  ///< catalogue indices; empty = all
+    std::vector<int> selected;    ///< catalogue indices; empty = all
+    std::vector<ValueAt> timing;  ///< the file's [timing] table (rseqcheck bound reads it)
     Format format = Format::Text;
     std::size_t memory_limit = 0;
 };
@@ -124,6 +126,10 @@ CheckPlan plan_check(const CheckArgs& args) {
         plan.scenario = file.scenario;
         plan.source = args.scenario_file;
         file_properties = file.properties;
+        plan.timing = file.timing;
+        timing::Params checked;  // names and ranges, so that `check` rejects a typo too
+        for (const ValueAt& v : plan.timing)
+            checked.set_named(v.name, v.value, v.where);
     } else {
         std::string preset = args.preset;
         if (preset.empty())
@@ -659,8 +665,10 @@ int run(int argc, char** argv) {
         return replay(replay_args);
     if (graph_cmd->parsed())
         return graph(plan_check(graph_scenario).scenario, graph_args);
-    if (bound_cmd->parsed())
-        return bound(plan_check(bound_scenario).scenario, bound_args);
+    if (bound_cmd->parsed()) {
+        const CheckPlan plan = plan_check(bound_scenario);
+        return bound(plan.scenario, plan.timing, bound_args);
+    }
     throw InputError({}, "a command is required: check, list, replay, bound or graph (see "
                          "rseqcheck --help)");
 }

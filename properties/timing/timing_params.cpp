@@ -59,19 +59,25 @@ void Params::set_from_text(std::string_view assignment, std::string_view where) 
         throw InputError(loc, "--param '" + std::string(assignment) + "': expected NAME=VALUE");
     const std::string_view name = assignment.substr(0, eq);
     const std::string_view value = assignment.substr(eq + 1);
+    std::int64_t ns = 0;
+    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ns);
+    if (ec != std::errc{} || end != value.data() + value.size()) {
+        throw InputError(loc, "--param " + std::string(name) + ": '" + std::string(value) +
+                                  "' is not a whole number of nanoseconds");
+    }
+    set_named(name, ns, loc);
+}
+
+void Params::set_named(std::string_view name, std::int64_t ns, const SourceLocation& where) {
+    const std::string shown =
+        where.line > 0 ? "timing." + std::string(name) : "--param " + std::string(name);
     for (std::size_t i = 0; i < param_count; ++i) {
         if (table[i].name != name)
             continue;
-        std::int64_t ns = 0;
-        const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), ns);
-        if (ec != std::errc{} || end != value.data() + value.size()) {
-            throw InputError(loc, "--param " + std::string(name) + ": '" + std::string(value) +
-                                      "' is not a whole number of nanoseconds");
-        }
         if (ns < table[i].min || ns > table[i].max) {
-            throw InputError(loc, "--param " + std::string(name) + "=" + std::to_string(ns) +
-                                      " is outside [" + std::to_string(table[i].min) + ", " +
-                                      std::to_string(table[i].max) + "] ns");
+            throw InputError(where, shown + "=" + std::to_string(ns) + " is outside [" +
+                                        std::to_string(table[i].min) + ", " +
+                                        std::to_string(table[i].max) + "] ns");
         }
         v_[i] = ns;
         return;
@@ -79,7 +85,7 @@ void Params::set_from_text(std::string_view assignment, std::string_view where) 
     std::string names;
     for (const ParamInfo& p : table)
         names += (names.empty() ? "" : ", ") + std::string(p.name);
-    throw InputError(loc,
+    throw InputError(where,
                      "unknown timing parameter '" + std::string(name) + "' (valid: " + names + ")");
 }
 

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "model/input_error.h"
 #include "model/state.h"
 
 namespace rseqcheck::timing {
@@ -51,9 +52,12 @@ public:
     Params();
     std::int64_t get(Param p) const { return v_[static_cast<std::size_t>(p)]; }
     void set(Param p, std::int64_t ns) { v_[static_cast<std::size_t>(p)] = ns; }
-    /// Sets NAME=VALUE; throws InputError naming `where` on an unknown name, a malformed
-    /// number or a value out of its documented range.
+    /// Sets NAME=VALUE (a --param argument); throws InputError on an unknown name, a
+    /// malformed number or a value out of its documented range.
     void set_from_text(std::string_view assignment, std::string_view where);
+    /// Sets one parameter by name (a scenario file's [timing] key); throws InputError at
+    /// `where` on an unknown name or a value out of range.
+    void set_named(std::string_view name, std::int64_t ns, const SourceLocation& where);
 
     std::int64_t slice_ext_nsecs() const { return get(Param::SliceExtNsecs); }
 

@@ -1,6 +1,7 @@
 // rseqcheck bound: exit codes, the JSON report's fields, bad parameters, and the timed
 // witness that rseqcheck replay accepts.
 #include <filesystem>
+#include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -92,6 +93,25 @@ TEST(BoundCommand, BadParametersAreInputErrors) {
         EXPECT_NE(r.err.find(c.message), std::string::npos) << c.args << ": " << r.err;
         EXPECT_TRUE(r.out.empty()) << c.args;
     }
+}
+
+TEST(BoundCommand, AScenarioFilesTimingTableSetsParametersAndParamOverridesIt) {
+    TempDir dir;
+    const std::string file = (dir.path() / "slow.toml").string();
+    {
+        std::ofstream out(file);
+        out << "preset = \"grant\"\n[timing]\nE = 50000\neps_off = 1000\n";
+    }
+    RunResult r = run_rseqcheck("bound waiter-delay --scenario " + file + " --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    json j = json::parse(r.out);
+    EXPECT_EQ(j["params"]["E"], 50000);
+    EXPECT_EQ(j["bound_ns"], 14300 + 45000 - 4000);
+    r = run_rseqcheck("bound waiter-delay --scenario " + file + " --param E=5000 --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    j = json::parse(r.out);
+    EXPECT_EQ(j["params"]["E"], 5000);
+    EXPECT_EQ(j["bound_ns"], 14300 - 4000);
 }
 
 TEST(BoundCommand, OutputFileIsWrittenWhole) {
