@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <string>
@@ -48,6 +49,10 @@ struct Trace {
     /// Length of the trace before minimisation (0 when it was not minimised).
     std::size_t original_steps = 0;
     std::size_t original_environment_events = 0;
+    /// `check --timed`: the instant of each step in ns (properties/timing schedule_path()),
+    /// or empty; `timing_note` says which parameters, or why no timing exists.
+    std::vector<std::int64_t> times_ns;
+    std::string timing_note;
 
     /// The state before step k (0-based): the initial state for k == 0.
     const State& before(std::size_t k) const { return k == 0 ? initial : steps[k - 1].state; }

@@ -39,6 +39,7 @@
 #include "properties/catalog_checker.h"
 #include "properties/fairness.h"
 #include "properties/property.h"
+#include "properties/timing/path_encoding.h"
 #include "properties/timing/timing_params.h"
 
 namespace rseqcheck::cli {
@@ -62,6 +63,8 @@ struct CheckArgs {
     std::string output;
     std::string trace_out;
     bool progress = false;
+    bool timed = false;               ///< --timed: timestamps on every trace (Z3)
+    std::vector<std::string> params;  ///< --param NAME=VALUE for --timed
 };
 
 /// Everything `check` needs, validated, before any output is opened.
@@ -70,6 +73,7 @@ struct CheckPlan {
     std::string source = "preset";
     std::vector<int> selected;    ///< catalogue indices; empty = all
     std::vector<ValueAt> timing;  ///< the file's [timing] table (rseqcheck bound reads it)
+    timing::Params params;        ///< that table, then --param: for --timed
     Format format = Format::Text;
     std::size_t memory_limit = 0;
 };
@@ -127,9 +131,9 @@ CheckPlan plan_check(const CheckArgs& args) {
         plan.source = args.scenario_file;
         file_properties = file.properties;
         plan.timing = file.timing;
-        timing::Params checked;  // names and ranges, so that `check` rejects a typo too
+        // names and ranges are checked by every command, so that `check` rejects a typo too
         for (const ValueAt& v : plan.timing)
-            checked.set_named(v.name, v.value, v.where);
+            plan.params.set_named(v.name, v.value, v.where);
     } else {
         std::string preset = args.preset;
         if (preset.empty())
@@ -139,6 +143,10 @@ CheckPlan plan_check(const CheckArgs& args) {
     for (const VariantInfo* v : variants)
         plan.scenario.variant.add(v->id);
     validate(plan.scenario);
+    for (const std::string& p : args.params)
+        plan.params.set_from_text(p, "");
+    if (!args.params.empty() && !args.timed)
+        throw InputError({}, "--param sets a timing parameter for --timed; give --timed too");
     if (!args.properties.empty()) {
         for (const std::string& name : args.properties)
             plan.selected.push_back(property_named(name, {}));
@@ -254,10 +262,33 @@ std::string_view kind_name(properties::PropertyKind k) {
 
 /// The violation's shortest trace, minimised by replay (counterexamples/minimise.h), as
 /// report steps and in the three renderings of counterexamples/render.h.
+/// --timed: a timing of the trace under the timing layer's rules (docs/timing.md), asked of
+/// Z3: kernel segments as slow as allowed, other waits as short; or a note that no timing
+/// satisfies the rules.
+void time_trace(cex::Trace& t, const timing::Params* params) {
+    if (params == nullptr)
+        return;
+    std::vector<timing::PathStep> steps;
+    for (const cex::TraceStep& s : t.steps)
+        steps.push_back(timing::PathStep{s.action, s.state});
+    const auto times = timing::schedule_path(t.scenario, *params, t.initial, steps);
+    if (times) {
+        t.times_ns = *times;
+        t.timing_note = "kernel segments at their bounds, other waits shortest "
+                        "(docs/timing.md), " +
+                        timing::describe(*params);
+    } else {
+        t.timing_note = "no timing satisfies docs/timing.md's rules with " +
+                        timing::describe(*params) +
+                        ": some step needs a kernel segment longer than its bound";
+    }
+}
+
 template <class Search>
 void attach_trace(PropertyReport& pr, const RseqModel& model, properties::CatalogChecker& checker,
-                  const Search& search, const checker::Violation& v) {
-    const cex::Trace t = cex::minimise(model, cex::trace_of(model, checker, search, v));
+                  const Search& search, const checker::Violation& v, const timing::Params* timed) {
+    cex::Trace t = cex::minimise(model, cex::trace_of(model, checker, search, v));
+    time_trace(t, timed);
     for (std::size_t k = 0; k < t.steps.size(); ++k) {
         const Action& a = t.steps[k].action;
         pr.trace.push_back(
@@ -280,6 +311,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
     options.stop_at_first = !args.all;
     options.check_deadlock = plan.selected.empty();
     options.memory_limit_bytes = plan.memory_limit;
+    const timing::Params* timed = args.timed ? &plan.params : nullptr;
     // The rest of the run is the same for either engine (identical numbering and counts).
     auto finish = [&](auto& engine) -> CheckReport {
         const checker::SearchResult result = engine.run(progress);
@@ -327,7 +359,8 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             }
             liveness_violated = true;
             pr.status = PropertyStatus::Violated;
-            const cex::Trace t = cex::minimise(model, lasso_trace(model, engine, index, lr));
+            cex::Trace t = cex::minimise(model, lasso_trace(model, engine, index, lr));
+            time_trace(t, timed);
             pr.note = lr.terminal ? "the run stops in a state without successors"
                                   : "a weakly fair cycle repeats forever";
             for (std::size_t k = 0; k < t.steps.size(); ++k) {
@@ -362,7 +395,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             }
             if (violation != nullptr) {
                 pr.status = PropertyStatus::Violated;
-                attach_trace(pr, model, checker, engine, *violation);
+                attach_trace(pr, model, checker, engine, *violation, timed);
             } else if (incomplete) {
                 pr.status = PropertyStatus::Unknown;
                 pr.note = "search incomplete: " + result.incomplete_reason;
@@ -386,7 +419,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                 if (v.kind == checker::ViolationKind::Deadlock &&
                     pr.status != PropertyStatus::Violated) {
                     pr.status = PropertyStatus::Violated;
-                    attach_trace(pr, model, checker, engine, v);
+                    attach_trace(pr, model, checker, engine, v, timed);
                 }
             }
             if (pr.status == PropertyStatus::Holds && !args.all && !result.violations.empty()) {
@@ -575,6 +608,10 @@ int run(int argc, char** argv) {
     check_cmd->add_flag("--por", args.por, "partial-order reduction");
     check_cmd->add_flag("--symmetry", args.symmetry, "symmetry reduction");
     check_cmd->add_flag("--all", args.all, "keep going and report every violated property");
+    check_cmd->add_flag("--timed", args.timed,
+                        "print each trace with the earliest timestamps Z3 finds (docs/timing.md)");
+    check_cmd->add_option("--param", args.params,
+                          "timing parameter NAME=VALUE in ns for --timed (repeatable)");
     check_cmd->add_flag("--strict", args.strict,
                         "a vacuous property (premise never held) fails the run (exit 1)");
     check_cmd->add_option("--memory-limit", args.memory_limit,

@@ -121,6 +121,8 @@ std::string render_json(const Trace& trace) {
                          {"environment", is_environment(a)},
                          {"changed", changed},
                          {"state", state_json(sc, s.state)}});
+        if (trace.times_ns.size() == trace.steps.size())
+            steps.back()["time_ns"] = trace.times_ns[k];
     }
     ordered_json doc{
         {"format", "rseqcheck-trace"},
@@ -144,6 +146,8 @@ std::string render_json(const Trace& trace) {
         {"initial_state", state_json(sc, trace.initial)},
         {"steps", steps},
     };
+    if (!trace.timing_note.empty())
+        doc["timing_note"] = trace.timing_note;
     return doc.dump(2) + "\n";
 }
 

@@ -86,8 +86,16 @@ std::string render_text(const Trace& trace) {
                            trace.original_steps, trace.steps.size(),
                            trace.original_environment_events, environment_events(trace.steps));
     }
+    if (!trace.timing_note.empty())
+        out += fmt::format("Timed      {}\n", trace.timing_note);
+    const bool timed = trace.times_ns.size() == trace.steps.size() && !trace.steps.empty();
     out += "\n";
-    out += fmt::format("{:>4}  {:<8}  {:<34}  {}\n", "step", "actor", "action", "kernel");
+    if (timed) {
+        out += fmt::format("{:>4}  {:>9}  {:<8}  {:<34}  {}\n", "step", "time ns", "actor",
+                           "action", "kernel");
+    } else {
+        out += fmt::format("{:>4}  {:<8}  {:<34}  {}\n", "step", "actor", "action", "kernel");
+    }
     for (std::size_t k = 0; k < trace.steps.size(); ++k) {
         const TraceStep& s = trace.steps[k];
         const bool last = k + 1 == trace.steps.size();
@@ -101,12 +109,18 @@ std::string render_text(const Trace& trace) {
         const char* mark = last ? ">" : (is_environment(s.action) ? "*" : " ");
         if (trace.cycle_start && k == *trace.cycle_start)
             out += "      -- cycle: the steps below repeat forever --\n";
-        out += fmt::format("{}{:>3}  {:<8}  {:<34}  {}\n", mark, k + 1, actor(s.action), name,
-                           action_kernel(s.action.kind));
+        if (timed) {
+            out +=
+                fmt::format("{}{:>3}  {:>9}  {:<8}  {:<34}  {}\n", mark, k + 1, trace.times_ns[k],
+                            actor(s.action), name, action_kernel(s.action.kind));
+        } else {
+            out += fmt::format("{}{:>3}  {:<8}  {:<34}  {}\n", mark, k + 1, actor(s.action), name,
+                               action_kernel(s.action.kind));
+        }
         const std::string changed =
             changed_fields(sc, trace.before(k), s.state, s.action.task, s.action.cpu);
         if (!changed.empty())
-            out += fmt::format("{:>16}{}\n", "", changed);
+            out += fmt::format("{:>{}}{}\n", "", timed ? 27 : 16, changed);
     }
     out += "      (* environment event, > the violating step)\n";
 

@@ -185,6 +185,81 @@ TimedPath time_path(const Scenario& sc, const Params& p, const PathSpec& spec,
     }
 }
 
+std::optional<std::vector<std::int64_t>> schedule_path(const Scenario& sc, const Params& p,
+                                                       const State& initial,
+                                                       const std::vector<PathStep>& steps) {
+    try {
+        z3::context ctx;
+        z3::optimize opt(ctx);
+        opt.set(solver_params(ctx));
+        const TimedRules rules(sc, p);
+        const std::size_t n = steps.size();
+        std::vector<z3::expr> tau;
+        for (std::size_t i = 0; i <= n; ++i)
+            tau.push_back(ctx.real_const(("tau_" + std::to_string(i)).c_str()));
+        opt.add(tau[0] == ns(ctx, 0));
+        int fresh = 0;
+        auto past = [&]() {
+            z3::expr v = ctx.real_const(("past_" + std::to_string(fresh++)).c_str());
+            opt.add(v <= tau[0]);
+            return v;
+        };
+        // one set of clocks per CPU, each observed under its own rules
+        std::vector<std::vector<z3::expr>> reset(sc.cpus);
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            for (std::size_t k = 0; k < dbm_dim; ++k)
+                reset[c].push_back(past());
+        }
+        std::vector<ClockBound> inv;
+        State s = initial;
+        z3::expr kernel_time = ns(ctx, 0);
+        for (std::size_t i = 1; i <= n; ++i) {
+            const PathStep& step = steps[i - 1];
+            opt.add(tau[i] >= tau[i - 1]);
+            bool in_kernel = false;
+            for (CpuId c = 0; c < sc.cpus; ++c) {
+                const TaskId curr = static_cast<TaskId>(s.cpu(c).curr);
+                in_kernel = in_kernel || (curr != idle_task && !s.task(curr).in_user() &&
+                                          s.task(curr).get_pc() != Pc::Dead);
+            }
+            if (in_kernel)
+                kernel_time = kernel_time + (tau[i] - tau[i - 1]);
+            for (CpuId c = 0; c < sc.cpus; ++c) {
+                auto bound = [&](const ClockBound& b) {
+                    const z3::expr v = tau[i] - reset[c][ix(b.clock)];
+                    opt.add(b.upper ? v <= ns(ctx, b.value) : v >= ns(ctx, b.value));
+                };
+                inv.clear();
+                rules.invariant(s, c, inv);
+                for (const ClockBound& b : inv)
+                    bound(b);
+                const StepEffect eff = rules.step(s, step.action, step.state, c, c);
+                for (const ClockBound& b : eff.guards)
+                    bound(b);
+                for (const Clock r : eff.resets)
+                    reset[c][ix(r)] = tau[i];
+            }
+            s = step.state;
+        }
+        // Each kernel segment as long as its bound allows (a slow kernel), then every other
+        // wait as short as the rules allow: lexicographic objectives.
+        opt.maximize(kernel_time);
+        opt.minimize(tau[n]);
+        const z3::check_result r = opt.check();
+        if (r == z3::unknown)
+            throw TimingError("Z3 answered unknown (timeout or incompleteness) timing a trace");
+        if (r == z3::unsat)
+            return std::nullopt;
+        const z3::model m = opt.get_model();
+        std::vector<std::int64_t> out;
+        for (std::size_t i = 1; i <= n; ++i)
+            out.push_back(to_ns(m.eval(tau[i], true)));
+        return out;
+    } catch (const z3::exception& ex) {
+        throw TimingError(std::string("Z3: ") + ex.msg());
+    }
+}
+
 Formula formula_of(const Scenario& sc, const Params& p, const PathSpec& spec, std::int64_t max_ns) {
     Formula f;
     std::int64_t rest = max_ns;

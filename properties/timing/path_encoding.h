@@ -54,6 +54,16 @@ struct Formula {
 };
 Formula formula_of(const Scenario& sc, const Params& p, const PathSpec& spec, std::int64_t max_ns);
 
+/// A timing of a path that satisfies the rules of timed_rules.h on every CPU at once
+/// (`rseqcheck check --timed`): kernel code as slow as its segment bounds allow, every other
+/// wait as short as possible. times_ns[i] is the instant of steps[i], relative to the
+/// initial state at 0. Nothing when no timing satisfies them: the path needs some kernel
+/// segment to take longer than its bound (or the deadline to pass inside the kernel sooner
+/// than E allows).
+std::optional<std::vector<std::int64_t>> schedule_path(const Scenario& sc, const Params& p,
+                                                       const State& initial,
+                                                       const std::vector<PathStep>& steps);
+
 /// A Z3 failure (exception, `unknown`, timeout) at this layer's boundary, with the query.
 class TimingError : public std::runtime_error {
 public:

@@ -1,5 +1,6 @@
 // rseqcheck bound: exit codes, the JSON report's fields, bad parameters, and the timed
 // witness that rseqcheck replay accepts.
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -112,6 +113,35 @@ TEST(BoundCommand, AScenarioFilesTimingTableSetsParametersAndParamOverridesIt) {
     j = json::parse(r.out);
     EXPECT_EQ(j["params"]["E"], 5000);
     EXPECT_EQ(j["bound_ns"], 14300 - 4000);
+}
+
+TEST(CheckTimed, TracesCarryTimestampsThatReplay) {
+    TempDir dir;
+    const std::string traces = (dir.path() / "traces").string();
+    const RunResult r = run_rseqcheck("check --variant pre_7ee58f98 --timed --trace-out " + traces);
+    ASSERT_EQ(r.status, 1) << r.err;
+    EXPECT_NE(r.out.find("time ns"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("kernel segments at their bounds"), std::string::npos) << r.out;
+    const std::string replay = traces + "/no-stale-grant-after-switch.replay.json";
+    const json t = json::parse(read_text(replay));
+    ASSERT_FALSE(t["steps"].empty());
+    std::int64_t last = 0;
+    for (const json& step : t["steps"]) {
+        ASSERT_TRUE(step.contains("time_ns")) << step.dump();
+        EXPECT_GE(step["time_ns"].get<std::int64_t>(), last);
+        last = step["time_ns"].get<std::int64_t>();
+    }
+    EXPECT_GT(last, 0);  // the kernel segments take time
+    EXPECT_EQ(run_rseqcheck("replay " + replay).status, 1);
+}
+
+TEST(CheckTimed, ParamNeedsTimedAndIsChecked) {
+    RunResult r = run_rseqcheck("check --preset tiny --param E=6000");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("give --timed too"), std::string::npos) << r.err;
+    r = run_rseqcheck("check --preset tiny --timed --param E=100");
+    EXPECT_EQ(r.status, 2);
+    EXPECT_NE(r.err.find("outside [5000, 50000]"), std::string::npos) << r.err;
 }
 
 TEST(BoundCommand, OutputFileIsWrittenWhole) {

@@ -8,6 +8,7 @@
 #include "model/scenario.h"
 #include "model/variant.h"
 #include "properties/timing/bound_query.h"
+#include "properties/timing/path_encoding.h"
 #include "properties/timing/timed_rules.h"
 
 namespace rseqcheck::timing {
@@ -93,6 +94,34 @@ TEST(ExtensionBound, IsTheTimerLatencyAndUnboundedWithoutTheTimer) {
     const BoundResult none =
         run_bound(preset("grant-syscall", "pre_0ac3b5c3"), Params{}, Query::ExtensionBound);
     EXPECT_FALSE(none.search.bounded);
+}
+
+TEST(ScheduleTrace, KernelSegmentsTakeTheirBoundsAndTheDeadlineIsEAfterG6) {
+    const Scenario sc = preset("grant");
+    const BoundResult r = run_bound(sc, Params{}, Query::WaiterDelay);
+    const auto times = schedule_path(sc, Params{}, r.search.initial, r.search.steps);
+    ASSERT_TRUE(times.has_value());
+    ASSERT_EQ(times->size(), r.search.steps.size());
+    std::size_t commit = 0;
+    std::size_t deadline = 0;
+    for (std::size_t i = 0; i < r.search.steps.size(); ++i) {
+        if (i > 0) {
+            EXPECT_LE((*times)[i - 1], (*times)[i]);
+        }
+        const ActionKind k = r.search.steps[i].action.kind;
+        if (k == ActionKind::GrantCommit)
+            commit = i;
+        if (k == ActionKind::SliceDeadlinePasses)
+            deadline = i;
+    }
+    ASSERT_GT(deadline, commit);
+    EXPECT_EQ((*times)[deadline] - (*times)[commit], 5000);
+    // the exit path after the wakeup: entry, the reschedule test, the grant's user access,
+    // each at its bound (irq_entry 1000, exit_loop 200, grant 300)
+    const std::size_t wake = r.search.start_step;
+    EXPECT_EQ((*times)[wake + 1] - (*times)[wake], 1000);
+    EXPECT_EQ((*times)[wake + 2] - (*times)[wake + 1], 200);
+    EXPECT_EQ((*times)[wake + 3] - (*times)[wake + 2], 300);
 }
 
 TEST(TimingParams, NamesRangesAndNumbersAreChecked) {
