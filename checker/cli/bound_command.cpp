@@ -135,7 +135,10 @@ ordered_json render_json(const Scenario& sc, const BoundResult& r) {
                   {"z3_witness_max_ns", r.witness_timing.bounded
                                             ? ordered_json(r.witness_timing.max_ns)
                                             : ordered_json(nullptr)},
-                  {"z3_exceeding_unsat", r.witness_timing.proven}};
+                  {"z3_exceeding_unsat", r.witness_timing.proven},
+                  {"z3_witness_end_ns", r.witness_timing.times_ns.empty()
+                                            ? ordered_json(nullptr)
+                                            : ordered_json(r.witness_timing.times_ns.back())}};
     if (!r.search.bounded)
         j["exceeds_ns"] = r.exceed_ns;
     j["stats"] = {{"model_states", r.search.model_states},
@@ -163,6 +166,8 @@ int bound(const Scenario& sc, const std::vector<ValueAt>& file_timing, const Bou
         params.set_named(v.name, v.value, v.where);
     for (const std::string& p : args.params)
         params.set_from_text(p, "");
+    if (args.exceed_ns < 0)
+        throw InputError({}, "--exceed " + std::to_string(args.exceed_ns) + " is negative");
     if (args.format != "text" && args.format != "json")
         throw InputError({}, "unknown format '" + args.format + "' for bound (valid: text, json)");
     if (!args.output.empty())
@@ -171,7 +176,7 @@ int bound(const Scenario& sc, const std::vector<ValueAt>& file_timing, const Bou
         check_output_path(args.trace_out);
     BoundResult r;
     try {
-        r = timing::run_bound(sc, params, *q);
+        r = timing::run_bound(sc, params, *q, args.exceed_ns);
     } catch (const timing::TimingError& e) {
         std::cerr << "rseqcheck: error: bound " << args.query << " on scenario " << sc.name << " ("
                   << sc.variant.name() << "): " << e.what() << "\n";

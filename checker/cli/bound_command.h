@@ -7,6 +7,7 @@
 /// any given number), 2 on bad input, 3 when the search or Z3 could not finish.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,8 @@ struct BoundArgs {
     std::string format = "text";
     std::string output;     ///< the report, whole or not at all
     std::string trace_out;  ///< the timed witness as a replayable trace file
+    /// When no finite bound exists, the witness is timed so that the delay exceeds this.
+    std::int64_t exceed_ns = 1'000'000'000;
 };
 
 /// Validates the query, the parameters (the scenario file's [timing] table, then --param,

@@ -673,6 +673,8 @@ int run(int argc, char** argv) {
     bound_cmd->add_option("--output", bound_args.output, "write the report to FILE");
     bound_cmd->add_option("--trace-out", bound_args.trace_out,
                           "write the timed witness to FILE (rseqcheck replay reads it)");
+    bound_cmd->add_option("--exceed", bound_args.exceed_ns,
+                          "when no bound exists, time the witness past NS (default 1e9)");
 
     if (argc > 1 && argv[1][0] != '-') {
         const std::string command = argv[1];

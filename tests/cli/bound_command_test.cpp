@@ -50,6 +50,16 @@ TEST(BoundCommand, WithoutTheTimerNoBoundExists) {
         ASSERT_FALSE(steps.empty()) << q;
         EXPECT_EQ(j["exceeds_ns"], 1000000000) << q;
     }
+    // any number the user gives: the last dwell is timed past it
+    const RunResult r = run_rseqcheck(
+        "bound waiter-delay --preset grant --variant pre_0ac3b5c3 --exceed 7000000000000 "
+        "--format json");
+    ASSERT_EQ(r.status, 1) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["exceeds_ns"], 7000000000000);
+    const std::size_t start = j["witness"]["timing"]["start_step"].get<std::size_t>() - 1;
+    const std::int64_t wake = j["witness"]["steps"][start]["time_ns"].get<std::int64_t>();
+    EXPECT_GT(j["proof"]["z3_witness_end_ns"].get<std::int64_t>() - wake, 7000000000000);
 }
 
 TEST(BoundCommand, ExtensionBoundIsTheTimerLatencyOnTheDefaultPreset) {
