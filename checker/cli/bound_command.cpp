@@ -1,5 +1,6 @@
 #include "checker/cli/bound_command.h"
 
+#include <fmt/format.h>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -77,22 +78,21 @@ std::string render_text(const Scenario& sc, const BoundResult& r) {
             << (r.witness_timing.proven ? "unsatisfiable" : "NOT shown unsatisfiable")
             << " on it\n";
     } else if (!r.search.bounded) {
-        out << "no finite bound: on the witness below the delay exceeds " << r.exceed_ns
-            << " ns, and any larger number\n";
+        out << "no finite bound: the witness below is timed so that the delay exceeds "
+            << r.exceed_ns << " ns (--exceed NS times it past any other number)\n";
     }
     if (!r.search.steps.empty()) {
-        out << "\n  step      time ns  actor       action\n";
+        out << fmt::format("\n  {:>4}  {:>11}  {:<8}  {}\n", "step", "time ns", "actor", "action");
         for (std::size_t k = 0; k < r.search.steps.size(); ++k) {
             const timing::PathStep& s = r.search.steps[k];
             const State& before = k == 0 ? r.search.initial : r.search.steps[k - 1].state;
             const std::string t = k < r.witness_timing.times_ns.size()
                                       ? std::to_string(r.witness_timing.times_ns[k])
                                       : "-";
-            out << (k == r.search.start_step ? "> " : "  ")
-                << std::string(4 - std::min<std::size_t>(4, std::to_string(k + 1).size()), ' ')
-                << k + 1 << "  " << std::string(11 - std::min<std::size_t>(11, t.size()), ' ') << t
-                << "  " << cex::actor(s.action) << "  " << cex::describe(s.action)
-                << cex::changed_fields(sc, before, s.state, s.action.task, s.action.cpu) << "\n";
+            out << fmt::format(
+                "{} {:>4}  {:>11}  {:<8}  {}{}\n", k == r.search.start_step ? ">" : " ", k + 1, t,
+                cex::actor(s.action), cex::describe(s.action),
+                cex::changed_fields(sc, before, s.state, s.action.task, s.action.cpu));
         }
         const std::vector<std::int64_t>& times = r.witness_timing.times_ns;
         if (times.size() > r.search.steps.size() &&
