@@ -2,14 +2,17 @@
 /// Level-synchronous parallel breadth-first search with N threads that numbers, counts and
 /// reports exactly as SequentialBfs does. Each BFS level runs in three phases:
 ///  1. expand (parallel): the frontier is cut into contiguous chunks; a thread generates the
-///     successors of its chunk, checks transition properties, and keeps every successor the
-///     store does not hold yet (the store is read-only in this phase);
-///  2. insert: the store is split into sub-tables by the top bits of the hash. Each thread
-///     owns some sub-tables and, walking the kept successors in (parent, successor) order
-///     (the order the sequential search meets them in), marks the first occurrence of each
-///     new state with a provisional entry; one thread then numbers the new states in that
-///     order (a streaming append, no hashing); the owners finally turn provisional entries
-///     into state indices. Indices, parents and depths therefore equal the sequential ones;
+///     successors of its chunk, checks transition properties, and keeps every successor
+///     with its hash (it does not look in the store: each successor is looked up once, in
+///     phase 2, by the thread that owns its sub-table);
+///  2. insert: the store is split into sub-tables by the top bits of the hash. While
+///     expanding, each thread also lists its kept successors by sub-table. Each thread then
+///     owns some sub-tables and, walking their lists in (parent, successor) order (the order
+///     the sequential search meets them in), marks the first occurrence of each new state
+///     with a provisional entry and counts them. A prefix sum over the threads' counts
+///     gives each thread the first index of its new states, so every thread numbers its own
+///     in order, in parallel; the owners finally turn provisional entries into state
+///     indices. Indices, parents and depths therefore equal the sequential ones;
 ///  3. check (parallel): invariants on the states the level added.
 /// Violations are gathered per thread and reported in the sequential order, each property
 /// once, so the first violation of a property has a shortest trace as in SequentialBfs.
@@ -28,6 +31,7 @@
 #include <vector>
 
 #include "checker/model_concept.h"
+#include "checker/reserved_array.h"
 #include "checker/search_types.h"
 
 namespace rseqcheck::checker {
@@ -94,13 +98,13 @@ public:
                     model_.for_each_successor(s, [&](const Action& a, const State& t) {
                         ++me.transitions;
                         const std::uint64_t h = hash(t);
-                        const std::optional<std::uint64_t> known = lookup(t, h);
                         if (const int p = checker.check_transition(s, a, t); p >= 0) {
-                            note_all(checker, me.found, ViolationKind::Transition, p, known, i, t,
-                                     succ);
+                            note_all(checker, me.found, ViolationKind::Transition, p, std::nullopt,
+                                     i, t, succ);
                         }
-                        if (!known)
-                            me.kept.push_back(Kept{t, h, static_cast<std::uint32_t>(i), succ});
+                        me.by_partition[partition_of(h)].push_back(
+                            static_cast<std::uint32_t>(me.kept.size()));
+                        me.kept.push_back(Kept{t, h, static_cast<std::uint32_t>(i), succ});
                         ++succ;
                     });
                     const bool any = succ != 0;
@@ -110,6 +114,7 @@ public:
             };
             run_on_threads(threads, expand);
             // Phase 2: insert in sequential order; resolve transition violations' targets.
+            // The kept successors of a level (at most its transitions) are numbered in 31 bits.
             // The level's kept successors in sequential order: worker 0's, then worker 1's...
             kept_parts_.clear();
             std::size_t kept_total = 0;
@@ -121,40 +126,53 @@ public:
             kept_parts_.push_back({nullptr, kept_total});
             first_.assign(kept_total, 0);
             slot_of_.resize(kept_total);
-            if (states_.capacity() < states_.size() + kept_total) {
-                const std::size_t want =
-                    std::max(states_.capacity() * 2, states_.size() + kept_total);
-                states_.reserve(want);
-                parent_.reserve(want);
-                depth_.reserve(want);
-            }
             auto mark = [&](unsigned w) {
                 for (std::size_t p = w; p < partitions; p += threads)
-                    mark_partition(p);
+                    mark_partition(workers, p);
             };
             run_on_threads(threads, mark);
-            discovered_at_.clear();
-            for (std::size_t g = 0; g < kept_total; ++g) {
-                if (first_[g] == 0)
-                    continue;
-                const Kept& k = kept_at(g);
-                slot_of_[g].index = static_cast<std::uint32_t>(states_.size());
-                states_.push_back(k.state);
-                parent_.push_back(k.parent);
-                depth_.push_back(depth_[k.parent] + 1);
-                discovered_at_.push_back(k.succ);
+            // Each worker's new states get consecutive indices after the previous workers'.
+            std::vector<std::uint64_t> first_index(threads + 1, states_.size());
+            for (unsigned w = 0; w < threads; ++w) {
+                std::uint64_t fresh = 0;
+                for (std::size_t p = 0; p < partitions; ++p)
+                    fresh += fresh_count_[p][w];
+                first_index[w + 1] = first_index[w] + fresh;
             }
-            auto publish = [&](unsigned w) {
-                for (std::size_t g = 0; g < kept_total; ++g) {
-                    if (first_[g] == 0)
+            const std::uint64_t added_end = first_index[threads];
+            states_.resize(added_end);
+            parent_.resize(added_end);
+            depth_.resize(added_end);
+            discovered_at_.resize(added_end - level_end);
+            auto number = [&](unsigned w) {
+                const Worker& me = workers[w];
+                const std::size_t offset = kept_parts_[w].offset;
+                std::uint64_t next = first_index[w];
+                for (std::size_t j = 0; j < me.kept.size(); ++j) {
+                    if (first_[offset + j] == 0)
                         continue;
-                    const std::size_t p = partition_of(kept_at(g).hash);
-                    if (p % threads == w)
-                        slots_[p][slot_of_[g].slot] = slot_of_[g].index;
+                    const Kept& k = me.kept[j];
+                    slot_of_[offset + j].index = static_cast<std::uint32_t>(next);
+                    states_[next] = k.state;
+                    parent_[next] = k.parent;
+                    depth_[next] = depth_[k.parent] + 1;
+                    discovered_at_[next - level_end] = k.succ;
+                    ++next;
+                }
+            };
+            run_on_threads(threads, number);
+            auto publish = [&](unsigned w) {
+                for (std::size_t p = w; p < partitions; p += threads) {
+                    for (std::size_t v = 0; v < threads; ++v) {
+                        const std::size_t offset = kept_parts_[v].offset;
+                        for (const std::uint32_t j : workers[v].by_partition[p]) {
+                            if (first_[offset + j] != 0)
+                                slots_[p][slot_of_[offset + j].slot] = slot_of_[offset + j].index;
+                        }
+                    }
                 }
             };
             run_on_threads(threads, publish);
-            const std::uint64_t added_end = states_.size();
             // Phase 3: invariants on the new states, in contiguous chunks.
             const std::uint64_t m = added_end - level_end;
             auto check = [&](unsigned w) {
@@ -201,8 +219,8 @@ public:
         }
         result.stats.states = states_.size();
         result.stats.transitions = transitions;
-        for (const std::uint32_t d : depth_)
-            result.stats.depth = std::max(result.stats.depth, d);
+        for (std::uint64_t i = 0; i < depth_.size(); ++i)
+            result.stats.depth = std::max(result.stats.depth, depth_[i]);
         result.stats.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         result.stats.states_per_second =
@@ -246,6 +264,7 @@ public:
 
 private:
     static constexpr std::uint32_t empty_slot = 0xFFFFFFFFU;
+    static constexpr std::size_t partitions = 16;  ///< sub-tables, by the hash's top 4 bits
 
     /// A violation seen by a worker. Transition violations to a state not yet in the store
     /// carry the state and are resolved to an index after the insert phase.
@@ -267,11 +286,15 @@ private:
     /// One cache line apart: workers write their own counters and vectors in the hot loop.
     struct alignas(64) Worker {
         std::vector<Kept> kept;
+        /// Positions in `kept` of the successors that fall in each sub-table, ascending.
+        std::array<std::vector<std::uint32_t>, partitions> by_partition;
         std::vector<Found> found;
         std::vector<Found> fresh_found;
         std::uint64_t transitions = 0;
         void clear() {
             kept.clear();
+            for (auto& list : by_partition)
+                list.clear();
             found.clear();
             transitions = 0;
         }
@@ -342,7 +365,6 @@ private:
         return h;
     }
 
-    static constexpr std::size_t partitions = 16;
     static constexpr std::uint32_t provisional = 0x80000000U;  ///< a kept_ id, this level
 
     static std::size_t partition_of(std::uint64_t h) { return h >> 60U; }
@@ -371,34 +393,36 @@ private:
         }
     }
 
-    /// Phase 2, one sub-table: mark the first occurrence of each new state of this level.
-    void mark_partition(std::size_t p) {
+    /// Phase 2, one sub-table: mark the first occurrence of each new state of this level,
+    /// walking the workers' lists in sequential order, and count them per worker.
+    void mark_partition(const std::vector<Worker>& workers, std::size_t p) {
         std::vector<std::uint32_t>& sub = slots_[p];
-        const std::size_t total = kept_parts_.back().offset;
+        std::vector<std::uint64_t>& fresh = fresh_count_[p];
+        fresh.assign(workers.size(), 0);
         std::size_t incoming = 0;
-        for (std::size_t part = 0; part + 1 < kept_parts_.size(); ++part) {
-            const std::size_t n = kept_parts_[part + 1].offset - kept_parts_[part].offset;
-            for (std::size_t j = 0; j < n; ++j)
-                incoming += partition_of(kept_parts_[part].data[j].hash) == p ? 1U : 0U;
-        }
+        for (const Worker& w : workers)
+            incoming += w.by_partition[p].size();
         while ((sub_count_[p] + incoming) * 4 > sub.size() * 3)
             grow(p);
         const std::size_t mask = sub.size() - 1;
-        for (std::size_t g = 0; g < total; ++g) {
-            const Kept& k = kept_at(g);
-            if (partition_of(k.hash) != p)
-                continue;
-            for (std::size_t pos = k.hash & mask;; pos = (pos + 1) & mask) {
-                const std::uint32_t idx = sub[pos];
-                if (idx == empty_slot) {
-                    sub[pos] = provisional | static_cast<std::uint32_t>(g);
-                    slot_of_[g].slot = static_cast<std::uint32_t>(pos);
-                    first_[g] = 1;
-                    ++sub_count_[p];
-                    break;
+        for (std::size_t w = 0; w < workers.size(); ++w) {
+            const std::size_t offset = kept_parts_[w].offset;
+            for (const std::uint32_t j : workers[w].by_partition[p]) {
+                const Kept& k = workers[w].kept[j];
+                const std::size_t g = offset + j;
+                for (std::size_t pos = k.hash & mask;; pos = (pos + 1) & mask) {
+                    const std::uint32_t idx = sub[pos];
+                    if (idx == empty_slot) {
+                        sub[pos] = provisional | static_cast<std::uint32_t>(g);
+                        slot_of_[g].slot = static_cast<std::uint32_t>(pos);
+                        first_[g] = 1;
+                        ++sub_count_[p];
+                        ++fresh[w];
+                        break;
+                    }
+                    if (std::memcmp(&entry_state(idx), &k.state, sizeof(State)) == 0)
+                        break;
                 }
-                if (std::memcmp(&entry_state(idx), &k.state, sizeof(State)) == 0)
-                    break;
             }
         }
     }
@@ -439,17 +463,19 @@ private:
         std::size_t slots = 0;
         for (const auto& sub : slots_)
             slots += sub.capacity() * 4;
-        return states_.capacity() * sizeof(State) + parent_.capacity() * 4 + depth_.capacity() * 4 +
+        return states_.capacity_bytes() + parent_.capacity_bytes() + depth_.capacity_bytes() +
                slots;
     }
 
     const M& model_;
     SearchOptions options_;
-    std::vector<State> states_;
-    std::vector<std::uint32_t> parent_;
-    std::vector<std::uint32_t> depth_;
+    ReservedArray<State> states_;
+    ReservedArray<std::uint32_t> parent_;
+    ReservedArray<std::uint32_t> depth_;
     std::array<std::vector<std::uint32_t>, partitions> slots_;
     std::array<std::size_t, partitions> sub_count_{};
+    /// Phase 2: new states found in each sub-table, per worker.
+    std::array<std::vector<std::uint64_t>, partitions> fresh_count_;
     std::vector<std::uint32_t> discovered_at_;  ///< per state added this level: its `succ`
     // Phase 2 scratch: the level's kept successors in sequential order, whether each is the
     // first occurrence of a new state, and where its provisional entry sits.

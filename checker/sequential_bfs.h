@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "checker/model_concept.h"
+#include "checker/reserved_array.h"
 #include "checker/search_types.h"
 
 namespace rseqcheck::checker {
@@ -90,8 +91,8 @@ public:
         }
         result.stats.states = states_.size();
         result.stats.transitions = transitions;
-        for (const std::uint32_t d : depth_)
-            result.stats.depth = std::max(result.stats.depth, d);
+        for (std::uint64_t i = 0; i < depth_.size(); ++i)
+            result.stats.depth = std::max(result.stats.depth, depth_[i]);
         result.stats.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         result.stats.states_per_second =
@@ -195,15 +196,15 @@ private:
     }
 
     std::size_t store_bytes() const {
-        return states_.capacity() * sizeof(State) + parent_.capacity() * 4 + depth_.capacity() * 4 +
+        return states_.capacity_bytes() + parent_.capacity_bytes() + depth_.capacity_bytes() +
                slots_.capacity() * 4;
     }
 
     const M& model_;
     SearchOptions options_;
-    std::vector<State> states_;
-    std::vector<std::uint32_t> parent_;
-    std::vector<std::uint32_t> depth_;
+    ReservedArray<State> states_;
+    ReservedArray<std::uint32_t> parent_;
+    ReservedArray<std::uint32_t> depth_;
     std::vector<std::uint32_t> slots_;
 };
 
