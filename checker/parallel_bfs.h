@@ -124,6 +124,12 @@ public:
                 kept_total += w.kept.size();
             }
             kept_parts_.push_back({nullptr, kept_total});
+            if (kept_total >= provisional) {
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason = "a search level has 2^31 transitions or more, past "
+                                           "the parallel engine's numbering; use --threads 1";
+                break;
+            }
             first_.assign(kept_total, 0);
             slot_of_.resize(kept_total);
             auto mark = [&](unsigned w) {

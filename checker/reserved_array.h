@@ -5,8 +5,9 @@
 /// maps zeroed pages on first touch, so a level's new states are written in place, by
 /// several threads at once, with no serial copy or fill between levels. The reservation
 /// (MAP_NORESERVE: address space, not memory) is as large as the machine's physical memory
-/// or 2^32 elements, whichever is smaller (state indices are 32-bit), and is advised for
-/// transparent huge pages. Indexing is a plain base + i, as in std::vector.
+/// or 2^32 elements, whichever is smaller (state indices are 32-bit), or less where the
+/// address space is limited, and is advised for transparent huge pages. Indexing is a
+/// plain base + i, as in std::vector.
 #pragma once
 
 #include <algorithm>
@@ -46,10 +47,7 @@ public:
         size_ = n;
     }
     void push_back(const T& v) {
-        if (size_ == limit_ || base_ == nullptr)
-            resize(size_ + 1);
-        else
-            ++size_;
+        resize(size_ + 1);
         base_[size_ - 1] = v;
     }
     void clear() {
@@ -70,8 +68,16 @@ private:
         const auto page = static_cast<std::size_t>(std::max(1L, sysconf(_SC_PAGESIZE)));
         const std::size_t most = (std::size_t{1} << 32U) * sizeof(T);
         bytes_ = (std::min(pages * page, most) + huge_page - 1) / huge_page * huge_page;
-        void* p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE,
-                       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        // Where address space is limited (ulimit -v, or strict overcommit, which charges even
+        // MAP_NORESERVE mappings), ask for less, down to one huge page.
+        void* p = MAP_FAILED;
+        while (true) {
+            p = mmap(nullptr, bytes_, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+            if (p != MAP_FAILED || bytes_ <= huge_page)
+                break;
+            bytes_ /= 2;
+        }
         if (p == MAP_FAILED)
             throw std::bad_alloc();
 #ifdef MADV_HUGEPAGE
