@@ -114,7 +114,7 @@ public:
             };
             run_on_threads(threads, expand);
             // Phase 2: insert in sequential order; resolve transition violations' targets.
-            // The kept successors of a level (at most its transitions) are numbered in 31 bits.
+            // A level keeps one successor per transition; they are numbered in 31 bits.
             // The level's kept successors in sequential order: worker 0's, then worker 1's...
             kept_parts_.clear();
             std::size_t kept_total = 0;
@@ -371,7 +371,7 @@ private:
         return h;
     }
 
-    static constexpr std::uint32_t provisional = 0x80000000U;  ///< a kept_ id, this level
+    static constexpr std::uint32_t provisional = 0x80000000U;  ///< marks a kept successor's number
 
     static std::size_t partition_of(std::uint64_t h) { return h >> 60U; }
 
