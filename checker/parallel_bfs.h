@@ -3,16 +3,17 @@
 /// reports exactly as SequentialBfs does. Each BFS level runs in three phases:
 ///  1. expand (parallel): the frontier is cut into contiguous chunks; a thread generates the
 ///     successors of its chunk, checks transition properties, and keeps every successor
-///     with its hash (it does not look in the store: each successor is looked up once, in
-///     phase 2, by the thread that owns its sub-table);
+///     (it does not look in the store: each successor is looked up once, in phase 2, by
+///     the thread that owns its sub-table);
 ///  2. insert: the store is split into sub-tables by the top bits of the hash. While
-///     expanding, each thread also lists its kept successors by sub-table. Each thread then
-///     owns some sub-tables and, walking their lists in (parent, successor) order (the order
-///     the sequential search meets them in), marks the first occurrence of each new state
-///     with a provisional entry and counts them. A prefix sum over the threads' counts
-///     gives each thread the first index of its new states, so every thread numbers its own
-///     in order, in parallel; the owners finally turn provisional entries into state
-///     indices. Indices, parents and depths therefore equal the sequential ones;
+///     expanding, each thread also lists its kept successors by sub-table, with their slot
+///     tags. Each thread then owns some sub-tables and, walking their lists in (parent,
+///     successor) order (the order the sequential search meets them in), marks the first
+///     occurrence of each new state with a provisional entry and counts them. A prefix sum
+///     over the threads' counts gives each thread the first index of its new states, so
+///     every thread numbers its own in order, in parallel, and turns their provisional
+///     entries into state indices. Indices, parents and depths therefore equal the
+///     sequential ones;
 ///  3. check (parallel): invariants on the states the level added.
 /// Violations are gathered per thread and reported in the sequential order, each property
 /// once, so the first violation of a property has a shortest trace as in SequentialBfs.
@@ -28,11 +29,14 @@
 #include <string>
 #include <thread>
 #include <tuple>
+#include <utility>
 #include <vector>
 
+#include "checker/huge_page_allocator.h"
 #include "checker/model_concept.h"
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
+#include "checker/slot_table.h"
 
 namespace rseqcheck::checker {
 
@@ -59,7 +63,7 @@ public:
         const unsigned threads = std::max(1U, options_.threads);
         SearchResult result;
         for (auto& sub : slots_)
-            sub.assign(1U << 12, empty_slot);
+            sub = SlotTable(std::size_t{1} << 12U);
         std::fill(sub_count_.begin(), sub_count_.end(), 0);
         std::vector<bool> reported;
         auto report = [&](const Found& f) {
@@ -103,8 +107,8 @@ public:
                                      i, t, succ);
                         }
                         me.by_partition[partition_of(h)].push_back(
-                            static_cast<std::uint32_t>(me.kept.size()));
-                        me.kept.push_back(Kept{t, h, static_cast<std::uint32_t>(i), succ});
+                            Listed{SlotTable::tag(h), static_cast<std::uint32_t>(me.kept.size())});
+                        me.kept.push_back(Kept{t, static_cast<std::uint32_t>(i), succ});
                         ++succ;
                     });
                     const bool any = succ != 0;
@@ -158,7 +162,11 @@ public:
                     if (first_[offset + j] == 0)
                         continue;
                     const Kept& k = me.kept[j];
-                    slot_of_[offset + j].index = static_cast<std::uint32_t>(next);
+                    // The provisional entry becomes the state's index. Each new state has its
+                    // own slot, so threads writing into the same sub-table never collide.
+                    const std::uint64_t h = hash(k.state);
+                    slots_[partition_of(h)][slot_of_[offset + j]] =
+                        SlotTable::make(SlotTable::tag(h), static_cast<std::uint32_t>(next));
                     states_[next] = k.state;
                     parent_[next] = k.parent;
                     depth_[next] = depth_[k.parent] + 1;
@@ -167,18 +175,6 @@ public:
                 }
             };
             run_on_threads(threads, number);
-            auto publish = [&](unsigned w) {
-                for (std::size_t p = w; p < partitions; p += threads) {
-                    for (std::size_t v = 0; v < threads; ++v) {
-                        const std::size_t offset = kept_parts_[v].offset;
-                        for (const std::uint32_t j : workers[v].by_partition[p]) {
-                            if (first_[offset + j] != 0)
-                                slots_[p][slot_of_[offset + j].slot] = slot_of_[offset + j].index;
-                        }
-                    }
-                }
-            };
-            run_on_threads(threads, publish);
             // Phase 3: invariants on the new states, in contiguous chunks.
             const std::uint64_t m = added_end - level_end;
             auto check = [&](unsigned w) {
@@ -269,7 +265,6 @@ public:
     }
 
 private:
-    static constexpr std::uint32_t empty_slot = 0xFFFFFFFFU;
     static constexpr std::size_t partitions = 16;  ///< sub-tables, by the hash's top 4 bits
 
     /// A violation seen by a worker. Transition violations to a state not yet in the store
@@ -285,15 +280,20 @@ private:
     };
     struct Kept {
         State state;
-        std::uint64_t hash;
         std::uint32_t parent;
         std::uint32_t succ;  ///< position among the parent's successors
     };
+    /// A kept successor as its sub-table's list holds it: its slot tag, so that walking
+    /// the list finds each home slot without touching `kept`, and its position in `kept`.
+    struct Listed {
+        std::uint32_t tag;
+        std::uint32_t kept;
+    };
     /// One cache line apart: workers write their own counters and vectors in the hot loop.
     struct alignas(64) Worker {
-        std::vector<Kept> kept;
-        /// Positions in `kept` of the successors that fall in each sub-table, ascending.
-        std::array<std::vector<std::uint32_t>, partitions> by_partition;
+        std::vector<Kept, HugePageAllocator<Kept>> kept;
+        /// The successors that fall in each sub-table, by ascending position in `kept`.
+        std::array<std::vector<Listed, HugePageAllocator<Listed>>, partitions> by_partition;
         std::vector<Found> found;
         std::vector<Found> fresh_found;
         std::uint64_t transitions = 0;
@@ -388,21 +388,26 @@ private:
     }
 
     std::optional<std::uint64_t> lookup(const State& t, std::uint64_t h) const {
-        const std::vector<std::uint32_t>& sub = slots_[partition_of(h)];
+        const SlotTable& sub = slots_[partition_of(h)];
         const std::size_t mask = sub.size() - 1;
-        for (std::size_t pos = h & mask;; pos = (pos + 1) & mask) {
-            const std::uint32_t idx = sub[pos];
-            if (idx == empty_slot)
+        const std::uint32_t want = SlotTable::tag(h);
+        for (std::size_t pos = sub.home(h);; pos = (pos + 1) & mask) {
+            const std::uint64_t slot = sub[pos];
+            if (slot == SlotTable::free_slot)
                 return std::nullopt;
-            if ((idx & provisional) == 0 && std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+            const std::uint32_t idx = SlotTable::index_of(slot);
+            if (SlotTable::tag_of(slot) == want && (idx & provisional) == 0 &&
+                std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
                 return idx;
         }
     }
 
     /// Phase 2, one sub-table: mark the first occurrence of each new state of this level,
-    /// walking the workers' lists in sequential order, and count them per worker.
+    /// walking the workers' lists in sequential order, and count them per worker. The walk
+    /// prefetches ahead: the home slot of the successor `ahead` places on, and the state
+    /// in the home slot of the one half as far on once that slot has had time to arrive.
     void mark_partition(const std::vector<Worker>& workers, std::size_t p) {
-        std::vector<std::uint32_t>& sub = slots_[p];
+        SlotTable& sub = slots_[p];
         std::vector<std::uint64_t>& fresh = fresh_count_[p];
         fresh.assign(workers.size(), 0);
         std::size_t incoming = 0;
@@ -411,22 +416,40 @@ private:
         while ((sub_count_[p] + incoming) * 4 > sub.size() * 3)
             grow(p);
         const std::size_t mask = sub.size() - 1;
+        constexpr std::size_t ahead = 16;
         for (std::size_t w = 0; w < workers.size(); ++w) {
             const std::size_t offset = kept_parts_[w].offset;
-            for (const std::uint32_t j : workers[w].by_partition[p]) {
-                const Kept& k = workers[w].kept[j];
-                const std::size_t g = offset + j;
-                for (std::size_t pos = k.hash & mask;; pos = (pos + 1) & mask) {
-                    const std::uint32_t idx = sub[pos];
-                    if (idx == empty_slot) {
-                        sub[pos] = provisional | static_cast<std::uint32_t>(g);
-                        slot_of_[g].slot = static_cast<std::uint32_t>(pos);
+            const auto& kept = workers[w].kept;
+            const auto& list = workers[w].by_partition[p];
+            for (std::size_t q = 0; q < list.size(); ++q) {
+                if (q + ahead < list.size())
+                    __builtin_prefetch(sub.address_of_tag(list[q + ahead].tag));
+                if (q + ahead / 2 < list.size()) {
+                    const Listed& soon = list[q + ahead / 2];
+                    __builtin_prefetch(&kept[soon.kept]);
+                    const std::uint64_t near = sub[sub.home_of_tag(soon.tag)];
+                    const std::uint32_t idx = SlotTable::index_of(near);
+                    if (near != SlotTable::free_slot && (idx & provisional) == 0)
+                        __builtin_prefetch(&states_[idx]);
+                }
+                const Listed& l = list[q];
+                const Kept& k = kept[l.kept];
+                const std::size_t g = offset + l.kept;
+                const std::uint32_t want = l.tag;
+                for (std::size_t pos = sub.home_of_tag(want);; pos = (pos + 1) & mask) {
+                    const std::uint64_t slot = sub[pos];
+                    if (slot == SlotTable::free_slot) {
+                        sub[pos] =
+                            SlotTable::make(want, provisional | static_cast<std::uint32_t>(g));
+                        slot_of_[g] = static_cast<std::uint32_t>(pos);
                         first_[g] = 1;
                         ++sub_count_[p];
                         ++fresh[w];
                         break;
                     }
-                    if (std::memcmp(&entry_state(idx), &k.state, sizeof(State)) == 0)
+                    if (SlotTable::tag_of(slot) == want &&
+                        std::memcmp(&entry_state(SlotTable::index_of(slot)), &k.state,
+                                    sizeof(State)) == 0)
                         break;
                 }
             }
@@ -435,40 +458,42 @@ private:
 
     void insert(const State& t, std::uint32_t parent, std::uint32_t depth) {
         const std::uint64_t h = hash(t);
-        std::vector<std::uint32_t>& sub = slots_[partition_of(h)];
-        if ((sub_count_[partition_of(h)] + 1) * 4 > sub.size() * 3)
+        if ((sub_count_[partition_of(h)] + 1) * 4 > slots_[partition_of(h)].size() * 3)
             grow(partition_of(h));
+        SlotTable& sub = slots_[partition_of(h)];
         const std::size_t mask = sub.size() - 1;
-        std::size_t pos = h & mask;
-        while (sub[pos] != empty_slot)
+        std::size_t pos = sub.home(h);
+        while (sub[pos] != SlotTable::free_slot)
             pos = (pos + 1) & mask;
-        sub[pos] = static_cast<std::uint32_t>(states_.size());
+        sub[pos] = SlotTable::make(SlotTable::tag(h), static_cast<std::uint32_t>(states_.size()));
         ++sub_count_[partition_of(h)];
         states_.push_back(t);
         parent_.push_back(parent);
         depth_.push_back(depth);
     }
 
-    /// Doubles sub-table p (only its owner thread calls this during a level).
+    /// Doubles sub-table p (only its owner thread calls this during a level); each slot's
+    /// new place follows from its tag.
     void grow(std::size_t p) {
-        std::vector<std::uint32_t>& sub = slots_[p];
-        std::vector<std::uint32_t> bigger(sub.size() * 2, empty_slot);
+        SlotTable& sub = slots_[p];
+        SlotTable bigger(sub.size() * 2);
         const std::size_t mask = bigger.size() - 1;
-        for (const std::uint32_t idx : sub) {
-            if (idx == empty_slot)
+        for (std::size_t i = 0; i < sub.size(); ++i) {
+            const std::uint64_t slot = sub[i];
+            if (slot == SlotTable::free_slot)
                 continue;
-            std::size_t pos = hash(entry_state(idx)) & mask;
-            while (bigger[pos] != empty_slot)
+            std::size_t pos = bigger.home_of_slot(slot);
+            while (bigger[pos] != SlotTable::free_slot)
                 pos = (pos + 1) & mask;
-            bigger[pos] = idx;
+            bigger[pos] = slot;
         }
-        sub.swap(bigger);
+        sub = std::move(bigger);
     }
 
     std::size_t store_bytes() const {
         std::size_t slots = 0;
         for (const auto& sub : slots_)
-            slots += sub.capacity() * 4;
+            slots += sub.bytes();
         return states_.capacity_bytes() + parent_.capacity_bytes() + depth_.capacity_bytes() +
                slots;
     }
@@ -478,24 +503,21 @@ private:
     ReservedArray<State> states_;
     ReservedArray<std::uint32_t> parent_;
     ReservedArray<std::uint32_t> depth_;
-    std::array<std::vector<std::uint32_t>, partitions> slots_;
+    std::array<SlotTable, partitions> slots_;
     std::array<std::size_t, partitions> sub_count_{};
     /// Phase 2: new states found in each sub-table, per worker.
     std::array<std::vector<std::uint64_t>, partitions> fresh_count_;
-    std::vector<std::uint32_t> discovered_at_;  ///< per state added this level: its `succ`
+    /// Per state added this level: its `succ`.
+    std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> discovered_at_;
     // Phase 2 scratch: the level's kept successors in sequential order, whether each is the
-    // first occurrence of a new state, and where its provisional entry sits.
-    struct SlotOf {
-        std::uint32_t slot;
-        std::uint32_t index;
-    };
+    // first occurrence of a new state, and where its provisional entry sits in its sub-table.
     struct KeptPart {
         const Kept* data;
         std::size_t offset;  ///< global number of its first entry
     };
     std::vector<KeptPart> kept_parts_;  ///< one per worker, plus an end marker
-    std::vector<std::uint8_t> first_;
-    std::vector<SlotOf> slot_of_;
+    std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>> first_;
+    std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> slot_of_;
 };
 
 }  // namespace rseqcheck::checker

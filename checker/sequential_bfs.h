@@ -1,21 +1,29 @@
 /// \file
-/// Sequential breadth-first exploration: an open-addressing table of 32-bit indices into a
-/// dense array of packed states, a parent index per state (shortest paths), invariants on
-/// every new state, transition properties on every transition, deadlock detection, and a
-/// memory limit that stops cleanly with an incomplete verdict.
+/// Sequential breadth-first exploration: an open-addressing table of slots into a dense
+/// array of packed states, a parent index per state (shortest paths), invariants on every
+/// new state, transition properties on every transition, deadlock detection, and a memory
+/// limit that stops cleanly with an incomplete verdict.
+///
+/// The slots (checker/slot_table.h) carry a tag of each state's hash, so a probe reads a
+/// state only when the tags agree; and the successors of a state are hashed and their
+/// slots prefetched before any of them is looked up. Both are about memory latency, which
+/// is where a large search spends its time.
 #pragma once
 
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <exception>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/model_concept.h"
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
+#include "checker/slot_table.h"
 
 namespace rseqcheck::checker {
 
@@ -37,7 +45,7 @@ public:
     SearchResult run(Checker& checker) {
         const auto start = std::chrono::steady_clock::now();
         SearchResult result;
-        slots_.assign(1U << 16, empty_slot);
+        slots_ = SlotTable(std::size_t{1} << 16U);
         std::vector<bool> reported;
         auto report = [&](ViolationKind kind, int property, std::uint64_t state,
                           std::uint64_t from) {
@@ -59,25 +67,45 @@ public:
                 }
             }
         };
-        insert(model_.initial_state(), 0, 0);
+        insert(model_.initial_state(), hash(model_.initial_state()), 0, 0);
         if (const int p = checker.check_state(states_[0]); p >= 0)
             report_all(ViolationKind::Invariant, p, 0, 0);
         std::uint64_t transitions = 0;
         bool stop = options_.stop_at_first && !result.violations.empty();
+        // A software pipeline one state deep: state i+1's successors are generated, hashed,
+        // their slots prefetched and their transitions checked (inside the successor
+        // callback, where the symmetry adapter needs it) before state i's are looked up, so
+        // the memory has the time of a whole state's lookups to answer. Lookups, invariants
+        // and reports still come in the order of the plain loop; an error while expanding
+        // i+1 waits its turn.
+        Expansion current;
+        Expansion next;
         for (std::uint64_t i = 0; i < states_.size() && !stop; ++i) {
             const State s = states_[i];
-            bool any = false;
-            model_.for_each_successor(s, [&](const Action& a, const State& t) {
-                any = true;
-                ++transitions;
-                const auto [idx, fresh] = insert(t, static_cast<std::uint32_t>(i), depth_[i] + 1);
-                if (const int p = checker.check_transition(s, a, t); p >= 0)
-                    report_all(ViolationKind::Transition, p, idx, i);
+            if (!current.ready)
+                expand(i, current, checker);
+            if (i + 1 < states_.size())
+                expand(i + 1, next, checker);
+            if (current.error)
+                std::rethrow_exception(current.error);
+            const std::vector<Successor>& pending = current.successors;
+            transitions += pending.size();
+            for (const Successor& succ : pending) {
+                const auto [idx, fresh] =
+                    insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), depth_[i] + 1);
+                if (succ.violated >= 0) {
+                    report(ViolationKind::Transition, succ.violated, idx, i);
+                    for (std::uint32_t k = succ.also_begin; k < succ.also_end; ++k)
+                        report(ViolationKind::Transition, current.also[k], idx, i);
+                }
                 if (fresh) {
-                    if (const int p = checker.check_state(t); p >= 0)
+                    if (const int p = checker.check_state(succ.state); p >= 0)
                         report_all(ViolationKind::Invariant, p, idx, i);
                 }
-            });
+            }
+            const bool any = !pending.empty();
+            std::swap(current, next);
+            next.ready = false;
             if (!any && options_.check_deadlock && !model_.is_valid_end(s))
                 report(ViolationKind::Deadlock, -1, i, i);
             stop = options_.stop_at_first && !result.violations.empty();
@@ -112,12 +140,16 @@ public:
     std::optional<std::uint64_t> find(const State& t) const {
         if (slots_.empty())
             return std::nullopt;
+        const std::uint64_t h = hash(t);
         const std::size_t mask = slots_.size() - 1;
-        for (std::size_t pos = hash(t) & mask;; pos = (pos + 1) & mask) {
-            const std::uint32_t idx = slots_[pos];
-            if (idx == empty_slot)
+        const std::uint32_t want = SlotTable::tag(h);
+        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
+            const std::uint64_t slot = slots_[pos];
+            if (slot == SlotTable::free_slot)
                 return std::nullopt;
-            if (std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+            const std::uint32_t idx = SlotTable::index_of(slot);
+            if (SlotTable::tag_of(slot) == want &&
+                std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
                 return idx;
         }
     }
@@ -148,7 +180,52 @@ public:
     }
 
 private:
-    static constexpr std::uint32_t empty_slot = 0xFFFFFFFFU;
+    struct Successor {
+        State state;
+        std::uint64_t hash;
+        int violated;  ///< the transition property the step violates, or -1
+        /// With --all, the other properties it violates: Expansion::also[begin, end).
+        std::uint32_t also_begin;
+        std::uint32_t also_end;
+    };
+
+    /// One state's successors, hashed and their transitions checked, in the model's order
+    /// (see the pipeline in run()).
+    struct Expansion {
+        std::vector<Successor> successors;
+        std::vector<int> also;
+        std::exception_ptr error;  ///< what the model or checker threw, if anything
+        bool ready = false;
+    };
+
+    /// Generates state i's successors into e, hashing each, prefetching its slot and
+    /// checking the transition properties on the step.
+    template <class Checker>
+    void expand(std::uint64_t i, Expansion& e, Checker& checker) const {
+        e.successors.clear();
+        e.also.clear();
+        e.error = nullptr;
+        e.ready = true;
+        const State& s = states_[i];
+        try {
+            model_.for_each_successor(s, [&](const Action& a, const State& t) {
+                const std::uint64_t h = hash(t);
+                __builtin_prefetch(slots_.address(h));
+                const int p = checker.check_transition(s, a, t);
+                const auto begin = static_cast<std::uint32_t>(e.also.size());
+                if constexpr (requires { checker.last_violations(); }) {
+                    if (p >= 0 && !options_.stop_at_first) {
+                        for (const int q : checker.last_violations())
+                            e.also.push_back(q);
+                    }
+                }
+                e.successors.push_back(
+                    Successor{t, h, p, begin, static_cast<std::uint32_t>(e.also.size())});
+            });
+        } catch (...) {
+            e.error = std::current_exception();
+        }
+    }
 
     static std::uint64_t hash(const State& s) {
         std::uint64_t h = 0x9E3779B97F4A7C15ULL;
@@ -164,40 +241,47 @@ private:
     }
 
     /// Inserts t if new; returns its index and whether it was new.
-    std::pair<std::uint64_t, bool> insert(const State& t, std::uint32_t parent,
+    std::pair<std::uint64_t, bool> insert(const State& t, std::uint64_t h, std::uint32_t parent,
                                           std::uint32_t depth) {
         if ((states_.size() + 1) * 4 > slots_.size() * 3)
             grow();
         const std::size_t mask = slots_.size() - 1;
-        for (std::size_t pos = hash(t) & mask;; pos = (pos + 1) & mask) {
-            const std::uint32_t idx = slots_[pos];
-            if (idx == empty_slot) {
-                slots_[pos] = static_cast<std::uint32_t>(states_.size());
+        const std::uint32_t want = SlotTable::tag(h);
+        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
+            const std::uint64_t slot = slots_[pos];
+            if (slot == SlotTable::free_slot) {
+                slots_[pos] = SlotTable::make(want, static_cast<std::uint32_t>(states_.size()));
                 states_.push_back(t);
                 parent_.push_back(parent);
                 depth_.push_back(depth);
                 return {states_.size() - 1, true};
             }
-            if (std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+            const std::uint32_t idx = SlotTable::index_of(slot);
+            if (SlotTable::tag_of(slot) == want &&
+                std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
                 return {idx, false};
         }
     }
 
+    /// Doubles the table; each slot's new place follows from its tag.
     void grow() {
-        std::vector<std::uint32_t> bigger(slots_.size() * 2, empty_slot);
+        SlotTable bigger(slots_.size() * 2);
         const std::size_t mask = bigger.size() - 1;
-        for (std::uint32_t idx = 0; idx < states_.size(); ++idx) {
-            std::size_t pos = hash(states_[idx]) & mask;
-            while (bigger[pos] != empty_slot)
+        for (std::size_t i = 0; i < slots_.size(); ++i) {
+            const std::uint64_t slot = slots_[i];
+            if (slot == SlotTable::free_slot)
+                continue;
+            std::size_t pos = bigger.home_of_slot(slot);
+            while (bigger[pos] != SlotTable::free_slot)
                 pos = (pos + 1) & mask;
-            bigger[pos] = idx;
+            bigger[pos] = slot;
         }
-        slots_.swap(bigger);
+        slots_ = std::move(bigger);
     }
 
     std::size_t store_bytes() const {
         return states_.capacity_bytes() + parent_.capacity_bytes() + depth_.capacity_bytes() +
-               slots_.capacity() * 4;
+               slots_.bytes();
     }
 
     const M& model_;
@@ -205,7 +289,7 @@ private:
     ReservedArray<State> states_;
     ReservedArray<std::uint32_t> parent_;
     ReservedArray<std::uint32_t> depth_;
-    std::vector<std::uint32_t> slots_;
+    SlotTable slots_;
 };
 
 }  // namespace rseqcheck::checker
