@@ -13,7 +13,7 @@
 ///     over the threads' counts gives each thread the first index of its new states, so
 ///     every thread numbers its own in order, in parallel, and turns their provisional
 ///     entries into state indices. Indices, parents and depths therefore equal the
-///     sequential ones;
+///     sequential ones (a depth is not stored per state: each level's first index is);
 ///  3. check (parallel): invariants on the states the level added.
 /// Violations are gathered per thread and reported in the sequential order, each property
 /// once, so the first violation of a property has a shortest trace as in SequentialBfs.
@@ -74,9 +74,9 @@ public:
                 return;
             reported[key] = true;
             result.violations.push_back(
-                Violation{f.kind, f.property, f.state, f.from, depth_[f.state]});
+                Violation{f.kind, f.property, f.state, f.from, depth_of(f.state)});
         };
-        insert(model_.initial_state(), 0, 0);
+        insert_initial(model_.initial_state());
         {
             std::vector<Found> found;
             check_new_state(checker, 0, 0, found);
@@ -152,7 +152,8 @@ public:
             const std::uint64_t added_end = first_index[threads];
             states_.resize(added_end);
             parent_.resize(added_end);
-            depth_.resize(added_end);
+            if (added_end > level_end)
+                level_start_.push_back(level_end);  // every state this level adds is one deeper
             discovered_at_.resize(added_end - level_end);
             auto number = [&](unsigned w) {
                 const Worker& me = workers[w];
@@ -169,7 +170,6 @@ public:
                         SlotTable::make(SlotTable::tag(h), static_cast<std::uint32_t>(next));
                     states_[next] = k.state;
                     parent_[next] = k.parent;
-                    depth_[next] = depth_[k.parent] + 1;
                     discovered_at_[next - level_end] = k.succ;
                     ++next;
                 }
@@ -221,8 +221,7 @@ public:
         }
         result.stats.states = states_.size();
         result.stats.transitions = transitions;
-        for (std::uint64_t i = 0; i < depth_.size(); ++i)
-            result.stats.depth = std::max(result.stats.depth, depth_[i]);
+        result.stats.depth = static_cast<std::uint32_t>(level_start_.size() - 1);
         result.stats.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         result.stats.states_per_second =
@@ -239,7 +238,11 @@ public:
 
     std::uint64_t size() const { return states_.size(); }
     const State& state_at(std::uint64_t i) const { return states_[i]; }
-    std::uint32_t depth_of(std::uint64_t i) const { return depth_[i]; }
+    /// Depth (BFS level) of a reached state: the last level that starts at or before i.
+    std::uint32_t depth_of(std::uint64_t i) const {
+        const auto above = std::upper_bound(level_start_.begin(), level_start_.end(), i);
+        return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
+    }
     std::optional<std::uint64_t> find(const State& t) const { return lookup(t, hash(t)); }
 
     /// Shortest path from the initial state; element 0 is the initial state.
@@ -456,7 +459,8 @@ private:
         }
     }
 
-    void insert(const State& t, std::uint32_t parent, std::uint32_t depth) {
+    /// The initial state (the levels after it are inserted by the mark and number phases).
+    void insert_initial(const State& t) {
         const std::uint64_t h = hash(t);
         if ((sub_count_[partition_of(h)] + 1) * 4 > slots_[partition_of(h)].size() * 3)
             grow(partition_of(h));
@@ -467,42 +471,29 @@ private:
             pos = (pos + 1) & mask;
         sub[pos] = SlotTable::make(SlotTable::tag(h), static_cast<std::uint32_t>(states_.size()));
         ++sub_count_[partition_of(h)];
+        level_start_.assign(1, 0);
         states_.push_back(t);
-        parent_.push_back(parent);
-        depth_.push_back(depth);
+        parent_.push_back(0);
     }
 
     /// Doubles sub-table p (only its owner thread calls this during a level); each slot's
     /// new place follows from its tag.
-    void grow(std::size_t p) {
-        SlotTable& sub = slots_[p];
-        SlotTable bigger(sub.size() * 2);
-        const std::size_t mask = bigger.size() - 1;
-        for (std::size_t i = 0; i < sub.size(); ++i) {
-            const std::uint64_t slot = sub[i];
-            if (slot == SlotTable::free_slot)
-                continue;
-            std::size_t pos = bigger.home_of_slot(slot);
-            while (bigger[pos] != SlotTable::free_slot)
-                pos = (pos + 1) & mask;
-            bigger[pos] = slot;
-        }
-        sub = std::move(bigger);
-    }
+    void grow(std::size_t p) { slots_[p] = slots_[p].doubled(); }
 
     std::size_t store_bytes() const {
         std::size_t slots = 0;
         for (const auto& sub : slots_)
             slots += sub.bytes();
-        return states_.capacity_bytes() + parent_.capacity_bytes() + depth_.capacity_bytes() +
-               slots;
+        return states_.capacity_bytes() + parent_.capacity_bytes() +
+               level_start_.capacity() * sizeof(std::uint64_t) + slots;
     }
 
     const M& model_;
     SearchOptions options_;
     ReservedArray<State> states_;
     ReservedArray<std::uint32_t> parent_;
-    ReservedArray<std::uint32_t> depth_;
+    /// level_start_[d]: the index of the first state at depth d (no depth per state).
+    std::vector<std::uint64_t> level_start_;
     std::array<SlotTable, partitions> slots_;
     std::array<std::size_t, partitions> sub_count_{};
     /// Phase 2: new states found in each sub-table, per worker.

@@ -1,6 +1,7 @@
 /// \file
 /// Sequential breadth-first exploration: an open-addressing table of slots into a dense
-/// array of packed states, a parent index per state (shortest paths), invariants on every
+/// array of packed states, a parent index per state (shortest paths; states are numbered
+/// level by level, so a depth is found from where each level starts), invariants on every
 /// new state, transition properties on every transition, deadlock detection, and a memory
 /// limit that stops cleanly with an incomplete verdict.
 ///
@@ -55,7 +56,7 @@ public:
             if (reported[key])
                 return;
             reported[key] = true;
-            result.violations.push_back(Violation{kind, property, state, from, depth_[state]});
+            result.violations.push_back(Violation{kind, property, state, from, depth_of(state)});
         };
         // Reports p, and with --all every other property the same check found violated.
         auto report_all = [&](ViolationKind kind, int p, std::uint64_t state, std::uint64_t from) {
@@ -80,8 +81,11 @@ public:
         // i+1 waits its turn.
         Expansion current;
         Expansion next;
+        std::uint32_t level = 0;  // the depth of state i
         for (std::uint64_t i = 0; i < states_.size() && !stop; ++i) {
             const State s = states_[i];
+            while (level + 1 < level_start_.size() && i >= level_start_[level + 1])
+                ++level;
             if (!current.ready)
                 expand(i, current, checker);
             if (i + 1 < states_.size())
@@ -92,7 +96,7 @@ public:
             transitions += pending.size();
             for (const Successor& succ : pending) {
                 const auto [idx, fresh] =
-                    insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), depth_[i] + 1);
+                    insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1);
                 if (succ.violated >= 0) {
                     report(ViolationKind::Transition, succ.violated, idx, i);
                     for (std::uint32_t k = succ.also_begin; k < succ.also_end; ++k)
@@ -119,8 +123,7 @@ public:
         }
         result.stats.states = states_.size();
         result.stats.transitions = transitions;
-        for (std::uint64_t i = 0; i < depth_.size(); ++i)
-            result.stats.depth = std::max(result.stats.depth, depth_[i]);
+        result.stats.depth = static_cast<std::uint32_t>(level_start_.size() - 1);
         result.stats.seconds =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         result.stats.states_per_second =
@@ -153,8 +156,12 @@ public:
                 return idx;
         }
     }
-    /// Depth (BFS level) of a reached state.
-    std::uint32_t depth_of(std::uint64_t i) const { return depth_[i]; }
+    /// Depth (BFS level) of a reached state: states are numbered level by level, so it is
+    /// the last level that starts at or before i.
+    std::uint32_t depth_of(std::uint64_t i) const {
+        const auto above = std::upper_bound(level_start_.begin(), level_start_.end(), i);
+        return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
+    }
     const State& state_at(std::uint64_t i) const { return states_[i]; }
 
     /// Shortest path from the initial state; element 0 is the initial state.
@@ -251,9 +258,11 @@ private:
             const std::uint64_t slot = slots_[pos];
             if (slot == SlotTable::free_slot) {
                 slots_[pos] = SlotTable::make(want, static_cast<std::uint32_t>(states_.size()));
+                // BFS meets the states level by level: a new depth starts a new level.
+                if (depth == level_start_.size())
+                    level_start_.push_back(states_.size());
                 states_.push_back(t);
                 parent_.push_back(parent);
-                depth_.push_back(depth);
                 return {states_.size() - 1, true};
             }
             const std::uint32_t idx = SlotTable::index_of(slot);
@@ -264,31 +273,19 @@ private:
     }
 
     /// Doubles the table; each slot's new place follows from its tag.
-    void grow() {
-        SlotTable bigger(slots_.size() * 2);
-        const std::size_t mask = bigger.size() - 1;
-        for (std::size_t i = 0; i < slots_.size(); ++i) {
-            const std::uint64_t slot = slots_[i];
-            if (slot == SlotTable::free_slot)
-                continue;
-            std::size_t pos = bigger.home_of_slot(slot);
-            while (bigger[pos] != SlotTable::free_slot)
-                pos = (pos + 1) & mask;
-            bigger[pos] = slot;
-        }
-        slots_ = std::move(bigger);
-    }
+    void grow() { slots_ = slots_.doubled(); }
 
     std::size_t store_bytes() const {
-        return states_.capacity_bytes() + parent_.capacity_bytes() + depth_.capacity_bytes() +
-               slots_.bytes();
+        return states_.capacity_bytes() + parent_.capacity_bytes() +
+               level_start_.capacity() * sizeof(std::uint64_t) + slots_.bytes();
     }
 
     const M& model_;
     SearchOptions options_;
     ReservedArray<State> states_;
     ReservedArray<std::uint32_t> parent_;
-    ReservedArray<std::uint32_t> depth_;
+    /// level_start_[d]: the index of the first state at depth d (no depth per state).
+    std::vector<std::uint64_t> level_start_;
     SlotTable slots_;
 };
 

@@ -10,6 +10,7 @@
 /// doubling, where fresh anonymous pages are zero already.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -99,6 +100,34 @@ public:
     std::size_t home_of_slot(std::uint64_t slot) const {
         return home_of_tag(tag_of(slot));
     }
+    /// A table twice the size with the same used slots, each placed again from its tag by
+    /// linear probing. This table's memory goes back to the kernel chunk by chunk as the copy
+    /// passes it, so a doubling needs the new table and a few MiB, not both tables whole (the
+    /// last doubling set the peak resident memory of a large search). This table is empty
+    /// afterwards.
+    SlotTable doubled() {
+        SlotTable bigger(size_ * 2);
+        const std::size_t mask = bigger.size_ - 1;
+        constexpr std::size_t chunk = (std::size_t{4} << 20U) / sizeof(std::uint64_t);
+        for (std::size_t begin = 0; begin < size_; begin += chunk) {
+            const std::size_t end = std::min(size_, begin + chunk);
+            for (std::size_t i = begin; i < end; ++i) {
+                const std::uint64_t slot = slots_[i];
+                if (slot == free_slot)
+                    continue;
+                std::size_t pos = bigger.home_of_slot(slot);
+                while (bigger.slots_[pos] != free_slot)
+                    pos = (pos + 1) & mask;
+                bigger.slots_[pos] = slot;
+            }
+            // A whole chunk is page-aligned (the mapping is); it is never read again.
+            if (end - begin == chunk)
+                (void)madvise(slots_ + begin, chunk * sizeof(std::uint64_t), MADV_DONTNEED);
+        }
+        *this = SlotTable();
+        return bigger;
+    }
+
     static std::uint64_t make(std::uint32_t tag, std::uint32_t index) {
         return (std::uint64_t{tag} << 32U) | index;
     }

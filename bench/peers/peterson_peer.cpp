@@ -9,6 +9,7 @@
 //              pc 4 (critical section): level[i] := 0, cur := 0, pc 0
 // Usage: peterson_peer N [THREADS]; prints one JSON object (tool, N, states, transitions,
 // seconds, states_per_second, bytes_per_state = peak RSS / states, store_bytes_per_state).
+#include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,13 +23,20 @@ namespace {
 
 constexpr unsigned max_n = 7;
 
+/// Field values of one state, decoded once per expansion (3 per process, then the victims).
+using Fields = std::array<unsigned, 28>;
+
 /// 3 bits per field: pc, cur and level per process, victim per level. Up to 5 processes
-/// (60 bits) one word; up to 7 two words (pc/cur/level in the first, victims in the second).
+/// (60 bits) one word; 7 two words (pc/cur/level in the first, victims in the second).
 struct OneWord {
     std::uint64_t bits;
     static constexpr unsigned victim_base = 15;
     unsigned get(unsigned field) const { return static_cast<unsigned>((bits >> (field * 3)) & 7U); }
-    void set(unsigned field, unsigned v) {
+    void decode(unsigned fields, Fields& out) const {
+        for (unsigned f = 0; f < fields; ++f)
+            out[f] = get(f);
+    }
+    void set(unsigned field, unsigned v, unsigned /*old*/) {
         const unsigned shift = field * 3;
         bits = (bits & ~(std::uint64_t{7} << shift)) | (std::uint64_t{v & 7U} << shift);
     }
@@ -41,12 +49,65 @@ struct TwoWords {
         const std::uint64_t w = field < 21 ? lo : hi;
         return static_cast<unsigned>((w >> ((field % 21) * 3)) & 7U);
     }
-    void set(unsigned field, unsigned v) {
+    void decode(unsigned fields, Fields& out) const {
+        for (unsigned f = 0; f < fields; ++f)
+            out[f] = get(f);
+    }
+    void set(unsigned field, unsigned v, unsigned /*old*/) {
         std::uint64_t& w = field < 21 ? lo : hi;
         const unsigned shift = (field % 21) * 3;
         w = (w & ~(std::uint64_t{7} << shift)) | (std::uint64_t{v & 7U} << shift);
     }
 };
+/// Exactly 6 processes in one word, as a mixed-radix number: per process pc (5 values),
+/// cur and level (6 each), then victim[0..5] (6 each), field 0 least significant. 180^6 *
+/// 6^6 < 2^61. Every field's range is the algorithm's own, so the encoding is exact; a
+/// write adds (new - old) times the field's weight.
+constexpr unsigned six_victim_base = 18;
+constexpr unsigned six_fields = 24;
+constexpr unsigned six_radix(unsigned field) {
+    return field < six_victim_base && field % 3 == 0 ? 5U : 6U;
+}
+constexpr std::array<std::uint64_t, six_fields> six_weights() {
+    std::array<std::uint64_t, six_fields> w{};
+    std::uint64_t x = 1;
+    for (unsigned f = 0; f < six_fields; ++f) {
+        w[f] = x;
+        x *= six_radix(f);
+    }
+    return w;
+}
+struct SixProcesses {
+    std::uint64_t bits;
+    static constexpr unsigned victim_base = six_victim_base;
+    static constexpr unsigned fields = six_fields;
+    static constexpr unsigned radix(unsigned field) { return six_radix(field); }
+    static constexpr std::array<std::uint64_t, fields> weight = six_weights();
+    unsigned get(unsigned field) const {
+        return static_cast<unsigned>(bits / weight[field] % radix(field));
+    }
+    /// Division by the constants 5 and 6 only, which the compiler turns into multiplications.
+    void decode(unsigned /*fields*/, Fields& out) const {
+        std::uint64_t x = bits;
+        for (unsigned f = 0; f < victim_base; f += 3) {
+            out[f] = static_cast<unsigned>(x % 5);
+            x /= 5;
+            out[f + 1] = static_cast<unsigned>(x % 6);
+            x /= 6;
+            out[f + 2] = static_cast<unsigned>(x % 6);
+            x /= 6;
+        }
+        for (unsigned f = victim_base; f < fields; ++f) {
+            out[f] = static_cast<unsigned>(x % 6);
+            x /= 6;
+        }
+    }
+    void set(unsigned field, unsigned v, unsigned old) {
+        bits = bits - old * weight[field] + v * weight[field];
+    }
+};
+static_assert(SixProcesses::weight[SixProcesses::fields - 1] <= ~std::uint64_t{0} / 6,
+              "six processes' fields must fit in one word");
 
 template <class S>
 struct Peterson {
@@ -57,8 +118,7 @@ struct Peterson {
     unsigned n;
 
     static unsigned get(const State& s, unsigned field) { return s.get(field); }
-    static void set(State& s, unsigned field, unsigned v) { s.set(field, v); }
-    // Field numbers: 3 per process (pc, cur, level), then victim[l] for l = 0..4.
+    // Field numbers: 3 per process (pc, cur, level), then victim[l] for l < N.
     static unsigned pc(unsigned i) { return 3 * i; }
     static unsigned cur(unsigned i) { return 3 * i + 1; }
     static unsigned level(unsigned i) { return 3 * i + 2; }
@@ -69,40 +129,45 @@ struct Peterson {
 
     template <class F>
     void for_each_successor(const State& s, F&& f) const {
+        Fields v{};
+        s.decode(S::victim_base + n, v);
         for (unsigned i = 0; i < n; ++i) {
             State t = s;
-            const unsigned c = get(s, cur(i));
-            switch (get(s, pc(i))) {
+            auto set = [&](unsigned field, unsigned value) {
+                t.set(field, value, v[field]);
+            };
+            const unsigned c = v[cur(i)];
+            switch (v[pc(i)]) {
             case 0:
-                set(t, cur(i), 1);
-                set(t, pc(i), 1);
+                set(cur(i), 1);
+                set(pc(i), 1);
                 break;
             case 1:
-                set(t, level(i), c);
-                set(t, pc(i), 2);
+                set(level(i), c);
+                set(pc(i), 2);
                 break;
             case 2:
-                set(t, victim(c), i);
-                set(t, pc(i), 3);
+                set(victim(c), i);
+                set(pc(i), 3);
                 break;
             case 3: {
                 bool other_as_high = false;
                 for (unsigned k = 0; k < n; ++k)
-                    other_as_high = other_as_high || (k != i && get(s, level(k)) >= c);
-                if (other_as_high && get(s, victim(c)) == i)
+                    other_as_high = other_as_high || (k != i && v[level(k)] >= c);
+                if (other_as_high && v[victim(c)] == i)
                     continue;  // wait
                 if (c + 1 < n) {
-                    set(t, cur(i), c + 1);
-                    set(t, pc(i), 1);
+                    set(cur(i), c + 1);
+                    set(pc(i), 1);
                 } else {
-                    set(t, pc(i), 4);
+                    set(pc(i), 4);
                 }
                 break;
             }
             default:
-                set(t, level(i), 0);
-                set(t, cur(i), 0);
-                set(t, pc(i), 0);
+                set(level(i), 0);
+                set(cur(i), 0);
+                set(pc(i), 0);
                 break;
             }
             f(Action{static_cast<std::uint8_t>(i)}, t);
@@ -157,6 +222,10 @@ int main(int argc, char** argv) {
     if (n <= 5) {
         return threads == 1 ? run<OneWord, SequentialBfs>(n, 1)
                             : run<OneWord, ParallelBfs>(n, threads);
+    }
+    if (n == 6) {
+        return threads == 1 ? run<SixProcesses, SequentialBfs>(n, 1)
+                            : run<SixProcesses, ParallelBfs>(n, threads);
     }
     return threads == 1 ? run<TwoWords, SequentialBfs>(n, 1)
                         : run<TwoWords, ParallelBfs>(n, threads);
