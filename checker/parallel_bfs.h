@@ -89,13 +89,15 @@ public:
         bool stop = options_.stop_at_first && !result.violations.empty();
         while (level_begin < states_.size() && !stop) {
             const std::uint64_t level_end = states_.size();
-            // Phase 1: expand the level in contiguous chunks, one per thread.
+            // Phase 1: expand the level in contiguous chunks, one per thread. (The phases take
+            // the thread count by value: a lambda holding it by reference lets the analyser
+            // assume run_on_threads changed it to zero.)
             const std::uint64_t n = level_end - level_begin;
-            auto expand = [&](unsigned w) {
+            auto expand = [&, parts = threads](unsigned w) {
                 Worker& me = workers[w];
                 me.clear();
-                const std::uint64_t lo = level_begin + n * w / threads;
-                const std::uint64_t hi = level_begin + n * (w + 1) / threads;
+                const std::uint64_t lo = level_begin + n * w / parts;
+                const std::uint64_t hi = level_begin + n * (w + 1) / parts;
                 for (std::uint64_t i = lo; i < hi; ++i) {
                     const State s = states_[i];
                     std::uint32_t succ = 0;
@@ -136,8 +138,8 @@ public:
             }
             first_.assign(kept_total, 0);
             slot_of_.resize(kept_total);
-            auto mark = [&](unsigned w) {
-                for (std::size_t p = w; p < partitions; p += threads)
+            auto mark = [&, parts = threads](unsigned w) {
+                for (std::size_t p = w; p < partitions; p += parts)
                     mark_partition(workers, p);
             };
             run_on_threads(threads, mark);
@@ -177,11 +179,11 @@ public:
             run_on_threads(threads, number);
             // Phase 3: invariants on the new states, in contiguous chunks.
             const std::uint64_t m = added_end - level_end;
-            auto check = [&](unsigned w) {
+            auto check = [&, parts = threads](unsigned w) {
                 Worker& me = workers[w];
                 me.fresh_found.clear();
-                const std::uint64_t lo = level_end + m * w / threads;
-                const std::uint64_t hi = level_end + m * (w + 1) / threads;
+                const std::uint64_t lo = level_end + m * w / parts;
+                const std::uint64_t hi = level_end + m * (w + 1) / parts;
                 for (std::uint64_t i = lo; i < hi; ++i) {
                     check_new_state(checker, i, parent_[i], me.fresh_found,
                                     discovered_at_[i - level_end]);
