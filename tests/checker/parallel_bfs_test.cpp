@@ -80,6 +80,30 @@ TEST(ParallelBfs, APlantedViolationIsFoundAtItsDepthByEveryMode) {
     EXPECT_EQ(seq.run(c).violations.at(0).depth, 17U);
 }
 
+// Neither engine stores a depth per state: it is found from where each level starts. On the
+// grid a state's depth is its distance x + y from the corner.
+TEST(ParallelBfs, EveryStateDepthIsItsDistanceInEveryEngine) {
+    const Grid grid{25};
+    PlantedChecker none;
+    SequentialBfs<Grid> seq(grid, SearchOptions{});
+    ASSERT_EQ(seq.run(none).stats.states, 25U * 25U);
+    for (std::uint64_t i = 0; i < seq.size(); ++i) {
+        const Grid::State& s = seq.state_at(i);
+        ASSERT_EQ(seq.depth_of(i), static_cast<std::uint32_t>(s.x + s.y)) << i;
+    }
+    for (const unsigned threads : {1U, 2U, 3U}) {
+        SearchOptions o;
+        o.threads = threads;
+        ParallelBfs<Grid> par(grid, o);
+        ASSERT_EQ(par.run(none).stats.states, 25U * 25U);
+        for (std::uint64_t i = 0; i < par.size(); ++i) {
+            const Grid::State& s = par.state_at(i);
+            ASSERT_EQ(par.depth_of(i), static_cast<std::uint32_t>(s.x + s.y)) << threads;
+            ASSERT_EQ(par.path_to(i).size(), par.depth_of(i) + 1U) << threads;
+        }
+    }
+}
+
 TEST(ParallelBfs, MemoryLimitEndsIncomplete) {
     const Grid grid{200};
     SearchOptions o;
