@@ -118,7 +118,7 @@ public:
                         me.found.push_back(Found{ViolationKind::Deadlock, -1, i, i, false, {}, 0});
                 }
             };
-            run_on_threads(threads, expand);
+            run_on_threads(threads, expand, n);
             // Phase 2: insert in sequential order; resolve transition violations' targets.
             // A level keeps one successor per transition; they are numbered in 31 bits.
             // The level's kept successors in sequential order: worker 0's, then worker 1's...
@@ -142,7 +142,7 @@ public:
                 for (std::size_t p = w; p < partitions; p += parts)
                     mark_partition(workers, p);
             };
-            run_on_threads(threads, mark);
+            run_on_threads(threads, mark, kept_total);
             // Each worker's new states get consecutive indices after the previous workers'.
             std::vector<std::uint64_t> first_index(threads + 1, states_.size());
             for (unsigned w = 0; w < threads; ++w) {
@@ -176,7 +176,7 @@ public:
                     ++next;
                 }
             };
-            run_on_threads(threads, number);
+            run_on_threads(threads, number, kept_total);
             // Phase 3: invariants on the new states, in contiguous chunks.
             const std::uint64_t m = added_end - level_end;
             auto check = [&, parts = threads](unsigned w) {
@@ -189,7 +189,7 @@ public:
                                     discovered_at_[i - level_end]);
                 }
             };
-            run_on_threads(threads, check);
+            run_on_threads(threads, check, m);
             // Report in the sequential order: a level's expansion interleaves the transition
             // checks of each parent with the invariant checks of the states it discovers.
             std::vector<Found> level;
@@ -348,10 +348,15 @@ private:
             note_all(checker, out, ViolationKind::Invariant, p, i, from, states_[i], order);
     }
 
+    /// Runs f(0) .. f(threads - 1): on `threads` threads when the phase has enough items
+    /// (SearchOptions::parallel_min_items), otherwise one after another on this thread,
+    /// where starting threads would cost more than the work. The parts are independent,
+    /// so the result is the same either way.
     template <class F>
-    static void run_on_threads(unsigned threads, F& f) {
-        if (threads == 1) {
-            f(0U);
+    void run_on_threads(unsigned threads, F& f, std::uint64_t items) const {
+        if (threads == 1 || items < options_.parallel_min_items) {
+            for (unsigned w = 0; w < threads; ++w)
+                f(w);
             return;
         }
         std::vector<std::thread> pool;

@@ -1,6 +1,6 @@
 /// \file
 /// A growable array of trivially copyable elements in one contiguous reservation of
-/// virtual memory. The search engines keep their states, parents and depths in it instead
+/// virtual memory. The search engines keep their states and parent links in it instead
 /// of a std::vector because growing it moves nothing and initialises nothing: the kernel
 /// maps zeroed pages on first touch, so a level's new states are written in place, by
 /// several threads at once, with no serial copy or fill between levels. The reservation

@@ -37,6 +37,11 @@ struct SearchOptions {
     bool stop_at_first = true;
     bool check_deadlock = true;
     std::size_t memory_limit_bytes = 0;
+    /// ParallelBfs: a phase of a level with fewer items than this (states or successors)
+    /// runs its parts one after another on the calling thread, where starting threads
+    /// would cost more than the work. Same results either way; tests set 0 so that every
+    /// phase of a small search really runs on several threads.
+    std::uint64_t parallel_min_items = 4096;
 };
 
 struct SearchResult {

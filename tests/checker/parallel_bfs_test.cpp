@@ -53,6 +53,7 @@ TEST(ParallelBfs, GridCountsAreKnownByHandForEveryThreadCount) {
     for (const unsigned threads : {1U, 2U, 3U}) {
         SearchOptions o;
         o.threads = threads;
+        o.parallel_min_items = 0;
         ParallelBfs<Grid> engine(grid, o);
         PlantedChecker none;
         const SearchResult r = engine.run(none);
@@ -63,11 +64,32 @@ TEST(ParallelBfs, GridCountsAreKnownByHandForEveryThreadCount) {
     }
 }
 
+// Below SearchOptions::parallel_min_items a phase runs its parts on the calling thread, one
+// after another: the counts and the reported violation are the same as on threads.
+TEST(ParallelBfs, SmallPhasesOnTheCallingThreadGiveTheSameResults) {
+    const Grid grid{40};
+    std::vector<std::tuple<std::uint64_t, std::uint64_t, std::uint32_t, std::uint64_t>> seen;
+    for (const std::uint64_t min_items : {std::uint64_t{0}, std::uint64_t{1} << 40U}) {
+        SearchOptions o;
+        o.threads = 3;
+        o.parallel_min_items = min_items;
+        ParallelBfs<Grid> engine(grid, o);
+        PlantedChecker c{50};
+        const SearchResult r = engine.run(c);
+        ASSERT_EQ(r.violations.size(), 1U);
+        seen.emplace_back(r.stats.states, r.stats.transitions, r.violations[0].depth,
+                          r.violations[0].state);
+    }
+    EXPECT_EQ(seen[0], seen[1]);
+    EXPECT_EQ(std::get<2>(seen[0]), 50U);
+}
+
 TEST(ParallelBfs, APlantedViolationIsFoundAtItsDepthByEveryMode) {
     const Grid grid{30};
     for (const unsigned threads : {1U, 2U}) {
         SearchOptions o;
         o.threads = threads;
+        o.parallel_min_items = 0;
         ParallelBfs<Grid> engine(grid, o);
         PlantedChecker c{17};
         const SearchResult r = engine.run(c);
@@ -94,6 +116,7 @@ TEST(ParallelBfs, EveryStateDepthIsItsDistanceInEveryEngine) {
     for (const unsigned threads : {1U, 2U, 3U}) {
         SearchOptions o;
         o.threads = threads;
+        o.parallel_min_items = 0;
         ParallelBfs<Grid> par(grid, o);
         ASSERT_EQ(par.run(none).stats.states, 25U * 25U);
         for (std::uint64_t i = 0; i < par.size(); ++i) {
@@ -108,6 +131,7 @@ TEST(ParallelBfs, MemoryLimitEndsIncomplete) {
     const Grid grid{200};
     SearchOptions o;
     o.threads = 2;
+    o.parallel_min_items = 0;
     o.memory_limit_bytes = 64 * 1024;
     ParallelBfs<Grid> engine(grid, o);
     PlantedChecker none;
@@ -126,6 +150,7 @@ Outcome explore(const Scenario& sc, unsigned threads) {
     properties::CatalogChecker checker(model.scenario(), {});
     SearchOptions o;
     o.threads = threads;
+    o.parallel_min_items = 0;
     o.stop_at_first = false;
     Engine engine(model, o);
     const SearchResult r = engine.run(checker);
