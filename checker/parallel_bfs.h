@@ -1,39 +1,50 @@
 /// \file
 /// Level-synchronous parallel breadth-first search with N threads that numbers, counts and
-/// reports exactly as SequentialBfs does. Each BFS level runs in three phases:
-///  1. expand (parallel): the frontier is cut into contiguous chunks; a thread generates the
-///     successors of its chunk, checks transition properties, and keeps every successor
-///     (it does not look in the store: each successor is looked up once, in phase 2, by
-///     the thread that owns its sub-table);
-///  2. insert: the store is split into sub-tables by the top bits of the hash. While
-///     expanding, each thread also lists its kept successors by sub-table, with their slot
-///     tags. Each thread then owns some sub-tables and, walking their lists in (parent,
-///     successor) order (the order the sequential search meets them in), marks the first
-///     occurrence of each new state with a provisional entry and counts them. A prefix sum
-///     over the threads' counts gives each thread the first index of its new states, so
-///     every thread numbers its own in order, in parallel, and turns their provisional
-///     entries into state indices. Indices, parents and depths therefore equal the
-///     sequential ones (a depth is not stored per state: each level's first index is);
-///  3. check (parallel): invariants on the states the level added.
+/// reports exactly as SequentialBfs does. Each BFS level makes one pass over its successors
+/// and one over the states it adds:
+///  1. expand and insert (parallel): threads take the level in chunks of consecutive states,
+///     in ascending order from a shared counter. A thread generates a state's successors,
+///     checks the transition properties, and looks each successor up in the one shared hash
+///     table as soon as it is generated, with the same one-state-deep pipeline as the
+///     sequential search (the next state's successors are hashed and their slots prefetched
+///     first). A successor not in the table goes into the thread's own buffer of new states
+///     and a compare-and-swap claims a free slot for it with a provisional entry naming that
+///     buffer place. Every new state carries its discovery key, (parent index, position among
+///     the parent's successors): the sequential search numbers new states in that key's
+///     order. A thread that meets a provisional entry of the same state with a larger key (a
+///     later chunk got there first) lowers the key atomically and notes, in its own chunk, that
+///     it did. The table never grows during a pass: each thread has a budget of inserts that
+///     keeps the load under 3/4; a thread that would pass it stops every thread at its next
+///     state, the table is doubled, and the pass resumes where each thread stopped;
+///  2. count (parallel): a chunk's new states are its own provisional entries whose key no
+///     earlier chunk lowered, and its notes whose key is still the entry's;
+///  3. number and check (parallel): a prefix sum over the chunks in order gives each chunk the
+///     index of its first new state; each thread numbers its chunks' new states in key order,
+///     writes them to the store, turns their provisional entries into indices, and checks
+///     the invariants on them. Indices, parents and depths therefore equal the sequential
+///     ones (a depth is not stored per state: each level's first index is).
 /// Violations are gathered per thread and reported in the sequential order, each property
 /// once, so the first violation of a property has a shortest trace as in SequentialBfs.
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cstdint>
 #include <cstring>
+#include <exception>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
 
 #include "checker/huge_page_allocator.h"
 #include "checker/model_concept.h"
+#include "checker/phase_pool.h"
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
 #include "checker/slot_table.h"
@@ -62,9 +73,23 @@ public:
         // At least one: the constructor clamps it, restated here for the analyser.
         const unsigned threads = std::max(1U, options_.threads);
         SearchResult result;
-        for (auto& sub : slots_)
-            sub = SlotTable(std::size_t{1} << 12U);
-        std::fill(sub_count_.begin(), sub_count_.end(), 0);
+        slots_ = SlotTable(std::size_t{1} << 12U);
+        table_count_ = 0;
+        overflow_.store(false, std::memory_order_relaxed);
+        workers_ = std::make_unique<Worker[]>(threads);
+        // A provisional entry names a worker and a place in its buffer in 31 bits.
+        worker_shift_ = 31U - static_cast<unsigned>(std::bit_width(threads - 1U));
+        std::unique_ptr<PhasePool> pool;
+        if (threads > 1)
+            pool = std::make_unique<PhasePool>(threads);
+        auto run_phase = [&](const std::function<void(unsigned)>& f, std::uint64_t items) {
+            if (pool == nullptr || items < options_.parallel_min_items) {
+                for (unsigned w = 0; w < threads; ++w)
+                    f(w);
+                return;
+            }
+            pool->run(f);
+        };
         std::vector<bool> reported;
         auto report = [&](const Found& f) {
             const std::size_t key = f.property < 0 ? 0 : static_cast<std::size_t>(f.property) + 1;
@@ -84,122 +109,83 @@ public:
                 report(f);
         }
         std::uint64_t transitions = 0;
-        std::vector<Worker> workers(threads);
         std::uint64_t level_begin = 0;
         bool stop = options_.stop_at_first && !result.violations.empty();
         while (level_begin < states_.size() && !stop) {
             const std::uint64_t level_end = states_.size();
-            // Phase 1: expand the level in contiguous chunks, one per thread. (The phases take
-            // the thread count by value: a lambda holding it by reference lets the analyser
-            // assume run_on_threads changed it to zero.)
             const std::uint64_t n = level_end - level_begin;
-            auto expand = [&, parts = threads](unsigned w) {
-                Worker& me = workers[w];
-                me.clear();
-                const std::uint64_t lo = level_begin + n * w / parts;
-                const std::uint64_t hi = level_begin + n * (w + 1) / parts;
-                for (std::uint64_t i = lo; i < hi; ++i) {
-                    const State s = states_[i];
-                    std::uint32_t succ = 0;
-                    model_.for_each_successor(s, [&](const Action& a, const State& t) {
-                        ++me.transitions;
-                        const std::uint64_t h = hash(t);
-                        if (const int p = checker.check_transition(s, a, t); p >= 0) {
-                            note_all(checker, me.found, ViolationKind::Transition, p, std::nullopt,
-                                     i, t, succ);
-                        }
-                        me.by_partition[partition_of(h)].push_back(
-                            Listed{SlotTable::tag(h), static_cast<std::uint32_t>(me.kept.size())});
-                        me.kept.push_back(Kept{t, static_cast<std::uint32_t>(i), succ});
-                        ++succ;
-                    });
-                    const bool any = succ != 0;
-                    if (!any && options_.check_deadlock && !model_.is_valid_end(s))
-                        me.found.push_back(Found{ViolationKind::Deadlock, -1, i, i, false, {}, 0});
+            level_begin_ = level_begin;
+            level_end_ = level_end;
+            chunk_states_ = std::clamp<std::uint64_t>(n / (std::uint64_t{threads} * 8U), 64, 4096);
+            chunks_.assign((n + chunk_states_ - 1) / chunk_states_, Chunk{});
+            next_chunk_.store(0, std::memory_order_relaxed);
+            for (unsigned w = 0; w < threads; ++w)
+                workers_[w].start_level();
+            // Phase 1, in passes: a pass ends when the level is done or a worker would take
+            // the table past its load; the table then doubles and the next pass resumes.
+            while (true) {
+                set_budgets(threads);
+                pause_.store(false, std::memory_order_relaxed);
+                run_phase([&](unsigned w) { expand(checker, w); }, n);
+                std::uint64_t added = 0;
+                std::size_t need = 0;
+                bool paused = false;
+                for (unsigned w = 0; w < threads; ++w) {
+                    added += workers_[w].inserted;
+                    workers_[w].inserted = 0;
+                    need = std::max(need, workers_[w].current.successors.size());
+                    paused = paused || workers_[w].paused;
                 }
-            };
-            run_on_threads(threads, expand, n);
-            // Phase 2: insert in sequential order; resolve transition violations' targets.
-            // A level keeps one successor per transition; they are numbered in 31 bits.
-            // The level's kept successors in sequential order: worker 0's, then worker 1's...
-            kept_parts_.clear();
-            std::size_t kept_total = 0;
-            for (Worker& w : workers) {
-                transitions += w.transitions;
-                kept_parts_.push_back({w.kept.data(), kept_total});
-                kept_total += w.kept.size();
+                table_count_ += added;
+                rethrow_first_error(threads);
+                if (!paused || overflow_)
+                    break;
+                do
+                    grow(run_phase);
+                while ((slots_.size() * 3 / 4 - table_count_) / threads < need);
             }
-            kept_parts_.push_back({nullptr, kept_total});
-            if (kept_total >= provisional) {
+            for (unsigned w = 0; w < threads; ++w)
+                transitions += workers_[w].transitions;
+            if (overflow_) {
                 result.verdict = Verdict::Incomplete;
-                result.incomplete_reason = "a search level has 2^31 transitions or more, past "
-                                           "the parallel engine's numbering; use --threads 1";
+                result.incomplete_reason = "a search level adds more new states than a worker's "
+                                           "buffer can name (2^" +
+                                           std::to_string(worker_shift_) +
+                                           "); use fewer threads or --threads 1";
                 break;
             }
-            first_.assign(kept_total, 0);
-            slot_of_.resize(kept_total);
-            auto mark = [&, parts = threads](unsigned w) {
-                for (std::size_t p = w; p < partitions; p += parts)
-                    mark_partition(workers, p);
-            };
-            run_on_threads(threads, mark, kept_total);
-            // Each worker's new states get consecutive indices after the previous workers'.
-            std::vector<std::uint64_t> first_index(threads + 1, states_.size());
-            for (unsigned w = 0; w < threads; ++w) {
-                std::uint64_t fresh = 0;
-                for (std::size_t p = 0; p < partitions; ++p)
-                    fresh += fresh_count_[p][w];
-                first_index[w + 1] = first_index[w] + fresh;
+            // Phase 2: each chunk's new states.
+            run_phase([&](unsigned w) { count_chunks(workers_[w]); }, n);
+            std::uint64_t next_index = level_end;
+            for (Chunk& c : chunks_) {
+                c.first_index = next_index;
+                next_index += c.fresh;
             }
-            const std::uint64_t added_end = first_index[threads];
+            const std::uint64_t added_end = next_index;
+            if (added_end > provisional) {
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason = "the search reached 2^31 states, past the parallel "
+                                           "engine's numbering; use --threads 1";
+                break;
+            }
             states_.resize(added_end);
             parent_.resize(added_end);
             if (added_end > level_end)
                 level_start_.push_back(level_end);  // every state this level adds is one deeper
             discovered_at_.resize(added_end - level_end);
-            auto number = [&](unsigned w) {
-                const Worker& me = workers[w];
-                const std::size_t offset = kept_parts_[w].offset;
-                std::uint64_t next = first_index[w];
-                for (std::size_t j = 0; j < me.kept.size(); ++j) {
-                    if (first_[offset + j] == 0)
-                        continue;
-                    const Kept& k = me.kept[j];
-                    // The provisional entry becomes the state's index. Each new state has its
-                    // own slot, so threads writing into the same sub-table never collide.
-                    const std::uint64_t h = hash(k.state);
-                    slots_[partition_of(h)][slot_of_[offset + j]] =
-                        SlotTable::make(SlotTable::tag(h), static_cast<std::uint32_t>(next));
-                    states_[next] = k.state;
-                    parent_[next] = k.parent;
-                    discovered_at_[next - level_end] = k.succ;
-                    ++next;
-                }
-            };
-            run_on_threads(threads, number, kept_total);
-            // Phase 3: invariants on the new states, in contiguous chunks.
-            const std::uint64_t m = added_end - level_end;
-            auto check = [&, parts = threads](unsigned w) {
-                Worker& me = workers[w];
-                me.fresh_found.clear();
-                const std::uint64_t lo = level_end + m * w / parts;
-                const std::uint64_t hi = level_end + m * (w + 1) / parts;
-                for (std::uint64_t i = lo; i < hi; ++i) {
-                    check_new_state(checker, i, parent_[i], me.fresh_found,
-                                    discovered_at_[i - level_end]);
-                }
-            };
-            run_on_threads(threads, check, m);
+            // Phase 3: number the new states, fix their slots, check their invariants.
+            run_phase([&](unsigned w) { number_chunks(checker, workers_[w]); }, n);
             // Report in the sequential order: a level's expansion interleaves the transition
             // checks of each parent with the invariant checks of the states it discovers.
             std::vector<Found> level;
-            for (Worker& w : workers) {
-                for (Found& f : w.found) {
+            for (unsigned w = 0; w < threads; ++w) {
+                for (Found& f : workers_[w].found) {
                     if (f.unresolved)
                         f.state = *find(f.target);
                     level.push_back(f);
                 }
-                level.insert(level.end(), w.fresh_found.begin(), w.fresh_found.end());
+                level.insert(level.end(), workers_[w].fresh_found.begin(),
+                             workers_[w].fresh_found.end());
             }
             std::stable_sort(level.begin(), level.end(), [](const Found& a, const Found& b) {
                 return sequential_key(a) < sequential_key(b);
@@ -245,7 +231,23 @@ public:
         const auto above = std::upper_bound(level_start_.begin(), level_start_.end(), i);
         return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
     }
-    std::optional<std::uint64_t> find(const State& t) const { return lookup(t, hash(t)); }
+    /// The index of a reached state, or nothing (the state graph export uses it).
+    std::optional<std::uint64_t> find(const State& t) const {
+        if (slots_.empty())
+            return std::nullopt;
+        const std::uint64_t h = hash(t);
+        const std::size_t mask = slots_.size() - 1;
+        const std::uint32_t want = SlotTable::tag(h);
+        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
+            const std::uint64_t slot = slots_[pos];
+            if (slot == SlotTable::free_slot)
+                return std::nullopt;
+            const std::uint32_t idx = SlotTable::index_of(slot);
+            if (SlotTable::tag_of(slot) == want && (idx & provisional) == 0 &&
+                std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+                return idx;
+        }
+    }
 
     /// Shortest path from the initial state; element 0 is the initial state.
     std::vector<Step> path_to(std::uint64_t target) const {
@@ -270,10 +272,11 @@ public:
     }
 
 private:
-    static constexpr std::size_t partitions = 16;  ///< sub-tables, by the hash's top 4 bits
+    /// Marks a slot's index as provisional: worker and buffer place, not a state index.
+    static constexpr std::uint32_t provisional = 0x80000000U;
 
-    /// A violation seen by a worker. Transition violations to a state not yet in the store
-    /// carry the state and are resolved to an index after the insert phase.
+    /// A violation seen by a worker. Transition violations to a state not yet numbered
+    /// carry the state and are resolved to an index once the level is numbered.
     struct Found {
         ViolationKind kind;
         int property;
@@ -283,31 +286,69 @@ private:
         State target;
         std::uint32_t order;  ///< the successor's position in its parent's list
     };
-    struct Kept {
+    /// A new state in its finder's buffer. `key` is (parent << 32 | position among the
+    /// parent's successors), the smallest such key any worker met it by; other workers
+    /// lower it with a compare-and-swap (std::atomic_ref) while the level expands.
+    struct Entry {
         State state;
-        std::uint32_t parent;
-        std::uint32_t succ;  ///< position among the parent's successors
+        std::uint64_t key;
     };
-    /// A kept successor as its sub-table's list holds it: its slot tag, so that walking
-    /// the list finds each home slot without touching `kept`, and its position in `kept`.
-    struct Listed {
-        std::uint32_t tag;
-        std::uint32_t kept;
+    /// A worker lowered the key of another chunk's entry to `key`: the state is this chunk's
+    /// if no one lowered it further.
+    struct Lowered {
+        std::uint64_t key;
+        std::uint32_t ref;  ///< the provisional entry's worker and place
+    };
+    /// One chunk of the level: consecutive states, expanded by one worker; its new states
+    /// and notes are ranges of that worker's buffers.
+    struct Chunk {
+        std::uint64_t entries_begin = 0;
+        std::uint64_t entries_end = 0;
+        std::size_t lowered_begin = 0;
+        std::size_t lowered_end = 0;
+        std::uint64_t fresh = 0;        ///< new states numbered in this chunk
+        std::uint64_t first_index = 0;  ///< the index of the first of them
+    };
+    struct Successor {
+        State state;
+        std::uint64_t hash;
+    };
+    /// One state's successors, hashed, their slots prefetched and their transitions checked.
+    struct Expansion {
+        std::vector<Successor> successors;
+        std::uint64_t parent = 0;
+        bool ready = false;
     };
     /// One cache line apart: workers write their own counters and vectors in the hot loop.
     struct alignas(64) Worker {
-        std::vector<Kept, HugePageAllocator<Kept>> kept;
-        /// The successors that fall in each sub-table, by ascending position in `kept`.
-        std::array<std::vector<Listed, HugePageAllocator<Listed>>, partitions> by_partition;
+        ReservedArray<Entry> entries;  ///< this level's new states, as this worker found them
+        std::vector<Lowered> lowered;
+        std::vector<std::uint64_t> chunks;  ///< the chunks this worker took, ascending
         std::vector<Found> found;
         std::vector<Found> fresh_found;
+        Expansion current;
+        Expansion next;
+        std::uint64_t at = 0;   ///< the next state to look up successors of
+        std::uint64_t end = 0;  ///< the end of the chunk being expanded
         std::uint64_t transitions = 0;
-        void clear() {
-            kept.clear();
-            for (auto& list : by_partition)
-                list.clear();
+        std::uint64_t inserted = 0;  ///< inserts since the last budget was set
+        std::uint64_t budget = 0;
+        bool paused = false;
+        std::exception_ptr error;
+        std::uint64_t error_at = 0;  ///< the state whose expansion threw
+        void start_level() {
+            entries.resize(0);  // keeps the pages: the next level writes over them
+            lowered.clear();
+            chunks.clear();
             found.clear();
+            fresh_found.clear();
+            current.ready = false;
+            next.ready = false;
+            at = end = 0;
             transitions = 0;
+            inserted = 0;
+            paused = false;
+            error = nullptr;
         }
     };
 
@@ -348,26 +389,6 @@ private:
             note_all(checker, out, ViolationKind::Invariant, p, i, from, states_[i], order);
     }
 
-    /// Runs f(0) .. f(threads - 1): on `threads` threads when the phase has enough items
-    /// (SearchOptions::parallel_min_items), otherwise one after another on this thread,
-    /// where starting threads would cost more than the work. The parts are independent,
-    /// so the result is the same either way.
-    template <class F>
-    void run_on_threads(unsigned threads, F& f, std::uint64_t items) const {
-        if (threads == 1 || items < options_.parallel_min_items) {
-            for (unsigned w = 0; w < threads; ++w)
-                f(w);
-            return;
-        }
-        std::vector<std::thread> pool;
-        pool.reserve(threads - 1);
-        for (unsigned w = 1; w < threads; ++w)
-            pool.emplace_back([&f, w] { f(w); });
-        f(0U);
-        for (std::thread& t : pool)
-            t.join();
-    }
-
     static std::uint64_t hash(const State& s) {
         std::uint64_t h = 0x9E3779B97F4A7C15ULL;
         const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
@@ -381,118 +402,281 @@ private:
         return h;
     }
 
-    static constexpr std::uint32_t provisional = 0x80000000U;  ///< marks a kept successor's number
-
-    static std::size_t partition_of(std::uint64_t h) { return h >> 60U; }
-
-    /// Kept successor number g of this level (sequential order across the workers' lists).
-    const Kept& kept_at(std::size_t g) const {
-        std::size_t part = 0;
-        while (kept_parts_[part + 1].offset <= g)
-            ++part;
-        return kept_parts_[part].data[g - kept_parts_[part].offset];
+    std::uint64_t chunk_begin(std::uint64_t c) const { return level_begin_ + c * chunk_states_; }
+    std::uint64_t chunk_end(std::uint64_t c) const {
+        return std::min(level_end_, chunk_begin(c + 1));
     }
 
-    const State& entry_state(std::uint32_t idx) const {
-        return (idx & provisional) != 0 ? kept_at(idx & ~provisional).state : states_[idx];
+    /// Each worker may insert this many states before the table must grow: together they
+    /// keep its load at 3/4 or under.
+    void set_budgets(unsigned threads) {
+        const std::uint64_t room = slots_.size() * 3 / 4 - table_count_;
+        for (unsigned w = 0; w < threads; ++w)
+            workers_[w].budget = room / threads;
     }
 
-    std::optional<std::uint64_t> lookup(const State& t, std::uint64_t h) const {
-        const SlotTable& sub = slots_[partition_of(h)];
-        const std::size_t mask = sub.size() - 1;
-        const std::uint32_t want = SlotTable::tag(h);
-        for (std::size_t pos = sub.home(h);; pos = (pos + 1) & mask) {
-            const std::uint64_t slot = sub[pos];
-            if (slot == SlotTable::free_slot)
-                return std::nullopt;
-            const std::uint32_t idx = SlotTable::index_of(slot);
-            if (SlotTable::tag_of(slot) == want && (idx & provisional) == 0 &&
-                std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
-                return idx;
+    /// Generates state i's successors into e, hashing each, prefetching its slot, and
+    /// checking the transition properties and the deadlock check on it.
+    template <class Checker>
+    void generate(Checker& checker, Worker& me, std::uint64_t i, Expansion& e) {
+        e.successors.clear();
+        e.parent = i;
+        e.ready = true;
+        const State s = states_[i];
+        std::uint32_t succ = 0;
+        model_.for_each_successor(s, [&](const Action& a, const State& t) {
+            const std::uint64_t h = hash(t);
+            __builtin_prefetch(slots_.address(h));
+            if (const int p = checker.check_transition(s, a, t); p >= 0)
+                note_all(checker, me.found, ViolationKind::Transition, p, std::nullopt, i, t, succ);
+            e.successors.push_back(Successor{t, h});
+            ++succ;
+        });
+        me.transitions += succ;
+        if (succ == 0 && options_.check_deadlock && !model_.is_valid_end(s))
+            me.found.push_back(Found{ViolationKind::Deadlock, -1, i, i, false, {}, 0});
+    }
+
+    /// Phase 1 for worker w: takes chunks until the level is done, or stops at a state
+    /// boundary when any worker asks for the table to grow (or a worker's buffer is full).
+    /// What it had generated but not looked up waits in `current` for the next pass.
+    template <class Checker>
+    void expand(Checker& checker, unsigned w) {
+        Worker& me = workers_[w];
+        me.paused = false;
+        const std::uint64_t buffer_limit = std::uint64_t{1} << worker_shift_;
+        try {
+            while (true) {
+                if (me.at == me.end) {
+                    const std::uint64_t c = next_chunk_.fetch_add(1, std::memory_order_relaxed);
+                    if (c >= chunks_.size())
+                        return;
+                    me.chunks.push_back(c);
+                    me.at = chunk_begin(c);
+                    me.end = chunk_end(c);
+                    chunks_[c].entries_begin = me.entries.size();
+                    chunks_[c].lowered_begin = me.lowered.size();
+                }
+                if (!me.current.ready)
+                    generate(checker, me, me.at, me.current);
+                const std::size_t coming = me.current.successors.size();
+                if (me.entries.size() + coming > buffer_limit)
+                    overflow_.store(true, std::memory_order_relaxed);
+                if (me.inserted + coming > me.budget || overflow_.load(std::memory_order_relaxed))
+                    pause_.store(true, std::memory_order_relaxed);
+                if (pause_.load(std::memory_order_relaxed)) {
+                    me.paused = true;
+                    return;
+                }
+                if (me.at + 1 < me.end)
+                    generate(checker, me, me.at + 1, me.next);
+                const std::uint64_t i = me.at;
+                for (std::uint32_t succ = 0; succ < coming; ++succ) {
+                    const Successor& s = me.current.successors[succ];
+                    insert(me, w, s.state, s.hash, (i << 32U) | succ);
+                }
+                std::swap(me.current, me.next);
+                me.next.ready = false;
+                ++me.at;
+                if (me.at == me.end) {
+                    const std::uint64_t c = me.chunks.back();
+                    chunks_[c].entries_end = me.entries.size();
+                    chunks_[c].lowered_end = me.lowered.size();
+                }
+            }
+        } catch (...) {
+            me.error = std::current_exception();
+            me.error_at = me.at;
+            me.at = me.end = 0;
+            me.current.ready = false;
         }
     }
 
-    /// Phase 2, one sub-table: mark the first occurrence of each new state of this level,
-    /// walking the workers' lists in sequential order, and count them per worker. The walk
-    /// prefetches ahead: the home slot of the successor `ahead` places on, and the state
-    /// in the home slot of the one half as far on once that slot has had time to arrive.
-    void mark_partition(const std::vector<Worker>& workers, std::size_t p) {
-        SlotTable& sub = slots_[p];
-        std::vector<std::uint64_t>& fresh = fresh_count_[p];
-        fresh.assign(workers.size(), 0);
-        std::size_t incoming = 0;
-        for (const Worker& w : workers)
-            incoming += w.by_partition[p].size();
-        while ((sub_count_[p] + incoming) * 4 > sub.size() * 3)
-            grow(p);
-        const std::size_t mask = sub.size() - 1;
-        constexpr std::size_t ahead = 16;
-        for (std::size_t w = 0; w < workers.size(); ++w) {
-            const std::size_t offset = kept_parts_[w].offset;
-            const auto& kept = workers[w].kept;
-            const auto& list = workers[w].by_partition[p];
-            for (std::size_t q = 0; q < list.size(); ++q) {
-                if (q + ahead < list.size())
-                    __builtin_prefetch(sub.address_of_tag(list[q + ahead].tag));
-                if (q + ahead / 2 < list.size()) {
-                    const Listed& soon = list[q + ahead / 2];
-                    __builtin_prefetch(&kept[soon.kept]);
-                    const std::uint64_t near = sub[sub.home_of_tag(soon.tag)];
-                    const std::uint32_t idx = SlotTable::index_of(near);
-                    if (near != SlotTable::free_slot && (idx & provisional) == 0)
-                        __builtin_prefetch(&states_[idx]);
+    /// Rethrows what the model or checker threw while expanding, the one the sequential
+    /// search would have met first.
+    void rethrow_first_error(unsigned threads) const {
+        const Worker* first = nullptr;
+        for (unsigned w = 0; w < threads; ++w) {
+            if (workers_[w].error && (first == nullptr || workers_[w].error_at < first->error_at))
+                first = &workers_[w];
+        }
+        if (first != nullptr)
+            std::rethrow_exception(first->error);
+    }
+
+    Entry& entry_at(std::uint32_t ref) const {
+        return workers_[ref >> worker_shift_].entries[ref & ((1U << worker_shift_) - 1U)];
+    }
+
+    /// Looks successor t (hash h, discovery key `key`) up in the shared table: a new state
+    /// goes into this worker's buffer under a provisional entry; a state another chunk found
+    /// this level gets the smaller of the two keys.
+    void insert(Worker& me, unsigned w, const State& t, std::uint64_t h, std::uint64_t key) {
+        const std::size_t mask = slots_.size() - 1;
+        const std::uint32_t want = SlotTable::tag(h);
+        const std::uint64_t place = me.entries.size();
+        bool written = false;
+        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
+            std::atomic_ref<std::uint64_t> cell(slots_[pos]);
+            std::uint64_t slot = cell.load(std::memory_order_acquire);
+            if (slot == SlotTable::free_slot) {
+                if (!written) {
+                    me.entries.push_back(Entry{t, key});
+                    written = true;
                 }
-                const Listed& l = list[q];
-                const Kept& k = kept[l.kept];
-                const std::size_t g = offset + l.kept;
-                const std::uint32_t want = l.tag;
-                for (std::size_t pos = sub.home_of_tag(want);; pos = (pos + 1) & mask) {
-                    const std::uint64_t slot = sub[pos];
-                    if (slot == SlotTable::free_slot) {
-                        sub[pos] =
-                            SlotTable::make(want, provisional | static_cast<std::uint32_t>(g));
-                        slot_of_[g] = static_cast<std::uint32_t>(pos);
-                        first_[g] = 1;
-                        ++sub_count_[p];
-                        ++fresh[w];
-                        break;
-                    }
-                    if (SlotTable::tag_of(slot) == want &&
-                        std::memcmp(&entry_state(SlotTable::index_of(slot)), &k.state,
-                                    sizeof(State)) == 0)
-                        break;
+                const auto ref =
+                    static_cast<std::uint32_t>((std::uint64_t{w} << worker_shift_) | place);
+                if (cell.compare_exchange_strong(slot, SlotTable::make(want, provisional | ref),
+                                                 std::memory_order_release,
+                                                 std::memory_order_acquire)) {
+                    ++me.inserted;
+                    return;
                 }
+                // Another worker took this slot first; `slot` is what it wrote.
+            }
+            if (SlotTable::tag_of(slot) != want)
+                continue;
+            const std::uint32_t idx = SlotTable::index_of(slot);
+            if ((idx & provisional) == 0) {
+                if (std::memcmp(&states_[idx], &t, sizeof(State)) == 0) {
+                    if (written)
+                        me.entries.resize(place);
+                    return;
+                }
+                continue;
+            }
+            Entry& other = entry_at(idx & ~provisional);
+            if (std::memcmp(&other.state, &t, sizeof(State)) != 0)
+                continue;
+            if (written)
+                me.entries.resize(place);
+            std::atomic_ref<std::uint64_t> other_key(other.key);
+            std::uint64_t seen = other_key.load(std::memory_order_relaxed);
+            while (key < seen) {
+                if (other_key.compare_exchange_weak(seen, key, std::memory_order_relaxed)) {
+                    me.lowered.push_back(Lowered{key, idx & ~provisional});
+                    break;
+                }
+            }
+            return;
+        }
+    }
+
+    /// Phase 2: how many new states each of this worker's chunks numbers. An own entry is
+    /// the chunk's unless an earlier chunk lowered its key below the chunk's first key (a
+    /// later chunk's keys are all larger); a note is the chunk's if its key stood.
+    void count_chunks(Worker& me) {
+        for (const std::uint64_t c : me.chunks) {
+            Chunk& chunk = chunks_[c];
+            const std::uint64_t first_key = chunk_begin(c) << 32U;
+            std::uint64_t fresh = 0;
+            for (std::uint64_t e = chunk.entries_begin; e < chunk.entries_end; ++e) {
+                if (me.entries[e].key >= first_key)
+                    ++fresh;
+            }
+            for (std::size_t l = chunk.lowered_begin; l < chunk.lowered_end; ++l) {
+                if (entry_at(me.lowered[l].ref).key == me.lowered[l].key)
+                    ++fresh;
+            }
+            chunk.fresh = fresh;
+        }
+    }
+
+    /// Phase 3: numbers this worker's chunks' new states in key order (own entries and notes
+    /// merged), stores them, turns their provisional slots into indices, checks invariants.
+    template <class Checker>
+    void number_chunks(Checker& checker, Worker& me) {
+        const std::uint32_t mine = static_cast<std::uint32_t>(&me - workers_.get())
+                                   << worker_shift_;
+        constexpr std::uint64_t ahead = 8;
+        for (const std::uint64_t c : me.chunks) {
+            const Chunk& chunk = chunks_[c];
+            const std::uint64_t first_key = chunk_begin(c) << 32U;
+            std::uint64_t e = chunk.entries_begin;
+            std::size_t l = chunk.lowered_begin;
+            std::uint64_t next = chunk.first_index;
+            while (true) {
+                while (e < chunk.entries_end && me.entries[e].key < first_key)
+                    ++e;
+                while (l < chunk.lowered_end &&
+                       entry_at(me.lowered[l].ref).key != me.lowered[l].key)
+                    ++l;
+                const bool own_left = e < chunk.entries_end;
+                const bool note_left = l < chunk.lowered_end;
+                if (!own_left && !note_left)
+                    break;
+                // The slots to settle are far apart in the table: ask for them ahead.
+                if (e + ahead < chunk.entries_end)
+                    __builtin_prefetch(slots_.address(hash(me.entries[e + ahead].state)));
+                if (l + ahead < chunk.lowered_end)
+                    __builtin_prefetch(
+                        slots_.address(hash(entry_at(me.lowered[l + ahead].ref).state)));
+                std::uint32_t ref = 0;
+                if (own_left &&
+                    (!note_left || me.entries[e].key < entry_at(me.lowered[l].ref).key)) {
+                    ref = mine | static_cast<std::uint32_t>(e);
+                    ++e;
+                } else {
+                    ref = me.lowered[l].ref;
+                    ++l;
+                }
+                const Entry& entry = entry_at(ref);
+                const auto parent = static_cast<std::uint32_t>(entry.key >> 32U);
+                const auto order = static_cast<std::uint32_t>(entry.key);
+                states_[next] = entry.state;
+                parent_[next] = parent;
+                discovered_at_[next - level_end_] = order;
+                settle(entry.state, ref, static_cast<std::uint32_t>(next));
+                check_new_state(checker, next, parent, me.fresh_found, order);
+                ++next;
             }
         }
     }
 
-    /// The initial state (the levels after it are inserted by the mark and number phases).
+    /// Replaces the provisional entry `ref` of state t with its index. Each new state has
+    /// its own slot; other workers settle theirs at the same time, hence the atomic access.
+    void settle(const State& t, std::uint32_t ref, std::uint32_t index) {
+        const std::uint64_t h = hash(t);
+        const std::size_t mask = slots_.size() - 1;
+        const std::uint32_t want = SlotTable::tag(h);
+        const std::uint64_t marked = SlotTable::make(want, provisional | ref);
+        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
+            std::atomic_ref<std::uint64_t> cell(slots_[pos]);
+            if (cell.load(std::memory_order_relaxed) == marked) {
+                cell.store(SlotTable::make(want, index), std::memory_order_relaxed);
+                return;
+            }
+        }
+    }
+
+    /// Doubles the table, every thread moving some of its chunks.
+    template <class RunPhase>
+    void grow(RunPhase& run_phase) {
+        SlotTable bigger(slots_.size() * 2);
+        const std::size_t chunks = slots_.chunks();
+        const unsigned threads = std::max(1U, options_.threads);
+        run_phase(
+            [&](unsigned w) {
+                for (std::size_t c = w; c < chunks; c += threads)
+                    slots_.move_chunk<true>(bigger, c);
+            },
+            slots_.size());
+        slots_ = std::move(bigger);
+    }
+
+    /// The initial state (the levels after it are inserted by the expand phase).
     void insert_initial(const State& t) {
         const std::uint64_t h = hash(t);
-        if ((sub_count_[partition_of(h)] + 1) * 4 > slots_[partition_of(h)].size() * 3)
-            grow(partition_of(h));
-        SlotTable& sub = slots_[partition_of(h)];
-        const std::size_t mask = sub.size() - 1;
-        std::size_t pos = sub.home(h);
-        while (sub[pos] != SlotTable::free_slot)
-            pos = (pos + 1) & mask;
-        sub[pos] = SlotTable::make(SlotTable::tag(h), static_cast<std::uint32_t>(states_.size()));
-        ++sub_count_[partition_of(h)];
+        slots_[slots_.home(h)] = SlotTable::make(SlotTable::tag(h), 0);
+        table_count_ = 1;
         level_start_.assign(1, 0);
         states_.push_back(t);
         parent_.push_back(0);
     }
 
-    /// Doubles sub-table p (only its owner thread calls this during a level); each slot's
-    /// new place follows from its tag.
-    void grow(std::size_t p) { slots_[p] = slots_[p].doubled(); }
-
     std::size_t store_bytes() const {
-        std::size_t slots = 0;
-        for (const auto& sub : slots_)
-            slots += sub.bytes();
         return states_.capacity_bytes() + parent_.capacity_bytes() +
-               level_start_.capacity() * sizeof(std::uint64_t) + slots;
+               level_start_.capacity() * sizeof(std::uint64_t) + slots_.bytes();
     }
 
     const M& model_;
@@ -501,21 +685,19 @@ private:
     ReservedArray<std::uint32_t> parent_;
     /// level_start_[d]: the index of the first state at depth d (no depth per state).
     std::vector<std::uint64_t> level_start_;
-    std::array<SlotTable, partitions> slots_;
-    std::array<std::size_t, partitions> sub_count_{};
-    /// Phase 2: new states found in each sub-table, per worker.
-    std::array<std::vector<std::uint64_t>, partitions> fresh_count_;
-    /// Per state added this level: its `succ`.
+    SlotTable slots_;
+    std::uint64_t table_count_ = 0;  ///< used slots, as of the last pass
+    std::unique_ptr<Worker[]> workers_;
+    unsigned worker_shift_ = 31;  ///< a provisional entry's worker number starts at this bit
+    std::uint64_t level_begin_ = 0;
+    std::uint64_t level_end_ = 0;
+    std::uint64_t chunk_states_ = 64;
+    std::vector<Chunk> chunks_;
+    std::atomic<std::uint64_t> next_chunk_{0};
+    std::atomic<bool> pause_{false};
+    std::atomic<bool> overflow_{false};
+    /// Per state added this level: its position among its parent's successors.
     std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> discovered_at_;
-    // Phase 2 scratch: the level's kept successors in sequential order, whether each is the
-    // first occurrence of a new state, and where its provisional entry sits in its sub-table.
-    struct KeptPart {
-        const Kept* data;
-        std::size_t offset;  ///< global number of its first entry
-    };
-    std::vector<KeptPart> kept_parts_;  ///< one per worker, plus an end marker
-    std::vector<std::uint8_t, HugePageAllocator<std::uint8_t>> first_;
-    std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> slot_of_;
 };
 
 }  // namespace rseqcheck::checker

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -107,25 +108,45 @@ public:
     /// afterwards.
     SlotTable doubled() {
         SlotTable bigger(size_ * 2);
-        const std::size_t mask = bigger.size_ - 1;
-        constexpr std::size_t chunk = (std::size_t{4} << 20U) / sizeof(std::uint64_t);
-        for (std::size_t begin = 0; begin < size_; begin += chunk) {
-            const std::size_t end = std::min(size_, begin + chunk);
-            for (std::size_t i = begin; i < end; ++i) {
-                const std::uint64_t slot = slots_[i];
-                if (slot == free_slot)
-                    continue;
-                std::size_t pos = bigger.home_of_slot(slot);
-                while (bigger.slots_[pos] != free_slot)
-                    pos = (pos + 1) & mask;
-                bigger.slots_[pos] = slot;
-            }
-            // A whole chunk is page-aligned (the mapping is); it is never read again.
-            if (end - begin == chunk)
-                (void)madvise(slots_ + begin, chunk * sizeof(std::uint64_t), MADV_DONTNEED);
-        }
+        for (std::size_t c = 0; c < chunks(); ++c)
+            move_chunk<false>(bigger, c);
         *this = SlotTable();
         return bigger;
+    }
+    /// A doubling shared by several threads: each moves some of the chunks (in any order, on
+    /// any thread) into `bigger`, a new table twice this size; then this table is dropped.
+    /// Threads claim free slots of `bigger` with a compare-and-swap, so their probes may
+    /// cross. Lookups depend only on which slots are used, not on where, so the result
+    /// answers as the sequential doubling's does.
+    static constexpr std::size_t chunk_slots = (std::size_t{4} << 20U) / sizeof(std::uint64_t);
+    std::size_t chunks() const {
+        return (size_ + chunk_slots - 1) / chunk_slots;
+    }
+    template <bool shared>
+    void move_chunk(SlotTable& bigger, std::size_t c) {
+        const std::size_t mask = bigger.size_ - 1;
+        const std::size_t begin = c * chunk_slots;
+        const std::size_t end = std::min(size_, begin + chunk_slots);
+        for (std::size_t i = begin; i < end; ++i) {
+            const std::uint64_t slot = slots_[i];
+            if (slot == free_slot)
+                continue;
+            for (std::size_t pos = bigger.home_of_slot(slot);; pos = (pos + 1) & mask) {
+                if constexpr (shared) {
+                    std::atomic_ref<std::uint64_t> cell(bigger.slots_[pos]);
+                    std::uint64_t seen = free_slot;
+                    if (cell.load(std::memory_order_relaxed) == free_slot &&
+                        cell.compare_exchange_strong(seen, slot, std::memory_order_relaxed))
+                        break;
+                } else if (bigger.slots_[pos] == free_slot) {
+                    bigger.slots_[pos] = slot;
+                    break;
+                }
+            }
+        }
+        // A whole chunk is page-aligned (the mapping is); it is never read again.
+        if (end - begin == chunk_slots)
+            (void)madvise(slots_ + begin, chunk_slots * sizeof(std::uint64_t), MADV_DONTNEED);
     }
 
     static std::uint64_t make(std::uint32_t tag, std::uint32_t index) {

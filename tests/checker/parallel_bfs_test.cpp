@@ -3,6 +3,7 @@
 // planted violation at a known depth, and under a memory limit. CI runs these under TSan
 // (their names contain "Parallel").
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -123,6 +124,76 @@ TEST(ParallelBfs, EveryStateDepthIsItsDistanceInEveryEngine) {
             const Grid::State& s = par.state_at(i);
             ASSERT_EQ(par.depth_of(i), static_cast<std::uint32_t>(s.x + s.y)) << threads;
             ASSERT_EQ(par.path_to(i).size(), par.depth_of(i) + 1U) << threads;
+        }
+    }
+}
+
+/// Every state of a level leads to the same few states of the next: W states per level, each
+/// with successors (level + 1, (7i + k) mod W) for k < 4. Threads expanding different chunks
+/// of a level meet the same new states at the same time, so the smallest discovery key must
+/// win by the compare-and-swap on the keys, not by who inserts first.
+struct Funnel {
+    struct State {
+        std::uint16_t level;
+        std::uint16_t i;
+    };
+    struct Action {
+        std::uint8_t k;
+    };
+    std::uint16_t width;
+    std::uint16_t levels;
+    State initial_state() const { return {0, 0}; }
+    bool is_valid_end(const State&) const { return true; }
+    template <class F>
+    void for_each_successor(const State& s, F&& f) const {
+        if (s.level + 1 >= levels)
+            return;
+        for (std::uint8_t k = 0; k < 4; ++k) {
+            const auto next = static_cast<std::uint16_t>((7U * s.i + k) % width);
+            f(Action{k}, State{static_cast<std::uint16_t>(s.level + 1), next});
+        }
+    }
+};
+
+struct NoChecker {
+    int check_state(const Funnel::State&) { return -1; }
+    int check_transition(const Funnel::State&, const Funnel::Action&, const Funnel::State&) {
+        return -1;
+    }
+};
+
+// The parallel engine gives every state the sequential search's index and parent. The funnel
+// makes chunks race for the same new states; its levels outgrow the first table (4 Ki slots)
+// several times, so the search also stops mid-level for the table to double and resumes.
+TEST(ParallelBfs, EveryStateHasTheSequentialIndexAndParentUnderRacesAndGrowth) {
+    const Funnel funnel{3000, 24};
+    NoChecker none;
+    SequentialBfs<Funnel> seq(funnel, SearchOptions{});
+    const SearchResult expected = seq.run(none);
+    ASSERT_GT(expected.stats.states, 40000U);
+    for (const unsigned threads : {2U, 3U, 4U}) {
+        SearchOptions o;
+        o.threads = threads;
+        o.parallel_min_items = 0;
+        ParallelBfs<Funnel> par(funnel, o);
+        const SearchResult r = par.run(none);
+        ASSERT_EQ(r.stats.states, expected.stats.states) << threads;
+        ASSERT_EQ(r.stats.transitions, expected.stats.transitions) << threads;
+        ASSERT_EQ(r.stats.depth, expected.stats.depth) << threads;
+        for (std::uint64_t i = 0; i < seq.size(); ++i) {
+            const Funnel::State a = seq.state_at(i);
+            const Funnel::State b = par.state_at(i);
+            ASSERT_TRUE(a.level == b.level && a.i == b.i) << threads << " state " << i;
+            ASSERT_EQ(par.find(b), std::optional<std::uint64_t>(i)) << threads;
+        }
+        for (const std::uint64_t i : {std::uint64_t{1}, seq.size() / 2, seq.size() - 1}) {
+            const auto want = seq.path_to(i);
+            const auto got = par.path_to(i);
+            ASSERT_EQ(want.size(), got.size()) << threads;
+            for (std::size_t d = 0; d < want.size(); ++d) {
+                ASSERT_EQ(want[d].state.i, got[d].state.i) << threads << " step " << d;
+                ASSERT_EQ(want[d].action.k, got[d].action.k) << threads << " step " << d;
+            }
         }
     }
 }

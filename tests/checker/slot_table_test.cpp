@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <new>
 #include <random>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -66,35 +67,64 @@ TEST(SlotTable, MovesAndRefusesTablesPastItsLimit) {
     EXPECT_THROW({ const SlotTable too_big(SlotTable::max_slots * 2); }, std::bad_alloc);
 }
 
-TEST(SlotTable, DoublingKeepsEverySlotFindableAndEmptiesTheOldTable) {
-    // 3 Mi slots in a 4 Mi table: the copy crosses several of the chunks it releases.
-    constexpr std::size_t size = std::size_t{1} << 22U;
-    SlotTable table(size);
+/// Fills 3 Mi slots of a 4 Mi table with random tags (the copy of a doubling then crosses
+/// several of the chunks it releases) and returns what it placed.
+std::vector<std::uint64_t> fill_three_quarters(SlotTable& table) {
     std::mt19937_64 random(11);
     std::vector<std::uint64_t> placed;
-    for (std::uint32_t k = 0; k < 3 * (size / 4); ++k) {
+    for (std::uint32_t k = 0; k < 3 * (table.size() / 4); ++k) {
         const std::uint64_t slot = SlotTable::make(SlotTable::tag(random()), k);
         std::size_t pos = table.home_of_slot(slot);
         while (table[pos] != SlotTable::free_slot)
-            pos = (pos + 1) & (size - 1);
+            pos = (pos + 1) & (table.size() - 1);
         table[pos] = slot;
         placed.push_back(slot);
     }
-    const SlotTable bigger = table.doubled();
-    EXPECT_TRUE(table.empty());
-    ASSERT_EQ(bigger.size(), 2 * size);
+    return placed;
+}
+
+/// Every placed slot is in `bigger` once, and probing from its home meets it before any free
+/// slot.
+void expect_all_findable(const SlotTable& bigger, const std::vector<std::uint64_t>& placed) {
     std::size_t used = 0;
     for (std::size_t i = 0; i < bigger.size(); ++i)
         used += bigger[i] != SlotTable::free_slot ? 1U : 0U;
     EXPECT_EQ(used, placed.size());
     for (std::size_t k = 0; k < placed.size(); k += 97) {
-        // Probing from its home meets the slot before any free one.
         std::size_t pos = bigger.home_of_slot(placed[k]);
         while (bigger[pos] != placed[k]) {
             ASSERT_NE(bigger[pos], SlotTable::free_slot) << "slot " << k << " lost";
             pos = (pos + 1) & (bigger.size() - 1);
         }
     }
+}
+
+TEST(SlotTable, DoublingKeepsEverySlotFindableAndEmptiesTheOldTable) {
+    constexpr std::size_t size = std::size_t{1} << 22U;
+    SlotTable table(size);
+    const std::vector<std::uint64_t> placed = fill_three_quarters(table);
+    const SlotTable bigger = table.doubled();
+    EXPECT_TRUE(table.empty());
+    ASSERT_EQ(bigger.size(), 2 * size);
+    expect_all_findable(bigger, placed);
+}
+
+// The parallel search doubles its table on all its threads: each moves every other chunk, and
+// their probes into the new table cross at the chunks' edges.
+TEST(ParallelSlotTable, ADoublingSharedByTwoThreadsKeepsEverySlotFindable) {
+    constexpr std::size_t size = std::size_t{1} << 22U;
+    SlotTable table(size);
+    const std::vector<std::uint64_t> placed = fill_three_quarters(table);
+    SlotTable bigger(2 * size);
+    ASSERT_GT(table.chunks(), 4U);
+    auto move_every_other = [&](std::size_t first) {
+        for (std::size_t c = first; c < table.chunks(); c += 2)
+            table.move_chunk<true>(bigger, c);
+    };
+    std::thread other(move_every_other, 1);
+    move_every_other(0);
+    other.join();
+    expect_all_findable(bigger, placed);
 }
 
 TEST(HugePageAllocator, VectorsKeepTheirElementsAcrossTheMappingThreshold) {
