@@ -143,6 +143,9 @@ public:
                 do
                     grow(run_phase);
                 while ((slots_.size() * 3 / 4 - table_count_) / threads < need);
+                // The provisional entries placed so far have moved: settle them by probing.
+                for (unsigned w = 0; w < threads; ++w)
+                    workers_[w].grown_below = workers_[w].entries.size();
             }
             for (unsigned w = 0; w < threads; ++w)
                 transitions += workers_[w].transitions;
@@ -292,6 +295,8 @@ private:
     struct Entry {
         State state;
         std::uint64_t key;
+        std::uint32_t slot;  ///< where its provisional entry went, unless the table grew since
+        std::uint32_t tag;
     };
     /// A worker lowered the key of another chunk's entry to `key`: the state is this chunk's
     /// if no one lowered it further.
@@ -334,9 +339,12 @@ private:
         std::uint64_t inserted = 0;  ///< inserts since the last budget was set
         std::uint64_t budget = 0;
         bool paused = false;
+        /// Entries before this one were placed before the table last grew this level.
+        std::uint64_t grown_below = 0;
         std::exception_ptr error;
         std::uint64_t error_at = 0;  ///< the state whose expansion threw
         void start_level() {
+            grown_below = 0;
             entries.resize(0);  // keeps the pages: the next level writes over them
             lowered.clear();
             chunks.clear();
@@ -521,9 +529,10 @@ private:
             std::uint64_t slot = cell.load(std::memory_order_acquire);
             if (slot == SlotTable::free_slot) {
                 if (!written) {
-                    me.entries.push_back(Entry{t, key});
+                    me.entries.push_back(Entry{t, key, 0, want});
                     written = true;
                 }
+                me.entries[place].slot = static_cast<std::uint32_t>(pos);
                 const auto ref =
                     static_cast<std::uint32_t>((std::uint64_t{w} << worker_shift_) | place);
                 if (cell.compare_exchange_strong(slot, SlotTable::make(want, provisional | ref),
@@ -607,10 +616,9 @@ private:
                     break;
                 // The slots to settle are far apart in the table: ask for them ahead.
                 if (e + ahead < chunk.entries_end)
-                    __builtin_prefetch(slots_.address(hash(me.entries[e + ahead].state)));
+                    __builtin_prefetch(&slots_[me.entries[e + ahead].slot], 1);
                 if (l + ahead < chunk.lowered_end)
-                    __builtin_prefetch(
-                        slots_.address(hash(entry_at(me.lowered[l + ahead].ref).state)));
+                    __builtin_prefetch(&slots_[entry_at(me.lowered[l + ahead].ref).slot], 1);
                 std::uint32_t ref = 0;
                 if (own_left &&
                     (!note_left || me.entries[e].key < entry_at(me.lowered[l].ref).key)) {
@@ -626,24 +634,31 @@ private:
                 states_[next] = entry.state;
                 parent_[next] = parent;
                 discovered_at_[next - level_end_] = order;
-                settle(entry.state, ref, static_cast<std::uint32_t>(next));
+                settle(entry, ref, static_cast<std::uint32_t>(next));
                 check_new_state(checker, next, parent, me.fresh_found, order);
                 ++next;
             }
         }
     }
 
-    /// Replaces the provisional entry `ref` of state t with its index. Each new state has
-    /// its own slot; other workers settle theirs at the same time, hence the atomic access.
-    void settle(const State& t, std::uint32_t ref, std::uint32_t index) {
-        const std::uint64_t h = hash(t);
+    /// Replaces the provisional entry `ref` with its state's index: in the slot the entry
+    /// names, or, if the table grew after it was placed, where a probe from its home finds it.
+    /// Each new state has its own slot; other workers settle theirs at the same time, hence
+    /// the atomic access.
+    void settle(const Entry& entry, std::uint32_t ref, std::uint32_t index) {
+        const std::uint64_t settled = SlotTable::make(entry.tag, index);
+        const std::uint64_t local = ref & ((1U << worker_shift_) - 1U);
+        if (local >= workers_[ref >> worker_shift_].grown_below) {
+            std::atomic_ref<std::uint64_t>(slots_[entry.slot])
+                .store(settled, std::memory_order_relaxed);
+            return;
+        }
         const std::size_t mask = slots_.size() - 1;
-        const std::uint32_t want = SlotTable::tag(h);
-        const std::uint64_t marked = SlotTable::make(want, provisional | ref);
-        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
+        const std::uint64_t marked = SlotTable::make(entry.tag, provisional | ref);
+        for (std::size_t pos = slots_.home_of_tag(entry.tag);; pos = (pos + 1) & mask) {
             std::atomic_ref<std::uint64_t> cell(slots_[pos]);
             if (cell.load(std::memory_order_relaxed) == marked) {
-                cell.store(SlotTable::make(want, index), std::memory_order_relaxed);
+                cell.store(settled, std::memory_order_relaxed);
                 return;
             }
         }
