@@ -137,7 +137,6 @@ public:
                     paused = paused || workers_[w].paused;
                 }
                 table_count_ += added;
-                rethrow_first_error(threads);
                 if (!paused || overflow_)
                     break;
                 do
@@ -147,6 +146,9 @@ public:
                 for (unsigned w = 0; w < threads; ++w)
                     workers_[w].grown_below = workers_[w].entries.size();
             }
+            // After every worker has stopped for good: an error in an earlier state may come
+            // from a worker that was paused when another one failed.
+            rethrow_first_error(threads);
             for (unsigned w = 0; w < threads; ++w)
                 transitions += workers_[w].transitions;
             if (overflow_) {
@@ -342,7 +344,8 @@ private:
         /// Entries before this one were placed before the table last grew this level.
         std::uint64_t grown_below = 0;
         std::exception_ptr error;
-        std::uint64_t error_at = 0;  ///< the state whose expansion threw
+        std::uint64_t generating = 0;  ///< the state being expanded
+        std::uint64_t error_at = 0;    ///< the state whose expansion threw
         void start_level() {
             grown_below = 0;
             entries.resize(0);  // keeps the pages: the next level writes over them
@@ -430,6 +433,7 @@ private:
         e.successors.clear();
         e.parent = i;
         e.ready = true;
+        me.generating = i;
         const State s = states_[i];
         std::uint32_t succ = 0;
         model_.for_each_successor(s, [&](const Action& a, const State& t) {
@@ -452,6 +456,8 @@ private:
     void expand(Checker& checker, unsigned w) {
         Worker& me = workers_[w];
         me.paused = false;
+        if (me.error)
+            return;  // it stopped at its first error; later states' errors come later
         const std::uint64_t buffer_limit = std::uint64_t{1} << worker_shift_;
         try {
             while (true) {
@@ -494,7 +500,7 @@ private:
             }
         } catch (...) {
             me.error = std::current_exception();
-            me.error_at = me.at;
+            me.error_at = me.generating;
             me.at = me.end = 0;
             me.current.ready = false;
         }

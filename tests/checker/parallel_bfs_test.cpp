@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <vector>
@@ -161,6 +162,41 @@ struct NoChecker {
         return -1;
     }
 };
+
+/// The funnel, failing (as a model with a bug would) when it expands a state of level 6 whose
+/// i is 17 mod 400: level 6 has 3000 states, so several workers fail, in different chunks.
+struct FailingFunnel : Funnel {
+    template <class F>
+    void for_each_successor(const State& s, F&& f) const {
+        if (s.level == 6 && s.i % 400 == 17)
+            throw std::runtime_error("cannot expand (6, " + std::to_string(s.i) + ")");
+        Funnel::for_each_successor(s, f);
+    }
+};
+
+std::string failure_of(auto&& engine) {
+    NoChecker none;
+    try {
+        engine.run(none);
+    } catch (const std::runtime_error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+// What the model throws reaches the caller, and on any number of threads it is the error of
+// the state the sequential search expands first, though other workers fail too.
+TEST(ParallelBfs, AModelErrorIsTheOneTheSequentialSearchMeetsFirst) {
+    const FailingFunnel funnel{Funnel{3000, 24}};
+    const std::string expected = failure_of(SequentialBfs<FailingFunnel>(funnel, SearchOptions{}));
+    ASSERT_NE(expected, "no error");
+    for (const unsigned threads : {1U, 2U, 3U, 4U}) {
+        SearchOptions o;
+        o.threads = threads;
+        o.parallel_min_items = 0;
+        EXPECT_EQ(failure_of(ParallelBfs<FailingFunnel>(funnel, o)), expected) << threads;
+    }
+}
 
 // The parallel engine gives every state the sequential search's index and parent. The funnel
 // makes chunks race for the same new states; its levels outgrow the first table (4 Ki slots)
