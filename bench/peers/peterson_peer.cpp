@@ -7,8 +7,10 @@
 //              pc 3: when no k != i has level[k] >= cur, or victim[cur] != i:
 //                    cur + 1 < N ? (cur++, pc 1) : pc 4
 //              pc 4 (critical section): level[i] := 0, cur := 0, pc 0
-// Usage: peterson_peer N [THREADS]; prints one JSON object (tool, N, states, transitions,
-// seconds, states_per_second, bytes_per_state = peak RSS / states, store_bytes_per_state).
+// Usage: peterson_peer N [THREADS [--parallel]]; prints one JSON object (tool, engine, N,
+// states, transitions, seconds, states_per_second, bytes_per_state = peak RSS / states,
+// store_bytes_per_state). One thread runs SequentialBfs, more run ParallelBfs; --parallel
+// runs ParallelBfs at any thread count, to measure what its design costs at one thread.
 #include <array>
 #include <cstdint>
 #include <cstdio>
@@ -188,7 +190,7 @@ struct MutualExclusion {
 };
 
 template <class S, template <class> class Engine>
-int run(unsigned n, unsigned threads) {
+int run(unsigned n, unsigned threads, const char* engine_name) {
     const Peterson<S> model{n};
     rseqcheck::checker::SearchOptions o;
     o.threads = threads;
@@ -197,10 +199,11 @@ int run(unsigned n, unsigned threads) {
     MutualExclusion<S> mutex{n};
     const rseqcheck::checker::SearchResult r = engine.run(mutex);
     const double rss = static_cast<double>(r.stats.peak_rss_bytes);
-    std::printf("{\"tool\": \"rseqcheck\", \"N\": %u, \"threads\": %u, \"states\": %llu, "
+    std::printf("{\"tool\": \"rseqcheck\", \"engine\": \"%s\", \"N\": %u, \"threads\": %u, "
+                "\"states\": %llu, "
                 "\"transitions\": %llu, \"seconds\": %.3f, \"states_per_second\": %.0f, "
                 "\"bytes_per_state\": %.1f, \"store_bytes_per_state\": %.1f, \"mutex\": \"%s\"}\n",
-                n, threads, static_cast<unsigned long long>(r.stats.states),
+                engine_name, n, threads, static_cast<unsigned long long>(r.stats.states),
                 static_cast<unsigned long long>(r.stats.transitions), r.stats.seconds,
                 r.stats.states_per_second, rss / static_cast<double>(r.stats.states),
                 r.stats.bytes_per_state, r.violations.empty() ? "holds" : "violated");
@@ -213,20 +216,22 @@ int main(int argc, char** argv) {
     const unsigned n = argc > 1 ? static_cast<unsigned>(std::strtoul(argv[1], nullptr, 10)) : 4;
     const unsigned threads =
         argc > 2 ? static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10)) : 1;
-    if (n < 2 || n > max_n || threads < 1) {
-        std::fprintf(stderr, "usage: peterson_peer N(2..%u) [THREADS]\n", max_n);
+    const bool forced = argc > 3 && std::string(argv[3]) == "--parallel";
+    if (n < 2 || n > max_n || threads < 1 || argc > 4 || (argc == 4 && !forced)) {
+        std::fprintf(stderr, "usage: peterson_peer N(2..%u) [THREADS [--parallel]]\n", max_n);
         return 2;
     }
     using rseqcheck::checker::ParallelBfs;
     using rseqcheck::checker::SequentialBfs;
+    const bool sequential = threads == 1 && !forced;
     if (n <= 5) {
-        return threads == 1 ? run<OneWord, SequentialBfs>(n, 1)
-                            : run<OneWord, ParallelBfs>(n, threads);
+        return sequential ? run<OneWord, SequentialBfs>(n, 1, "sequential")
+                          : run<OneWord, ParallelBfs>(n, threads, "parallel");
     }
     if (n == 6) {
-        return threads == 1 ? run<SixProcesses, SequentialBfs>(n, 1)
-                            : run<SixProcesses, ParallelBfs>(n, threads);
+        return sequential ? run<SixProcesses, SequentialBfs>(n, 1, "sequential")
+                          : run<SixProcesses, ParallelBfs>(n, threads, "parallel");
     }
-    return threads == 1 ? run<TwoWords, SequentialBfs>(n, 1)
-                        : run<TwoWords, ParallelBfs>(n, threads);
+    return sequential ? run<TwoWords, SequentialBfs>(n, 1, "sequential")
+                      : run<TwoWords, ParallelBfs>(n, threads, "parallel");
 }
