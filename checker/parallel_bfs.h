@@ -139,9 +139,9 @@ public:
                 table_count_ += added;
                 if (!paused || overflow_)
                     break;
-                do
+                do {
                     grow(run_phase);
-                while ((slots_.size() * 3 / 4 - table_count_) / threads < need);
+                } while ((slots_.size() * 3 / 4 - table_count_) / threads < need);
                 // The provisional entries placed so far have moved: settle them by probing.
                 for (unsigned w = 0; w < threads; ++w)
                     workers_[w].grown_below = workers_[w].entries.size();
