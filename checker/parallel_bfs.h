@@ -238,20 +238,9 @@ public:
     }
     /// The index of a reached state, or nothing (the state graph export uses it).
     std::optional<std::uint64_t> find(const State& t) const {
-        if (slots_.empty())
-            return std::nullopt;
-        const std::uint64_t h = hash(t);
-        const std::size_t mask = slots_.size() - 1;
-        const std::uint32_t want = SlotTable::tag(h);
-        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
-            const std::uint64_t slot = slots_[pos];
-            if (slot == SlotTable::free_slot)
-                return std::nullopt;
-            const std::uint32_t idx = SlotTable::index_of(slot);
-            if (SlotTable::tag_of(slot) == want && (idx & provisional) == 0 &&
-                std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
-                return idx;
-        }
+        return slots_.find(hash(t), [&](std::uint32_t idx) {
+            return (idx & provisional) == 0 && std::memcmp(&states_[idx], &t, sizeof(State)) == 0;
+        });
     }
 
     /// Shortest path from the initial state; element 0 is the initial state.
@@ -323,7 +312,6 @@ private:
     /// One state's successors, hashed, their slots prefetched and their transitions checked.
     struct Expansion {
         std::vector<Successor> successors;
-        std::uint64_t parent = 0;
         bool ready = false;
     };
     /// One cache line apart: workers write their own counters and vectors in the hot loop.
@@ -431,7 +419,6 @@ private:
     template <class Checker>
     void generate(Checker& checker, Worker& me, std::uint64_t i, Expansion& e) {
         e.successors.clear();
-        e.parent = i;
         e.ready = true;
         me.generating = i;
         const State s = states_[i];

@@ -141,20 +141,9 @@ public:
     std::uint64_t size() const { return states_.size(); }
     /// The index of a reached state, or nothing (the state graph export uses it).
     std::optional<std::uint64_t> find(const State& t) const {
-        if (slots_.empty())
-            return std::nullopt;
-        const std::uint64_t h = hash(t);
-        const std::size_t mask = slots_.size() - 1;
-        const std::uint32_t want = SlotTable::tag(h);
-        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
-            const std::uint64_t slot = slots_[pos];
-            if (slot == SlotTable::free_slot)
-                return std::nullopt;
-            const std::uint32_t idx = SlotTable::index_of(slot);
-            if (SlotTable::tag_of(slot) == want &&
-                std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
-                return idx;
-        }
+        return slots_.find(hash(t), [&](std::uint32_t idx) {
+            return std::memcmp(&states_[idx], &t, sizeof(State)) == 0;
+        });
     }
     /// Depth (BFS level) of a reached state: states are numbered level by level, so it is
     /// the last level that starts at or before i.

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <new>
+#include <optional>
 #include <sys/mman.h>
 #include <utility>
 
@@ -147,6 +148,23 @@ public:
         // A whole chunk is page-aligned (the mapping is); it is never read again.
         if (end - begin == chunk_slots)
             (void)madvise(slots_ + begin, chunk_slots * sizeof(std::uint64_t), MADV_DONTNEED);
+    }
+
+    /// The index held by the first used slot on hash h's probe path whose tag matches and
+    /// whose index `is` accepts (the caller compares the state there), or nothing once the
+    /// probe meets a free slot. The engines' find() for the state graph export.
+    template <class Is>
+    std::optional<std::uint32_t> find(std::uint64_t h, Is&& is) const {
+        if (empty())
+            return std::nullopt;
+        const std::uint32_t want = tag(h);
+        for (std::size_t pos = home(h);; pos = (pos + 1) & (size_ - 1)) {
+            const std::uint64_t slot = slots_[pos];
+            if (slot == free_slot)
+                return std::nullopt;
+            if (tag_of(slot) == want && is(index_of(slot)))
+                return index_of(slot);
+        }
     }
 
     static std::uint64_t make(std::uint32_t tag, std::uint32_t index) {
