@@ -48,6 +48,7 @@
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
 #include "checker/slot_table.h"
+#include "checker/state_hash.h"
 
 namespace rseqcheck::checker {
 
@@ -237,11 +238,15 @@ public:
         return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
     }
     /// The index of a reached state, or nothing (the state graph export uses it).
-    std::optional<std::uint64_t> find(const State& t) const {
-        return slots_.find(hash(t), [&](std::uint32_t idx) {
+    std::optional<std::uint64_t> find(const State& t) const { return find(t, hash(t)); }
+    /// The same with t's hash (state_hash) already computed.
+    std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
+        return slots_.find(h, [&](std::uint32_t idx) {
             return (idx & provisional) == 0 && std::memcmp(&states_[idx], &t, sizeof(State)) == 0;
         });
     }
+    /// Asks for the first slot a find() with hash h reads (checker/state_graph.h).
+    void prefetch(std::uint64_t h) const { __builtin_prefetch(slots_.address(h)); }
 
     /// Shortest path from the initial state; element 0 is the initial state.
     std::vector<Step> path_to(std::uint64_t target) const {
@@ -388,18 +393,7 @@ private:
             note_all(checker, out, ViolationKind::Invariant, p, i, from, states_[i], order);
     }
 
-    static std::uint64_t hash(const State& s) {
-        std::uint64_t h = 0x9E3779B97F4A7C15ULL;
-        const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
-        for (std::size_t i = 0; i < sizeof(State); i += 8) {
-            std::uint64_t w = 0;
-            std::memcpy(&w, bytes + i, std::min<std::size_t>(8, sizeof(State) - i));
-            h ^= w;
-            h *= 0xFF51AFD7ED558CCDULL;
-            h ^= h >> 32U;
-        }
-        return h;
-    }
+    static std::uint64_t hash(const State& s) { return state_hash(s); }
 
     std::uint64_t chunk_begin(std::uint64_t c) const { return level_begin_ + c * chunk_states_; }
     std::uint64_t chunk_end(std::uint64_t c) const {

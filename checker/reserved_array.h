@@ -35,6 +35,8 @@ public:
     T& operator[](std::size_t i) { return base_[i]; }
     const T& operator[](std::size_t i) const { return base_[i]; }
     std::size_t size() const { return size_; }
+    /// The first element (null while nothing was ever stored).
+    const T* data() const { return base_; }
     bool empty() const { return size_ == 0; }
 
     /// Makes room for n elements; elements past the old size are zero or stale, never

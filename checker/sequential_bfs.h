@@ -25,6 +25,7 @@
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
 #include "checker/slot_table.h"
+#include "checker/state_hash.h"
 
 namespace rseqcheck::checker {
 
@@ -140,11 +141,15 @@ public:
 
     std::uint64_t size() const { return states_.size(); }
     /// The index of a reached state, or nothing (the state graph export uses it).
-    std::optional<std::uint64_t> find(const State& t) const {
-        return slots_.find(hash(t), [&](std::uint32_t idx) {
+    std::optional<std::uint64_t> find(const State& t) const { return find(t, hash(t)); }
+    /// The same with t's hash (state_hash) already computed.
+    std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
+        return slots_.find(h, [&](std::uint32_t idx) {
             return std::memcmp(&states_[idx], &t, sizeof(State)) == 0;
         });
     }
+    /// Asks for the first slot a find() with hash h reads (checker/state_graph.h).
+    void prefetch(std::uint64_t h) const { __builtin_prefetch(slots_.address(h)); }
     /// Depth (BFS level) of a reached state: states are numbered level by level, so it is
     /// the last level that starts at or before i.
     std::uint32_t depth_of(std::uint64_t i) const {
@@ -223,18 +228,7 @@ private:
         }
     }
 
-    static std::uint64_t hash(const State& s) {
-        std::uint64_t h = 0x9E3779B97F4A7C15ULL;
-        const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
-        for (std::size_t i = 0; i < sizeof(State); i += 8) {
-            std::uint64_t w = 0;
-            std::memcpy(&w, bytes + i, std::min<std::size_t>(8, sizeof(State) - i));
-            h ^= w;
-            h *= 0xFF51AFD7ED558CCDULL;
-            h ^= h >> 32U;
-        }
-        return h;
-    }
+    static std::uint64_t hash(const State& s) { return state_hash(s); }
 
     /// Inserts t if new; returns its index and whether it was new.
     std::pair<std::uint64_t, bool> insert(const State& t, std::uint64_t h, std::uint32_t parent,

@@ -5,14 +5,21 @@
 /// Used by the liveness check (checker/liveness.h) and the DOT export.
 #pragma once
 
+#include <algorithm>
+#include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <iterator>
 #include <span>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 
 #include "checker/model_concept.h"
+#include "checker/reserved_array.h"
+#include "checker/state_hash.h"
 #include "model/input_error.h"
 
 namespace rseqcheck::checker {
@@ -40,29 +47,157 @@ struct StateGraph {
     }
 };
 
+namespace detail {
+
+/// One thread's share of the graph: the out-edges of a range of states, in order.
+struct GraphPart {
+    ReservedArray<std::uint32_t> targets;
+    ReservedArray<std::uint8_t> labels;
+    std::exception_ptr error;
+};
+
+/// The CSR edge list in order, (source, target), read once by Boost's sorted-edges
+/// constructor: sources come from each state's out-degree, targets from the parts in turn.
+/// Avoids a list of pairs as long as the transitions.
+class SortedEdgeCursor {
+public:
+    using value_type = std::pair<std::uint32_t, std::uint32_t>;
+    using iterator_category = std::input_iterator_tag;
+    using difference_type = std::ptrdiff_t;
+    using pointer = const value_type*;
+    using reference = const value_type&;
+
+    SortedEdgeCursor() = default;  // the end
+    SortedEdgeCursor(std::span<const std::uint32_t> degree, std::span<const GraphPart> parts)
+        : degree_(degree), parts_(parts), done_(false) {
+        settle();
+    }
+    reference operator*() const { return edge_; }
+    pointer operator->() const { return &edge_; }
+    SortedEdgeCursor& operator++() {
+        ++in_part_;
+        --left_in_source_;
+        settle();
+        return *this;
+    }
+    bool operator==(const SortedEdgeCursor& o) const { return done_ == o.done_; }
+
+private:
+    /// Moves to the next edge: past states without successors and past finished parts.
+    void settle() {
+        while (left_in_source_ == 0) {
+            if (next_source_ == degree_.size()) {
+                done_ = true;
+                return;
+            }
+            edge_.first = static_cast<std::uint32_t>(next_source_);
+            left_in_source_ = degree_[next_source_++];
+        }
+        while (in_part_ == parts_[part_].targets.size()) {
+            ++part_;
+            in_part_ = 0;
+        }
+        edge_.second = parts_[part_].targets[in_part_];
+    }
+
+    std::span<const std::uint32_t> degree_;
+    std::span<const GraphPart> parts_;
+    std::size_t next_source_ = 0;
+    std::uint32_t left_in_source_ = 0;
+    std::size_t part_ = 0;
+    std::size_t in_part_ = 0;
+    value_type edge_{};
+    bool done_ = true;
+};
+
+/// The out-edges of states [begin, end) into `part`, and each state's out-degree. A
+/// software pipeline one state deep, as in the searches: state i+1's successors are
+/// generated, hashed and their first slots prefetched before state i's are looked up.
+template <class M, class Search, class Label>
+void build_graph_part(const M& model, const Search& search, Label& label, std::uint64_t begin,
+                      std::uint64_t end, std::span<std::uint32_t> degree, GraphPart& part) {
+    struct Successor {
+        typename M::State state;
+        std::uint64_t hash;
+        std::uint8_t label;
+    };
+    std::vector<Successor> current;
+    std::vector<Successor> next;
+    auto expand = [&](std::uint64_t i, std::vector<Successor>& out) {
+        out.clear();
+        model.for_each_successor(search.state_at(i), [&](const auto& a, const auto& t) {
+            const std::uint64_t h = state_hash(t);
+            search.prefetch(h);
+            out.push_back(Successor{t, h, static_cast<std::uint8_t>(label(a))});
+        });
+    };
+    if (begin < end)
+        expand(begin, current);
+    for (std::uint64_t i = begin; i < end; ++i) {
+        if (i + 1 < end)
+            expand(i + 1, next);
+        for (const Successor& s : current) {
+            const auto j = search.find(s.state, s.hash);
+            RSEQCHECK_CHECK(j.has_value(), "a successor is missing from a complete search");
+            part.targets.push_back(static_cast<std::uint32_t>(*j));
+            part.labels.push_back(s.label);
+        }
+        degree[i] = static_cast<std::uint32_t>(current.size());
+        std::swap(current, next);
+    }
+}
+
+}  // namespace detail
+
 /// Builds the graph of a complete search: for every state, its successors looked up in the
-/// search's store. `label(const Action&)` gives each edge's label. Throws InternalError if a
-/// successor is missing from the store (the search was not complete).
+/// search's store, on `threads` threads (each takes a contiguous range of states; the
+/// result is the same for any number). `label(const Action&)` gives each edge's label and
+/// must be safe to call from several threads. Throws InternalError if a successor is
+/// missing from the store (the search was not complete).
 template <ExplorableModel M, class Search, class Label>
-StateGraph build_state_graph(const M& model, const Search& search, Label&& label) {
+StateGraph build_state_graph(const M& model, const Search& search, Label&& label,
+                             unsigned threads = 1) {
     const std::uint64_t n = search.size();
     RSEQCHECK_CHECK(n < 0xFFFFFFFFULL, "too many states for a 32-bit state graph");
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> edges;
-    StateGraph g;
-    g.terminal.assign(n, 0);
-    for (std::uint64_t i = 0; i < n; ++i) {
-        bool any = false;
-        model.for_each_successor(search.state_at(i), [&](const auto& a, const auto& t) {
-            const auto j = search.find(t);
-            RSEQCHECK_CHECK(j.has_value(), "a successor is missing from a complete search");
-            edges.emplace_back(static_cast<std::uint32_t>(i), static_cast<std::uint32_t>(*j));
-            g.labels.push_back(label(a));
-            any = true;
-        });
-        g.terminal[i] = any ? 0 : 1;
+    // Below this many states per thread, starting a thread costs more than it saves.
+    constexpr std::uint64_t min_states_per_thread = 4096;
+    const auto parts_wanted = static_cast<unsigned>(
+        std::clamp<std::uint64_t>(n / min_states_per_thread, 1, std::max(1U, threads)));
+    std::vector<std::uint32_t> degree(n);
+    std::vector<detail::GraphPart> parts(parts_wanted);
+    auto run_part = [&](unsigned k) {
+        try {
+            detail::build_graph_part(model, search, label, n * k / parts_wanted,
+                                     n * (k + 1) / parts_wanted, std::span(degree), parts[k]);
+        } catch (...) {
+            parts[k].error = std::current_exception();
+        }
+    };
+    {
+        std::vector<std::jthread> helpers;
+        for (unsigned k = 1; k < parts_wanted; ++k)
+            helpers.emplace_back(run_part, k);
+        run_part(0);
+    }  // joins the helpers
+    std::uint64_t edges = 0;
+    for (const detail::GraphPart& p : parts) {
+        if (p.error)
+            std::rethrow_exception(p.error);
+        edges += p.targets.size();
     }
-    g.graph = CsrGraph(boost::edges_are_sorted, edges.begin(), edges.end(),
-                       static_cast<std::uint32_t>(n));
+    RSEQCHECK_CHECK(edges < 0xFFFFFFFFULL, "too many transitions for a 32-bit state graph");
+    StateGraph g;
+    g.terminal.resize(n);
+    for (std::uint64_t i = 0; i < n; ++i)
+        g.terminal[i] = degree[i] == 0 ? 1 : 0;
+    g.labels.reserve(edges);
+    for (const detail::GraphPart& p : parts)
+        g.labels.insert(g.labels.end(), p.labels.data(), p.labels.data() + p.labels.size());
+    g.graph = CsrGraph(boost::edges_are_sorted,
+                       detail::SortedEdgeCursor(std::span<const std::uint32_t>(degree),
+                                                std::span<const detail::GraphPart>(parts)),
+                       detail::SortedEdgeCursor(), static_cast<std::uint32_t>(n),
+                       static_cast<std::uint32_t>(edges));
     return g;
 }
 

@@ -347,7 +347,8 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             }
             if (!graph) {
                 graph = checker::build_state_graph(
-                    model, engine, [](const Action& a) { return properties::fairness_class(a); });
+                    model, engine, [](const Action& a) { return properties::fairness_class(a); },
+                    r.threads);
             }
             const checker::LeadsToResult lr = checker::check_leads_to(
                 *graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },

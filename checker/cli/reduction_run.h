@@ -67,6 +67,8 @@ public:
     const State& state_at(std::uint64_t i) const { return engine_.state_at(i); }
     std::uint64_t size() const { return engine_.size(); }
     auto find(const State& s) const { return engine_.find(s); }
+    auto find(const State& s, std::uint64_t h) const { return engine_.find(s, h); }
+    void prefetch(std::uint64_t h) const { engine_.prefetch(h); }
 
 private:
     const Reduced& model_;
