@@ -8,16 +8,15 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <exception>
 #include <iterator>
 #include <span>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 
 #include "checker/model_concept.h"
+#include "checker/parallel_tasks.h"
 #include "checker/reserved_array.h"
 #include "checker/state_hash.h"
 #include "model/input_error.h"
@@ -53,7 +52,6 @@ namespace detail {
 struct GraphPart {
     ReservedArray<std::uint32_t> targets;
     ReservedArray<std::uint8_t> labels;
-    std::exception_ptr error;
 };
 
 /// The CSR edge list in order, (source, target), read once by Boost's sorted-edges
@@ -165,26 +163,13 @@ StateGraph build_state_graph(const M& model, const Search& search, Label&& label
         std::clamp<std::uint64_t>(n / min_states_per_thread, 1, std::max(1U, threads)));
     std::vector<std::uint32_t> degree(n);
     std::vector<detail::GraphPart> parts(parts_wanted);
-    auto run_part = [&](unsigned k) {
-        try {
-            detail::build_graph_part(model, search, label, n * k / parts_wanted,
-                                     n * (k + 1) / parts_wanted, std::span(degree), parts[k]);
-        } catch (...) {
-            parts[k].error = std::current_exception();
-        }
-    };
-    {
-        std::vector<std::jthread> helpers;
-        for (unsigned k = 1; k < parts_wanted; ++k)
-            helpers.emplace_back(run_part, k);
-        run_part(0);
-    }  // joins the helpers
+    run_tasks(parts_wanted, parts_wanted, [&](std::size_t k) {
+        detail::build_graph_part(model, search, label, n * k / parts_wanted,
+                                 n * (k + 1) / parts_wanted, std::span(degree), parts[k]);
+    });
     std::uint64_t edges = 0;
-    for (const detail::GraphPart& p : parts) {
-        if (p.error)
-            std::rethrow_exception(p.error);
+    for (const detail::GraphPart& p : parts)
         edges += p.targets.size();
-    }
     RSEQCHECK_CHECK(edges < 0xFFFFFFFFULL, "too many transitions for a 32-bit state graph");
     StateGraph g;
     g.terminal.resize(n);

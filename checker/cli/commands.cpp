@@ -1,6 +1,7 @@
 #include "checker/cli/commands.h"
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <charconv>
@@ -28,6 +29,7 @@
 #include "checker/cli/trace_fields.h"
 #include "checker/liveness.h"
 #include "checker/parallel_bfs.h"
+#include "checker/parallel_tasks.h"
 #include "checker/sequential_bfs.h"
 #include "checker/state_graph.h"
 #include "counterexamples/minimise.h"
@@ -336,23 +338,33 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         const auto cat = properties::catalog();
         // Leads-to runs on the state graph of a complete search (checker/liveness.h).
         const bool graph_complete = !incomplete && (args.all || result.violations.empty());
-        std::optional<checker::StateGraph> graph;
+        // The leads-to checks are independent: with several threads they run side by side
+        // on the one graph (each needs memory of the order of the graph's while it runs).
+        std::vector<int> leads_to = checker.selected_leads_to();
+        std::vector<checker::LeadsToResult> leads_to_result(leads_to.size());
+        if (graph_complete && !leads_to.empty()) {
+            const checker::StateGraph graph = checker::build_state_graph(
+                model, engine, [](const Action& a) { return properties::fairness_class(a); },
+                r.threads);
+            checker::run_tasks(leads_to.size(), r.threads, [&](std::size_t k) {
+                const properties::Property& p = cat[static_cast<std::size_t>(leads_to[k])];
+                leads_to_result[k] = checker::check_leads_to(
+                    graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
+                    [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
+            });
+        }
         bool liveness_violated = false;
-        auto check_liveness = [&](PropertyReport& pr, const properties::Property& p, int index) {
+        auto check_liveness = [&](PropertyReport& pr, int index) {
             if (!graph_complete) {
                 pr.status = PropertyStatus::Unknown;
                 pr.note = incomplete ? "search incomplete: " + result.incomplete_reason
                                      : "search stopped at the first violation (use --all)";
                 return;
             }
-            if (!graph) {
-                graph = checker::build_state_graph(
-                    model, engine, [](const Action& a) { return properties::fairness_class(a); },
-                    r.threads);
-            }
-            const checker::LeadsToResult lr = checker::check_leads_to(
-                *graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
-                [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
+            const auto at = std::find(leads_to.begin(), leads_to.end(), index);
+            RSEQCHECK_CHECK(at != leads_to.end(), "a leads-to property was not checked");
+            const checker::LeadsToResult& lr =
+                leads_to_result[static_cast<std::size_t>(at - leads_to.begin())];
             pr.premise_count = lr.premise_count;
             if (lr.holds) {
                 pr.status = lr.premise_count == 0 ? PropertyStatus::Vacuous : PropertyStatus::Holds;
@@ -384,7 +396,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             pr.summary = p.summary;
             pr.kind = kind_name(p.kind);
             if (p.kind == properties::PropertyKind::LeadsTo) {
-                check_liveness(pr, p, i);
+                check_liveness(pr, i);
                 r.properties.push_back(pr);
                 continue;
             }

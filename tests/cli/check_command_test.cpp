@@ -87,6 +87,27 @@ TEST(CheckCommand, JsonIsByteIdenticalAcrossRunsAndThreadCountsApartFromTiming) 
         EXPECT_TRUE(timing.contains(key)) << key;
 }
 
+// With several threads the leads-to checks run side by side (checker/parallel_tasks.h);
+// the report, lasso trace included, must not depend on it.
+TEST(CheckCommand, ALeadsToViolationIsReportedTheSameWithTwoThreads) {
+    const std::string args =
+        "check --preset grant --variant mut_yield_no_resched --all --format json";
+    const RunResult a = run_rseqcheck(args);
+    const RunResult c = run_rseqcheck(args + " --threads 2");
+    ASSERT_EQ(a.status, 1) << a.err;
+    ASSERT_EQ(c.status, 1) << c.err;
+    const json one = without_timing(json::parse(a.out));
+    bool lasso = false;
+    for (const json& p : one["properties"]) {
+        if (p["name"] == "yield-schedules") {
+            EXPECT_EQ(p["status"], "violated");
+            lasso = p.contains("trace") && !p["trace"].empty();
+        }
+    }
+    EXPECT_TRUE(lasso) << "the variant's leads-to violation carries a trace";
+    EXPECT_EQ(one.dump(), without_timing(json::parse(c.out)).dump());
+}
+
 TEST(CheckCommand, ReportsTheTransitionsThatNeverFired) {
     const RunResult r = run_rseqcheck("check --preset tiny --format json");
     ASSERT_EQ(r.status, 0) << r.err;
