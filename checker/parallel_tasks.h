@@ -19,6 +19,8 @@ namespace rseqcheck::checker {
 /// error reported does not depend on the timing.
 template <class Task>
 void run_tasks(std::size_t count, unsigned threads, Task&& task) {
+    if (count == 0)
+        return;
     std::vector<std::exception_ptr> errors(count);
     std::atomic<std::size_t> next{0};
     auto work = [&] {
