@@ -28,8 +28,8 @@ TEST(ParallelTasks, EveryTaskRunsOnceOnAtMostTheThreadsAskedFor) {
         });
         for (std::size_t k = 0; k < runs.size(); ++k)
             EXPECT_EQ(runs[k].load(), 1) << "task " << k << ", " << threads << " threads";
+        // The caller works too, but it may find every task taken: not asserted.
         EXPECT_LE(ids.size(), threads);
-        EXPECT_EQ(ids.count(std::this_thread::get_id()), 1U) << "the caller takes tasks too";
     }
 }
 
