@@ -340,7 +340,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         const bool graph_complete = !incomplete && (args.all || result.violations.empty());
         // The leads-to checks are independent: with several threads they run side by side
         // on the one graph (each needs memory of the order of the graph's while it runs).
-        std::vector<int> leads_to = checker.selected_leads_to();
+        const std::vector<int> leads_to = checker.selected_leads_to();
         std::vector<checker::LeadsToResult> leads_to_result(leads_to.size());
         if (graph_complete && !leads_to.empty()) {
             const checker::StateGraph graph = checker::build_state_graph(
