@@ -37,6 +37,7 @@ public:
     std::size_t size() const { return size_; }
     /// The first element (null while nothing was ever stored).
     const T* data() const { return base_; }
+    T* data() { return base_; }
     bool empty() const { return size_ == 0; }
 
     /// Makes room for n elements; elements past the old size are zero or stale, never
