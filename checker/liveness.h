@@ -72,6 +72,30 @@ std::vector<std::uint32_t> shortest_path_within(const StateGraph& g, std::uint32
 
 }  // namespace detail
 
+/// The bytes one check_leads_to() allocates at most on a graph of n states and m edges,
+/// leaving out two terms that depend on the graph's shape: Boost's depth-first stack and
+/// 1.3 KiB per non-trivial component of the not-Q subgraph. Counted: the per-state flags
+/// and component numbers (6 n), and at the later of its two peaks the per-component tables
+/// sized as if every state were its own component (10 n), the reversed not-Q graph as if
+/// every edge were in it (4 n + 4 m), its fill cursors, work list and marks (9 n). Real
+/// checks take less (on `deep`, about 0.2 GB of the 0.53 GB this gives); `check
+/// --memory-limit` uses it to decide how many checks run at once, and whether any can.
+constexpr std::uint64_t leads_to_scratch_bytes(std::uint64_t n, std::uint64_t m) {
+    return 6 * n + 10 * n + 4 * n + 4 * m + 9 * n;
+}
+
+/// How many leads-to checks can run at once on a graph of n states and m edges within
+/// `room` bytes (the memory limit less what the search holds), at most `wanted`; 0 when
+/// the graph and one check do not fit.
+constexpr std::uint64_t leads_to_checks_within(std::uint64_t room, std::uint64_t n, std::uint64_t m,
+                                               std::uint64_t wanted) {
+    const std::uint64_t graph = state_graph_bytes(n, m);
+    const std::uint64_t one = leads_to_scratch_bytes(n, m);
+    if (room < state_graph_build_bytes(n, m) || room < graph + one)
+        return 0;
+    return std::min(wanted, (room - graph) / one);
+}
+
 /// Checks P ~> Q. `from(v)` and `to(v)` evaluate P and Q on state index v.
 template <class From, class To>
 LeadsToResult check_leads_to(const StateGraph& g, From&& from, To&& to) {

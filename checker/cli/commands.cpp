@@ -333,6 +333,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         r.states_per_second = result.stats.states_per_second;
         r.bytes_per_state = result.stats.bytes_per_state;
         r.peak_rss_bytes = result.stats.peak_rss_bytes;
+        r.store_bytes = result.stats.store_bytes;
         r.threads = args.threads > 1 ? args.threads : 1;
         const bool incomplete = result.verdict == checker::Verdict::Incomplete;
         const auto cat = properties::catalog();
@@ -342,16 +343,40 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         // on the one graph (each needs memory of the order of the graph's while it runs).
         const std::vector<int> leads_to = checker.selected_leads_to();
         std::vector<checker::LeadsToResult> leads_to_result(leads_to.size());
-        if (graph_complete && !leads_to.empty()) {
+        // Under --memory-limit the graph and the checks must fit beside the search's store,
+        // which they read. Nothing stops them midway, so the fit is decided before, from
+        // estimates that count on the large side (checker/state_graph.h, checker/liveness.h);
+        // when a single check does not fit, the leads-to properties stay unknown.
+        std::string leads_to_skipped;
+        std::uint64_t leads_to_at_once = r.threads;
+        if (graph_complete && !leads_to.empty() && plan.memory_limit != 0) {
+            const std::uint64_t store = result.stats.store_bytes;
+            const std::uint64_t room = plan.memory_limit > store ? plan.memory_limit - store : 0;
+            leads_to_at_once =
+                checker::leads_to_checks_within(room, r.states, r.transitions, r.threads);
+            if (leads_to_at_once == 0) {
+                const std::uint64_t need =
+                    std::max(checker::state_graph_build_bytes(r.states, r.transitions),
+                             checker::state_graph_bytes(r.states, r.transitions) +
+                                 checker::leads_to_scratch_bytes(r.states, r.transitions));
+                leads_to_skipped =
+                    "memory limit of " + std::to_string(plan.memory_limit) +
+                    " bytes: the state graph and one leads-to check need an estimated " +
+                    std::to_string(need) + " bytes beyond the search's store of " +
+                    std::to_string(store) + " bytes";
+            }
+        }
+        if (graph_complete && !leads_to.empty() && leads_to_skipped.empty()) {
             const checker::StateGraph graph = checker::build_state_graph(
                 model, engine, [](const Action& a) { return properties::fairness_class(a); },
                 r.threads);
-            checker::run_tasks(leads_to.size(), r.threads, [&](std::size_t k) {
-                const properties::Property& p = cat[static_cast<std::size_t>(leads_to[k])];
-                leads_to_result[k] = checker::check_leads_to(
-                    graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
-                    [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
-            });
+            checker::run_tasks(
+                leads_to.size(), static_cast<unsigned>(leads_to_at_once), [&](std::size_t k) {
+                    const properties::Property& p = cat[static_cast<std::size_t>(leads_to[k])];
+                    leads_to_result[k] = checker::check_leads_to(
+                        graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
+                        [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
+                });
         }
         bool liveness_violated = false;
         auto check_liveness = [&](PropertyReport& pr, int index) {
@@ -359,6 +384,11 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                 pr.status = PropertyStatus::Unknown;
                 pr.note = incomplete ? "search incomplete: " + result.incomplete_reason
                                      : "search stopped at the first violation (use --all)";
+                return;
+            }
+            if (!leads_to_skipped.empty()) {
+                pr.status = PropertyStatus::Unknown;
+                pr.note = leads_to_skipped;
                 return;
             }
             const auto at = std::find(leads_to.begin(), leads_to.end(), index);
@@ -446,14 +476,14 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             any_vacuous = any_vacuous || p.status == PropertyStatus::Vacuous;
         if (!result.violations.empty() || liveness_violated) {
             r.verdict = Verdict::Violated;
-        } else if (incomplete) {
+        } else if (incomplete || !leads_to_skipped.empty()) {
             r.verdict = Verdict::Incomplete;
         } else if (args.strict && any_vacuous) {
             r.verdict = Verdict::Vacuous;
         } else {
             r.verdict = Verdict::Holds;
         }
-        r.incomplete_reason = result.incomplete_reason;
+        r.incomplete_reason = incomplete ? result.incomplete_reason : leads_to_skipped;
         r.never_fired = progress.never_fired();
         return r;
     };
@@ -628,7 +658,9 @@ int run(int argc, char** argv) {
     check_cmd->add_flag("--strict", args.strict,
                         "a vacuous property (premise never held) fails the run (exit 1)");
     check_cmd->add_option("--memory-limit", args.memory_limit,
-                          "stop with an incomplete verdict (exit 3) past this size, e.g. 4G");
+                          "stop with an incomplete verdict (exit 3) past this size, e.g. 4G: "
+                          "the search's store, then the state graph and leads-to checks "
+                          "(estimated before they start)");
     check_cmd->add_option("--format", args.format, "text | json | junit | sarif | ktap");
     check_cmd->add_option("--output", args.output,
                           "write the report to FILE (whole or not at all) instead of stdout");

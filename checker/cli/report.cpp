@@ -261,6 +261,7 @@ std::string render_json(const CheckReport& r) {
                    {"states_per_second", r.states_per_second},
                    {"bytes_per_state", r.bytes_per_state},
                    {"peak_rss_bytes", r.peak_rss_bytes},
+                   {"store_bytes", r.store_bytes},
                    {"threads", r.threads}};
     return j.dump(2) + "\n";
 }

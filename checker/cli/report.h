@@ -67,6 +67,7 @@ struct CheckReport {
     double states_per_second = 0;
     double bytes_per_state = 0;
     std::size_t peak_rss_bytes = 0;
+    std::size_t store_bytes = 0;  ///< the search's store (what --memory-limit counts)
     unsigned threads = 1;
     /// Reductions asked for (--por, --symmetry): "por", "symmetry"; empty when none.
     std::vector<std::string> reductions;

@@ -135,5 +135,28 @@ TEST(LeadsTo, PremiseInsideQIsNoObligation) {
     EXPECT_TRUE(r.result.holds);
 }
 
+// The --memory-limit gate for the leads-to stage: the graph's build peak and the finished
+// graph plus k checks must each fit in the room, and no more checks than asked run at once.
+TEST(LeadsToMemory, ChecksAtOnceFollowTheRoomLeftBesideTheGraph) {
+    constexpr std::uint64_t n = 1000;
+    constexpr std::uint64_t m = 3000;
+    constexpr std::uint64_t graph = state_graph_bytes(n, m);
+    constexpr std::uint64_t one = leads_to_scratch_bytes(n, m);
+    static_assert(graph == 5 * n + 5 * m && one == 29 * n + 4 * m);
+    static_assert(state_graph_build_bytes(n, m) == 9 * n + 10 * m);
+    EXPECT_EQ(leads_to_checks_within(graph + one - 1, n, m, 4), 0U);
+    EXPECT_EQ(leads_to_checks_within(graph + one, n, m, 4), 1U);
+    EXPECT_EQ(leads_to_checks_within(graph + 2 * one - 1, n, m, 4), 1U);
+    EXPECT_EQ(leads_to_checks_within(graph + 2 * one, n, m, 4), 2U);
+    EXPECT_EQ(leads_to_checks_within(graph + 2 * one, n, m, 1), 1U);
+    EXPECT_EQ(leads_to_checks_within(std::uint64_t{1} << 40U, n, m, 3), 3U);
+    // A graph with many edges per state: building it needs more than the graph and a check.
+    constexpr std::uint64_t dense = 100 * n;
+    const std::uint64_t build = state_graph_build_bytes(n, dense);
+    ASSERT_GT(build, state_graph_bytes(n, dense) + leads_to_scratch_bytes(n, dense));
+    EXPECT_EQ(leads_to_checks_within(build - 1, n, dense, 4), 0U);
+    EXPECT_GE(leads_to_checks_within(build, n, dense, 4), 1U);
+}
+
 }  // namespace
 }  // namespace rseqcheck::checker

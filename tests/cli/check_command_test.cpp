@@ -160,6 +160,37 @@ TEST(CheckCommand, MemoryLimitGivesAnIncompleteVerdictAndExitThree) {
     EXPECT_NE(j["incomplete_reason"].get<std::string>().find("memory limit"), std::string::npos);
 }
 
+// --memory-limit covers the state graph and the leads-to checks after the search: at a
+// limit the search fits in but the graph does not, the leads-to property is unknown and
+// the run incomplete (exit 3); the estimate the note names is exactly the room needed.
+TEST(CheckCommand, MemoryLimitCoversTheLeadsToStageAfterTheSearch) {
+    const std::string run = "check --preset tiny --property grant-ends --format json";
+    const RunResult free_run = run_rseqcheck(run);
+    ASSERT_EQ(free_run.status, 0) << free_run.err;
+    const auto store = json::parse(free_run.out)["timing"]["store_bytes"].get<std::uint64_t>();
+    ASSERT_GT(store, 0U);
+
+    const RunResult tight = run_rseqcheck(run + " --memory-limit " + std::to_string(store));
+    EXPECT_EQ(tight.status, 3) << tight.err;
+    const json j = json::parse(tight.out);
+    EXPECT_EQ(j["verdict"], "incomplete");
+    EXPECT_EQ(j["properties"][0]["status"], "unknown");
+    const std::string note = j["properties"][0]["note"];
+    EXPECT_EQ(j["incomplete_reason"], note);
+    const std::string marker = "need an estimated ";
+    const std::size_t at = note.find(marker);
+    ASSERT_NE(at, std::string::npos) << note;
+    const std::uint64_t need = std::stoull(note.substr(at + marker.size()));
+    ASSERT_GT(need, 0U);
+
+    const RunResult short_by_one =
+        run_rseqcheck(run + " --memory-limit " + std::to_string(store + need - 1));
+    EXPECT_EQ(short_by_one.status, 3) << short_by_one.out;
+    const RunResult enough = run_rseqcheck(run + " --memory-limit " + std::to_string(store + need));
+    EXPECT_EQ(enough.status, 0) << enough.out;
+    EXPECT_EQ(json::parse(enough.out)["properties"][0]["status"], "holds");
+}
+
 TEST(CheckCommand, OutputFileIsWrittenWholeWithNoPartialLeft) {
     TempDir dir;
     const std::string file = (dir.path() / "report.json").string();
