@@ -3,6 +3,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -40,6 +41,62 @@ TEST(Model, ImpossibleStateIsReported) {
     EXPECT_EQ(impossible_state_reason(sc, s), "");
     s.cpu(0).curr = 1;  // the waiter, which sleeps, made current
     EXPECT_NE(impossible_state_reason(sc, s), "");
+}
+
+// Each structural rule broken on its own is named by impossible_state_reason() and fails
+// consistent(), the check run on every successor. (The last rule, no task current on two
+// CPUs, cannot break alone: the rules before it already imply it.)
+TEST(Model, ConsistentAndTheReasonAgreeOnEveryBrokenRule) {
+    Scenario sc = make_preset("default");
+    RseqModel m(sc);
+    const State good = m.initial_state();
+    ASSERT_TRUE(m.consistent(good));
+    ASSERT_EQ(impossible_state_reason(sc, good), "");
+    ASSERT_GE(sc.task_count(), 2U);
+    ASSERT_LT(sc.cpus, 4U);                 // Task::cpu has two bits
+    ASSERT_LT(sc.task_count(), idle_task);  // so that curr can name a task that is not there
+    TaskId on_cpu = 0;
+    while (!good.task(on_cpu).running())
+        ++on_cpu;
+    const TaskId other = on_cpu == 0 ? 1 : 0;
+    ASSERT_FALSE(good.task(other).running());
+    struct Broken {
+        const char* reason;
+        State state;
+    };
+    std::vector<Broken> cases;
+    auto add = [&](const char* reason, auto&& change) {
+        State s = good;
+        change(s);
+        cases.push_back({reason, s});
+    };
+    add("on a CPU the scenario does not have", [&](State& s) { s.task(other).cpu = sc.cpus; });
+    add("dead but not exited", [&](State& s) { s.task(other).set_pc(Pc::Dead); });
+    add("running but not current", [&](State& s) {
+        s.task(other).set_run(Run::Running);
+        s.task(other).cpu = s.task(on_cpu).cpu;
+    });
+    add("sleeps inside a modelled kernel path", [&](State& s) {
+        s.task(on_cpu).set_run(Run::Sleeping);
+        s.task(on_cpu).set_pc(Pc::ExitPrepare);
+        s.cpu(static_cast<CpuId>(s.task(on_cpu).cpu)).curr = idle_task;
+    });
+    add("runs a task the scenario does not have", [&](State& s) {
+        for (CpuId c = 0; c < sc.cpus; ++c)
+            s.cpu(c).curr = idle_task;
+        s.task(on_cpu).set_run(Run::Runnable);
+        s.cpu(0).curr = static_cast<std::uint16_t>(sc.task_count());
+    });
+    add("as current, but it is not running there", [&](State& s) {
+        s.task(on_cpu).set_run(Run::Runnable);
+        s.cpu(static_cast<CpuId>(s.task(on_cpu).cpu)).curr = other;
+    });
+    ASSERT_EQ(cases.size(), 6U);
+    for (const Broken& b : cases) {
+        const std::string why = impossible_state_reason(sc, b.state);
+        EXPECT_NE(why.find(b.reason), std::string::npos) << b.reason << ": got '" << why << "'";
+        EXPECT_FALSE(m.consistent(b.state)) << b.reason;
+    }
 }
 
 }  // namespace
