@@ -70,7 +70,8 @@ TEST(Model, ConsistentAndTheReasonAgreeOnEveryBrokenRule) {
         change(s);
         cases.push_back({reason, s});
     };
-    add("on a CPU the scenario does not have", [&](State& s) { s.task(other).cpu = sc.cpus; });
+    add("on a CPU the scenario does not have",
+        [&](State& s) { s.task(other).cpu = sc.cpus & 0x3U; });
     add("dead but not exited", [&](State& s) { s.task(other).set_pc(Pc::Dead); });
     add("running but not current", [&](State& s) {
         s.task(other).set_run(Run::Running);
@@ -85,11 +86,11 @@ TEST(Model, ConsistentAndTheReasonAgreeOnEveryBrokenRule) {
         for (CpuId c = 0; c < sc.cpus; ++c)
             s.cpu(c).curr = idle_task;
         s.task(on_cpu).set_run(Run::Runnable);
-        s.cpu(0).curr = static_cast<std::uint16_t>(sc.task_count());
+        s.cpu(0).curr = sc.task_count() & 0x3U;
     });
     add("as current, but it is not running there", [&](State& s) {
         s.task(on_cpu).set_run(Run::Runnable);
-        s.cpu(static_cast<CpuId>(s.task(on_cpu).cpu)).curr = other;
+        s.cpu(static_cast<CpuId>(s.task(on_cpu).cpu)).curr = other & 0x3U;
     });
     ASSERT_EQ(cases.size(), 6U);
     for (const Broken& b : cases) {
