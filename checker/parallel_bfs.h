@@ -3,19 +3,19 @@
 /// reports exactly as SequentialBfs does. Each BFS level makes one pass over its successors
 /// and one over the states it adds:
 ///  1. expand and insert (parallel): threads take the level in chunks of consecutive states.
-///     The level is cut into one run of chunks per thread; a thread takes its own run's chunks
-///     in ascending order, then the chunks left in the others' runs. A thread generates a state's
-///     successors, checks the transition properties, and looks each successor up in the one shared
-///     hash table as soon as it is generated, with the same one-state-deep pipeline as the
-///     sequential search (the next state's successors are hashed and their slots prefetched
-///     first). A successor not in the table goes into the thread's own buffer of new states
-///     and a compare-and-swap claims a free slot for it with a provisional entry naming that
-///     buffer place. Every new state carries its discovery key, (parent index, position among
-///     the parent's successors): the sequential search numbers new states in that key's
-///     order. A thread that meets a provisional entry of the same state with a larger key (a
-///     later chunk got there first) lowers the key atomically and notes, in its own chunk, that
-///     it did. The table never grows during a pass: each thread has a budget of inserts that
-///     keeps the load under 3/4; a thread that would pass it stops every thread at its next
+///     The level is cut into one run of chunks per thread; a thread takes its own run's
+///     chunks in ascending order, then the chunks left in the others' runs. A thread
+///     generates a state's successors, checks the transition properties, and looks each
+///     successor up in the one shared hash table as soon as it is generated, with the same
+///     one-state-deep pipeline as the sequential search (the next state's successors are
+///     hashed and their slots prefetched first). A successor not in the table goes into the
+///     thread's own buffer of new states and a compare-and-swap claims a free slot for it with a
+///     provisional entry naming that buffer place. Every new state carries its discovery key,
+///     (parent index, position among the parent's successors): the sequential search numbers new
+///     states in that key's order. A thread that meets a provisional entry of the same state with a
+///     larger key (a later chunk got there first) lowers the key atomically and notes, in its own
+///     chunk, that it did. The table never grows during a pass: each thread has a budget of inserts
+///     that keeps the load under 3/4; a thread that would pass it stops every thread at its next
 ///     state, the table is doubled, and the pass resumes where each thread stopped;
 ///  2. count (parallel): a chunk's new states are its own provisional entries whose key no
 ///     earlier chunk lowered, and its notes whose key is still the entry's;
