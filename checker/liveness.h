@@ -84,16 +84,21 @@ constexpr std::uint64_t leads_to_scratch_bytes(std::uint64_t n, std::uint64_t m)
     return 6 * n + 10 * n + 4 * n + 4 * m + 9 * n;
 }
 
+/// The least room the leads-to stage needs: building the graph, or the graph and one check,
+/// whichever is larger.
+constexpr std::uint64_t leads_to_stage_min_bytes(std::uint64_t n, std::uint64_t m) {
+    return std::max(state_graph_build_bytes(n, m),
+                    state_graph_bytes(n, m) + leads_to_scratch_bytes(n, m));
+}
+
 /// How many leads-to checks can run at once on a graph of n states and m edges within
 /// `room` bytes (the memory limit less what the search holds), at most `wanted`; 0 when
 /// the graph and one check do not fit.
 constexpr std::uint64_t leads_to_checks_within(std::uint64_t room, std::uint64_t n, std::uint64_t m,
                                                std::uint64_t wanted) {
-    const std::uint64_t graph = state_graph_bytes(n, m);
-    const std::uint64_t one = leads_to_scratch_bytes(n, m);
-    if (room < state_graph_build_bytes(n, m) || room < graph + one)
+    if (room < leads_to_stage_min_bytes(n, m))
         return 0;
-    return std::min(wanted, (room - graph) / one);
+    return std::min(wanted, (room - state_graph_bytes(n, m)) / leads_to_scratch_bytes(n, m));
 }
 
 /// Checks P ~> Q. `from(v)` and `to(v)` evaluate P and Q on state index v.

@@ -147,16 +147,16 @@ void build_graph_part(const M& model, const Search& search, Label& label, std::u
 
 }  // namespace detail
 
-/// The bytes build_state_graph() holds at its peak for n states and m transitions: the
-/// out-degrees (4 n), the threads' edge buffers (5 m), and the finished graph being filled
-/// from them (state_graph_bytes). `check --memory-limit` uses it before building the graph.
-constexpr std::uint64_t state_graph_build_bytes(std::uint64_t n, std::uint64_t m) {
-    return 4 * n + 5 * m + 5 * n + 5 * m;
-}
 /// The bytes of the finished graph: CSR row starts (4 n) and targets (4 m), one label per
 /// edge (m) and one terminal flag per state (n).
 constexpr std::uint64_t state_graph_bytes(std::uint64_t n, std::uint64_t m) {
     return 5 * n + 5 * m;
+}
+/// The bytes build_state_graph() holds at its peak for n states and m transitions: the
+/// out-degrees (4 n), the threads' edge buffers (5 m), and the finished graph being filled
+/// from them. `check --memory-limit` uses it before building the graph.
+constexpr std::uint64_t state_graph_build_bytes(std::uint64_t n, std::uint64_t m) {
+    return 4 * n + 5 * m + state_graph_bytes(n, m);
 }
 
 /// Builds the graph of a complete search: for every state, its successors looked up in the

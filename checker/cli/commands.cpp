@@ -356,9 +356,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                 checker::leads_to_checks_within(room, r.states, r.transitions, r.threads);
             if (leads_to_at_once == 0) {
                 const std::uint64_t need =
-                    std::max(checker::state_graph_build_bytes(r.states, r.transitions),
-                             checker::state_graph_bytes(r.states, r.transitions) +
-                                 checker::leads_to_scratch_bytes(r.states, r.transitions));
+                    checker::leads_to_stage_min_bytes(r.states, r.transitions);
                 leads_to_skipped =
                     "memory limit of " + std::to_string(plan.memory_limit) +
                     " bytes: the state graph and one leads-to check need an estimated " +

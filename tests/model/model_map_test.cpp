@@ -46,7 +46,7 @@ TEST(Model, ImpossibleStateIsReported) {
 // Each structural rule broken on its own is named by impossible_state_reason() and fails
 // consistent(), the check run on every successor. (The last rule, no task current on two
 // CPUs, cannot break alone: the rules before it already imply it.)
-TEST(Model, ConsistentAndTheReasonAgreeOnEveryBrokenRule) {
+TEST(Model, EachStructuralRuleBrokenAloneIsNamedAndFailsConsistent) {
     Scenario sc = make_preset("default");
     RseqModel m(sc);
     const State good = m.initial_state();
