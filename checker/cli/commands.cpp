@@ -377,16 +377,24 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                 });
         }
         bool liveness_violated = false;
+        // A leads-to property left unknown still reports where its P held among the states
+        // the search reached, as an invariant's premise counts the states it checked: the
+        // check that would have counted it over the graph's vertices (the same states) did
+        // not run.
+        auto premise_over_reached = [&](int index) {
+            const properties::Property& p = cat[static_cast<std::size_t>(index)];
+            std::uint64_t count = 0;
+            for (std::uint64_t v = 0; v < engine.size(); ++v)
+                count += p.from(sc, engine.state_at(v)) ? 1U : 0U;
+            return count;
+        };
         auto check_liveness = [&](PropertyReport& pr, int index) {
-            if (!graph_complete) {
+            if (!graph_complete || !leads_to_skipped.empty()) {
                 pr.status = PropertyStatus::Unknown;
-                pr.note = incomplete ? "search incomplete: " + result.incomplete_reason
-                                     : "search stopped at the first violation (use --all)";
-                return;
-            }
-            if (!leads_to_skipped.empty()) {
-                pr.status = PropertyStatus::Unknown;
-                pr.note = leads_to_skipped;
+                pr.note = !leads_to_skipped.empty() ? leads_to_skipped
+                          : incomplete ? "search incomplete: " + result.incomplete_reason
+                                       : "search stopped at the first violation (use --all)";
+                pr.premise_count = premise_over_reached(index);
                 return;
             }
             const auto at = std::find(leads_to.begin(), leads_to.end(), index);

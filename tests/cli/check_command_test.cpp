@@ -177,6 +177,10 @@ TEST(CheckCommand, MemoryLimitCoversTheLeadsToStageAfterTheSearch) {
     EXPECT_EQ(j["properties"][0]["status"], "unknown");
     const std::string note = j["properties"][0]["note"];
     EXPECT_EQ(j["incomplete_reason"], note);
+    // The check did not run, but P's count over the reached states is the one it would give.
+    const auto premise = json::parse(free_run.out)["properties"][0]["premise_count"];
+    ASSERT_GT(premise.get<std::uint64_t>(), 0U);
+    EXPECT_EQ(j["properties"][0]["premise_count"], premise);
     const std::string marker = "need an estimated ";
     const std::size_t at = note.find(marker);
     ASSERT_NE(at, std::string::npos) << note;
