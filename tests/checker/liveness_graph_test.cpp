@@ -75,6 +75,7 @@ GraphRun leads_to(std::vector<Edge> edges, std::set<std::uint32_t> p, std::set<s
 
 std::vector<std::uint32_t> vertices(const GraphRun& r, const std::vector<std::uint32_t>& idx) {
     std::vector<std::uint32_t> out;
+    out.reserve(idx.size());
     for (const std::uint32_t i : idx)
         out.push_back(r.vertex[i]);
     return out;

@@ -46,7 +46,7 @@ struct Grid {
 
 struct PlantedChecker {
     int planted = -1;
-    int check_state(const Grid::State& s) { return s.x + s.y == planted ? 0 : -1; }
+    int check_state(const Grid::State& s) const { return s.x + s.y == planted ? 0 : -1; }
     int check_transition(const Grid::State&, const Grid::Action&, const Grid::State&) { return -1; }
 };
 
@@ -239,7 +239,7 @@ TEST(ParallelBfs, MemoryLimitEndsIncomplete) {
     SearchOptions o;
     o.threads = 2;
     o.parallel_min_items = 0;
-    o.memory_limit_bytes = 64 * 1024;
+    o.memory_limit_bytes = std::size_t{64} * 1024;
     ParallelBfs<Grid> engine(grid, o);
     PlantedChecker none;
     const SearchResult r = engine.run(none);

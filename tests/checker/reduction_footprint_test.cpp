@@ -88,7 +88,9 @@ void for_each_field(const Scenario& sc, const FieldSet& set, F&& f) {
 TEST(ReductionFootprint, EveryChangedFieldIsDeclaredWritten) {
     for (const Case& k : cases()) {
         for (const State& s : testing::sample_states(k.sc, 4000)) {
-            for (const auto& [a, n] : successors(k.sc, s)) {
+            for (const auto& step : successors(k.sc, s)) {
+                const Action& a = step.first;
+                const State& n = step.second;
                 const Footprint fp = footprint(k.sc, s, a);
                 for_each_field(k.sc, fp.writes, [&](const FieldAccess& f, std::size_t o, bool w) {
                     if (f.get(s, o) != f.get(n, o)) {
@@ -106,7 +108,9 @@ TEST(ReductionFootprint, UndeclaredReadsDoNotChangeEnablednessOrEffect) {
     for (const Case& k : cases()) {
         const RseqModel model(k.sc);
         for (const State& s : testing::sample_states(k.sc, 4000)) {
-            for (const auto& [a, n] : successors(k.sc, s)) {
+            for (const auto& step : successors(k.sc, s)) {
+                const Action& a = step.first;
+                const State& n = step.second;
                 const Footprint fp = footprint(k.sc, s, a);
                 for (int round = 0; round < 3; ++round) {
                     State p = s;
@@ -132,10 +136,9 @@ TEST(ReductionFootprint, UndeclaredReadsDoNotChangeEnablednessOrEffect) {
                         State expect = n;
                         for (const auto& [f, o] : perturbed) {
                             const bool written = f->get(n, o) != f->get(s, o);
-                            if (!written)
-                                f->set(expect, o, f->get(p, o));
-                            else
+                            if (written)
                                 continue;
+                            f->set(expect, o, f->get(p, o));
                             // Unchanged by the step in s: either not written, or written with
                             // the value it had; accept the step's value too.
                             if (f->get(m, o) == f->get(n, o))

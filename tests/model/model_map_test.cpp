@@ -83,8 +83,8 @@ TEST(Model, EachStructuralRuleBrokenAloneIsNamedAndFailsConsistent) {
         s.cpu(static_cast<CpuId>(s.task(on_cpu).cpu)).curr = idle_task;
     });
     add("runs a task the scenario does not have", [&](State& s) {
-        for (CpuId c = 0; c < sc.cpus; ++c)
-            s.cpu(c).curr = idle_task;
+        for (unsigned c = 0; c < sc.cpus; ++c)
+            s.cpu(static_cast<CpuId>(c)).curr = idle_task;
         s.task(on_cpu).set_run(Run::Runnable);
         s.cpu(0).curr = sc.task_count() & 0x3U;
     });

@@ -272,9 +272,10 @@ struct CollectingChecker {
     int check_transition(const State& s, const Action& a, const State& t) {
         ++fired[a.kind];
         const auto it = contracts().find(a.kind);
-        if (it != contracts().end() && !it->second.second(s, a, t) && broken.size() < 5)
+        if (it != contracts().end() && !it->second.second(s, a, t) && broken.size() < 5) {
             broken.push_back(sc->name + ": " + std::string(action_name(a.kind)) + ": " +
                              it->second.first);
+        }
         return -1;
     }
 };

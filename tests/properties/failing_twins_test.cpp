@@ -89,9 +89,10 @@ TEST(Catalog, EveryVariantIsCaughtOnItsPreset) {
             continue;
         // Not by a safety property: then by a leads-to property of the default set.
         bool caught = false;
-        for (const testing::LivenessOutcome& o : testing::check_all_leads_to(sc))
+        for (const testing::LivenessOutcome& o : testing::check_all_leads_to(sc)) {
             caught = caught ||
                      (!o.result.holds && properties::find_property(o.property)->in_default_set);
+        }
         EXPECT_TRUE(caught) << v.name << " is not caught on " << v.preset;
     }
 }
