@@ -5,6 +5,11 @@
 /// new state, transition properties on every transition, deadlock detection, and a memory
 /// limit that stops cleanly with an incomplete verdict.
 ///
+/// Stopping at the first violation (SearchOptions::stop_at_first) finishes the level in which
+/// it was found, as ParallelBfs must (it expands a level as a whole), so that both engines
+/// give the same counts, premise counts included: the rest of the level is expanded and
+/// checked, and only the violations found by the expansion of that first parent are reported.
+///
 /// The slots (checker/slot_table.h) carry a tag of each state's hash, so a probe reads a
 /// state only when the tags agree; and the successors of a state are hashed and their
 /// slots prefetched before any of them is looked up. Both are about memory latency, which
@@ -51,6 +56,10 @@ public:
         std::vector<bool> reported;
         auto report = [&](ViolationKind kind, int property, std::uint64_t state,
                           std::uint64_t from) {
+            // Past the first violating parent, the level is finished but nothing reported.
+            if (options_.stop_at_first && !result.violations.empty() &&
+                from != result.violations.front().from_state)
+                return;
             const std::size_t key = property < 0 ? 0 : static_cast<std::size_t>(property) + 1;
             if (reported.size() <= key)
                 reported.resize(key + 1, false);
@@ -79,7 +88,8 @@ public:
         // callback, where the symmetry adapter needs it) before state i's are looked up, so
         // the memory has the time of a whole state's lookups to answer. Lookups, invariants
         // and reports still come in the order of the plain loop; an error while expanding
-        // i+1 waits its turn.
+        // i+1 waits its turn. The pipeline does not reach into the next level: a search that
+        // stops at the end of this one must not have checked the transitions of the next.
         Expansion current;
         Expansion next;
         std::uint32_t level = 0;  // the depth of state i
@@ -89,7 +99,8 @@ public:
                 ++level;
             if (!current.ready)
                 expand(i, current, checker);
-            if (i + 1 < states_.size())
+            if (i + 1 < states_.size() &&
+                (level + 1 >= level_start_.size() || i + 1 < level_start_[level + 1]))
                 expand(i + 1, next, checker);
             if (current.error)
                 std::rethrow_exception(current.error);
@@ -113,7 +124,11 @@ public:
             next.ready = false;
             if (!any && options_.check_deadlock && !model_.is_valid_end(s))
                 report(ViolationKind::Deadlock, -1, i, i);
-            stop = options_.stop_at_first && !result.violations.empty();
+            // The level ends where the next one starts (or with the store, if i's level has
+            // not added a state yet).
+            const std::uint64_t level_end =
+                level + 1 < level_start_.size() ? level_start_[level + 1] : states_.size();
+            stop = options_.stop_at_first && !result.violations.empty() && i + 1 == level_end;
             if (options_.memory_limit_bytes != 0 && store_bytes() > options_.memory_limit_bytes) {
                 result.verdict = Verdict::Incomplete;
                 result.incomplete_reason = "memory limit of " +

@@ -248,23 +248,29 @@ TEST(ParallelBfs, MemoryLimitEndsIncomplete) {
     EXPECT_NE(r.incomplete_reason.find("memory limit"), std::string::npos);
 }
 
+/// Counts, violations (property, depth, state, parent) and every selected property's
+/// premise count: all that `check` reports outside `timing`.
 using Outcome = std::tuple<std::uint64_t, std::uint64_t, std::uint32_t,
-                           std::set<std::tuple<int, std::uint32_t, std::uint64_t>>>;
+                           std::set<std::tuple<int, std::uint32_t, std::uint64_t, std::uint64_t>>,
+                           std::vector<std::uint64_t>>;
 
 template <class Engine>
-Outcome explore(const Scenario& sc, unsigned threads) {
+Outcome explore(const Scenario& sc, unsigned threads, bool stop_at_first = false) {
     const RseqModel model(sc);
     properties::CatalogChecker checker(model.scenario(), {});
     SearchOptions o;
     o.threads = threads;
     o.parallel_min_items = 0;
-    o.stop_at_first = false;
+    o.stop_at_first = stop_at_first;
     Engine engine(model, o);
     const SearchResult r = engine.run(checker);
-    std::set<std::tuple<int, std::uint32_t, std::uint64_t>> violated;
+    std::set<std::tuple<int, std::uint32_t, std::uint64_t, std::uint64_t>> violated;
     for (const Violation& v : r.violations)
-        violated.emplace(v.property, v.depth, v.state);
-    return {r.stats.states, r.stats.transitions, r.stats.depth, violated};
+        violated.emplace(v.property, v.depth, v.state, v.from_state);
+    std::vector<std::uint64_t> premises;
+    for (const int p : checker.selected())
+        premises.push_back(checker.premise_count(p));
+    return {r.stats.states, r.stats.transitions, r.stats.depth, violated, premises};
 }
 
 TEST(ParallelBfs, EveryPresetAndVariantMatchesTheSequentialSearchExactly) {
@@ -282,6 +288,24 @@ TEST(ParallelBfs, EveryPresetAndVariantMatchesTheSequentialSearchExactly) {
         const Outcome par = explore<ParallelBfs<RseqModel>>(sc, 2);
         EXPECT_EQ(seq, par) << sc.name << " " << sc.variant.name();
     }
+}
+
+// Stopping at the first violation (check without --all), both engines finish the level in
+// which they found it and report that parent's violations only: the same counts, premise
+// counts and violations, on every variant (each violates something).
+TEST(ParallelBfs, StoppingAtTheFirstViolationGivesTheSameCountsAsTheSequentialSearch) {
+    std::size_t violated = 0;
+    for (const VariantInfo& v : variant_catalog()) {
+        Scenario sc = make_preset(v.preset);
+        sc.variant.add(v.id);
+        const Outcome seq = explore<SequentialBfs<RseqModel>>(sc, 1, true);
+        for (const unsigned threads : {1U, 2U, 3U}) {
+            const Outcome par = explore<ParallelBfs<RseqModel>>(sc, threads, true);
+            EXPECT_EQ(seq, par) << v.name << " on " << threads << " threads";
+        }
+        violated += std::get<3>(seq).empty() ? 0U : 1U;
+    }
+    EXPECT_GT(violated, 0U);
 }
 
 }  // namespace

@@ -87,6 +87,21 @@ TEST(CheckCommand, JsonIsByteIdenticalAcrossRunsAndThreadCountsApartFromTiming) 
         EXPECT_TRUE(timing.contains(key)) << key;
 }
 
+// Without --all both engines finish the level of the first violation: the report, counts
+// and premise counts included, does not depend on the thread count (pre_dd0a0460 used to give
+// 196 states on one thread and 209 on two).
+TEST(CheckCommand, AReportStoppedAtTheFirstViolationIsTheSameOnEveryThreadCount) {
+    const std::string args = "check --variant pre_dd0a0460 --format json";
+    const RunResult a = run_rseqcheck(args);
+    ASSERT_EQ(a.status, 1) << a.err;
+    const std::string one = without_timing(json::parse(a.out)).dump();
+    for (const char* threads : {" --threads 2", " --threads 3"}) {
+        const RunResult c = run_rseqcheck(args + threads);
+        ASSERT_EQ(c.status, 1) << c.err;
+        EXPECT_EQ(one, without_timing(json::parse(c.out)).dump()) << threads;
+    }
+}
+
 // With several threads the leads-to checks run side by side (checker/parallel_tasks.h);
 // the report, lasso trace included, must not depend on it.
 TEST(CheckCommand, ALeadsToViolationIsReportedTheSameWithTwoThreads) {
