@@ -31,8 +31,7 @@ PropertyRef PropertyRef::named(std::string_view name) {
         return of(-1);
     const int index = properties::property_index(name);
     if (index < 0) {
-        throw InputError({}, "unknown property '" + std::string(name) + "' (did you mean '" +
-                                 properties::nearest_property(name) + "'?)");
+        throw InputError({}, properties::unknown_property_message(name));
     }
     return of(index);
 }

@@ -212,7 +212,24 @@ std::string nearest_property(std::string_view name) {
             best_distance = d;
         }
     }
-    return best;
+    // "nosuch" is 10 edits from every name: suggesting one would only mislead.
+    return best_distance <= std::max<std::size_t>(2, name.size() / 3) ? best : "";
+}
+
+std::string unknown_property_message(std::string_view name) {
+    const std::string quoted = "'" + std::string(name) + "'";
+    if (name == "deadlock-free") {
+        return "property " + quoted +
+               " is the built-in deadlock check: it runs when no property is selected, and "
+               "cannot be selected itself";
+    }
+    const std::string near = nearest_property(name);
+    if (!near.empty())
+        return "unknown property " + quoted + " (did you mean '" + near + "'?)";
+    std::string valid;
+    for (const Property& p : catalog())
+        valid += (valid.empty() ? "" : ", ") + std::string(p.name);
+    return "unknown property " + quoted + " (valid: " + valid + ")";
 }
 
 }  // namespace rseqcheck::properties

@@ -53,7 +53,11 @@ const Property* find_property(std::string_view name);
 /// The index of that name in catalog(), or -1.
 int property_index(std::string_view name);
 std::vector<std::string> property_names();
-/// The valid name nearest to `name` (edit distance), for "did you mean" messages.
+/// The valid name nearest to `name` (edit distance), for "did you mean" messages, or "" when
+/// none is close (more than a third of the name, and more than 2 edits, away).
 std::string nearest_property(std::string_view name);
+/// "unknown property 'NAME'" with the nearest valid name, or the list of valid names when
+/// none is close; for "deadlock-free", that it is the built-in check and not selectable.
+std::string unknown_property_message(std::string_view name);
 
 }  // namespace rseqcheck::properties

@@ -108,8 +108,7 @@ const VariantInfo& variant_named(const std::string& name, const SourceLocation& 
 int property_named(const std::string& name, const SourceLocation& where) {
     const int i = properties::property_index(name);
     if (i < 0) {
-        throw InputError(where, "unknown property '" + name + "' (did you mean '" +
-                                    properties::nearest_property(name) + "'?)");
+        throw InputError(where, properties::unknown_property_message(name));
     }
     return i;
 }
@@ -149,12 +148,17 @@ CheckPlan plan_check(const CheckArgs& args) {
         plan.params.set_from_text(p, "");
     if (!args.params.empty() && !args.timed)
         throw InputError({}, "--param sets a timing parameter for --timed; give --timed too");
+    // A property named twice is checked and reported once.
+    auto select = [&plan](int p) {
+        if (std::find(plan.selected.begin(), plan.selected.end(), p) == plan.selected.end())
+            plan.selected.push_back(p);
+    };
     if (!args.properties.empty()) {
         for (const std::string& name : args.properties)
-            plan.selected.push_back(property_named(name, {}));
+            select(property_named(name, {}));
     } else {
         for (const NamedAt& named : file_properties)
-            plan.selected.push_back(property_named(named.name, named.where));
+            select(property_named(named.name, named.where));
     }
     if (!args.output.empty())
         check_output_path(args.output);
@@ -162,7 +166,12 @@ CheckPlan plan_check(const CheckArgs& args) {
         std::error_code ec;
         if (fs::exists(args.trace_out, ec) && !fs::is_directory(args.trace_out, ec))
             throw InputError({}, "--trace-out '" + args.trace_out + "' is not a directory");
-        const fs::path parent = fs::path(args.trace_out).parent_path();
+        // "traces/" names the directory traces: its parent is traces' parent, where
+        // parent_path() of "traces/" itself would be "traces".
+        fs::path dir(args.trace_out);
+        if (!dir.has_filename())
+            dir = dir.parent_path();
+        const fs::path parent = dir.parent_path();
         if (!parent.empty() && !fs::is_directory(parent, ec)) {
             throw InputError({}, "--trace-out '" + args.trace_out + "': directory '" +
                                      parent.string() + "' does not exist");
@@ -464,6 +473,8 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             pr.kind = "deadlock";
             pr.premise_count = result.stats.states;
             pr.status = incomplete ? PropertyStatus::Unknown : PropertyStatus::Holds;
+            if (incomplete)
+                pr.note = "search incomplete: " + result.incomplete_reason;
             for (const checker::Violation& v : result.violations) {
                 if (v.kind == checker::ViolationKind::Deadlock &&
                     pr.status != PropertyStatus::Violated) {
@@ -491,6 +502,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         }
         r.incomplete_reason = incomplete ? result.incomplete_reason : leads_to_skipped;
         r.never_fired = progress.never_fired();
+        r.exhaustive = graph_complete;
         return r;
     };
     if (args.por || args.symmetry) {  // checker/cli/reduction_run.h
@@ -633,6 +645,21 @@ std::size_t parse_memory_size(std::string_view text) {
     return value << shift;
 }
 
+/// An option given an empty value (`--scenario ''`, often an unset shell variable) would
+/// read as not given at all, and the run would go on with the default: refuse it instead.
+void reject_empty_values(const CLI::App& command) {
+    for (const CLI::Option* opt : command.get_options()) {
+        if (opt->get_type_size() == 0)
+            continue;  // a flag
+        for (const std::string& value : opt->results()) {
+            if (value.empty()) {
+                throw InputError({}, command.get_name() + " " + opt->get_name() +
+                                         ": the value is empty");
+            }
+        }
+    }
+}
+
 int run(int argc, char** argv) {
     CLI::App app{"rseqcheck: exhaustive model checking of the Linux " +
                  std::string(RSEQCHECK_KERNEL_VERSION) +
@@ -672,7 +699,8 @@ int run(int argc, char** argv) {
                           "write the report to FILE (whole or not at all) instead of stdout");
     check_cmd->add_option(
         "--trace-out", args.trace_out,
-        "write each violated property's trace to DIR/<property>.trace.{json,txt}");
+        "write each violated property's trace to DIR: <property>.trace.txt, .trace.json, "
+        ".replay.json and .html");
     check_cmd->add_flag("--progress", args.progress,
                         "progress line on stderr (default: only when stderr is a terminal)");
 
@@ -742,6 +770,8 @@ int run(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         throw InputError({}, lower_first(e.what()) + " (see rseqcheck --help)");
     }
+    for (const CLI::App* command : app.get_subcommands())
+        reject_empty_values(*command);
     if (version) {
         std::cout << "rseqcheck " << RSEQCHECK_VERSION << " (model of Linux "
                   << RSEQCHECK_KERNEL_VERSION << " rseq time slice extension)\n";

@@ -185,7 +185,8 @@ std::string render_text(const CheckReport& r, bool colour) {
         }
     }
     if (!r.never_fired.empty()) {
-        out << "never fired in this scenario:";
+        out << (r.exhaustive ? "never fired in this scenario:"
+                             : "never fired in the states searched (the search stopped early):");
         for (const std::string& a : r.never_fired)
             out << " " << a;
         out << "\n";
@@ -204,11 +205,13 @@ std::string render_text(const CheckReport& r, bool colour) {
     const std::size_t checked = r.properties.size() - count(r, PropertyStatus::Skipped);
     switch (r.verdict) {
     case Verdict::Holds:
-        out << ": all " << checked << " checked properties hold over the exhaustive search";
+        out << (checked == 1 ? std::string(": the one checked property holds")
+                             : ": all " + std::to_string(checked) + " checked properties hold")
+            << " over the exhaustive search";
         break;
     case Verdict::Violated:
         out << ": " << count(r, PropertyStatus::Violated) << " of " << checked
-            << " checked properties violated";
+            << (checked == 1 ? " checked property violated" : " checked properties violated");
         break;
     case Verdict::Vacuous:
         out << ": " << count(r, PropertyStatus::Vacuous)

@@ -57,6 +57,8 @@ struct CheckReport {
     /// Per-action coverage: transitions that never fired in this scenario (all of the
     /// search if it completed; of the part searched otherwise).
     std::vector<std::string> never_fired;
+    /// The search covered the scenario: complete, and not stopped at a first violation.
+    bool exhaustive = true;
     bool strict = false;
     // Deterministic figures.
     std::uint64_t states = 0;

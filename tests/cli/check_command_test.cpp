@@ -233,6 +233,66 @@ TEST(CheckCommand, TraceOutWritesEachViolatedPropertysTrace) {
     EXPECT_TRUE(fs::exists(fs::path(traces) / "slice-reset-on-id-update.trace.txt"));
 }
 
+// README: `--trace-out traces/` in a fresh directory. The parent of "traces/" is not
+// "traces" (which does not exist yet) but the working directory.
+TEST(CheckCommand, TraceOutWithATrailingSlashNamesTheDirectory) {
+    TempDir dir;
+    const std::string traces = (dir.path() / "traces").string() + "/";
+    const RunResult r = run_rseqcheck("check --variant pre_7ee58f98 --trace-out " + traces);
+    ASSERT_EQ(r.status, 1) << r.err;
+    EXPECT_TRUE(fs::exists(fs::path(traces) / "no-stale-grant-after-switch.trace.json"));
+}
+
+// An empty value (an unset shell variable) is refused, not read as "not given": with
+// `--scenario ''` the run used to go on with the default preset and exit 0.
+TEST(CheckCommand, AnEmptyOptionValueIsBadInput) {
+    for (const char* option : {"--scenario", "--preset", "--output", "--trace-out", "--format"}) {
+        const RunResult r = run_rseqcheck(std::string("check ") + option + " ''");
+        EXPECT_EQ(r.status, 2) << option;
+        EXPECT_EQ(first_line(r.err),
+                  std::string("rseqcheck: error: check ") + option + ": the value is empty");
+        EXPECT_TRUE(r.out.empty()) << option;
+    }
+    EXPECT_EQ(run_rseqcheck("replay ''").status, 2);
+    EXPECT_EQ(run_rseqcheck("graph --preset ''").status, 2);
+}
+
+TEST(CheckCommand, APropertyNamedTwiceIsCheckedOnce) {
+    const RunResult r = run_rseqcheck(
+        "check --preset tiny --property grant-ends --property grant-ends --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(json::parse(r.out)["properties"].size(), 1U);
+}
+
+TEST(CheckCommand, AnUnknownPropertyFarFromEveryNameListsTheValidOnes) {
+    const RunResult far = run_rseqcheck("check --property nosuch");
+    EXPECT_EQ(far.status, 2);
+    EXPECT_NE(far.err.find("unknown property 'nosuch' (valid: no-stale-grant-after-switch, "),
+              std::string::npos)
+        << far.err;
+    const RunResult deadlock = run_rseqcheck("check --property deadlock-free");
+    EXPECT_EQ(deadlock.status, 2);
+    EXPECT_NE(deadlock.err.find("'deadlock-free' is the built-in deadlock check"),
+              std::string::npos)
+        << deadlock.err;
+}
+
+// Every property of an incomplete run says why it is unknown, the deadlock check included;
+// and the coverage line says it covers the states searched, not the scenario.
+TEST(CheckCommand, AnIncompleteRunSaysWhyOnEveryUnknownProperty) {
+    const RunResult r = run_rseqcheck("check --preset tiny --memory-limit 1K --format json");
+    ASSERT_EQ(r.status, 3) << r.err;
+    for (const json& p : json::parse(r.out)["properties"]) {
+        EXPECT_EQ(p["status"], "unknown") << p["name"];
+        EXPECT_TRUE(p.contains("note")) << p["name"];
+    }
+    const RunResult text = run_rseqcheck("check --preset tiny --memory-limit 1K");
+    EXPECT_NE(text.out.find("never fired in the states searched (the search stopped early):"),
+              std::string::npos)
+        << text.out;
+    EXPECT_EQ(text.out.find("never fired in this scenario"), std::string::npos);
+}
+
 TEST(CheckCommand, BoundRejectsAnUnknownQueryAndNamesTheValidOnes) {
     const RunResult r = run_rseqcheck("bound max-waiter-delay");
     EXPECT_EQ(r.status, 2);
