@@ -26,7 +26,6 @@
 #include "checker/cli/reduction_run.h"
 #include "checker/cli/replay_command.h"
 #include "checker/cli/report.h"
-#include "checker/cli/trace_fields.h"
 #include "checker/liveness.h"
 #include "checker/parallel_bfs.h"
 #include "checker/parallel_tasks.h"
@@ -302,11 +301,11 @@ void attach_trace(PropertyReport& pr, const RseqModel& model, properties::Catalo
     time_trace(t, timed);
     for (std::size_t k = 0; k < t.steps.size(); ++k) {
         const Action& a = t.steps[k].action;
-        pr.trace.push_back(
-            TraceStep{k + 1, std::string(action_name(a.kind)), a.cpu,
-                      a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
-                      std::string(action_kernel(a.kind)),
-                      changed_fields(model.scenario(), t.before(k), t.steps[k].state)});
+        pr.trace.push_back(TraceStep{
+            k + 1, std::string(action_name(a.kind)), a.cpu,
+            a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
+            std::string(action_kernel(a.kind)),
+            cex::changed_fields(model.scenario(), t.before(k), t.steps[k].state, a.task, a.cpu)});
     }
     pr.kernel_trace_text = cex::render_text(t);
     pr.replay_json = cex::render_json(t);
@@ -423,10 +422,11 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                                   : "a weakly fair cycle repeats forever";
             for (std::size_t k = 0; k < t.steps.size(); ++k) {
                 const Action& a = t.steps[k].action;
-                pr.trace.push_back(TraceStep{k + 1, std::string(action_name(a.kind)), a.cpu,
-                                             a.task == no_task ? -1 : static_cast<int>(a.task),
-                                             a.arg, std::string(action_kernel(a.kind)),
-                                             changed_fields(sc, t.before(k), t.steps[k].state)});
+                pr.trace.push_back(TraceStep{
+                    k + 1, std::string(action_name(a.kind)), a.cpu,
+                    a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
+                    std::string(action_kernel(a.kind)),
+                    cex::changed_fields(sc, t.before(k), t.steps[k].state, a.task, a.cpu)});
             }
             pr.loop_start = t.cycle_start;
             pr.kernel_trace_text = cex::render_text(t);

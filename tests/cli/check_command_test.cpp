@@ -293,6 +293,27 @@ TEST(CheckCommand, AnIncompleteRunSaysWhyOnEveryUnknownProperty) {
     EXPECT_EQ(text.out.find("never fired in this scenario"), std::string::npos);
 }
 
+// The JSON report's `changed` is the text trace's (counterexamples/render.h): it used to be a
+// smaller set of differently named fields, empty on step 3 here.
+TEST(CheckCommand, JsonStepsCarryTheFieldsTheTextTraceShows) {
+    const RunResult r = run_rseqcheck("check --variant pre_7ee58f98 --format json");
+    ASSERT_EQ(r.status, 1) << r.err;
+    const RunResult text = run_rseqcheck("check --variant pre_7ee58f98");
+    for (const json& p : json::parse(r.out)["properties"]) {
+        if (p["status"] != "violated")
+            continue;
+        for (const json& step : p["trace"]) {
+            const std::string changed = step["changed"];
+            if (changed.empty())
+                continue;  // a step that moves only budget counters
+            EXPECT_NE(text.out.find(changed.substr(changed.find_first_not_of(' '))),
+                      std::string::npos)
+                << "step " << step["step"] << ":" << changed;
+        }
+        EXPECT_EQ(p["trace"][2]["changed"], " pc=LoopResched ti_work=NEED_RESCHED");
+    }
+}
+
 TEST(CheckCommand, BoundRejectsAnUnknownQueryAndNamesTheValidOnes) {
     const RunResult r = run_rseqcheck("bound max-waiter-delay");
     EXPECT_EQ(r.status, 2);
