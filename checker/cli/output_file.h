@@ -1,19 +1,23 @@
 /// \file
-/// Output files written whole or not at all (STYLE.md section 7): the content goes to
-/// `<path>.partial` in the same directory, which is renamed over `path` on success and
-/// removed on failure.
+/// Output files written whole or not at all (STYLE.md section 7). A regular file (or a new
+/// one) is written to a fresh `<name>.partial.XXXXXX` created beside it with O_EXCL, then
+/// renamed over it; a symlink is followed to its final target, so the link stays a link. A
+/// device, FIFO or socket cannot be replaced, so it is written in place.
 #pragma once
 
 #include <string>
 
 namespace rseqcheck::cli {
 
-/// Throws InputError when `path` cannot be an output file (its directory is missing or not
-/// a directory, or `path` is a directory). Opens nothing: call it while validating input.
+/// Throws InputError when `path` cannot be an output file (it is a directory, its directory
+/// is missing or not a directory, or its symlinks loop). Opens nothing: call it while
+/// validating input.
 void check_output_path(const std::string& path);
 
-/// Writes `content` to `path` atomically. Throws InputError if the file cannot be written;
-/// leaves neither `path` (unless it existed before) nor `<path>.partial` behind on failure.
+/// Writes `content` to `path`: atomically for a regular or new file (keeping an existing
+/// file's permission bits; a new file gets 0666 & ~umask), in place for a device or FIFO.
+/// Throws InputError if the file cannot be written (a full disk or /dev/full included); on
+/// failure removes the temporary file it created and nothing else.
 void write_file_atomically(const std::string& path, const std::string& content);
 
 }  // namespace rseqcheck::cli
