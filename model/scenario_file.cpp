@@ -5,7 +5,9 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
+#include <iomanip>
 #include <map>
 #include <sstream>
 #include <string>
@@ -88,6 +90,19 @@ std::string type_phrase(toml::node_type t) {
         return "a date-time";
     }
     return "a value";
+}
+
+/// The code point of the UTF-8 sequence at `s[i]` as "U+XXXX" (toml++ decodes escapes into
+/// valid UTF-8).
+std::string code_point_at(std::string_view s, std::size_t i) {
+    const auto lead = static_cast<unsigned char>(s[i]);
+    const std::size_t length = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+    std::uint32_t code = length == 1 ? lead : lead & (0x7FU >> length);
+    for (std::size_t k = 1; k < length && i + k < s.size(); ++k)
+        code = (code << 6U) | (static_cast<unsigned char>(s[i + k]) & 0x3FU);
+    std::ostringstream out;
+    out << "U+" << std::uppercase << std::hex << std::setw(4) << std::setfill('0') << code;
+    return out.str();
 }
 
 /// The entries of `t` in the order they were written (a toml::table iterates by key), so
@@ -221,7 +236,22 @@ private:
         const auto* s = v.as_string();
         if (s == nullptr)
             wrong_type(v, key, "a string");
+        require_printable(v, key, s->get());
         return s->get();
+    }
+
+    /// Scenario strings reach reports, JUnit XML and KTAP lines, which a control character
+    /// or a newline breaks. reject_non_ascii() sees only the raw text, so escapes such as
+    /// `\\u0001` or `\\u00e9` are checked here, after toml++ has decoded them.
+    void require_printable(const toml::node& v, const std::string& key, std::string_view s) const {
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const auto c = static_cast<unsigned char>(s[i]);
+            if (c >= 0x20 && c <= 0x7E)
+                continue;
+            throw InputError(at(v.source()), "'" + key + "' contains " + code_point_at(s, i) +
+                                                 "; scenario strings are printable ASCII "
+                                                 "(U+0020..U+007E)");
+        }
     }
 
     bool bool_of(const toml::node& v, const std::string& key) const {
@@ -432,7 +462,9 @@ private:
     std::map<std::string, SourceLocation> where_;
 };
 
-std::string quoted(std::string_view s) {
+/// A TOML basic string. Not named quoted(): with <filesystem> included, a call on a
+/// std::string would find std::quoted through argument-dependent lookup.
+std::string toml_quoted(std::string_view s) {
     std::ostringstream out;
     out << toml::value<std::string>(std::string(s));
     return out.str();
@@ -445,6 +477,13 @@ ScenarioFile parse_scenario(std::string_view text, const std::string& source) {
 }
 
 ScenarioFile load_scenario_file(const std::string& path) {
+    // std::ifstream opens a directory and then reads nothing, which would parse as an empty
+    // scenario ("the scenario has no tasks").
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec)) {
+        throw InputError(SourceLocation{path, 0, 0},
+                         "cannot read the scenario file: it is a directory");
+    }
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         throw InputError(SourceLocation{path, 0, 0},
@@ -460,9 +499,9 @@ ScenarioFile load_scenario_file(const std::string& path) {
 std::string scenario_to_toml(const Scenario& sc) {
     std::ostringstream out;
     out << "# rseqcheck scenario (docs/scenarios.md)\n";
-    out << "name = " << quoted(sc.name) << "\n";
+    out << "name = " << toml_quoted(sc.name) << "\n";
     if (!sc.description.empty())
-        out << "description = " << quoted(sc.description) << "\n";
+        out << "description = " << toml_quoted(sc.description) << "\n";
     out << "cpus = " << sc.cpus << "\n";
     out << "preempt = \"" << to_string(sc.preempt) << "\"\n";
     out << "slice_key = " << (sc.slice_key ? "true" : "false") << "\n";

@@ -1,10 +1,13 @@
 // model/scenario_file.cpp in process: presets survive a round trip through a file, and bad
 // files are rejected at the key that is wrong.
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "model/scenario_file.h"
+#include "tests/cli/cli_process.h"
 
 namespace rseqcheck::test {
 namespace {
@@ -81,6 +84,65 @@ TEST(ScenarioFile, ErrorsPointAtTheKeyOrValue) {
 TEST(ScenarioFile, FirstErrorIsTheFirstInTheFile) {
     const SourceLocation at = error_at("preset = \"tiny\"\nzzz = 1\naaa = 2\n");
     EXPECT_EQ(at.line, 2);
+}
+
+/// `check --scenario` on a file holding `text`: the status and the first line of stderr,
+/// with the file's path replaced by "s.toml".
+RunResult check_scenario_text(const std::string& text) {
+    const TempDir dir;
+    const std::string path = (dir.path() / "s.toml").string();
+    std::ofstream(path, std::ios::binary) << text;
+    RunResult r = run_rseqcheck("check --scenario " + path);
+    r.err = first_line(r.err);
+    if (r.err.rfind(path, 0) == 0)
+        r.err = "s.toml" + r.err.substr(path.size());
+    return r;
+}
+
+TEST(ScenarioFile, ControlCharactersInStringsAreRejectedAtTheString) {
+    const RunResult nul = check_scenario_text("preset = \"tiny\"\nname = \"a\\u0000b\"\n");
+    EXPECT_EQ(nul.status, 2);
+    EXPECT_EQ(nul.err, "s.toml:2:8: error: 'name' contains U+0000; scenario strings are "
+                       "printable ASCII (U+0020..U+007E)");
+    const RunResult soh = check_scenario_text("preset = \"tiny\"\nname = \"a\\u0001b\"\n");
+    EXPECT_EQ(soh.status, 2);
+    EXPECT_EQ(soh.err, "s.toml:2:8: error: 'name' contains U+0001; scenario strings are "
+                       "printable ASCII (U+0020..U+007E)");
+    const RunResult newline =
+        check_scenario_text("preset = \"tiny\"\n\ndescription  = \"two\\nlines\"\n");
+    EXPECT_EQ(newline.status, 2);
+    EXPECT_EQ(newline.err, "s.toml:3:16: error: 'description' contains U+000A; scenario "
+                           "strings are printable ASCII (U+0020..U+007E)");
+    const RunResult tab =
+        check_scenario_text("preset = \"tiny\"\nproperties = [\"timer-hygiene\", \"a\\tb\"]\n");
+    EXPECT_EQ(tab.status, 2);
+    EXPECT_EQ(tab.err, "s.toml:2:32: error: 'properties[1]' contains U+0009; scenario "
+                       "strings are printable ASCII (U+0020..U+007E)");
+}
+
+TEST(ScenarioFile, EscapedNonAsciiIsRejectedLikeLiteralNonAscii) {
+    const RunResult e_acute = check_scenario_text("preset = \"tiny\"\nname = \"caf\\u00e9\"\n");
+    EXPECT_EQ(e_acute.status, 2);
+    EXPECT_EQ(e_acute.err, "s.toml:2:8: error: 'name' contains U+00E9; scenario strings are "
+                           "printable ASCII (U+0020..U+007E)");
+    const RunResult emoji = check_scenario_text("preset = \"tiny\"\nname = \"x\\U0001F600\"\n");
+    EXPECT_EQ(emoji.status, 2);
+    EXPECT_EQ(emoji.err, "s.toml:2:8: error: 'name' contains U+1F600; scenario strings are "
+                         "printable ASCII (U+0020..U+007E)");
+    const RunResult del = check_scenario_text("preset = \"tiny\"\nname = \"\\u007f\"\n");
+    EXPECT_EQ(del.status, 2);
+    EXPECT_EQ(del.err, "s.toml:2:8: error: 'name' contains U+007F; scenario strings are "
+                       "printable ASCII (U+0020..U+007E)");
+    EXPECT_EQ(parse_scenario("preset = \"tiny\"\nname = \" ~\\u0041\"\n", "s.toml").scenario.name,
+              " ~A");
+}
+
+TEST(ScenarioFile, ADirectoryIsNotAScenarioFile) {
+    const TempDir dir;
+    const RunResult r = run_rseqcheck("check --scenario " + dir.str());
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(first_line(r.err),
+              dir.str() + ": error: cannot read the scenario file: it is a directory");
 }
 
 TEST(ScenarioFile, SourceLineFindsLinesAndStripsCarriageReturns) {
