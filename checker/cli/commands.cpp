@@ -138,6 +138,16 @@ CheckPlan plan_check(const CheckArgs& args) {
         std::string preset = args.preset;
         if (preset.empty())
             preset = variants.empty() ? "default" : std::string(variants.front()->preset);
+        // Variants whose own presets differ: which one to run on is the user's choice, not
+        // the order of the options.
+        for (const VariantInfo* v : variants) {
+            if (args.preset.empty() && v->preset != preset) {
+                throw InputError({}, "variants " + std::string(variants.front()->name) +
+                                         " (preset " + preset + ") and " + std::string(v->name) +
+                                         " (preset " + std::string(v->preset) +
+                                         ") run on different presets: name one with --preset");
+            }
+        }
         plan.scenario = make_preset(preset);
     }
     for (const VariantInfo* v : variants)
@@ -626,17 +636,22 @@ std::size_t parse_memory_size(std::string_view text) {
     }
     std::size_t shift = 0;
     const std::string_view suffix(stop, static_cast<std::size_t>(end - stop));
-    if (suffix == "K" || suffix == "KiB") {
-        shift = 10;
-    } else if (suffix == "M" || suffix == "MiB") {
-        shift = 20;
-    } else if (suffix == "G" || suffix == "GiB") {
-        shift = 30;
-    } else if (suffix == "T" || suffix == "TiB") {
-        shift = 40;
+    // Powers of 1024 only; the letter alone in either case, or with "iB".
+    const std::string_view letters = "KMGT";
+    const std::size_t at =
+        suffix.empty()
+            ? std::string_view::npos
+            : letters.find(static_cast<char>(std::toupper(static_cast<unsigned char>(suffix[0]))));
+    if (at != std::string_view::npos && (suffix.size() == 1 || suffix.substr(1) == "iB")) {
+        shift = 10 * (at + 1);
+    } else if (at != std::string_view::npos && suffix.substr(1) == "B") {
+        throw InputError({}, "--memory-limit '" + shown + "': '" + std::string(suffix) +
+                                 "' could mean a power of 1000 or of 1024; write " +
+                                 std::string(1, letters[at]) + " or " + letters[at] +
+                                 "iB (1024-based)");
     } else if (!suffix.empty()) {
         throw InputError({}, "--memory-limit: unknown suffix '" + std::string(suffix) + "' in '" +
-                                 shown + "' (valid: K, M, G, T)");
+                                 shown + "' (valid: K, M, G, T, or KiB, MiB, GiB, TiB)");
     }
     if (value == 0)
         throw InputError({}, "--memory-limit must be more than 0");

@@ -314,6 +314,29 @@ TEST(CheckCommand, JsonStepsCarryTheFieldsTheTextTraceShows) {
     }
 }
 
+// Without --preset, two variants with different presets used to run on the first one's, so
+// the order of the options decided the verdict (one order exited 2, the other 1).
+TEST(CheckCommand, VariantsOnDifferentPresetsNeedAPreset) {
+    for (const char* order : {"--variant pre_7ee58f98 --variant mut_rt_full_grantable",
+                              "--variant mut_rt_full_grantable --variant pre_7ee58f98"}) {
+        const RunResult r = run_rseqcheck(std::string("check ") + order);
+        EXPECT_EQ(r.status, 2) << order;
+        EXPECT_NE(r.err.find("run on different presets: name one with --preset"), std::string::npos)
+            << r.err;
+    }
+}
+
+TEST(CheckCommand, MemoryLimitTakesPowersOf1024AndRefusesTheAmbiguousGB) {
+    for (const char* size : {"4g", "4G", "4GiB", "4096m"})
+        EXPECT_EQ(run_rseqcheck(std::string("check --preset tiny --memory-limit ") + size).status,
+                  0)
+            << size;
+    const RunResult gb = run_rseqcheck("check --preset tiny --memory-limit 4GB");
+    EXPECT_EQ(gb.status, 2);
+    EXPECT_EQ(first_line(gb.err), "rseqcheck: error: --memory-limit '4GB': 'GB' could mean a power "
+                                  "of 1000 or of 1024; write G or GiB (1024-based)");
+}
+
 TEST(CheckCommand, BoundRejectsAnUnknownQueryAndNamesTheValidOnes) {
     const RunResult r = run_rseqcheck("bound max-waiter-delay");
     EXPECT_EQ(r.status, 2);
