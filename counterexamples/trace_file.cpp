@@ -1,5 +1,6 @@
 #include "counterexamples/trace_file.h"
 
+#include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -229,6 +230,16 @@ TraceFile parse_trace_json(std::string_view text, const std::string& file) {
         out.actions.push_back(
             parse_action(r, steps[k], "steps[" + std::to_string(k) + "]", out.scenario));
     }
+    // Optional: what minimisation started from, shown again when the trace still fails.
+    if (const auto summary = doc.find("summary"); summary != doc.end() && summary->is_object()) {
+        constexpr unsigned most = 1U << 30U;
+        if (summary->contains("original_steps"))
+            out.original_steps = r.number(*summary, "summary", "original_steps", most);
+        if (summary->contains("original_environment_events")) {
+            out.original_environment_events =
+                r.number(*summary, "summary", "original_environment_events", most);
+        }
+    }
     if (const auto it = doc.find("cycle_start"); it != doc.end() && !it->is_null()) {
         const unsigned c =
             r.number(doc, "trace", "cycle_start", static_cast<unsigned>(out.actions.size()));
@@ -237,13 +248,26 @@ TraceFile parse_trace_json(std::string_view text, const std::string& file) {
     return out;
 }
 
-TraceFile load_trace_file(const std::string& path) {
+namespace {
+
+/// The file's text. A directory opens on Linux and reads as empty, which would be reported
+/// as malformed JSON: name it for what it is.
+std::string read_trace_file(const std::string& path) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw InputError({path, 0, 0}, "cannot open the trace file: it is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in)
         throw InputError({path, 0, 0}, "cannot open the trace file");
     std::ostringstream text;
     text << in.rdbuf();
-    return parse_trace_json(text.str(), path);
+    return text.str();
+}
+
+}  // namespace
+
+TraceFile load_trace_file(const std::string& path) {
+    return parse_trace_json(read_trace_file(path), path);
 }
 
 ReplayReport replay_text(std::string_view text, const std::string& file,
@@ -266,6 +290,8 @@ ReplayReport replay_text(std::string_view text, const std::string& file,
                               properties::PropertyKind::LeadsTo;
     report.result = leads_to ? replay_lasso(model, tf.property, tf.actions, tf.cycle_start)
                              : replay(model, tf.property, tf.actions);
+    report.result.trace.original_steps = tf.original_steps;
+    report.result.trace.original_environment_events = tf.original_environment_events;
     const std::string variant = tf.scenario.variant.name();
     switch (report.result.outcome) {
     case ReplayOutcome::Violated:
@@ -286,12 +312,7 @@ ReplayReport replay_text(std::string_view text, const std::string& file,
 }
 
 ReplayReport replay_file(const std::string& path, const ReplayTarget& target) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        throw InputError({path, 0, 0}, "cannot open the trace file");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return replay_text(text.str(), path, target);
+    return replay_text(read_trace_file(path), path, target);
 }
 
 }  // namespace rseqcheck::cex

@@ -20,6 +20,9 @@ struct TraceFile {
     PropertyRef property;
     std::vector<Action> actions;
     std::optional<std::size_t> cycle_start;
+    /// The trace's length before minimisation (`summary`), 0 when the file does not say.
+    std::size_t original_steps = 0;
+    std::size_t original_environment_events = 0;
 };
 
 /// Parses a trace file's text. Throws InputError at `file:line:col` for malformed JSON and

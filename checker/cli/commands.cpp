@@ -182,8 +182,10 @@ CheckPlan plan_check(const CheckArgs& args) {
             dir = dir.parent_path();
         const fs::path parent = dir.parent_path();
         if (!parent.empty() && !fs::is_directory(parent, ec)) {
-            throw InputError({}, "--trace-out '" + args.trace_out + "': directory '" +
-                                     parent.string() + "' does not exist");
+            throw InputError({}, "--trace-out '" + args.trace_out + "': " +
+                                     (fs::exists(parent, ec)
+                                          ? "'" + parent.string() + "' is not a directory"
+                                          : "directory '" + parent.string() + "' does not exist"));
         }
     }
     return plan;

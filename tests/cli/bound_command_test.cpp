@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -162,7 +163,10 @@ TEST(BoundCommand, OutputFileIsWrittenWhole) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_TRUE(r.out.empty());
     EXPECT_EQ(json::parse(read_text(out))["bound_ns"], 6000);
-    EXPECT_FALSE(std::filesystem::exists(out + ".partial"));
+    // Nothing but the report: no temporary file left beside it (checker/cli/output_file.h).
+    EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
+                            std::filesystem::directory_iterator{}),
+              1);
 }
 
 }  // namespace

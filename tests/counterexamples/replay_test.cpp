@@ -5,6 +5,7 @@
 #include "counterexamples/render.h"
 #include "counterexamples/replay.h"
 #include "counterexamples/trace_file.h"
+#include "model/input_error.h"
 #include "model/model.h"
 #include "properties/catalog_checker.h"
 
@@ -93,6 +94,30 @@ TEST(TraceJson, RoundTripsThroughReplay) {
     EXPECT_NE(own.output.find(verdict_line(t)), std::string::npos) << own.output;
     const ReplayReport fixed = replay_text(json, "t.json", {ReplayTarget::Kind::Fixed, ""});
     EXPECT_NE(fixed.exit_code, 1) << fixed.output;
+}
+
+// A replay that still fails shows what minimisation started from, as the report did ("Minimised
+// 11 -> 11 steps"); it used to show 0, the file's summary unread.
+TEST(TraceJson, ReplayKeepsTheLengthBeforeMinimisation) {
+    const Trace t = first_trace("preempt-full", "pre_7ee58f98");
+    const Trace m = minimise(RseqModel(t.scenario), t);
+    const ReplayReport own = replay_text(render_json(m), "t.json");
+    ASSERT_EQ(own.exit_code, 1);
+    EXPECT_EQ(own.result.trace.original_steps, t.steps.size());
+    EXPECT_EQ(own.result.trace.original_environment_events, environment_events(t.steps));
+    EXPECT_NE(own.output.find("Minimised  " + std::to_string(t.steps.size()) + " -> "),
+              std::string::npos)
+        << own.output;
+}
+
+TEST(TraceJson, ADirectoryIsNotATraceFile) {
+    try {
+        (void)load_trace_file("/");
+        FAIL() << "a directory was read as a trace file";
+    } catch (const InputError& e) {
+        EXPECT_EQ(std::string(e.what()), "cannot open the trace file: it is a directory");
+    }
+    EXPECT_THROW((void)replay_file("/"), InputError);
 }
 
 TEST(TraceJson, MalformedFileGivesLineAndColumn) {
