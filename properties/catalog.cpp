@@ -212,7 +212,7 @@ std::string nearest_property(std::string_view name) {
             best_distance = d;
         }
     }
-    // "nosuch" is 10 edits from every name: suggesting one would only mislead.
+    // A name far from every property ("nosuch") gets no suggestion: any would mislead.
     return best_distance <= std::max<std::size_t>(2, name.size() / 3) ? best : "";
 }
 
