@@ -292,7 +292,8 @@ TEST(CheckCommand, AnUnknownPropertyFarFromEveryNameListsTheValidOnes) {
 TEST(CheckCommand, AnIncompleteRunSaysWhyOnEveryUnknownProperty) {
     const RunResult r = run_rseqcheck("check --preset tiny --memory-limit 1K --format json");
     ASSERT_EQ(r.status, 3) << r.err;
-    for (const json& p : json::parse(r.out)["properties"]) {
+    const json report = json::parse(r.out);  // a range-for over parse(...)[...] would dangle
+    for (const json& p : report["properties"]) {
         EXPECT_EQ(p["status"], "unknown") << p["name"];
         EXPECT_TRUE(p.contains("note")) << p["name"];
     }
@@ -309,7 +310,8 @@ TEST(CheckCommand, JsonStepsCarryTheFieldsTheTextTraceShows) {
     const RunResult r = run_rseqcheck("check --variant pre_7ee58f98 --format json");
     ASSERT_EQ(r.status, 1) << r.err;
     const RunResult text = run_rseqcheck("check --variant pre_7ee58f98");
-    for (const json& p : json::parse(r.out)["properties"]) {
+    const json report = json::parse(r.out);
+    for (const json& p : report["properties"]) {
         if (p["status"] != "violated")
             continue;
         for (const json& step : p["trace"]) {
