@@ -1,6 +1,6 @@
 /// \file
 /// Output files written whole or not at all (STYLE.md section 7). A regular file (or a new
-/// one) is written to a fresh `<name>.partial.XXXXXX` created beside it with O_EXCL, then
+/// one) is written to a fresh `<name>.partial.<pid>.<n>` created beside it with O_EXCL, then
 /// renamed over it; a symlink is followed to its final target, so the link stays a link. A
 /// device, FIFO or socket cannot be replaced, so it is written in place.
 #pragma once
