@@ -16,14 +16,24 @@
 ///     larger key (a later chunk got there first) lowers the key atomically and notes, in its own
 ///     chunk, that it did. The table never grows during a pass: each thread has a budget of inserts
 ///     that keeps the load under 3/4; a thread that would pass it stops every thread at its next
-///     state, the table is doubled, and the pass resumes where each thread stopped;
+///     state, the table is doubled, and the pass resumes where each thread stopped.
+///     The level's leading chunks are numbered as they are expanded. Worker 0 takes chunks
+///     0, 1, 2, ... from the level's start, and while each chunk it takes follows the last,
+///     no chunk before it is left: no other worker can find a state by a smaller key, and no
+///     state can come before one of its own in the numbering. So it gives each new state the
+///     next index at once: the state goes straight to the store and its slot gets the index,
+///     with no provisional entry. A provisional entry of a later chunk that it meets takes its
+///     key and that index. The first chunk it takes out of order (one another worker took
+///     first) ends this for the level. With 1 thread this is the whole level, and the two
+///     passes below have nothing to do;
 ///  2. count (parallel): a chunk's new states are its own provisional entries whose key no
 ///     earlier chunk lowered, and its notes whose key is still the entry's;
 ///  3. number and check (parallel): a prefix sum over the chunks in order gives each chunk the
-///     index of its first new state; each thread numbers its chunks' new states in key order,
-///     writes them to the store, turns their provisional entries into indices, and checks
-///     the invariants on them. Indices, parents and depths therefore equal the sequential
-///     ones (a depth is not stored per state: each level's first index is).
+///     index of its first new state. The threads take the chunks in turn, whoever expanded
+///     them, number each chunk's new states in key order, write them to the store, turn
+///     their provisional entries into indices, and check the invariants on them. Indices,
+///     parents and depths therefore equal the sequential ones (a depth is not stored per
+///     state: each level's first index is).
 /// Violations are gathered per thread and reported in the sequential order, each property
 /// once, so the first violation of a property has a shortest trace as in SequentialBfs.
 #pragma once
@@ -38,12 +48,12 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <tuple>
 #include <utility>
 #include <vector>
 
-#include "checker/huge_page_allocator.h"
 #include "checker/model_concept.h"
 #include "checker/phase_pool.h"
 #include "checker/reserved_array.h"
@@ -135,6 +145,12 @@ public:
             }
             for (unsigned w = 0; w < threads; ++w)
                 workers_[w].start_level();
+            workers_[0].direct = true;
+            workers_[0].direct_next = level_end;
+            // Worker 0 writes its indices straight into the store: none past the reservation
+            // or past what a slot can name.
+            direct_limit_ = std::min<std::uint64_t>(provisional, states_.limit());
+            numbering_full_.store(false, std::memory_order_relaxed);
             // Phase 1, in passes: a pass ends when the level is done or a worker would take
             // the table past its load; the table then doubles and the next pass resumes.
             while (true) {
@@ -151,7 +167,7 @@ public:
                     paused = paused || workers_[w].paused;
                 }
                 table_count_ += added;
-                if (!paused || overflow_)
+                if (!paused || overflow_ || numbering_full_)
                     break;
                 do {
                     grow(run_phase);
@@ -165,34 +181,49 @@ public:
             rethrow_first_error(threads);
             for (unsigned w = 0; w < threads; ++w)
                 transitions += workers_[w].transitions;
-            if (overflow_) {
+            if (overflow_ || numbering_full_) {
                 result.verdict = Verdict::Incomplete;
-                result.incomplete_reason = "a search level adds more new states than a worker's "
-                                           "buffer can name (2^" +
-                                           std::to_string(worker_shift_) +
-                                           "); use fewer threads or --threads 1";
+                result.incomplete_reason =
+                    numbering_full_
+                        ? std::string(past_numbering)
+                        : "a search level adds more new states than a worker's "
+                          "buffer can name (2^" +
+                              std::to_string(worker_shift_) + "); use fewer threads or --threads 1";
                 break;
             }
             // Phase 2: each chunk's new states.
             run_phase([&](unsigned w) { count_chunks(workers_[w]); }, n);
             std::uint64_t next_index = level_end;
             for (Chunk& c : chunks_) {
+                // Worker 0 numbered its leading chunks as it went: the same prefix sum.
+                if (c.direct && c.first_index != next_index) {
+                    throw std::logic_error("parallel search: a chunk numbered during the "
+                                           "expansion starts at the wrong index");
+                }
                 c.first_index = next_index;
                 next_index += c.fresh;
             }
             const std::uint64_t added_end = next_index;
             if (added_end > provisional) {
                 result.verdict = Verdict::Incomplete;
-                result.incomplete_reason = "the search reached 2^31 states, past the parallel "
-                                           "engine's numbering; use --threads 1";
+                result.incomplete_reason = past_numbering;
                 break;
             }
             states_.resize(added_end);
             parent_.resize(added_end);
             if (added_end > level_end)
                 level_start_.push_back(level_end);  // every state this level adds is one deeper
-            discovered_at_.resize(added_end - level_end);
             // Phase 3: number the new states, fix their slots, check their invariants.
+            // Any worker numbers any chunk: worker 0's leading chunks need none, so the
+            // chunks each worker expanded would leave it with less to do than the others.
+            to_number_.clear();
+            for (unsigned w = 0; w < threads; ++w) {
+                for (const std::uint64_t c : workers_[w].chunks) {
+                    if (!chunks_[c].direct)
+                        to_number_.push_back(ToNumber{c, w});
+                }
+            }
+            next_to_number_.store(0, std::memory_order_relaxed);
             run_phase([&](unsigned w) { number_chunks(checker, workers_[w]); }, n);
             // Report in the sequential order: a level's expansion interleaves the transition
             // checks of each parent with the invariant checks of the states it discovers.
@@ -286,6 +317,8 @@ public:
 private:
     /// Marks a slot's index as provisional: worker and buffer place, not a state index.
     static constexpr std::uint32_t provisional = 0x80000000U;
+    static constexpr const char* past_numbering =
+        "the search reached 2^31 states, past the parallel engine's numbering; use --threads 1";
 
     /// A violation seen by a worker. Transition violations to a state not yet numbered
     /// carry the state and are resolved to an index once the level is numbered.
@@ -322,6 +355,7 @@ private:
         std::size_t lowered_end = 0;
         std::uint64_t fresh = 0;        ///< new states numbered in this chunk
         std::uint64_t first_index = 0;  ///< the index of the first of them
+        bool direct = false;            ///< numbered by worker 0 as it expanded it
     };
     struct Successor {
         State state;
@@ -352,6 +386,10 @@ private:
         std::exception_ptr error;
         std::uint64_t generating = 0;  ///< the state being expanded
         std::uint64_t error_at = 0;    ///< the state whose expansion threw
+        /// Worker 0 only: it is still in the level's leading chunks and numbers as it goes.
+        bool direct = false;
+        std::uint64_t direct_next = 0;    ///< the index its next new state gets
+        std::uint64_t direct_chunks = 0;  ///< chunks taken so far: the next one must be this
         void start_level() {
             grown_below = 0;
             entries.resize(0);  // keeps the pages: the next level writes over them
@@ -366,6 +404,9 @@ private:
             inserted = 0;
             paused = false;
             error = nullptr;
+            direct = false;
+            direct_next = 0;
+            direct_chunks = 0;
         }
     };
 
@@ -480,6 +521,13 @@ private:
                     me.end = chunk_end(c);
                     chunks_[c].entries_begin = me.entries.size();
                     chunks_[c].lowered_begin = me.lowered.size();
+                    // Another worker took a chunk before this one: from here on, provisional.
+                    me.direct = me.direct && c == me.direct_chunks;
+                    if (me.direct) {
+                        ++me.direct_chunks;
+                        chunks_[c].direct = true;
+                        chunks_[c].first_index = me.direct_next;
+                    }
                 }
                 if (!me.current.ready)
                     generate(checker, me, me.at, me.current);
@@ -497,7 +545,11 @@ private:
                 const std::uint64_t i = me.at;
                 for (std::uint32_t succ = 0; succ < coming; ++succ) {
                     const Successor& s = me.current.successors[succ];
-                    insert(me, w, s.state, s.hash, (i << 32U) | succ);
+                    if (me.direct) {
+                        insert_numbered(checker, me, s.state, s.hash, (i << 32U) | succ);
+                    } else {
+                        insert(me, w, s.state, s.hash, (i << 32U) | succ);
+                    }
                 }
                 std::swap(me.current, me.next);
                 me.next.ready = false;
@@ -506,6 +558,8 @@ private:
                     const std::uint64_t c = me.chunks.back();
                     chunks_[c].entries_end = me.entries.size();
                     chunks_[c].lowered_end = me.lowered.size();
+                    if (chunks_[c].direct)
+                        chunks_[c].fresh = me.direct_next - chunks_[c].first_index;
                 }
             }
         } catch (...) {
@@ -587,12 +641,89 @@ private:
         }
     }
 
+    /// Worker 0 in the level's leading chunks: looks successor t up and, if this level had not
+    /// numbered it, gives it the next index at once (see phase 1 in the file comment). No
+    /// chunk before this one is left, so `key` is the smallest any worker can meet t by: a
+    /// provisional entry of t is a later chunk's, and t is numbered here, with its key.
+    template <class Checker>
+    void insert_numbered(Checker& checker, Worker& me, const State& t, std::uint64_t h,
+                         std::uint64_t key) {
+        const std::size_t mask = slots_.size() - 1;
+        const std::uint32_t want = SlotTable::tag(h);
+        // Stores t under the next index; the caller then publishes the index in the slot.
+        auto take_index = [&]() -> std::optional<std::uint64_t> {
+            const std::uint64_t index = me.direct_next;
+            if (index >= direct_limit_) {
+                numbering_full_.store(true, std::memory_order_relaxed);
+                pause_.store(true, std::memory_order_relaxed);
+                return std::nullopt;
+            }
+            states_[index] = t;
+            parent_[index] = static_cast<std::uint32_t>(key >> 32U);
+            return index;
+        };
+        auto numbered = [&](std::uint64_t index) {
+            ++me.direct_next;
+            check_new_state(checker, index, key >> 32U, me.fresh_found,
+                            static_cast<std::uint32_t>(key));
+        };
+        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
+            std::atomic_ref<std::uint64_t> cell(slots_[pos]);
+            std::uint64_t slot = cell.load(std::memory_order_acquire);
+            if (slot == SlotTable::free_slot) {
+                const std::optional<std::uint64_t> index = take_index();
+                if (!index)
+                    return;
+                // The release makes the stored state visible to a worker that reads the slot.
+                if (cell.compare_exchange_strong(
+                        slot, SlotTable::make(want, static_cast<std::uint32_t>(*index)),
+                        std::memory_order_release, std::memory_order_acquire)) {
+                    ++me.inserted;
+                    numbered(*index);
+                    return;
+                }
+                // Another worker took this slot first; `slot` is what it wrote.
+            }
+            if (SlotTable::tag_of(slot) != want)
+                continue;
+            const std::uint32_t idx = SlotTable::index_of(slot);
+            if ((idx & provisional) == 0) {
+                if (std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+                    return;
+                continue;
+            }
+            Entry& other = entry_at(idx & ~provisional);
+            if (std::memcmp(&other.state, &t, sizeof(State)) != 0)
+                continue;
+            // A later chunk's entry: lowering its key takes the state from that chunk.
+            std::atomic_ref<std::uint64_t> other_key(other.key);
+            std::uint64_t seen = other_key.load(std::memory_order_relaxed);
+            bool lowered = false;
+            while (!lowered && key < seen)
+                lowered = other_key.compare_exchange_weak(seen, key, std::memory_order_relaxed);
+            if (!lowered) {
+                throw std::logic_error("parallel search: a state in the level's leading chunks "
+                                       "was found first by a later chunk's smaller key");
+            }
+            const std::optional<std::uint64_t> index = take_index();
+            if (!index)
+                return;
+            // The slot is used, so no other worker writes it during this pass.
+            cell.store(SlotTable::make(want, static_cast<std::uint32_t>(*index)),
+                       std::memory_order_release);
+            numbered(*index);
+            return;
+        }
+    }
+
     /// Phase 2: how many new states each of this worker's chunks numbers. An own entry is
     /// the chunk's unless an earlier chunk lowered its key below the chunk's first key (a
     /// later chunk's keys are all larger); a note is the chunk's if its key stood.
     void count_chunks(Worker& me) {
         for (const std::uint64_t c : me.chunks) {
             Chunk& chunk = chunks_[c];
+            if (chunk.direct)
+                continue;  // counted as it was expanded
             const std::uint64_t first_key = chunk_begin(c) << 32U;
             std::uint64_t fresh = 0;
             for (std::uint64_t e = chunk.entries_begin; e < chunk.entries_end; ++e) {
@@ -607,14 +738,20 @@ private:
         }
     }
 
-    /// Phase 3: numbers this worker's chunks' new states in key order (own entries and notes
-    /// merged), stores them, turns their provisional slots into indices, checks invariants.
+    /// Phase 3: takes chunks left to number until none is left, whichever worker expanded
+    /// them, and numbers each chunk's new states in key order (the expanding worker's entries
+    /// and notes merged), stores them, turns their provisional slots into indices, and checks
+    /// their invariants (what they find goes to `numberer`).
     template <class Checker>
-    void number_chunks(Checker& checker, Worker& me) {
-        const std::uint32_t mine = static_cast<std::uint32_t>(&me - workers_.get())
-                                   << worker_shift_;
+    void number_chunks(Checker& checker, Worker& numberer) {
         constexpr std::uint64_t ahead = 8;
-        for (const std::uint64_t c : me.chunks) {
+        while (true) {
+            const std::size_t item = next_to_number_.fetch_add(1, std::memory_order_relaxed);
+            if (item >= to_number_.size())
+                return;
+            const std::uint64_t c = to_number_[item].chunk;
+            const Worker& me = workers_[to_number_[item].expanded_by];
+            const std::uint32_t mine = to_number_[item].expanded_by << worker_shift_;
             const Chunk& chunk = chunks_[c];
             const std::uint64_t first_key = chunk_begin(c) << 32U;
             std::uint64_t e = chunk.entries_begin;
@@ -649,9 +786,8 @@ private:
                 const auto order = static_cast<std::uint32_t>(entry.key);
                 states_[next] = entry.state;
                 parent_[next] = parent;
-                discovered_at_[next - level_end_] = order;
                 settle(entry, ref, static_cast<std::uint32_t>(next));
-                check_new_state(checker, next, parent, me.fresh_found, order);
+                check_new_state(checker, next, parent, numberer.fresh_found, order);
                 ++next;
             }
         }
@@ -744,8 +880,17 @@ private:
     std::unique_ptr<ChunkRun[]> runs_;
     std::atomic<bool> pause_{false};
     std::atomic<bool> overflow_{false};
-    /// Per state added this level: its position among its parent's successors.
-    std::vector<std::uint32_t, HugePageAllocator<std::uint32_t>> discovered_at_;
+    /// Phase 3's work: the chunks left to number (not worker 0's leading ones), each with the
+    /// worker whose buffers hold its entries and notes, taken by any worker in turn.
+    struct ToNumber {
+        std::uint64_t chunk;
+        unsigned expanded_by;
+    };
+    std::vector<ToNumber> to_number_;
+    std::atomic<std::size_t> next_to_number_{0};
+    /// Worker 0's direct numbering ran past direct_limit_ (the search is then incomplete).
+    std::atomic<bool> numbering_full_{false};
+    std::uint64_t direct_limit_ = 0;
 };
 
 }  // namespace rseqcheck::checker

@@ -39,6 +39,9 @@ public:
     const T* data() const { return base_; }
     T* data() { return base_; }
     bool empty() const { return size_ == 0; }
+    /// The most elements the reservation holds (0 before anything was stored). An element
+    /// below it may be written past size() and is kept by a later resize() over it.
+    std::size_t limit() const { return limit_; }
 
     /// Makes room for n elements; elements past the old size are zero or stale, never
     /// read before written. Throws std::bad_alloc past the reservation.
