@@ -47,6 +47,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <new>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -147,9 +148,9 @@ public:
                 workers_[w].start_level();
             workers_[0].direct = true;
             workers_[0].direct_next = level_end;
-            // Worker 0 writes its indices straight into the store: none past the reservation
-            // or past what a slot can name.
-            direct_limit_ = std::min<std::uint64_t>(provisional, states_.limit());
+            // Worker 0 writes its states straight into the store, so it checks the store's
+            // reservation itself (past it, std::bad_alloc, as resize() would throw).
+            reserved_ = std::min(states_.limit(), parent_.limit());
             numbering_full_.store(false, std::memory_order_relaxed);
             // Phase 1, in passes: a pass ends when the level is done or a worker would take
             // the table past its load; the table then doubles and the next pass resumes.
@@ -650,14 +651,20 @@ private:
                          std::uint64_t key) {
         const std::size_t mask = slots_.size() - 1;
         const std::uint32_t want = SlotTable::tag(h);
+        // Once an index past what a slot can name was asked for, this worker inserts nothing
+        // more: the search ends incomplete after this pass.
+        if (numbering_full_.load(std::memory_order_relaxed))
+            return;
         // Stores t under the next index; the caller then publishes the index in the slot.
         auto take_index = [&]() -> std::optional<std::uint64_t> {
             const std::uint64_t index = me.direct_next;
-            if (index >= direct_limit_) {
+            if (index >= provisional) {
                 numbering_full_.store(true, std::memory_order_relaxed);
                 pause_.store(true, std::memory_order_relaxed);
                 return std::nullopt;
             }
+            if (index >= reserved_)
+                throw std::bad_alloc();
             states_[index] = t;
             parent_[index] = static_cast<std::uint32_t>(key >> 32U);
             return index;
@@ -695,7 +702,11 @@ private:
             Entry& other = entry_at(idx & ~provisional);
             if (std::memcmp(&other.state, &t, sizeof(State)) != 0)
                 continue;
-            // A later chunk's entry: lowering its key takes the state from that chunk.
+            // A later chunk's entry: lowering its key takes the state from that chunk. The index
+            // comes first: a key lowered for a state left unnumbered would stay lowered.
+            const std::optional<std::uint64_t> index = take_index();
+            if (!index)
+                return;
             std::atomic_ref<std::uint64_t> other_key(other.key);
             std::uint64_t seen = other_key.load(std::memory_order_relaxed);
             bool lowered = false;
@@ -705,9 +716,6 @@ private:
                 throw std::logic_error("parallel search: a state in the level's leading chunks "
                                        "was found first by a later chunk's smaller key");
             }
-            const std::optional<std::uint64_t> index = take_index();
-            if (!index)
-                return;
             // The slot is used, so no other worker writes it during this pass.
             cell.store(SlotTable::make(want, static_cast<std::uint32_t>(*index)),
                        std::memory_order_release);
@@ -888,9 +896,10 @@ private:
     };
     std::vector<ToNumber> to_number_;
     std::atomic<std::size_t> next_to_number_{0};
-    /// Worker 0's direct numbering ran past direct_limit_ (the search is then incomplete).
+    /// Worker 0's direct numbering reached 2^31 (the search is then incomplete).
     std::atomic<bool> numbering_full_{false};
-    std::uint64_t direct_limit_ = 0;
+    /// The elements the store's reservation holds (states_ and parent_ alike).
+    std::size_t reserved_ = 0;
 };
 
 }  // namespace rseqcheck::checker

@@ -2,12 +2,18 @@
 // whose counts are known by hand, on every small preset and on every variant, with a
 // planted violation at a known depth, and under a memory limit. CI runs these under TSan
 // (their names contain "Parallel").
+#include <array>
 #include <cstdint>
+#include <exception>
+#include <new>
 #include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <sys/resource.h>
+#include <sys/wait.h>
 #include <tuple>
+#include <unistd.h>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -306,6 +312,102 @@ TEST(ParallelBfs, StoppingAtTheFirstViolationGivesTheSameCountsAsTheSequentialSe
         violated += std::get<3>(seq).empty() ? 0U : 1U;
     }
     EXPECT_GT(violated, 0U);
+}
+
+/// States of 4 KiB in a binary tree of `n` states, each state's first successor repeated as
+/// its third (one state met twice in one successor list): a store that runs out of its
+/// reservation long before the search ends.
+struct WideTree {
+    struct State {
+        std::uint32_t id;
+        std::array<std::uint32_t, 1023> pad;
+    };
+    struct Action {
+        std::uint8_t k;
+    };
+    std::uint32_t n;
+    State initial_state() const { return State{0, {}}; }
+    bool is_valid_end(const State&) const { return true; }
+    template <class F>
+    void for_each_successor(const State& s, F&& f) const {
+        State t = s;
+        for (const std::uint32_t k : {1U, 2U, 1U}) {
+            const std::uint64_t child = 2ULL * s.id + k;
+            if (child < n) {
+                t.id = static_cast<std::uint32_t>(child);
+                f(Action{static_cast<std::uint8_t>(k)}, t);
+            }
+        }
+    }
+};
+
+struct NoProperties {
+    int check_state(const WideTree::State&) const { return -1; }
+    int check_transition(const WideTree::State&, const WideTree::Action&,
+                         const WideTree::State&) const {
+        return -1;
+    }
+};
+
+/// What a search that outgrows its store ends with: "bad_alloc", or what else happened.
+template <class Engine>
+std::string end_of(Engine&& engine) {
+    NoProperties none;
+    try {
+        const SearchResult r = engine.run(none);
+        return r.verdict == Verdict::Incomplete ? "incomplete: " + r.incomplete_reason : "complete";
+    } catch (const std::bad_alloc&) {
+        return "bad_alloc";
+    } catch (const std::exception& e) {
+        return std::string("exception: ") + e.what();
+    }
+}
+
+// With the address space capped (ulimit -v), the store's reservation is smaller than the
+// search: every engine and thread count must end with std::bad_alloc, as the sequential
+// search does (the command line turns it into exit 3). Worker 0 writes the level's leading
+// states straight into the store, so it checks the reservation itself: it used to report
+// "2^31 states" there, or throw an internal error when the state it had just met again was
+// one whose key it had lowered. Runs in a child process, so the cap does not reach the
+// other tests; skipped under the sanitizers, whose shadow memory needs the address space.
+TEST(ParallelBfs, PastTheStoresReservationEveryThreadCountEndsWithBadAlloc) {
+#ifdef RSEQCHECK_SANITIZED
+    GTEST_SKIP() << "the sanitizers need more address space than the cap leaves";
+#else
+    std::array<int, 2> pipe_fds{};
+    ASSERT_EQ(pipe(pipe_fds.data()), 0);
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        close(pipe_fds[0]);
+        const rlimit cap{std::size_t{1300} << 20U, std::size_t{1300} << 20U};
+        setrlimit(RLIMIT_AS, &cap);
+        const WideTree tree{4'000'000};
+        std::string ends = "sequential " + end_of(SequentialBfs<WideTree>(tree, SearchOptions{}));
+        for (const unsigned threads : {1U, 2U, 3U}) {
+            for (const std::uint64_t min_items : {std::uint64_t{0}, ~std::uint64_t{0}}) {
+                SearchOptions o;
+                o.threads = threads;
+                o.parallel_min_items = min_items;
+                ends += "\n" + std::to_string(threads) + (min_items == 0 ? "T " : "T serial ") +
+                        end_of(ParallelBfs<WideTree>(tree, o));
+            }
+        }
+        (void)!write(pipe_fds[1], ends.data(), ends.size());
+        _exit(0);
+    }
+    close(pipe_fds[1]);
+    std::string ends;
+    std::array<char, 512> buffer{};
+    for (ssize_t got = 0; (got = read(pipe_fds[0], buffer.data(), buffer.size())) > 0;)
+        ends.append(buffer.data(), static_cast<std::size_t>(got));
+    close(pipe_fds[0]);
+    int status = 0;
+    ASSERT_EQ(waitpid(child, &status, 0), child);
+    ASSERT_TRUE(WIFEXITED(status)) << ends;
+    EXPECT_EQ(ends, "sequential bad_alloc\n1T bad_alloc\n1T serial bad_alloc\n2T bad_alloc\n"
+                    "2T serial bad_alloc\n3T bad_alloc\n3T serial bad_alloc");
+#endif
 }
 
 }  // namespace
