@@ -1,5 +1,5 @@
 // What the machine's memory system gives one thread and two, with no search engine around it.
-// Two access patterns:
+// Three access patterns:
 //  - reads (the default): each thread makes 40 M random 8-byte reads over a 256 MiB table,
 //    prefetched 16 at a time; the probe prints the total reads per second.
 //  - search: the memory traffic of a hash-table search without its computation. Per "state",
@@ -13,10 +13,9 @@
 //    says what the locked instruction costs, at 1 thread and at 2.
 // A search over a large state space is bound by this kind of access, so when two threads do
 // not get about twice one thread's rate here, no search engine's 2-thread speed-up will reach
-// it either. bench/peers/scaling runs both next to the Peterson searches.
+// it either. bench/peers/scaling runs all three next to the Peterson searches.
 //
 // Usage: memory_probe THREADS [reads|search|search-plain]
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
