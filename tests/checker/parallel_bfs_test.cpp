@@ -381,7 +381,12 @@ TEST(ParallelBfs, PastTheStoresReservationEveryThreadCountEndsWithBadAlloc) {
     if (child == 0) {
         close(pipe_fds[0]);
         const rlimit cap{std::size_t{1300} << 20U, std::size_t{1300} << 20U};
-        setrlimit(RLIMIT_AS, &cap);
+        // Uncapped, the tree's 16 GB of states would be searched for real: stop instead.
+        if (setrlimit(RLIMIT_AS, &cap) != 0) {
+            const std::string failed = "setrlimit failed";
+            (void)!write(pipe_fds[1], failed.data(), failed.size());
+            _exit(0);
+        }
         const WideTree tree{4'000'000};
         std::string ends = "sequential " + end_of(SequentialBfs<WideTree>(tree, SearchOptions{}));
         for (const unsigned threads : {1U, 2U, 3U}) {
