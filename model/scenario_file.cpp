@@ -13,6 +13,8 @@
 #include <string>
 #include <toml++/toml.h>
 
+#include "model/nearest_name.h"
+
 namespace rseqcheck {
 
 namespace {
@@ -24,35 +26,9 @@ constexpr std::array<std::string_view, 4> task_keys{"role", "slice_enabled", "rt
 constexpr std::array<std::string_view, 8> bound_keys{
     "wakeups", "irqs", "faults", "migrations", "signals", "membarriers", "user_writes", "syscalls"};
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diagonal = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t above = row[j];
-            row[j] =
-                std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diagonal = above;
-        }
-    }
-    return row[b.size()];
-}
-
 template <class Names>
 std::string nearest(std::string_view name, const Names& names) {
-    std::string best;
-    std::size_t best_distance = 0;
-    for (const auto& candidate : names) {
-        const std::size_t d = edit_distance(name, candidate);
-        if (best.empty() || d < best_distance) {
-            best = std::string(candidate);
-            best_distance = d;
-        }
-    }
-    return best;
+    return nearest_name(name, names).name;
 }
 
 template <class Names>

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "model/nearest_name.h"
 #include "properties/liveness_predicates.h"
 #include "properties/property.h"
 #include "properties/slice.h"
@@ -155,22 +156,6 @@ const std::array<Property, 19> entries{{
                      no_erased_resched_pending, "every kernel step and the slice hrtimer")),
 }};
 
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-    std::vector<std::size_t> row(b.size() + 1);
-    for (std::size_t j = 0; j <= b.size(); ++j)
-        row[j] = j;
-    for (std::size_t i = 1; i <= a.size(); ++i) {
-        std::size_t diag = row[0];
-        row[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j) {
-            const std::size_t up = row[j];
-            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
-            diag = up;
-        }
-    }
-    return row[b.size()];
-}
-
 }  // namespace
 
 std::span<const Property> catalog() {
@@ -203,17 +188,9 @@ std::vector<std::string> property_names() {
 }
 
 std::string nearest_property(std::string_view name) {
-    std::string best;
-    std::size_t best_distance = 0;
-    for (const Property& p : catalog()) {
-        const std::size_t d = edit_distance(name, p.name);
-        if (best.empty() || d < best_distance) {
-            best = std::string(p.name);
-            best_distance = d;
-        }
-    }
+    const NearestName best = nearest_name(name, property_names());
     // A name far from every property ("nosuch") gets no suggestion: any would mislead.
-    return best_distance <= std::max<std::size_t>(2, name.size() / 3) ? best : "";
+    return best.distance <= std::max<std::size_t>(2, name.size() / 3) ? best.name : "";
 }
 
 std::string unknown_property_message(std::string_view name) {
