@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -42,8 +43,42 @@ std::string final_target(const std::string& path) {
     cannot_write(path, ELOOP);
 }
 
+/// The descriptor that `path` names if it is one of this process's open ones, reached by
+/// a name such as /dev/stdout, /dev/fd/N or /proc/self/fd/N (directly or through symlinks),
+/// and open for writing; -1 otherwise. Such a path is where a shell redirection sends the
+/// output (`--output /dev/stdout >> log`), so it is written through that descriptor, at its
+/// offset and with its O_APPEND, and never replaced or truncated.
+int open_descriptor(const std::string& path) {
+    const std::string own = "/proc/" + std::to_string(::getpid()) + "/fd/";
+    std::string file = path;
+    for (int hops = 0; hops <= max_link_hops; ++hops) {
+        for (const std::string& dir :
+             {std::string("/proc/self/fd/"), std::string("/dev/fd/"), own}) {
+            if (file.size() <= dir.size() || file.compare(0, dir.size(), dir) != 0)
+                continue;
+            const std::string digits = file.substr(dir.size());
+            if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
+                continue;
+            const int fd = std::stoi(digits);
+            const int flags = ::fcntl(fd, F_GETFL);
+            if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
+                return -1;
+            return fd;
+        }
+        std::error_code ec;
+        if (!fs::is_symlink(fs::symlink_status(file, ec)))
+            return -1;
+        const fs::path link = fs::read_symlink(file, ec);
+        if (ec)
+            return -1;
+        file = link.is_absolute() ? link.string() : (fs::path(file).parent_path() / link).string();
+    }
+    return -1;
+}
+
 /// How an output path is written.
 struct OutputTarget {
+    int descriptor = -1;    ///< one of this process's open descriptors: write through it
     bool in_place = false;  ///< a device, FIFO or socket: open `path` itself and write
     std::string file;       ///< otherwise: the regular (or new) file the rename replaces
     bool exists = false;    ///< `file` exists; the new file then takes `mode`
@@ -52,6 +87,9 @@ struct OutputTarget {
 
 OutputTarget output_target(const std::string& path) {
     OutputTarget t;
+    t.descriptor = open_descriptor(path);
+    if (t.descriptor >= 0)
+        return t;
     struct stat opened {};
     if (::stat(path.c_str(), &opened) != 0) {
         t.file = final_target(path);
@@ -123,6 +161,15 @@ void write_by_rename(const std::string& path, const OutputTarget& t, const std::
     }
 }
 
+/// An open descriptor of this process: written where it stands, left open. What stdio
+/// holds for stdout goes first, so that the output keeps its order.
+void write_to_descriptor(const std::string& path, int fd, const std::string& content) {
+    if (fd == STDOUT_FILENO)
+        std::fflush(stdout);
+    if (!write_all(fd, content))
+        cannot_write(path, errno);
+}
+
 /// A device or FIFO has no directory entry to replace; ENOSPC from /dev/full and the like
 /// still fail the write.
 void write_in_place(const std::string& path, const std::string& content) {
@@ -145,7 +192,7 @@ void check_output_path(const std::string& path) {
     if (fs::is_directory(path, ec))
         throw InputError({}, "output path '" + path + "' is a directory");
     const OutputTarget t = output_target(path);
-    if (t.in_place)
+    if (t.descriptor >= 0 || t.in_place)
         return;
     const fs::path file(t.file);
     const fs::path dir = file.has_parent_path() ? file.parent_path() : fs::path(".");
@@ -163,7 +210,9 @@ void check_output_path(const std::string& path) {
 void write_file_atomically(const std::string& path, const std::string& content) {
     check_output_path(path);
     const OutputTarget t = output_target(path);
-    if (t.in_place) {
+    if (t.descriptor >= 0) {
+        write_to_descriptor(path, t.descriptor, content);
+    } else if (t.in_place) {
         write_in_place(path, content);
     } else {
         write_by_rename(path, t, content);

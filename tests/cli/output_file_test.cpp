@@ -1,8 +1,10 @@
 // checker/cli/output_file.cpp: an output replaces a regular file whole, follows symlinks to
-// their target, writes devices in place (an error such as /dev/full's ENOSPC is exit 2), and
-// never touches a file it did not create, `<path>.partial` included.
+// their target, writes devices in place (an error such as /dev/full's ENOSPC is exit 2) and
+// open descriptors (/dev/stdout, /dev/fd/N) through themselves, and never touches a file it
+// did not create, `<path>.partial` included.
 #include <algorithm>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -126,11 +128,36 @@ TEST(OutputFile, DevStdoutStaysALinkAndTheReportReachesStdout) {
     const RunResult piped = run_rseqcheck("check --preset tiny --output /dev/stdout | cat");
     EXPECT_EQ(piped.status, 0) << piped.err;
     EXPECT_NE(piped.out.find("scenario tiny"), std::string::npos) << piped.out;
-    // Redirected to a file, the link leads to that file, which is replaced.
+    // Redirected to a file, the report goes through the descriptor into that file.
     const RunResult to_file = run_rseqcheck("check --preset tiny --output /dev/stdout");
     EXPECT_EQ(to_file.status, 0) << to_file.err;
     EXPECT_NE(to_file.out.find("scenario tiny"), std::string::npos) << to_file.out;
     EXPECT_TRUE(fs::is_symlink("/dev/stdout"));
+}
+
+/// A name of an open descriptor is written through it, as the shell set it up: appending to
+/// a log keeps what the log held (a rename would have replaced it), and the log stays the
+/// file the shell opened.
+TEST(OutputFile, DevStdoutAndDevFdAppendWhereTheShellRedirected) {
+    if (!fs::is_symlink("/dev/stdout") || !fs::exists("/dev/fd/1"))
+        GTEST_SKIP() << "no /dev/stdout or /dev/fd here";
+    const TempDir dir;
+    const std::string log = (dir.path() / "log").string();
+    write_text(log, "first\n");
+    const std::string to_stdout = "cd '" + dir.path().string() + "' && '" + RSEQCHECK_BINARY +
+                                  "' check --preset tiny --output /dev/stdout >>'" + log + "'";
+    ASSERT_EQ(std::system(to_stdout.c_str()), 0);
+    std::string text = read_text(log);
+    EXPECT_EQ(text.rfind("first\n", 0), 0U) << text;
+    EXPECT_NE(text.find("scenario tiny"), std::string::npos) << text;
+    // Through /dev/fd/3, opened for appending by the shell.
+    const RunResult r = run_rseqcheck("check --preset tiny --output /dev/fd/3 3>>'" + log + "'");
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out, "");
+    const std::string again = read_text(log);
+    EXPECT_EQ(again.rfind(text, 0), 0U) << again;
+    EXPECT_NE(again.find("scenario tiny", text.size()), std::string::npos) << again;
+    EXPECT_EQ(listing(dir.path()), "log");
 }
 
 TEST(OutputFile, ExistingPartialFileAndDirectorySurviveUntouched) {
