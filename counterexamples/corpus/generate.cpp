@@ -2,58 +2,41 @@
 // minimised trace of every variant in variant_catalog() on the preset the catalogue names.
 // Usage: rseqcheck-corpus OUTDIR   (prints a table of lengths before/after minimisation)
 //        rseqcheck-corpus --render TRACE.json OUTSTEM   (OUTSTEM.{dot,svg,html}; svg needs dot)
-#include <chrono>
-#include <cstdio>
-#include <fstream>
 #include <iostream>
+#include <optional>
 #include <string>
 
-#include "counterexamples/minimise.h"
+#include "checker/cli/output_file.h"
+#include "counterexamples/corpus.h"
 #include "counterexamples/render.h"
-#include "counterexamples/shortest_path.h"
+#include "counterexamples/trace.h"
 #include "counterexamples/trace_file.h"
+#include "model/input_error.h"
 #include "model/variant.h"
 
 namespace {
 
-/// "pre_7ee58f98" -> "7ee58f98"; "mut_grant_ignores_deny" -> "mut-grant-ignores-deny".
-std::string file_stem(std::string_view variant) {
-    std::string out(variant.substr(0, 4) == "pre_" ? variant.substr(4) : variant);
-    for (char& c : out) {
-        if (c == '_')
-            c = '-';
-    }
-    return out;
-}
-
+/// Whole or not at all, as every output of rseqcheck (checker/cli/output_file.h): a fresh
+/// temporary file beside `path`, renamed over it.
 void write(const std::string& path, const std::string& text) {
-    std::ofstream out(path + ".partial", std::ios::binary);
-    out << text;
-    out.close();
-    if (!out || std::rename((path + ".partial").c_str(), path.c_str()) != 0)
-        throw std::runtime_error("cannot write " + path);
+    rseqcheck::cli::write_file_atomically(path, text);
 }
 
 }  // namespace
 
 static int run(int argc, char** argv) {
     if (argc == 4 && std::string(argv[1]) == "--render") {
-        try {
-            const rseqcheck::cex::ReplayReport r = rseqcheck::cex::replay_file(argv[2]);
-            const rseqcheck::cex::Trace& t = r.result.trace;
-            write(std::string(argv[3]) + ".dot", rseqcheck::cex::render_dot(t));
-            write(std::string(argv[3]) + ".html", rseqcheck::cex::render_html(t));
-            if (const auto svg = rseqcheck::cex::render_svg(t)) {
-                write(std::string(argv[3]) + ".svg", *svg);
-            } else {
-                std::cerr << "rseqcheck-corpus: note: graphviz 'dot' is not installed; no SVG "
-                             "(apt-get install graphviz)\n";
-            }
-            return 0;
-        } catch (const rseqcheck::InputError& e) {
-            std::cerr << e.where().file << ": error: " << e.what() << "\n";
-            return 2;
+        const rseqcheck::cex::ReplayReport r = rseqcheck::cex::replay_file(argv[2]);
+        const rseqcheck::cex::Trace& t = r.result.trace;
+        write(std::string(argv[3]) + ".dot", rseqcheck::cex::render_dot(t));
+        write(std::string(argv[3]) + ".html", rseqcheck::cex::render_html(t));
+        if (const auto svg = rseqcheck::cex::render_svg(t)) {
+            write(std::string(argv[3]) + ".svg", *svg);
+        } else {
+            std::cerr << "rseqcheck-corpus: note: graphviz 'dot' is not installed; no SVG "
+                         "(apt-get install graphviz)\n";
         }
+        return 0;
     }
     if (argc != 2) {
         std::cerr << "usage: rseqcheck-corpus OUTDIR | --render TRACE.json OUTSTEM\n";
@@ -64,10 +47,8 @@ static int run(int argc, char** argv) {
     std::cout << "| variant | preset | property | steps before | after | env events before | "
                  "after | minimise ms |\n|---|---|---|---|---|---|---|---|\n";
     for (const rseqcheck::VariantInfo& info : rseqcheck::variant_catalog()) {
-        rseqcheck::Scenario sc = rseqcheck::make_preset(info.preset);
-        sc.variant.add(info.id);
-        const auto found = rseqcheck::cex::find_trace(sc, info.catches);
-        if (!found) {
+        const std::optional<rseqcheck::cex::CorpusEntry> entry = rseqcheck::cex::corpus_entry(info);
+        if (!entry) {
             // find_trace() covers invariants and transition properties; a variant caught only
             // by a leads-to property gets its lasso from `rseqcheck check --trace-out`.
             std::cerr << "rseqcheck-corpus: " << info.name << " violates no safety property on "
@@ -75,19 +56,15 @@ static int run(int argc, char** argv) {
                       << info.name << " --trace-out DIR' (DIR/<property>.replay.json)\n";
             continue;
         }
-        const rseqcheck::RseqModel model(sc);
-        const auto start = std::chrono::steady_clock::now();
-        const rseqcheck::cex::Trace t = rseqcheck::cex::minimise(model, *found);
-        const double ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
-                .count();
-        const std::string base = dir + "/" + file_stem(info.name) + "-" + t.property.name;
+        const rseqcheck::cex::Trace& t = entry->trace;
+        const std::string base = dir + "/" + entry->stem;
         write(base + ".json", rseqcheck::cex::render_json(t));
         write(base + ".txt", rseqcheck::cex::render_text(t));
         std::cout << "| " << info.name << " | " << info.preset << " | " << t.property.name << " ("
                   << t.property.spec_id << ") | " << t.original_steps << " | " << t.steps.size()
                   << " | " << t.original_environment_events << " | "
-                  << rseqcheck::cex::environment_events(t.steps) << " | " << ms << " |\n";
+                  << rseqcheck::cex::environment_events(t.steps) << " | " << entry->minimise_ms
+                  << " |\n";
     }
     return status;
 }
@@ -95,6 +72,19 @@ static int run(int argc, char** argv) {
 int main(int argc, char** argv) {
     try {
         return run(argc, argv);
+    } catch (const rseqcheck::InputError& e) {
+        // A malformed trace file (at file:line:col) or an output that cannot be written
+        // (OUTDIR missing, a full disk): bad input.
+        const rseqcheck::SourceLocation& at = e.where();
+        if (at.file.empty()) {
+            std::cerr << "rseqcheck-corpus";
+        } else {
+            std::cerr << at.file;
+            if (at.line > 0)
+                std::cerr << ":" << at.line << ":" << at.column;
+        }
+        std::cerr << ": error: " << e.what() << "\n";
+        return 2;
     } catch (const std::exception& e) {
         std::cerr << "rseqcheck-corpus: internal error: " << e.what() << "\n";
         return 3;

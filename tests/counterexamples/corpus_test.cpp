@@ -1,8 +1,13 @@
 #include <filesystem>
+#include <fstream>
 #include <set>
+#include <sstream>
+#include <string>
 
 #include <gtest/gtest.h>
 
+#include "counterexamples/corpus.h"
+#include "counterexamples/render.h"
 #include "counterexamples/trace_file.h"
 #include "model/variant.h"
 
@@ -42,6 +47,48 @@ TEST(Corpus, EachTraceShowsItsBugOnItsVariantAndNotOnTheFixedModel) {
         EXPECT_NE(fixed.exit_code, 1) << p << " still violates on the fixed model:\n"
                                       << fixed.output;
     }
+}
+
+std::string read_text(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+/// The first line where `got` and `want` differ, 1-based, for a short failure message.
+std::size_t first_different_line(const std::string& got, const std::string& want) {
+    std::size_t line = 1;
+    for (std::size_t i = 0; i < got.size() && i < want.size() && got[i] == want[i]; ++i) {
+        if (got[i] == '\n')
+            ++line;
+    }
+    return line;
+}
+
+/// A committed trace that the model or the renderer has since outgrown (a state field added,
+/// a step renamed) would show a reader something rseqcheck no longer prints.
+TEST(Corpus, CommittedSafetyTracesAreWhatTheGeneratorWritesToday) {
+    const fs::path dir = fs::path(RSEQCHECK_SOURCE_DIR) / "counterexamples" / "corpus";
+    std::size_t compared = 0;
+    for (const VariantInfo& info : variant_catalog()) {
+        const std::optional<CorpusEntry> entry = corpus_entry(info);
+        if (!entry)
+            continue;  // a lasso, from rseqcheck check --trace-out
+        const std::pair<std::string, std::string> files[] = {{".json", render_json(entry->trace)},
+                                                             {".txt", render_text(entry->trace)}};
+        for (const auto& [extension, written] : files) {
+            const fs::path p = dir / (entry->stem + extension);
+            ASSERT_TRUE(fs::exists(p)) << p << " is missing";
+            const std::string committed = read_text(p);
+            EXPECT_TRUE(committed == written)
+                << p << " differs from what rseqcheck-corpus writes today, from line "
+                << first_different_line(committed, written)
+                << "; regenerate: build/counterexamples/rseqcheck-corpus counterexamples/corpus";
+            ++compared;
+        }
+    }
+    EXPECT_GE(compared, 2 * (variant_catalog().size() - 1));
 }
 
 }  // namespace
