@@ -36,8 +36,10 @@ bool dot_available();
 /// SVG through `dot -Tsvg`; nullopt when dot is not installed or fails.
 std::optional<std::string> render_svg(const Trace& trace);
 
-/// One HTML page with inline CSS and script, no network: the timeline in CPU columns, the
-/// changed fields per step, the violated property highlighted, the full state on click.
+/// One HTML page with inline CSS and script, no network: the timeline in CPU columns (in
+/// the page itself, readable without the script), the changed fields per step, each step's
+/// instant when the trace is timed, a lasso's cycle, the violated property highlighted, and
+/// the full state of a step on click (the script).
 std::string render_html(const Trace& trace);
 
 }  // namespace rseqcheck::cex

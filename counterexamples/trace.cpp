@@ -109,6 +109,17 @@ std::string actor(const Action& a) {
            (a.task == no_task ? std::string("-") : "T" + std::to_string(a.task));
 }
 
+std::string action_label(const Action& a) {
+    std::string out(action_name(a.kind));
+    if (a.next != no_task)
+        out += " -> T" + std::to_string(a.next);
+    if (a.fault == Fault::Resolved)
+        out += " (fault, resolved)";
+    if (a.fault == Fault::Unresolvable)
+        out += " (fault, -EFAULT)";
+    return out;
+}
+
 std::string describe(const Action& a) {
     std::string out = std::string(action_name(a.kind)) + " cpu=" + std::to_string(a.cpu);
     if (a.task != no_task)

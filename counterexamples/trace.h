@@ -71,6 +71,8 @@ std::string actor(const Action& a);
 /// The action with its parameters: `irq_wakeup cpu=0 task=1`, plus arg, next and fault when
 /// they are set.
 std::string describe(const Action& a);
+/// The action as a trace step names it: `schedule -> T1`, `exit_to_user (fault, -EFAULT)`.
+std::string action_label(const Action& a);
 
 /// The trace from an engine path (element 0 is the initial state, as path_to() returns).
 template <class Step>

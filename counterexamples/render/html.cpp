@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "counterexamples/render.h"
+#include "model/transitions.h"
 
 namespace rseqcheck::cex {
 
@@ -51,7 +52,9 @@ td.act .k { color: #666; font-size: 11px; display: block; }
 td.act .ch { color: #0b5394; font-size: 12px; display: block; white-space: pre-wrap; }
 tr.env td.act { background: #fff8e1; }
 tr.last td.act { background: #fde2e1; outline: 2px solid #c62828; }
-tr { cursor: pointer; }
+tr[data-step] { cursor: pointer; }
+td.time { text-align: right; font-family: monospace; color: #555; }
+tr.cycle td { background: #e3f2fd; color: #0b5394; font-style: italic; }
 tr.sel td { box-shadow: inset 0 0 0 2px #1565c0; }
 #state { margin-top: 1em; font-family: monospace; font-size: 12px; white-space: pre; background: #f7f7f7; padding: .6em; }
 #verdict { margin-top: 1em; font-family: monospace; font-weight: bold; color: #c62828; }
@@ -60,40 +63,64 @@ tr.sel td { box-shadow: inset 0 0 0 2px #1565c0; }
 constexpr std::string_view script = R"js(
 (function () {
   const t = JSON.parse(document.getElementById('trace').textContent);
-  const cpus = t.scenario.cpus;
-  const head = document.getElementById('head');
-  const body = document.getElementById('rows');
-  let h = '<tr><th>#</th>';
-  for (let c = 0; c < cpus; c++) h += '<th>CPU' + c + '</th>';
-  head.innerHTML = h + '</tr>';
-  const esc = s => String(s).replace(/[&<>"]/g, ch => ({'&':'&amp;','<':'&lt;','>':'&gt;','"':'&quot;'}[ch]));
-  t.steps.forEach((s, i) => {
-    const tr = document.createElement('tr');
-    if (s.environment) tr.className = 'env';
-    if (i === t.steps.length - 1) tr.className = 'last';
-    let row = '<td class="step">' + s.step + '</td>';
-    for (let c = 0; c < cpus; c++) {
-      if (c !== s.action.cpu) { row += '<td></td>'; continue; }
-      const who = s.action.task === null ? '' : 'T' + s.action.task + ' ';
-      const next = s.action.next === null ? '' : ' &rarr; T' + s.action.next;
-      row += '<td class="act">' + esc(who) + '<b>' + esc(s.action.kind) + '</b>' + next +
-             '<span class="k">' + esc(s.kernel) + '</span>' +
-             '<span class="ch">' + esc(s.changed.split(' ').join(' ')) + '</span></td>';
-    }
-    tr.innerHTML = row;
-    tr.addEventListener('click', () => show(i, tr));
-    body.appendChild(tr);
-  });
-  function show(i, tr) {
-    document.querySelectorAll('tr.sel').forEach(r => r.classList.remove('sel'));
-    tr.classList.add('sel');
+  const rows = document.querySelectorAll('tr[data-step]');
+  function show(i) {
+    rows.forEach(r => r.classList.toggle('sel', Number(r.dataset.step) === i));
     document.getElementById('state').textContent =
       'Full state after step ' + (i + 1) + '\n' + JSON.stringify(t.steps[i].state, null, 2);
   }
-  document.getElementById('verdict').textContent = t.summary.verdict;
-  if (t.steps.length > 0) show(t.steps.length - 1, body.lastChild);
+  rows.forEach(r => r.addEventListener('click', () => show(Number(r.dataset.step))));
+  if (t.steps.length > 0) show(t.steps.length - 1);
 })();
 )js";
+
+/// The timeline as table rows, one column per CPU (and one of instants when the trace is
+/// timed), so that the page reads without its script; the script only shows the full state
+/// of the step clicked.
+std::string timeline_table(const Trace& trace) {
+    const Scenario& sc = trace.scenario;
+    const bool timed = trace.times_ns.size() == trace.steps.size() && !trace.steps.empty();
+    const std::size_t columns = 1 + (timed ? 1 : 0) + sc.cpus;
+    std::string out = "<table><thead><tr><th>#</th>";
+    if (timed)
+        out += "<th>time ns</th>";
+    for (CpuId c = 0; c < sc.cpus; ++c)
+        out += fmt::format("<th>CPU{}</th>", c);
+    out += "</tr></thead><tbody>\n";
+    for (std::size_t k = 0; k < trace.steps.size(); ++k) {
+        const TraceStep& s = trace.steps[k];
+        const Action& a = s.action;
+        if (trace.cycle_start && k == *trace.cycle_start) {
+            out += fmt::format("<tr class=\"cycle\"><td colspan=\"{}\">cycle: the steps below "
+                               "repeat forever</td></tr>\n",
+                               columns);
+        }
+        const char* row_class = k + 1 == trace.steps.size() ? " class=\"last\""
+                                : is_environment(a)         ? " class=\"env\""
+                                                            : "";
+        out +=
+            fmt::format("<tr{} data-step=\"{}\"><td class=\"step\">{}</td>", row_class, k, k + 1);
+        if (timed)
+            out += fmt::format("<td class=\"time\">{}</td>", trace.times_ns[k]);
+        std::string changed = changed_fields(sc, trace.before(k), s.state, a.task, a.cpu);
+        if (!changed.empty())
+            changed.erase(0, 1);
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            if (c != a.cpu) {
+                out += "<td></td>";
+                continue;
+            }
+            const std::string who = a.task == no_task ? "" : fmt::format("T{} ", a.task);
+            out += fmt::format("<td class=\"act\">{}<b>{}</b><span class=\"k\">{}</span>"
+                               "<span class=\"ch\">{}</span></td>",
+                               html_escape(who), html_escape(action_label(a)),
+                               html_escape(action_kernel(a.kind)), html_escape(changed));
+        }
+        out += "</tr>\n";
+    }
+    out += "</tbody></table>\n";
+    return out;
+}
 
 }  // namespace
 
@@ -109,10 +136,15 @@ std::string render_html(const Trace& trace) {
                        html_escape(sc.variant.name()), html_escape(sc.name),
                        html_escape(sc.description));
     out += fmt::format("<p class=\"meta\">Bounds: {}</p>\n", html_escape(describe_bounds(sc)));
-    out += "<p class=\"meta\">Yellow: environment event. Red: the violating step. "
-           "Click a step for the full state after it.</p>\n";
-    out += "<table><thead id=\"head\"></thead><tbody id=\"rows\"></tbody></table>\n";
-    out += "<div id=\"verdict\"></div>\n<div id=\"state\"></div>\n";
+    if (!trace.timing_note.empty())
+        out += fmt::format("<p class=\"meta\">Timed: {}</p>\n", html_escape(trace.timing_note));
+    out += "<p class=\"meta\">Yellow: environment event. Red: the violating step.";
+    if (trace.cycle_start)
+        out += " Blue: a lasso; the steps below the blue row repeat forever.";
+    out += " Click a step for the full state after it.</p>\n";
+    out += timeline_table(trace);
+    out += fmt::format("<div id=\"verdict\">{}</div>\n<div id=\"state\"></div>\n",
+                       html_escape(verdict_line(trace)));
     out += "<script type=\"application/json\" id=\"trace\">" + script_safe(render_json(trace)) +
            "</script>\n";
     out += "<script>" + std::string(script) + "</script>\n</body></html>\n";

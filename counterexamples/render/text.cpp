@@ -99,13 +99,7 @@ std::string render_text(const Trace& trace) {
     for (std::size_t k = 0; k < trace.steps.size(); ++k) {
         const TraceStep& s = trace.steps[k];
         const bool last = k + 1 == trace.steps.size();
-        std::string name(action_name(s.action.kind));
-        if (s.action.next != no_task)
-            name += fmt::format(" -> T{}", s.action.next);
-        if (s.action.fault == Fault::Resolved)
-            name += " (fault, resolved)";
-        if (s.action.fault == Fault::Unresolvable)
-            name += " (fault, -EFAULT)";
+        const std::string name = action_label(s.action);
         const char* mark = last ? ">" : (is_environment(s.action) ? "*" : " ");
         if (trace.cycle_start && k == *trace.cycle_start)
             out += "      -- cycle: the steps below repeat forever --\n";

@@ -1,4 +1,6 @@
+#include <cstdint>
 #include <filesystem>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -61,6 +63,55 @@ TEST(RenderHtml, IsSelfContained) {
     EXPECT_EQ(html.find("<script src"), std::string::npos);
     EXPECT_EQ(html.find("<link"), std::string::npos);
     EXPECT_NE(html.find("Violated no-stale-grant-after-switch (I1)"), std::string::npos);
+}
+
+std::size_t count(const std::string& text, const std::string& what) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
+/// The timeline is in the page itself, so that it reads without its script: one row per
+/// step, in CPU columns, with the kernel function, the changed fields and the verdict.
+TEST(RenderHtml, DrawsTheTimelineWithoutItsScript) {
+    const Trace t = corpus_trace("mut-fastpath-fault-returns-ids-correct-in-user-mode");
+    const std::string html = render_html(t);
+    EXPECT_EQ(count(html, "data-step=\""), t.steps.size());
+    EXPECT_NE(html.find("<th>CPU0</th><th>CPU1</th></tr>"), std::string::npos);
+    EXPECT_EQ(html.find("time ns"), std::string::npos);  // not a timed trace
+    EXPECT_EQ(html.find("cycle:"), std::string::npos);   // not a lasso
+    EXPECT_NE(html.find("<b>rseq_exit_to_user_mode_restart (fault, -EFAULT)</b>"),
+              std::string::npos);
+    EXPECT_NE(html.find("<span class=\"k\">include/linux/rseq_entry.h:"
+                        "rseq_exit_to_user_mode_restart()"),
+              std::string::npos);
+    EXPECT_NE(html.find("<span class=\"ch\">task_cpu=1 rseq.event.ids_changed=1</span>"),
+              std::string::npos);
+    EXPECT_EQ(count(html, "<tr class=\"last\""), 1U);
+    EXPECT_NE(html.find("<div id=\"verdict\">" + verdict_line(t) + "</div>"), std::string::npos);
+}
+
+/// A witness of `rseqcheck bound` carries the instant of each step; a lasso, where its cycle
+/// starts. The page shows both, as the text trace does.
+TEST(RenderHtml, ShowsInstantsOfATimedTraceAndTheCycleOfALasso) {
+    Trace t = corpus_trace("7ee58f98-no-stale-grant-after-switch");
+    ASSERT_GE(t.steps.size(), 3U);
+    for (std::size_t k = 0; k < t.steps.size(); ++k)
+        t.times_ns.push_back(static_cast<std::int64_t>(1000 * k + 7));
+    t.cycle_start = 2;
+    const std::string html = render_html(t);
+    EXPECT_NE(html.find("<th>#</th><th>time ns</th><th>CPU0</th>"), std::string::npos);
+    EXPECT_NE(html.find("<td class=\"step\">2</td><td class=\"time\">1007</td>"),
+              std::string::npos);
+    EXPECT_EQ(count(html, "<td class=\"time\">"), t.steps.size());
+    // The cycle row comes right before the third step's row.
+    const std::size_t cycle = html.find("<tr class=\"cycle\">");
+    ASSERT_NE(cycle, std::string::npos);
+    EXPECT_EQ(count(html, "<tr class=\"cycle\">"), 1U);
+    EXPECT_LT(html.find("data-step=\"1\""), cycle);
+    EXPECT_GT(html.find("data-step=\"2\""), cycle);
+    EXPECT_NE(html.find("colspan=\"3\""), std::string::npos);  // #, time, one CPU
 }
 
 }  // namespace
