@@ -1,8 +1,6 @@
-// The visited set's slots (checker/slot_table.h) and the parallel engine's scratch
-// allocator (checker/huge_page_allocator.h): a fresh table is all free, no used slot is
-// ever mistaken for a free one, a slot's home can be recomputed from the slot alone (what
-// doubling relies on), and vectors on the allocator keep their elements as they grow past
-// the size where it switches from malloc to its own mappings.
+// The visited set's slots (checker/slot_table.h): a fresh table is all free, no used slot is
+// ever mistaken for a free one, and a slot's home can be recomputed from the slot alone (what
+// doubling relies on).
 #include <cstdint>
 #include <new>
 #include <random>
@@ -12,7 +10,6 @@
 
 #include <gtest/gtest.h>
 
-#include "checker/huge_page_allocator.h"
 #include "checker/slot_table.h"
 
 namespace rseqcheck::checker {
@@ -125,18 +122,6 @@ TEST(ParallelSlotTable, ADoublingSharedByTwoThreadsKeepsEverySlotFindable) {
     move_every_other(0);
     other.join();
     expect_all_findable(bigger, placed);
-}
-
-TEST(HugePageAllocator, VectorsKeepTheirElementsAcrossTheMappingThreshold) {
-    std::vector<std::uint64_t, HugePageAllocator<std::uint64_t>> v;
-    constexpr std::uint64_t n = std::uint64_t{3} << 20U;  // 24 MiB: from malloc to mappings
-    for (std::uint64_t i = 0; i < n; ++i)
-        v.push_back(i * 3);
-    for (std::uint64_t i = 0; i < n; i += 4097)
-        ASSERT_EQ(v[i], i * 3);
-    v.clear();
-    v.shrink_to_fit();
-    EXPECT_EQ(v.capacity(), 0U);
 }
 
 }  // namespace
