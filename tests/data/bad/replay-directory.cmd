@@ -1,0 +1,3 @@
+# exit: 2
+# stderr: {out}: error: cannot open the trace file: it is a directory
+replay {out}
