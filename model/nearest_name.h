@@ -13,12 +13,14 @@ namespace rseqcheck {
 /// substitutions that turn `a` into `b`.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
-/// The name in `names` nearest to `name` by edit distance (the first of equals), with its
-/// distance; an empty name when `names` is empty.
+/// A suggestion and how far it is from what was written.
 struct NearestName {
     std::string name;
     std::size_t distance = 0;
 };
+
+/// The name in `names` nearest to `name` by edit distance (the first of equals), with its
+/// distance; an empty name when `names` is empty.
 template <class Names>
 NearestName nearest_name(std::string_view name, const Names& names) {
     NearestName best;
