@@ -1,6 +1,6 @@
 #!/bin/sh
 # Renders a corpus trace as HTML, loads it in headless Chromium, fails if the page shows an
-# error (a script error leaves the verdict line empty), and writes a PNG screenshot.
+# error (a script error leaves the state panel empty), and writes a PNG screenshot.
 # Usage: counterexamples/render/screenshot.sh BUILD_DIR [TRACE.json] [OUT.png]
 set -eu
 build=${1:?usage: screenshot.sh BUILD_DIR [TRACE.json] [OUT.png]}
@@ -14,12 +14,13 @@ trap 'rm -rf "$work"' EXIT
 "$build/counterexamples/rseqcheck-corpus" --render "$trace" "$work/trace"
 flags="--headless --no-sandbox --disable-gpu --no-first-run --disable-background-networking \
 --disable-component-update --disable-sync --user-data-dir=$work/profile"
-# The DOM after the script ran: the verdict must be filled in and every step drawn.
+# The DOM after the script ran: the table and verdict are in the page itself, so only the
+# script can have filled in the state panel.
 # shellcheck disable=SC2086
 "$browser" $flags --virtual-time-budget=2000 --dump-dom "file://$work/trace.html" \
     >"$work/dom.html" 2>"$work/chromium.log"
-if ! grep -q '<div id="verdict">Violated ' "$work/dom.html"; then
-    echo "screenshot.sh: the page shows no verdict (script error?)" >&2
+if ! grep -q '<div id="state">Full state after step ' "$work/dom.html"; then
+    echo "screenshot.sh: the page shows no state panel (script error?)" >&2
     exit 1
 fi
 # shellcheck disable=SC2086
