@@ -74,7 +74,7 @@ TEST(Corpus, CommittedSafetyTracesAreWhatTheGeneratorWritesToday) {
     for (const VariantInfo& info : variant_catalog()) {
         const std::optional<CorpusEntry> entry = corpus_entry(info);
         if (!entry)
-            continue;  // a lasso, from rseqcheck check --trace-out
+            continue;  // no safety trace here: its files come from check --trace-out
         const std::pair<std::string, std::string> files[] = {{".json", render_json(entry->trace)},
                                                              {".txt", render_text(entry->trace)}};
         for (const auto& [extension, written] : files) {
