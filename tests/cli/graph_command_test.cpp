@@ -8,23 +8,17 @@
 #include <gtest/gtest.h>
 
 #include "tests/cli/cli_process.h"
+#include "tests/support/text.h"
 
 namespace rseqcheck::test {
 namespace {
-
-std::size_t count(const std::string& text, const std::string& what) {
-    std::size_t n = 0;
-    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-        ++n;
-    return n;
-}
 
 TEST(GraphCommand, DotHasOneNodePerStateAndOneEdgePerTransition) {
     const RunResult r = run_rseqcheck("graph --preset rt --format dot");
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out.rfind("digraph \"rt fixed\" {", 0), 0U);
-    EXPECT_EQ(count(r.out, "(depth "), 131U);  // the rt preset's pinned state count
-    EXPECT_EQ(count(r.out, " -> s"), 172U);    // and its transitions
+    EXPECT_EQ(count_occurrences(r.out, "(depth "), 131U);  // the rt preset's pinned state count
+    EXPECT_EQ(count_occurrences(r.out, " -> s"), 172U);    // and its transitions
     EXPECT_EQ(r.out.substr(r.out.size() - 2), "}\n");
 }
 
@@ -32,7 +26,7 @@ TEST(GraphCommand, WritesTheWholeFileOrNothing) {
     TempDir dir;
     const std::string file = (dir.path() / "rt.dot").string();
     ASSERT_EQ(run_rseqcheck("graph --preset rt --output " + file).status, 0);
-    EXPECT_EQ(count(read_text(file), "(depth "), 131U);
+    EXPECT_EQ(count_occurrences(read_text(file), "(depth "), 131U);
     const std::string big = (dir.path() / "default.dot").string();
     const RunResult r = run_rseqcheck("graph --preset grant --max-states 100 --output " + big);
     EXPECT_EQ(r.status, 2);

@@ -6,9 +6,12 @@
 
 #include "counterexamples/render.h"
 #include "counterexamples/trace_file.h"
+#include "tests/support/text.h"
 
 namespace rseqcheck::cex {
 namespace {
+
+using test::count_occurrences;
 
 Trace corpus_trace(const std::string& name) {
     const std::string path =
@@ -65,19 +68,12 @@ TEST(RenderHtml, IsSelfContained) {
     EXPECT_NE(html.find("Violated no-stale-grant-after-switch (I1)"), std::string::npos);
 }
 
-std::size_t count(const std::string& text, const std::string& what) {
-    std::size_t n = 0;
-    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
-        ++n;
-    return n;
-}
-
 /// The timeline is in the page itself, so that it reads without its script: one row per
 /// step, in CPU columns, with the kernel function, the changed fields and the verdict.
 TEST(RenderHtml, DrawsTheTimelineWithoutItsScript) {
     const Trace t = corpus_trace("mut-fastpath-fault-returns-ids-correct-in-user-mode");
     const std::string html = render_html(t);
-    EXPECT_EQ(count(html, "data-step=\""), t.steps.size());
+    EXPECT_EQ(count_occurrences(html, "data-step=\""), t.steps.size());
     EXPECT_NE(html.find("<th>CPU0</th><th>CPU1</th></tr>"), std::string::npos);
     EXPECT_EQ(html.find("time ns"), std::string::npos);  // not a timed trace
     EXPECT_EQ(html.find("cycle:"), std::string::npos);   // not a lasso
@@ -88,7 +84,7 @@ TEST(RenderHtml, DrawsTheTimelineWithoutItsScript) {
               std::string::npos);
     EXPECT_NE(html.find("<span class=\"ch\">task_cpu=1 rseq.event.ids_changed=1</span>"),
               std::string::npos);
-    EXPECT_EQ(count(html, "<tr class=\"last\""), 1U);
+    EXPECT_EQ(count_occurrences(html, "<tr class=\"last\""), 1U);
     EXPECT_NE(html.find("<div id=\"verdict\">" + verdict_line(t) + "</div>"), std::string::npos);
 }
 
@@ -104,11 +100,11 @@ TEST(RenderHtml, ShowsInstantsOfATimedTraceAndTheCycleOfALasso) {
     EXPECT_NE(html.find("<th>#</th><th>time ns</th><th>CPU0</th>"), std::string::npos);
     EXPECT_NE(html.find("<td class=\"step\">2</td><td class=\"time\">1007</td>"),
               std::string::npos);
-    EXPECT_EQ(count(html, "<td class=\"time\">"), t.steps.size());
+    EXPECT_EQ(count_occurrences(html, "<td class=\"time\">"), t.steps.size());
     // The cycle row comes right before the third step's row.
     const std::size_t cycle = html.find("<tr class=\"cycle\">");
     ASSERT_NE(cycle, std::string::npos);
-    EXPECT_EQ(count(html, "<tr class=\"cycle\">"), 1U);
+    EXPECT_EQ(count_occurrences(html, "<tr class=\"cycle\">"), 1U);
     EXPECT_LT(html.find("data-step=\"1\""), cycle);
     EXPECT_GT(html.find("data-step=\"2\""), cycle);
     EXPECT_NE(html.find("colspan=\"3\""), std::string::npos);  // #, time, one CPU
