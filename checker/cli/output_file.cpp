@@ -6,10 +6,12 @@
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
+#include <optional>
 #include <string_view>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
+#include <utility>
 
 #include "model/input_error.h"
 
@@ -26,6 +28,20 @@ constexpr int max_link_hops = 40;
     throw InputError({}, "cannot write '" + path + "': " + std::strerror(error));
 }
 
+/// The name the symlink `file` points at, resolved against the link's directory; nothing
+/// when `file` is not a symlink (or cannot be looked at). `ec` is set only when `file` is a
+/// symlink that cannot be read.
+std::optional<std::string> follow_link(const std::string& file, std::error_code& ec) {
+    ec.clear();
+    std::error_code status_error;
+    if (!fs::is_symlink(fs::symlink_status(file, status_error)))
+        return std::nullopt;
+    const fs::path link = fs::read_symlink(file, ec);
+    if (ec)
+        return std::nullopt;
+    return link.is_absolute() ? link.string() : (fs::path(file).parent_path() / link).string();
+}
+
 /// `path` with its chain of symlinks followed to the name of the file it reaches, so that
 /// the rename replaces that file and the links stay links (as `cp` does). A dangling link
 /// gives the name the write creates.
@@ -33,14 +49,27 @@ std::string final_target(const std::string& path) {
     std::string file = path;
     for (int hops = 0; hops <= max_link_hops; ++hops) {
         std::error_code ec;
-        if (!fs::is_symlink(fs::symlink_status(file, ec)))
-            return file;
-        const fs::path link = fs::read_symlink(file, ec);
+        std::optional<std::string> next = follow_link(file, ec);
         if (ec)
             cannot_write(path, ec.value());
-        file = link.is_absolute() ? link.string() : (fs::path(file).parent_path() / link).string();
+        if (!next)
+            return file;
+        file = std::move(*next);
     }
     cannot_write(path, ELOOP);
+}
+
+/// N when `file` is /proc/self/fd/N, /dev/fd/N or /proc/<this pid>/fd/N; -1 otherwise.
+int descriptor_number(const std::string& file) {
+    const std::string own = "/proc/" + std::to_string(::getpid()) + "/fd/";
+    for (const std::string& dir : {std::string("/proc/self/fd/"), std::string("/dev/fd/"), own}) {
+        if (file.size() <= dir.size() || file.compare(0, dir.size(), dir) != 0)
+            continue;
+        const std::string digits = file.substr(dir.size());
+        if (digits.size() <= 9 && digits.find_first_not_of("0123456789") == std::string::npos)
+            return std::stoi(digits);
+    }
+    return -1;
 }
 
 /// The descriptor that `path` names if it is one of this process's open ones, reached by
@@ -49,29 +78,17 @@ std::string final_target(const std::string& path) {
 /// output (`--output /dev/stdout >> log`), so it is written through that descriptor, at its
 /// offset and with its O_APPEND, and never replaced or truncated.
 int open_descriptor(const std::string& path) {
-    const std::string own = "/proc/" + std::to_string(::getpid()) + "/fd/";
     std::string file = path;
     for (int hops = 0; hops <= max_link_hops; ++hops) {
-        for (const std::string& dir :
-             {std::string("/proc/self/fd/"), std::string("/dev/fd/"), own}) {
-            if (file.size() <= dir.size() || file.compare(0, dir.size(), dir) != 0)
-                continue;
-            const std::string digits = file.substr(dir.size());
-            if (digits.size() > 9 || digits.find_first_not_of("0123456789") != std::string::npos)
-                continue;
-            const int fd = std::stoi(digits);
+        if (const int fd = descriptor_number(file); fd >= 0) {
             const int flags = ::fcntl(fd, F_GETFL);
-            if (flags < 0 || (flags & O_ACCMODE) == O_RDONLY)
-                return -1;
-            return fd;
+            return flags < 0 || (flags & O_ACCMODE) == O_RDONLY ? -1 : fd;
         }
         std::error_code ec;
-        if (!fs::is_symlink(fs::symlink_status(file, ec)))
+        std::optional<std::string> next = follow_link(file, ec);
+        if (!next)
             return -1;
-        const fs::path link = fs::read_symlink(file, ec);
-        if (ec)
-            return -1;
-        file = link.is_absolute() ? link.string() : (fs::path(file).parent_path() / link).string();
+        file = std::move(*next);
     }
     return -1;
 }
