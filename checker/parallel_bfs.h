@@ -36,6 +36,10 @@
 ///     state: each level's first index is).
 /// Violations are gathered per thread and reported in the sequential order, each property
 /// once, so the first violation of a property has a shortest trace as in SequentialBfs.
+/// Errors (what the model or checker throws, or the store running out) leave as they leave
+/// SequentialBfs: a worker stops at its first, the others finish the pass, and run() expands
+/// the failing level again on one thread in the sequential order, so that the error that
+/// search meets first is the one thrown (an error path only: the search is over).
 #pragma once
 
 #include <algorithm>
@@ -80,8 +84,65 @@ public:
             options_.threads = 1;
     }
 
+    /// Searches; what the model or checker throws leaves as it would leave SequentialBfs::run,
+    /// the error that search meets first.
     template <class Checker>
     SearchResult run(Checker& checker) {
+        level_begin_ = level_end_ = 0;
+        try {
+            return search(checker);
+        } catch (...) {
+            // The workers met their errors in their own order: the level is expanded again
+            // in the sequential one, and what the model or checker throws there leaves instead.
+            replay_level(checker);
+            throw;
+        }
+    }
+
+    std::uint64_t size() const { return states_.size(); }
+    const State& state_at(std::uint64_t i) const { return states_[i]; }
+    /// Depth (BFS level) of a reached state: the last level that starts at or before i.
+    std::uint32_t depth_of(std::uint64_t i) const {
+        const auto above = std::upper_bound(level_start_.begin(), level_start_.end(), i);
+        return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
+    }
+    /// The index of a reached state, or nothing (the state graph export uses it).
+    std::optional<std::uint64_t> find(const State& t) const { return find(t, hash(t)); }
+    /// The same with t's hash (state_hash) already computed.
+    std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
+        return slots_.find(h, [&](std::uint32_t idx) {
+            return (idx & provisional) == 0 && std::memcmp(&states_[idx], &t, sizeof(State)) == 0;
+        });
+    }
+    /// Asks for the first slot a find() with hash h reads (checker/state_graph.h).
+    void prefetch(std::uint64_t h) const { __builtin_prefetch(slots_.address(h)); }
+
+    /// Shortest path from the initial state; element 0 is the initial state.
+    std::vector<Step> path_to(std::uint64_t target) const {
+        std::vector<std::uint64_t> chain;
+        for (std::uint64_t i = target; i != 0; i = parent_[i])
+            chain.push_back(i);
+        std::vector<Step> path;
+        path.push_back(Step{Action{}, states_[0], false});
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+            const State& from = path.back().state;
+            const State& to = states_[*it];
+            Step step{Action{}, to, false};
+            model_.for_each_successor(from, [&](const Action& a, const State& t) {
+                if (!step.has_action && std::memcmp(&t, &to, sizeof(State)) == 0) {
+                    step.action = a;
+                    step.has_action = true;
+                }
+            });
+            path.push_back(step);
+        }
+        return path;
+    }
+
+private:
+    /// run() without the replay after an error.
+    template <class Checker>
+    SearchResult search(Checker& checker) {
         const auto start = std::chrono::steady_clock::now();
         // At least one: the constructor clamps it, restated here for the analyser.
         const unsigned threads = std::max(1U, options_.threads);
@@ -275,47 +336,6 @@ public:
         return result;
     }
 
-    std::uint64_t size() const { return states_.size(); }
-    const State& state_at(std::uint64_t i) const { return states_[i]; }
-    /// Depth (BFS level) of a reached state: the last level that starts at or before i.
-    std::uint32_t depth_of(std::uint64_t i) const {
-        const auto above = std::upper_bound(level_start_.begin(), level_start_.end(), i);
-        return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
-    }
-    /// The index of a reached state, or nothing (the state graph export uses it).
-    std::optional<std::uint64_t> find(const State& t) const { return find(t, hash(t)); }
-    /// The same with t's hash (state_hash) already computed.
-    std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
-        return slots_.find(h, [&](std::uint32_t idx) {
-            return (idx & provisional) == 0 && std::memcmp(&states_[idx], &t, sizeof(State)) == 0;
-        });
-    }
-    /// Asks for the first slot a find() with hash h reads (checker/state_graph.h).
-    void prefetch(std::uint64_t h) const { __builtin_prefetch(slots_.address(h)); }
-
-    /// Shortest path from the initial state; element 0 is the initial state.
-    std::vector<Step> path_to(std::uint64_t target) const {
-        std::vector<std::uint64_t> chain;
-        for (std::uint64_t i = target; i != 0; i = parent_[i])
-            chain.push_back(i);
-        std::vector<Step> path;
-        path.push_back(Step{Action{}, states_[0], false});
-        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-            const State& from = path.back().state;
-            const State& to = states_[*it];
-            Step step{Action{}, to, false};
-            model_.for_each_successor(from, [&](const Action& a, const State& t) {
-                if (!step.has_action && std::memcmp(&t, &to, sizeof(State)) == 0) {
-                    step.action = a;
-                    step.has_action = true;
-                }
-            });
-            path.push_back(step);
-        }
-        return path;
-    }
-
-private:
     /// Marks a slot's index as provisional: worker and buffer place, not a state index.
     static constexpr std::uint32_t provisional = 0x80000000U;
     static constexpr const char* past_numbering =
@@ -571,8 +591,8 @@ private:
         }
     }
 
-    /// Rethrows what the model or checker threw while expanding, the one the sequential
-    /// search would have met first.
+    /// Rethrows what the model or checker threw while expanding, from the state expanded
+    /// first (run() then replays the level to find the sequential search's first error).
     void rethrow_first_error(unsigned threads) const {
         const Worker* first = nullptr;
         for (unsigned w = 0; w < threads; ++w) {
@@ -581,6 +601,55 @@ private:
         }
         if (first != nullptr)
             std::rethrow_exception(first->error);
+    }
+
+    /// After an error in the level [level_begin_, level_end_), from the model, a property or
+    /// the store: expands the level again on this thread as SequentialBfs does, each state's
+    /// successors with their transition checks, then the invariants of the states it adds, so
+    /// that what the model or checker throws is the error that search meets first. The levels
+    /// before are numbered as that search numbers them, so it meets the same states in the
+    /// same order. Returns if nothing throws (the caller rethrows what the workers met).
+    template <class Checker>
+    void replay_level(Checker& checker) {
+        const std::uint64_t end = level_end_;
+        slots_ = SlotTable();  // it holds this level's provisional entries; the search is over
+        states_.resize(end);
+        SlotTable seen(std::bit_ceil(std::max<std::uint64_t>(end * 2, 4096)));
+        // Inserts t (hash h) under `index` unless a state in states_ equals it; true if new.
+        auto insert = [&](const State& t, std::uint64_t h, std::uint64_t index) {
+            if ((index + 1) * 4 > seen.size() * 3)
+                seen = seen.doubled();
+            const std::uint32_t want = SlotTable::tag(h);
+            for (std::size_t pos = seen.home(h);; pos = (pos + 1) & (seen.size() - 1)) {
+                const std::uint64_t slot = seen[pos];
+                if (slot == SlotTable::free_slot) {
+                    seen[pos] = SlotTable::make(want, static_cast<std::uint32_t>(index));
+                    return true;
+                }
+                if (SlotTable::tag_of(slot) == want &&
+                    std::memcmp(&states_[SlotTable::index_of(slot)], &t, sizeof(State)) == 0)
+                    return false;
+            }
+        };
+        for (std::uint64_t i = 0; i < end; ++i)
+            insert(states_[i], hash(states_[i]), i);
+        std::vector<State> successors;
+        for (std::uint64_t i = level_begin_; i < end; ++i) {
+            const State s = states_[i];
+            successors.clear();
+            model_.for_each_successor(s, [&](const Action& a, const State& t) {
+                (void)checker.check_transition(s, a, t);
+                successors.push_back(t);
+            });
+            for (const State& t : successors) {
+                if (insert(t, hash(t), states_.size())) {
+                    states_.push_back(t);
+                    (void)checker.check_state(t);
+                }
+            }
+            if (successors.empty() && options_.check_deadlock)
+                (void)model_.is_valid_end(s);
+        }
     }
 
     Entry& entry_at(std::uint32_t ref) const {

@@ -10,9 +10,11 @@
 
 namespace rseqcheck::checker {
 
-/// Mixes the state's bytes eight at a time (the last word zero-padded).
+/// Mixes the state's bytes eight at a time (the last word zero-padded). Always inlined: it
+/// runs once per successor, and GCC stopped inlining it into the parallel search's successor
+/// loop when the error replay (ParallelBfs::replay_level) became one more caller.
 template <class State>
-std::uint64_t state_hash(const State& s) {
+[[gnu::always_inline]] inline std::uint64_t state_hash(const State& s) {
     std::uint64_t h = 0x9E3779B97F4A7C15ULL;
     const auto* bytes = reinterpret_cast<const unsigned char*>(&s);
     for (std::size_t i = 0; i < sizeof(State); i += 8) {

@@ -204,6 +204,91 @@ TEST(ParallelBfs, AModelErrorIsTheOneTheSequentialSearchMeetsFirst) {
     }
 }
 
+/// The funnel with errors from everywhere in one level, as a buggy model and buggy properties
+/// would throw them: the model cannot expand (6, model_at); a transition property cannot
+/// evaluate a step into (7, transition_at); an invariant cannot evaluate (7, state_at).
+/// `never` (no state has that i) turns one off.
+struct MixedFailures {
+    static constexpr std::uint16_t never = 0xFFFF;
+    std::uint16_t model_at;
+    std::uint16_t transition_at;
+    std::uint16_t state_at;
+};
+
+struct FunnelFailingAt : Funnel {
+    MixedFailures fail;
+    template <class F>
+    void for_each_successor(const State& s, F&& f) const {
+        if (s.level == 6 && s.i == fail.model_at)
+            throw std::runtime_error("model cannot expand (6, " + std::to_string(s.i) + ")");
+        Funnel::for_each_successor(s, f);
+    }
+};
+
+struct CheckerFailingAt {
+    MixedFailures fail;
+    int check_state(const Funnel::State& s) const {
+        if (s.level == 7 && s.i == fail.state_at)
+            throw std::runtime_error("invariant cannot check (7, " + std::to_string(s.i) + ")");
+        return -1;
+    }
+    int check_transition(const Funnel::State& from, const Funnel::Action&,
+                         const Funnel::State& to) const {
+        if (to.level == 7 && to.i == fail.transition_at) {
+            throw std::runtime_error("transition property cannot check (6, " +
+                                     std::to_string(from.i) + ") -> (7, " + std::to_string(to.i) +
+                                     ")");
+        }
+        return -1;
+    }
+};
+
+std::string mixed_failure_of(auto&& engine, const MixedFailures& fail) {
+    CheckerFailingAt checker{fail};
+    try {
+        engine.run(checker);
+    } catch (const std::runtime_error& e) {
+        return e.what();
+    }
+    return "no error";
+}
+
+// When the model and the properties both throw in one level, the error that reaches the
+// caller is the one the sequential search meets first, on any number of threads. Level 6 has
+// 2280 states, numbered (in the sequential order) so that (6, 58), (6, 1356) and (6, 2824)
+// come at 1%, 50% and 80% of it, and (6, 2490), (6, 2491) at places 634 and 635. (7, 742),
+// (7, 2432) and (7, 877) are first met from places 37, 634 and 1471; (7, 1722) from place 351.
+// So the errors fall in worker 0's leading chunks (numbered as they are expanded), in the
+// other workers' chunks (numbered after the level), and one state apart in one chunk (the
+// pipeline generates state i + 1 before it checks the invariants of state i's successors).
+TEST(ParallelBfs, MixedModelAndPropertyErrorsReachTheCallerInTheSequentialOrder) {
+    constexpr std::uint16_t never = MixedFailures::never;
+    int sequential_errors = 0;
+    for (const std::uint16_t model_at :
+         std::array<std::uint16_t, 6>{58, 1356, 2824, 2490, 2491, never}) {
+        for (const std::uint16_t state_at : std::array<std::uint16_t, 4>{742, 2432, 877, never}) {
+            for (const std::uint16_t transition_at : std::array<std::uint16_t, 2>{1722, never}) {
+                const MixedFailures fail{model_at, transition_at, state_at};
+                const FunnelFailingAt funnel{Funnel{3000, 24}, fail};
+                const std::string expected =
+                    mixed_failure_of(SequentialBfs<FunnelFailingAt>(funnel, SearchOptions{}), fail);
+                sequential_errors += expected != "no error" ? 1 : 0;
+                for (const unsigned threads : {1U, 2U, 3U, 4U}) {
+                    SearchOptions o;
+                    o.threads = threads;
+                    o.parallel_min_items = 0;
+                    EXPECT_EQ(mixed_failure_of(ParallelBfs<FunnelFailingAt>(funnel, o), fail),
+                              expected)
+                        << "threads " << threads << ", model at " << model_at << ", transition at "
+                        << transition_at << ", state at " << state_at;
+                }
+            }
+        }
+    }
+    // Every case but the one with no failure at all throws.
+    EXPECT_EQ(sequential_errors, 6 * 4 * 2 - 1);
+}
+
 // The parallel engine gives every state the sequential search's index and parent. The funnel
 // makes chunks race for the same new states; its levels outgrow the first table (4 Ki slots)
 // several times, so the search also stops mid-level for the table to double and resumes.
