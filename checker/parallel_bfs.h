@@ -614,7 +614,14 @@ private:
         const std::uint64_t end = level_end_;
         slots_ = SlotTable();  // it holds this level's provisional entries; the search is over
         states_.resize(end);
-        SlotTable seen(std::bit_ceil(std::max<std::uint64_t>(end * 2, 4096)));
+        // Load 2/3 at most. Without the memory for it, the workers' error stands (a table past
+        // 2^31 slots, for a level past 1.4 G states, would be refused the same way).
+        SlotTable seen;
+        try {
+            seen = SlotTable(std::bit_ceil(std::max<std::uint64_t>(end + end / 2, 4096)));
+        } catch (const std::bad_alloc&) {
+            return;
+        }
         // Inserts t (hash h) under `index` unless a state in states_ equals it; true if new.
         auto insert = [&](const State& t, std::uint64_t h, std::uint64_t index) {
             if ((index + 1) * 4 > seen.size() * 3)
