@@ -63,6 +63,7 @@
 #include "checker/phase_pool.h"
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
+#include "checker/shortest_path.h"
 #include "checker/slot_table.h"
 #include "checker/state_hash.h"
 
@@ -73,11 +74,7 @@ class ParallelBfs {
 public:
     using State = typename M::State;
     using Action = typename M::Action;
-    struct Step {
-        Action action{};
-        State state{};
-        bool has_action = false;
-    };
+    using Step = ShortestPathStep<M>;
 
     ParallelBfs(const M& model, SearchOptions options) : model_(model), options_(options) {
         if (options_.threads < 1)
@@ -119,24 +116,7 @@ public:
 
     /// Shortest path from the initial state; element 0 is the initial state.
     std::vector<Step> path_to(std::uint64_t target) const {
-        std::vector<std::uint64_t> chain;
-        for (std::uint64_t i = target; i != 0; i = parent_[i])
-            chain.push_back(i);
-        std::vector<Step> path;
-        path.push_back(Step{Action{}, states_[0], false});
-        for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
-            const State& from = path.back().state;
-            const State& to = states_[*it];
-            Step step{Action{}, to, false};
-            model_.for_each_successor(from, [&](const Action& a, const State& t) {
-                if (!step.has_action && std::memcmp(&t, &to, sizeof(State)) == 0) {
-                    step.action = a;
-                    step.has_action = true;
-                }
-            });
-            path.push_back(step);
-        }
-        return path;
+        return shortest_path(model_, states_, parent_, target);
     }
 
 private:

@@ -180,10 +180,11 @@ struct FailingFunnel : Funnel {
     }
 };
 
-std::string failure_of(auto&& engine) {
-    NoChecker none;
+/// What a search with this checker throws (a std::runtime_error's message), or "no error".
+template <class Checker = NoChecker>
+std::string failure_of(auto&& engine, Checker checker = {}) {
     try {
-        engine.run(none);
+        engine.run(checker);
     } catch (const std::runtime_error& e) {
         return e.what();
     }
@@ -243,16 +244,6 @@ struct CheckerFailingAt {
     }
 };
 
-std::string mixed_failure_of(auto&& engine, const MixedFailures& fail) {
-    CheckerFailingAt checker{fail};
-    try {
-        engine.run(checker);
-    } catch (const std::runtime_error& e) {
-        return e.what();
-    }
-    return "no error";
-}
-
 // When the model and the properties both throw in one level, the error that reaches the
 // caller is the one the sequential search meets first, on any number of threads. Level 6 has
 // 2280 states, numbered (in the sequential order) so that (6, 58), (6, 1356) and (6, 2824)
@@ -271,14 +262,16 @@ TEST(ParallelBfs, MixedModelAndPropertyErrorsReachTheCallerInTheSequentialOrder)
                 const MixedFailures fail{model_at, transition_at, state_at};
                 const FunnelFailingAt funnel{Funnel{3000, 24}, fail};
                 const std::string expected =
-                    mixed_failure_of(SequentialBfs<FunnelFailingAt>(funnel, SearchOptions{}), fail);
+                    failure_of(SequentialBfs<FunnelFailingAt>(funnel, SearchOptions{}),
+                               CheckerFailingAt{fail});
                 sequential_errors += expected != "no error" ? 1 : 0;
                 for (const unsigned threads : {1U, 2U, 3U, 4U}) {
                     SearchOptions o;
                     o.threads = threads;
                     o.parallel_min_items = 0;
-                    EXPECT_EQ(mixed_failure_of(ParallelBfs<FunnelFailingAt>(funnel, o), fail),
-                              expected)
+                    EXPECT_EQ(
+                        failure_of(ParallelBfs<FunnelFailingAt>(funnel, o), CheckerFailingAt{fail}),
+                        expected)
                         << "threads " << threads << ", model at " << model_at << ", transition at "
                         << transition_at << ", state at " << state_at;
                 }
