@@ -108,6 +108,10 @@ private:
     bool done_ = true;
 };
 
+/// The label by which the caller leaves an edge out of the graph (properties/fairness.h:
+/// the scheduler's backstop tick, which the leads-to properties do not rely on).
+inline constexpr std::uint8_t omitted_edge = 0xFF;
+
 /// The out-edges of states [begin, end) into `part`, and each state's out-degree. A
 /// software pipeline one state deep, as in the searches: state i+1's successors are
 /// generated, hashed and their first slots prefetched before state i's are looked up.
@@ -124,9 +128,12 @@ void build_graph_part(const M& model, const Search& search, Label& label, std::u
     auto expand = [&](std::uint64_t i, std::vector<Successor>& out) {
         out.clear();
         model.for_each_successor(search.state_at(i), [&](const auto& a, const auto& t) {
+            const auto l = static_cast<std::uint8_t>(label(a));
+            if (l == omitted_edge)
+                return;
             const std::uint64_t h = state_hash(t);
             search.prefetch(h);
-            out.push_back(Successor{t, h, static_cast<std::uint8_t>(label(a))});
+            out.push_back(Successor{t, h, l});
         });
     };
     if (begin < end)

@@ -25,7 +25,7 @@ std::string verdict_line(const Trace& trace);
 std::string changed_fields(const Scenario& sc, const State& before, const State& after,
                            TaskId self = no_task, CpuId cpu = 0xFF);
 
-/// The trace as JSON (format "rseqcheck-trace", version 1): scenario, variant, property,
+/// The trace as JSON (format "rseqcheck-trace", version 2): scenario, variant, property,
 /// every action with its parameters, the changed fields and the full state after each step.
 std::string render_json(const Trace& trace);
 

@@ -86,6 +86,25 @@ public:
             return no_task;
         return static_cast<std::uint8_t>(number(obj, path, key, max_tasks - 1));
     }
+    /// The task schedule() switched to: a task number, "idle" (version 2), or null.
+    std::uint8_t next_task(const json& obj, const std::string& path, const char* key) const {
+        const json& v = member(obj, path, key);
+        if (v.is_string()) {
+            if (v.get<std::string>() != "idle") {
+                fail(path + "." + key,
+                     "expected a task number, \"idle\" or null, found " + v.dump());
+            }
+            return idle_task;
+        }
+        return task_or_null(obj, path, key);
+    }
+    /// An optional boolean member; `otherwise` when absent (members added in version 2).
+    bool optional_boolean(const json& obj, const std::string& path, const char* key,
+                          bool otherwise) const {
+        if (!obj.is_object() || !obj.contains(key))
+            return otherwise;
+        return boolean(obj, path, key);
+    }
 
 private:
     const std::string& file_;
@@ -152,9 +171,10 @@ Action parse_action(const Reader& r, const json& step, const std::string& path,
     a.cpu = static_cast<CpuId>(r.number(j, ap, "cpu", sc.cpus - 1));
     a.task = r.task_or_null(j, ap, "task");
     a.arg = static_cast<std::uint8_t>(r.number(j, ap, "arg", 255));
-    a.next = r.task_or_null(j, ap, "next");
+    a.next = r.next_task(j, ap, "next");
     a.fault = parse_enum(r, ap + ".fault", r.string(j, ap, "fault"),
                          std::array{Fault::None, Fault::Resolved, Fault::Unresolvable});
+    a.no_preempt = r.optional_boolean(j, ap, "no_preempt", false);
     return a;
 }
 
@@ -207,8 +227,11 @@ TraceFile parse_trace_json(std::string_view text, const std::string& file) {
         r.fail("trace", "expected a JSON object (a rseqcheck trace)");
     if (r.string(doc, "trace", "format") != "rseqcheck-trace")
         r.fail("format", "expected \"rseqcheck-trace\"");
-    if (r.number(doc, "trace", "version", 1000) != 1)
-        r.fail("version", "this rseqcheck reads version 1 only");
+    // Version 2 (issue 21): "next" may be "idle", and a wakeup may say "no_preempt".
+    // Version 1 traces read as before.
+    if (const unsigned version = r.number(doc, "trace", "version", 1000);
+        version != 1 && version != 2)
+        r.fail("version", "this rseqcheck reads versions 1 and 2 only");
     TraceFile out;
     out.scenario = parse_scenario(r, doc);
     out.scenario.variant = parse_variant(r.string(doc, "trace", "variant"), {file, 0, 0});

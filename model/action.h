@@ -25,6 +25,7 @@ enum class ActionKind : std::uint8_t {
     IpiMembarrier,
     IpiResched,
     SliceTimerFires,
+    TickPreemptFair,
     // the exit-to-user path (model/exit_to_user_mode.h, slice_grant.h, rseq_slowpath.h)
     ExitPrepare,
     LoopResched,
@@ -49,7 +50,8 @@ enum class ActionKind : std::uint8_t {
     IdleSchedule,
     SliceDeadlinePasses,
 };
-inline constexpr std::size_t action_kind_count = 33;
+inline constexpr std::size_t action_kind_count =
+    static_cast<std::size_t>(ActionKind::SliceDeadlinePasses) + 1;
 
 /// How a faultable user access went (spec 3.18).
 enum class Fault : std::uint8_t {
@@ -67,6 +69,8 @@ struct Action {
     std::uint8_t arg = 0;   ///< per kind: syscall nr, written value, source CPU, ...
     TaskId next = no_task;  ///< the task schedule() switched to, when the step scheduled
     Fault fault = Fault::None;
+    /// A wakeup for which wakeup_preempt() declined: no reschedule was asked (EEVDF).
+    bool no_preempt = false;
     bool operator==(const Action&) const = default;
 };
 

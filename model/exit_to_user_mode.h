@@ -56,16 +56,20 @@ struct ExitPrepare {
     }
 };
 
-/// I8 and the outer loop's re-read: interrupts off, thread flags read again.
+/// I8 and the outer loop's re-read: the thread flags read again with interrupts off. From
+/// LoopEnd (the loop body ran with interrupts on) the step is local_irq_disable_exit_to_user()
+/// and the read; from LoopReread (after O2 asked to go around) interrupts were never enabled.
+/// Nothing of this task changes between the disable and the read, so both are one step.
 struct LoopReread {
     static constexpr ActionKind kind = ActionKind::LoopReread;
     static constexpr std::string_view name = "exit_loop_reread_flags";
     static constexpr std::string_view kernel =
-        "kernel/entry/common.c:__exit_to_user_mode_loop() (spec 3.4 I8, O2 re-read)";
+        "kernel/entry/common.c:__exit_to_user_mode_loop() local_irq_disable_exit_to_user() + "
+        "read_thread_flags(), exit_to_user_mode_loop() outer re-read (spec 3.4 I8, O2)";
 
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
-        for_each_current_at(sc, s, Pc::LoopReread, [&](TaskId t, CpuId c) {
+        const auto reread = [&](TaskId t, CpuId c) {
             State n = s;
             Task& task = n.task(t);
             const std::uint8_t ti_work = task.tif & 0x1FU;
@@ -73,7 +77,9 @@ struct LoopReread {
             task.set_pc((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0 ? Pc::LoopResched
                                                                            : Pc::ExitRestart);
             emit(Action{kind, c, t, ti_work, no_task, Fault::None}, n);
-        });
+        };
+        for_each_current_at(sc, s, Pc::LoopEnd, reread);
+        for_each_current_at(sc, s, Pc::LoopReread, reread);
     }
 };
 
@@ -118,27 +124,46 @@ struct LoopResched {
 
 /// I5: arch_do_signal_or_restart(). A pending fatal SIGSEGV kills the task (do_exit());
 /// otherwise the signal is delivered: rseq_signal_deliver() touches only a critical
-/// section, never the slice state (spec 3.13, 7.6).
+/// section, never the slice state (spec 3.13, 7.6). Writing the signal frame to the user
+/// stack (and rseq_handle_cs()) runs with page faults enabled: a fault may sleep in
+/// handle_mm_fault() (the task blocks, then the delivery completes), or fail, and a failed
+/// frame is force_sigsegv() (arch/x86/kernel/signal.c:handle_signal() -> signal_setup_done()).
 struct LoopSignal {
     static constexpr ActionKind kind = ActionKind::LoopSignal;
     static constexpr std::string_view name = "arch_do_signal_or_restart";
     static constexpr std::string_view kernel =
-        "kernel/entry/common.c:arch_do_signal_or_restart() -> rseq_signal_deliver() (spec 3.13)";
+        "kernel/entry/common.c:arch_do_signal_or_restart() -> handle_signal(), "
+        "rseq_signal_deliver() (spec 3.13, 3.18)";
 
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::LoopSignal, [&](TaskId t, CpuId c) {
-            State n = s;
-            Task& task = n.task(t);
-            task.clear_tif(kabi::TIF_SIGPENDING);
-            if (task.sigsegv) {
+            if (s.task(t).sigsegv) {
+                State n = s;
+                n.task(t).clear_tif(kabi::TIF_SIGPENDING);
                 Action a{kind, c, t, 1, no_task, Fault::None};
                 sched::schedule(sc, n, c, t, Pc::Dead, a, emit, sched::Leave::Exits);
                 return;
             }
-            task.set_pc(
-                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterSignal));
-            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+            const Pc after =
+                next_loop_pc(static_cast<std::uint8_t>(s.task(t).ti_work), LoopStage::AfterSignal);
+            fault::for_each_outcome(s.task(t), /*can_sleep=*/true, [&](Fault f) {
+                State n = s;
+                Task& task = n.task(t);
+                task.clear_tif(kabi::TIF_SIGPENDING);
+                const Action a{kind, c, t, 0, no_task, f};
+                if (f == Fault::Resolved) {  // the frame's page faulted in after a sleep
+                    fault::consume(task);
+                    sched::schedule(sc, n, c, t, after, a, emit, sched::Leave::Blocks);
+                    return;
+                }
+                if (f == Fault::Unresolvable) {  // signal_setup_done() -> force_sigsegv()
+                    fault::consume(task);
+                    fault::force_sigsegv(task);
+                }
+                task.set_pc(after);
+                emit(a, n);
+            });
         });
     }
 };
@@ -156,6 +181,16 @@ struct LoopNotifyResume {
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::LoopNotifyResume, [&](TaskId t, CpuId c) {
+            if (s.task(t).tif_set(kabi::TIF_NOTIFY_RESUME) && s.task(t).faults_left != 0) {
+                // task_work_run() before the rseq part may sleep (a fault, a lock): the task
+                // blocks and comes back here with TIF_NOTIFY_RESUME already clear.
+                State n = s;
+                Task& task = n.task(t);
+                task.clear_tif(kabi::TIF_NOTIFY_RESUME);
+                fault::consume(task);
+                const Action a{kind, c, t, 0, no_task, Fault::Resolved};
+                sched::schedule(sc, n, c, t, Pc::LoopNotifyResume, a, emit, sched::Leave::Blocks);
+            }
             State n = s;
             Task& task = n.task(t);
             task.clear_tif(kabi::TIF_NOTIFY_RESUME);
@@ -211,7 +246,8 @@ private:
         Action a{kind, c, t, 0, no_task, f};
         if ((task.ti_work & kabi::TIF_RSEQ) != 0) {
             if (task.sched_switch && f != Fault::None) {  // R1b
-                fault::consume(task);
+                // The budget is not consumed: the same page is not present for P4, which
+                // takes the fault again with page faults enabled (and pays for it there).
                 task.slowpath = 1;
                 if (sc.variant.has(VariantSwitch::MutFastpathFaultReturns)) {
                     return_to_user(sc, task);  // the failure is dropped on the floor
@@ -261,9 +297,9 @@ struct SlowpathUpdate {
                 State n = s;
                 Task& nt = n.task(t);
                 Action a{kind, c, t, 0, no_task, f};
-                if (f == Fault::Resolved) {
+                if (f == Fault::Resolved) {  // handle_mm_fault() slept: the task blocked
                     fault::consume(nt);
-                    sched::schedule(sc, n, c, t, Pc::SlowpathUpdate, a, emit);
+                    sched::schedule(sc, n, c, t, Pc::SlowpathUpdate, a, emit, sched::Leave::Blocks);
                     return;
                 }
                 if (f == Fault::Unresolvable) {

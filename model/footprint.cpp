@@ -267,6 +267,11 @@ Footprint footprint(const Scenario& sc, const State& s, const Action& a) {
     case ActionKind::IpiMembarrier:
         fp.reads.global = fp.writes.global = all_global_fields;
         break;
+    case ActionKind::TickPreemptFair:
+        // TickPreemptFair::enabled_on(): whether another fair task waits on the CPU.
+        for (TaskId o = 0; o < sc.task_count(); ++o)
+            fp.reads.task[o] |= bit(TaskField::Run) | bit(TaskField::Cpu);
+        break;
     case ActionKind::SliceTimerFires: {
         // timer_may_fire(): the cookie task's grant and deadline.
         const unsigned owner = s.cpu(c).slice_timer_cookie;

@@ -15,7 +15,8 @@ namespace rseqcheck::irq {
 /// One interrupt on CPU c, whose handler is `handler(State&)`: entry, handler, exit.
 /// From user mode: rseq.event.user_irq := 1 and the task continues at the exit path
 /// (irqentry_exit_to_user_mode()). From an IRQ-ON kernel section: user_irq untouched; on
-/// PREEMPT_FULL/LAZY/RT a set folded preempt bit preempts the task (preempt_schedule_irq()).
+/// PREEMPT_FULL/LAZY/RT a set TIF_NEED_RESCHED preempts the task (irqentry_exit() ->
+/// raw_irqentry_exit_cond_resched() -> preempt_schedule_irq()); the lazy bit does not.
 /// The whole interrupt runs with interrupts off, so it is one step.
 template <class Handler, class Emit>
 void interrupt(const Scenario& sc, const State& s, CpuId c, Action a, Handler&& handler,
@@ -38,7 +39,9 @@ void interrupt(const Scenario& sc, const State& s, CpuId c, Action a, Handler&& 
         return;
     }
     handler(n);
-    if (sc.preemptible() && n.cpu(c).preempt_need_resched) {
+    // raw_irqentry_exit_cond_resched(): need_resched() is TIF_NEED_RESCHED, not the folded
+    // bit, so a remote request whose scheduler IPI has not landed yet preempts here too.
+    if (sc.preemptible() && task.tif_set(kabi::TIF_NEED_RESCHED)) {
         sched::schedule(sc, n, c, t, task.get_pc(), a, emit);
         return;
     }
@@ -60,7 +63,8 @@ inline bool curr_is_slice_user(const Scenario& sc, const State& s, CpuId c) {
     return t != idle_task && t < sc.task_count() && is_slice_user(sc, t);
 }
 
-/// A device interrupt on the waiter's CPU wakes it: try_to_wake_up() -> resched_curr().
+/// A device interrupt on the waiter's CPU wakes it: try_to_wake_up() -> wakeup_preempt() ->
+/// resched_curr(), or no request when wakeup_preempt() declines (sched::wakeup_preempt()).
 struct IrqWakeup {
     static constexpr ActionKind kind = ActionKind::IrqWakeup;
     static constexpr std::string_view name = "irq_wakeup";
@@ -77,14 +81,20 @@ struct IrqWakeup {
             const CpuId c = static_cast<CpuId>(s.task(w).cpu);
             if (!irqs_on(sc, s, c))
                 continue;
-            interrupt(
-                sc, s, c, Action{kind, c, no_task, w, no_task, Fault::None},
-                [&](State& n) {
-                    n.budget.wakeups = (n.budget.wakeups - 1U) & 0x7U;
-                    n.task(w).set_run(Run::Runnable);
-                    sched::resched_curr(sc, n, c, w, /*local=*/true);
-                },
-                emit);
+            const sched::WakeupPreempt choice = sched::wakeup_preempt(sc, s, c, w);
+            for (const bool preempt : {true, false}) {
+                if (preempt ? !choice.may_preempt : !choice.may_decline)
+                    continue;
+                interrupt(
+                    sc, s, c, Action{kind, c, no_task, w, no_task, Fault::None, !preempt},
+                    [&](State& n) {
+                        n.budget.wakeups = (n.budget.wakeups - 1U) & 0x7U;
+                        n.task(w).set_run(Run::Runnable);
+                        if (preempt)
+                            sched::resched_curr(sc, n, c, w, /*local=*/true);
+                    },
+                    emit);
+            }
         }
     }
 };
@@ -111,6 +121,62 @@ struct IrqTick {
                     const TaskId t = static_cast<TaskId>(n.cpu(c).curr);
                     if (n.task(t).tif_set(kabi::TIF_NEED_RESCHED_LAZY))
                         sched::set_need_resched_current(n, c);
+                },
+                emit);
+        }
+    }
+};
+
+/// The scheduler tick that finds the current slice user's slice used up while another fair
+/// task waits on its CPU: sched_tick() -> task_tick_fair() -> entity_tick() -> update_curr()
+/// -> update_deadline() -> resched_curr_lazy(). It asks lazily where the preemption model
+/// has the lazy bit (LAZY, RT), fully otherwise. It needs no budget: it is enabled only
+/// while a fair task waits and no reschedule is pending, and it is weakly fair (a waiter is
+/// never passed over for ever: EEVDF gives it the CPU once the current task's deadline has
+/// passed). The timing layer bounds how long it may wait (Param::Tick). An RT task that
+/// waits gets no such tick: a fair task's tick does not look at the RT class (update_curr()
+/// reschedules only among the fair tasks), so it waits for the next reschedule of any kind.
+/// The tick on a waiter in favour of the slice user is not modelled: the waiter may block at
+/// any step (WaiterSleeps), which is the only thing the slice user waits for.
+struct TickPreemptFair {
+    static constexpr ActionKind kind = ActionKind::TickPreemptFair;
+    static constexpr std::string_view name = "sched_tick_slice_used_up";
+    static constexpr std::string_view kernel =
+        "kernel/sched/fair.c:task_tick_fair() -> update_curr() -> resched_curr_lazy() "
+        "(the current task's slice is used up)";
+
+    /// Whether the tick that ends the current slice user's slice may come on CPU c.
+    static bool enabled_on(const Scenario& sc, const State& s, CpuId c) {
+        if (!irqs_on(sc, s, c) || !curr_is_slice_user(sc, s, c))
+            return false;
+        const TaskId curr = static_cast<TaskId>(s.cpu(c).curr);
+        if (sc.tasks[curr].rt ||
+            s.task(curr).tif_set(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY))
+            return false;
+        for (TaskId t = 0; t < sc.task_count(); ++t) {
+            const Task& w = s.task(t);
+            if (t != curr && w.get_run() == Run::Runnable && w.cpu == c && !sc.tasks[t].rt)
+                return true;
+        }
+        return false;
+    }
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for (CpuId c = 0; c < sc.cpus; ++c) {
+            if (!enabled_on(sc, s, c))
+                continue;
+            interrupt(
+                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                [&](State& n) {
+                    const bool lazy =
+                        sc.preempt == PreemptModel::Lazy || sc.preempt == PreemptModel::Rt;
+                    if (lazy) {
+                        n.task(static_cast<TaskId>(n.cpu(c).curr))
+                            .set_tif(kabi::TIF_NEED_RESCHED_LAZY);
+                    } else {
+                        sched::set_need_resched_current(n, c);
+                    }
                 },
                 emit);
         }
@@ -243,9 +309,9 @@ struct UserException {
             nt.from_syscall = 0;
             nt.set_pc(Pc::ExitPrepare);
             emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
-            // handle_mm_fault() slept on I/O: a schedule point with user_irq == 1
+            // handle_mm_fault() slept on I/O: the task blocks, with user_irq == 1
             Action slept{kind, c, t, 0, no_task, Fault::Resolved};
-            sched::schedule(sc, n, c, t, Pc::ExitPrepare, slept, emit);
+            sched::schedule(sc, n, c, t, Pc::ExitPrepare, slept, emit, sched::Leave::Blocks);
         }
     }
 };

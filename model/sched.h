@@ -30,21 +30,47 @@ inline void set_need_resched_current(State& s, CpuId c) {
     s.cpu(c).preempt_need_resched = 1;
 }
 
-/// kernel/sched/core.c:resched_curr() / resched_curr_lazy() for a wakeup of `woken` on `c`.
-/// A fair wakeup under PREEMPT_LAZY or PREEMPT_RT asks lazily; an RT wakeup or any wakeup on
-/// the other models asks for a full reschedule. Locally the folded bit follows a full
-/// request; remotely the scheduler IPI carries it (fold_need_resched()).
+/// kernel/sched/core.c:wakeup_preempt(): whether waking `woken` on `c` may, and whether it
+/// must, ask the current task to reschedule. A higher class always preempts (an RT waiter
+/// of a fair task); a lower or equal RT class never does; between two fair tasks EEVDF
+/// decides by eligibility and deadline (kernel/sched/fair.c:check_preempt_wakeup_fair()),
+/// which the model does not track: both outcomes are explored. The idle task always asks.
+struct WakeupPreempt {
+    bool may_preempt = true;
+    bool may_decline = false;
+};
+inline WakeupPreempt wakeup_preempt(const Scenario& sc, const State& s, CpuId c, TaskId woken) {
+    const TaskId curr = static_cast<TaskId>(s.cpu(c).curr);
+    if (curr == idle_task)
+        return {};
+    const bool woken_rt = sc.tasks[woken].rt;
+    const bool curr_rt = sc.tasks[curr].rt;
+    if (curr_rt)
+        return {.may_preempt = false, .may_decline = true};
+    if (woken_rt)
+        return {};
+    return {.may_preempt = true, .may_decline = true};
+}
+
+/// kernel/sched/core.c:resched_curr() / resched_curr_lazy() -> __resched_curr() for a wakeup
+/// on `c` that preempts. A fair wakeup under PREEMPT_LAZY or PREEMPT_RT asks lazily; an RT
+/// wakeup or any wakeup on the other models asks for a full reschedule. A request already
+/// pending (TIF_NEED_RESCHED, or the lazy bit for a lazy request) returns early: no second
+/// IPI. Locally the folded bit follows a full request; remotely the scheduler IPI carries
+/// it (fold_need_resched()).
 inline void resched_curr(const Scenario& sc, State& s, CpuId c, TaskId woken, bool local) {
     const TaskId t = static_cast<TaskId>(s.cpu(c).curr);
     if (t == idle_task)
         return;  // the idle task picks the woken task up (IdleSchedule)
     const bool lazy_model = sc.preempt == PreemptModel::Lazy || sc.preempt == PreemptModel::Rt;
     const bool lazy = lazy_model && !sc.tasks[woken].rt;
-    if (lazy) {
-        s.task(t).set_tif(kabi::TIF_NEED_RESCHED_LAZY);
+    const std::uint8_t tif = lazy ? kabi::TIF_NEED_RESCHED_LAZY : kabi::TIF_NEED_RESCHED;
+    Task& curr = s.task(t);
+    if (curr.tif_set(tif | kabi::TIF_NEED_RESCHED))
         return;
-    }
-    s.task(t).set_tif(kabi::TIF_NEED_RESCHED);
+    curr.set_tif(tif);
+    if (lazy)
+        return;
     if (local) {
         s.cpu(c).preempt_need_resched = 1;
     } else {
@@ -68,13 +94,31 @@ inline void context_switch(State& s, CpuId c, TaskId next) {
 }
 
 /// How the task calling schedule() leaves the CPU.
-enum class Leave : std::uint8_t { Runnable, Sleeps, Exits };
+enum class Leave : std::uint8_t {
+    Runnable,  ///< preempted: a runnable task that was waiting is picked over prev
+    Yields,    ///< a yield: the scheduler may also pick prev again
+    Blocks,    ///< blocks until an event the scenario does not bound (a page is read in)
+    Sleeps,    ///< blocks until a wakeup of the scenario's budget
+    Exits,     ///< do_exit()
+};
+
+/// Whether `t` may be picked over the others of `class_rt` (true: the RT class).
+inline bool in_class(const Scenario& sc, TaskId t, bool class_rt) {
+    return sc.tasks[t].rt == class_rt;
+}
 
 /// kernel/sched/core.c:schedule() -> __schedule(): clear prev's reschedule request and the
-/// folded bit, pick the next task of this CPU's runqueue, switch. A runnable task that was
-/// waiting is always preferred to prev (the waiter's claim; see docs/model.md); with no
-/// other runnable task prev keeps the CPU and no context switch happens. `prev` resumes at
-/// `cont` when it next runs. Emits one successor per choice of next task.
+/// folded bit, pick the next task of this CPU's runqueue, switch. pick_next_task() takes the
+/// highest class first: an RT task over a fair one. Within a class:
+///   - a preempted prev (Leave::Runnable) gives way to a task that was waiting (the waiter's
+///     claim: its wakeup is what asked for the reschedule; see docs/model.md);
+///   - a yielding prev may be picked again (EEVDF picks by eligibility, which the model does
+///     not track), and then __schedule() does no context_switch();
+///   - a blocking prev always leaves: to another task, else to the idle task. A task that
+///     blocks on a page (Leave::Blocks) is runnable again at once, since the wakeup of its
+///     I/O is not an event the scenario bounds: the idle task, or the next schedule(),
+///     picks it, and the load balancer may move it meanwhile (the wakeup's select_task_rq()).
+/// `prev` resumes at `cont` when it next runs. Emits one successor per choice of next task.
 template <class Emit>
 void schedule(const Scenario& sc, State s, CpuId c, TaskId prev, Pc cont, Action a, Emit& emit,
               Leave leave = Leave::Runnable) {
@@ -85,29 +129,43 @@ void schedule(const Scenario& sc, State s, CpuId c, TaskId prev, Pc cont, Action
     s.cpu(c).ghost_erased_unrevoked = 0;
     s.cpu(c).ghost_yield_unscheduled = 0;
     p.set_pc(cont);
-    bool switched = false;
+    const bool prev_stays = leave == Leave::Runnable || leave == Leave::Yields;
+    bool any_rt = prev_stays && sc.tasks[prev].rt;
+    bool any_other = false;
     for (TaskId t = 0; t < sc.task_count(); ++t) {
         const Task& cand = s.task(t);
         if (t == prev || cand.get_run() != Run::Runnable || cand.cpu != c)
             continue;
+        any_rt = any_rt || sc.tasks[t].rt;
+        any_other = true;
+    }
+    bool other_in_class = false;
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        const Task& cand = s.task(t);
+        if (t == prev || cand.get_run() != Run::Runnable || cand.cpu != c ||
+            !in_class(sc, t, any_rt))
+            continue;
         State next = s;
         Task& np = next.task(prev);
-        np.set_run(leave == Leave::Runnable
-                       ? Run::Runnable
-                       : (leave == Leave::Sleeps ? Run::Sleeping : Run::Exited));
+        np.set_run(leave == Leave::Sleeps ? Run::Sleeping
+                   : leave == Leave::Exits ? Run::Exited
+                                           : Run::Runnable);
         context_switch(next, c, t);
         a.next = t;
         emit(a, next);
-        switched = true;
+        other_in_class = true;
     }
-    if (switched)
-        return;
-    if (leave == Leave::Runnable) {
+    const bool prev_in_class = prev_stays && in_class(sc, prev, any_rt);
+    if (prev_in_class && (leave == Leave::Yields || !other_in_class)) {
         a.next = prev;  // prev == next: __schedule() does not call context_switch()
         emit(a, s);
         return;
     }
-    p.set_run(leave == Leave::Sleeps ? Run::Sleeping : Run::Exited);
+    if (any_other)
+        return;
+    p.set_run(leave == Leave::Sleeps ? Run::Sleeping
+              : leave == Leave::Exits ? Run::Exited
+                                      : Run::Runnable);
     s.cpu(c).curr = idle_task;
     a.next = idle_task;
     emit(a, s);
@@ -124,9 +182,15 @@ struct IdleSchedule {
         for (CpuId c = 0; c < sc.cpus; ++c) {
             if (s.cpu(c).curr != idle_task)
                 continue;
+            bool any_rt = false;
             for (TaskId t = 0; t < sc.task_count(); ++t) {
                 const Task& task = s.task(t);
-                if (task.get_run() != Run::Runnable || task.cpu != c)
+                any_rt = any_rt || (task.get_run() == Run::Runnable && task.cpu == c &&
+                                    sc.tasks[t].rt);
+            }
+            for (TaskId t = 0; t < sc.task_count(); ++t) {
+                const Task& task = s.task(t);
+                if (task.get_run() != Run::Runnable || task.cpu != c || !in_class(sc, t, any_rt))
                     continue;
                 State n = s;
                 n.cpu(c).ipi_pending = 0;
@@ -137,7 +201,8 @@ struct IdleSchedule {
     }
 };
 
-/// A remote CPU wakes the waiter on `c`: resched_curr() sets the bit, the IPI follows.
+/// A remote CPU wakes the waiter on `c`: resched_curr() sets the bit, the IPI follows, or
+/// wakeup_preempt() declines and the waiter waits (for the tick, TickPreemptFair).
 struct RemoteWakeup {
     static constexpr ActionKind kind = ActionKind::RemoteWakeup;
     static constexpr std::string_view name = "remote_wakeup";
@@ -153,11 +218,17 @@ struct RemoteWakeup {
                 continue;
             const CpuId c = static_cast<CpuId>(s.task(w).cpu);
             const CpuId from = c == 0 ? 1 : 0;  // any other CPU: they are alike here
-            State n = s;
-            n.budget.wakeups = (n.budget.wakeups - 1U) & 0x7U;
-            n.task(w).set_run(Run::Runnable);
-            resched_curr(sc, n, c, w, /*local=*/false);
-            emit(Action{kind, c, w, from, no_task, Fault::None}, n);
+            const WakeupPreempt choice = wakeup_preempt(sc, s, c, w);
+            for (const bool preempt : {true, false}) {
+                if (preempt ? !choice.may_preempt : !choice.may_decline)
+                    continue;
+                State n = s;
+                n.budget.wakeups = (n.budget.wakeups - 1U) & 0x7U;
+                n.task(w).set_run(Run::Runnable);
+                if (preempt)
+                    resched_curr(sc, n, c, w, /*local=*/false);
+                emit(Action{kind, c, w, from, no_task, Fault::None, !preempt}, n);
+            }
         }
     }
 };

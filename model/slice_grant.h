@@ -41,9 +41,10 @@ struct GrantUserAccess {
                 State n = s;
                 Task& nt = n.task(t);
                 Action a{kind, c, t, 0, no_task, f};
-                if (f == Fault::Resolved) {
+                if (f == Fault::Resolved) {  // handle_mm_fault() slept: the task blocked
                     fault::consume(nt);
-                    sched::schedule(sc, n, c, t, Pc::GrantUserAccess, a, emit);
+                    sched::schedule(sc, n, c, t, Pc::GrantUserAccess, a, emit,
+                                    sched::Leave::Blocks);
                     return;
                 }
                 if (f == Fault::Unresolvable) {  // G7
@@ -86,7 +87,10 @@ struct GrantUserAccess {
 };
 
 /// G6, IRQ-ON part: s_granted++, granted := 1, expires := now + rseq_slice_ext_nsecs
-/// (a fresh abstract deadline). A preemption here is the 7.9 case: O2 later clears both views.
+/// (a fresh abstract deadline). A preemption before it is the 7.9 case: O2 later clears both
+/// views. Interrupts stay on after it until the scoped_guard(irq) of GrantClearResched, so
+/// an interrupt there sees the new grant (a stale slice timer, spec 7.4; a wakeup; a
+/// membarrier IPI).
 struct GrantCommit {
     static constexpr ActionKind kind = ActionKind::GrantCommit;
     static constexpr std::string_view name = "rseq_grant_slice_extension_commit";
@@ -119,7 +123,9 @@ struct GrantCommit {
 /// G6, IRQ-OFF part: clear_tsk_need_resched() (both bits) and clear_preempt_need_resched()
 /// under one interrupt guard, then the grant returns true and schedule() is skipped. A
 /// NEED_RESCHED raised since the loop's snapshot is erased here on purpose; the timer is
-/// the safety net (spec 7.1). mut_no_irq_guard_clear does the two clears with interrupts on.
+/// the safety net (spec 7.1). The task waits for this step with interrupts on (the guard
+/// is the step), and after it the loop body goes on with interrupts on (LoopEnd or the next
+/// work item). mut_no_irq_guard_clear does the two clears with interrupts on.
 ///
 ///     CPU0 (mut_no_irq_guard_clear)      interrupt on CPU0
 ///     clear_tsk_need_resched()

@@ -38,7 +38,8 @@ enum class Pc : std::uint8_t {
     LoopSignal,           ///< I5: arch_do_signal_or_restart()
     LoopNotifyResume,     ///< I6: resume_user_mode_work() -> rseq_handle_slowpath() P1-P3
     SlowpathUpdate,       ///< P4: rseq_update_usr() with page faults enabled
-    LoopReread,           ///< I8 / outer loop: IRQ-OFF re-read of the thread flags
+    LoopEnd,              ///< end of the loop body, IRQ-ON: local_irq_disable(), re-read next
+    LoopReread,           ///< outer loop after O2: IRQ-OFF re-read of the thread flags
     ExitRestart,          ///< O2: rseq_exit_to_user_mode_restart() (spec 3.6, 3.7)
     SyscallEntryWork,     ///< rseq_syscall_enter_work() S1-S3 (spec 3.9)
     SyscallSliceRevoke,   ///< S4: cancel timer, request resched, yielded
@@ -47,7 +48,7 @@ enum class Pc : std::uint8_t {
     SyscallBody,          ///< the syscall itself and syscall_exit_to_user_mode_work()
     Dead,                 ///< exited (fatal SIGSEGV)
 };
-inline constexpr std::size_t pc_count = 18;
+inline constexpr std::size_t pc_count = static_cast<std::size_t>(Pc::Dead) + 1;
 
 /// Scheduler state of a task.
 enum class Run : std::uint8_t { Running, Runnable, Sleeping, Exited };

@@ -195,6 +195,8 @@ std::string_view to_string(Pc pc) {
         return "LoopNotifyResume";
     case Pc::SlowpathUpdate:
         return "SlowpathUpdate";
+    case Pc::LoopEnd:
+        return "LoopEnd";
     case Pc::LoopReread:
         return "LoopReread";
     case Pc::ExitRestart:

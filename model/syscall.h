@@ -25,26 +25,53 @@ struct SyscallEntryWork {
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SyscallEntryWork, [&](TaskId t, CpuId c) {
-            State n = s;
-            Task& task = n.task(t);
-            Action a{kind, c, t, 0, no_task, Fault::None};
+            const Task& task = s.task(t);
             if (!task.syscall_work_rseq_slice || sc.variant.has(VariantSwitch::PreDd0a0460)) {
-                task.set_pc(Pc::SyscallBody);
-                emit(a, n);
+                State n = s;
+                n.task(t).set_pc(Pc::SyscallBody);
+                emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
                 return;
             }
-            const bool granted = task.slice_granted;  // S1
-            task.syscall_work_rseq_slice = 0;
-            if (sc.debug_key && (task.usr_slice_request || task.usr_slice_reserved ||
-                                 task.usr_slice_granted != task.slice_granted)) {
-                fault::force_sigsegv(task);  // S2: rseq_slice_validate_ctrl()
-                a.arg = 2;
+            if (!sc.debug_key) {
+                enter_work(sc, s, t, c, Fault::None, emit);
+                return;
             }
-            if (granted)
-                a.arg = 1;
-            task.set_pc(granted ? Pc::SyscallSliceRevoke : Pc::SyscallBody);  // S3
-            emit(a, n);
+            // S2's get_user() runs with page faults enabled (kernel/rseq.c:
+            // rseq_slice_validate_ctrl()): it may sleep, or fail into force_sig(SIGSEGV).
+            fault::for_each_outcome(task, /*can_sleep=*/true,
+                                    [&](Fault f) { enter_work(sc, s, t, c, f, emit); });
         });
+    }
+
+private:
+    /// S1-S3 with S2's user read going as `f`. A sleep in the read changes nothing that the
+    /// comparison reads (only the task itself writes its rseq area and its grant), so the
+    /// comparison is made at once and the task then blocks until the page is in.
+    template <class Emit>
+    static void enter_work(const Scenario& sc, const State& s, TaskId t, CpuId c, Fault f,
+                           Emit& emit) {
+        State n = s;
+        Task& task = n.task(t);
+        Action a{kind, c, t, 0, no_task, f};
+        const bool granted = task.slice_granted;  // S1
+        task.syscall_work_rseq_slice = 0;
+        if (f != Fault::None)
+            fault::consume(task);
+        const bool mismatch = task.usr_slice_request || task.usr_slice_reserved ||
+                              task.usr_slice_granted != task.slice_granted;
+        if (sc.debug_key && (f == Fault::Unresolvable || mismatch)) {
+            fault::force_sigsegv(task);  // S2: rseq_slice_validate_ctrl()
+            a.arg = 2;
+        }
+        if (granted)
+            a.arg = 1;
+        const Pc next = granted ? Pc::SyscallSliceRevoke : Pc::SyscallBody;  // S3
+        if (f == Fault::Resolved) {
+            sched::schedule(sc, n, c, t, next, a, emit, sched::Leave::Blocks);
+            return;
+        }
+        task.set_pc(next);
+        emit(a, n);
     }
 };
 
@@ -81,7 +108,11 @@ struct SyscallSliceRevoke {
 };
 
 /// End of S4's preempt-off scope (PREEMPT_FULL/LAZY/RT reschedule here) and S5
-/// cond_resched() (NONE/VOLUNTARY): with NEED_RESCHED set, schedule().
+/// cond_resched() (NONE/VOLUNTARY). Both test the folded PREEMPT_NEED_RESCHED bit, not the
+/// TIF bit (preempt_enable() -> preempt_count_dec_and_test(), cond_resched() ->
+/// should_resched(0) on x86): a remote request whose IPI is still pending does not
+/// schedule here; its IPI does, when it lands. The scheduler may pick the task again
+/// (EEVDF: the waiter may not be eligible), so this is a yield.
 struct SyscallSliceResched {
     static constexpr ActionKind kind = ActionKind::SyscallSliceResched;
     static constexpr std::string_view name = "rseq_syscall_relinquish_cpu";
@@ -92,9 +123,9 @@ struct SyscallSliceResched {
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SyscallSliceResched, [&](TaskId t, CpuId c) {
             Action a{kind, c, t, 0, no_task, Fault::None};
-            if (s.task(t).tif_set(kabi::TIF_NEED_RESCHED)) {
+            if (s.cpu(c).preempt_need_resched) {
                 a.arg = 1;
-                sched::schedule(sc, s, c, t, Pc::SyscallSliceClear, a, emit);
+                sched::schedule(sc, s, c, t, Pc::SyscallSliceClear, a, emit, sched::Leave::Yields);
                 return;
             }
             State n = s;
@@ -118,9 +149,10 @@ struct SyscallSliceClear {
                 Task& task = n.task(t);
                 task.slice_granted = 0;
                 Action a{kind, c, t, 0, no_task, f};
-                if (f == Fault::Resolved) {
+                if (f == Fault::Resolved) {  // handle_mm_fault() slept: the task blocked
                     fault::consume(task);
-                    sched::schedule(sc, n, c, t, Pc::SyscallSliceClear, a, emit);
+                    sched::schedule(sc, n, c, t, Pc::SyscallSliceClear, a, emit,
+                                    sched::Leave::Blocks);
                     return;
                 }
                 if (f == Fault::Unresolvable) {
@@ -163,7 +195,7 @@ struct SyscallBody {
                     task.slice_yielded = 0;
             }
             if (task.get_syscall() == Syscall::SchedYield) {
-                sched::schedule(sc, n, c, t, Pc::ExitPrepare, a, emit);
+                sched::schedule(sc, n, c, t, Pc::ExitPrepare, a, emit, sched::Leave::Yields);
                 return;
             }
             task.set_pc(Pc::ExitPrepare);

@@ -34,17 +34,18 @@ constexpr bool irqs_enabled_at(Pc pc) {
     case Pc::LoopResched:
     case Pc::GrantUserAccess:
     case Pc::GrantCommit:
+    case Pc::GrantClearResched:  // rseq_entry.h: the granted store to the scoped_guard(irq)
     case Pc::GrantClearFolded:
     case Pc::LoopSignal:
     case Pc::LoopNotifyResume:
     case Pc::SlowpathUpdate:
+    case Pc::LoopEnd:  // common.c: loop body done, local_irq_disable_exit_to_user() next
     case Pc::SyscallEntryWork:
     case Pc::SyscallSliceResched:
     case Pc::SyscallSliceClear:
     case Pc::SyscallBody:
         return true;
     case Pc::ExitPrepare:
-    case Pc::GrantClearResched:
     case Pc::LoopReread:
     case Pc::ExitRestart:
     case Pc::SyscallSliceRevoke:
@@ -71,12 +72,14 @@ enum class LoopStage : std::uint8_t { AfterResched, AfterSignal, AfterNotifyResu
 
 /// The next pc in __exit_to_user_mode_loop() for the snapshot `ti_work`, after `stage`.
 /// Items whose bit is not in the snapshot are skipped, as the kernel's tests skip them.
+/// After the last item the task still runs with interrupts on (LoopEnd) until
+/// local_irq_disable_exit_to_user() and the re-read (kernel/entry/common.c).
 constexpr Pc next_loop_pc(std::uint8_t ti_work, LoopStage stage) {
     if (stage == LoopStage::AfterResched && (ti_work & kabi::TIF_SIGPENDING) != 0)
         return Pc::LoopSignal;
     if (stage != LoopStage::AfterNotifyResume && (ti_work & kabi::TIF_NOTIFY_RESUME) != 0)
         return Pc::LoopNotifyResume;
-    return Pc::LoopReread;
+    return Pc::LoopEnd;
 }
 
 /// Whether the scenario treats `t` as a registered slice user.

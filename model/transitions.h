@@ -44,7 +44,7 @@ using AllTransitions = Transitions<
     irq::UserException,
     // interrupts on a CPU
     irq::IrqWakeup, irq::IrqTick, irq::IrqTaskWork, irq::IrqSignal, irq::IpiMembarrier,
-    irq::IpiResched, slice_timer::SliceTimerFires,
+    irq::IpiResched, slice_timer::SliceTimerFires, irq::TickPreemptFair,
     // environment
     sched::RemoteWakeup, sched::Migrate, sched::IdleSchedule, slice_timer::SliceDeadlinePasses>;
 

@@ -19,19 +19,27 @@ bool is_fair(ActionKind k) {
     case ActionKind::IpiMembarrier:
     case ActionKind::RemoteWakeup:
     case ActionKind::Migrate:
+    case ActionKind::TickPreemptFair:  // the backstop: not in the leads-to graph at all
         return false;
     default:
         return true;
     }
 }
 
+bool is_backstop(ActionKind k) {
+    return k == ActionKind::TickPreemptFair;
+}
+
 std::uint8_t fairness_class(const Action& a) {
+    if (is_backstop(a.kind))
+        return backstop_class;
     if (!is_fair(a.kind))
         return 0;
     const unsigned task = a.task == no_task ? max_tasks : a.task;
     return static_cast<std::uint8_t>(1U + static_cast<unsigned>(a.kind) * (max_tasks + 1) + task);
 }
 
-static_assert(1 + action_kind_count * (max_tasks + 1) <= 255, "fairness classes fit a byte");
+static_assert(1 + action_kind_count * (max_tasks + 1) < backstop_class,
+              "fairness classes fit a byte below the backstop class");
 
 }  // namespace rseqcheck::properties

@@ -1,4 +1,4 @@
-// The JSON form of a trace (format "rseqcheck-trace", version 1), read back by trace_file.cpp.
+// The JSON form of a trace (format "rseqcheck-trace", version 2), read back by trace_file.cpp.
 #include <nlohmann/json.hpp>
 
 #include "counterexamples/render.h"
@@ -110,8 +110,12 @@ std::string render_json(const Trace& trace) {
             {"cpu", a.cpu},
             {"task", a.task == no_task ? ordered_json(nullptr) : ordered_json(a.task)},
             {"arg", a.arg},
-            {"next", a.next == no_task ? ordered_json(nullptr) : ordered_json(a.next)},
+            {"next", a.next == no_task    ? ordered_json(nullptr)
+                     : a.next == idle_task ? ordered_json("idle")
+                                           : ordered_json(a.next)},
             {"fault", std::string(fault_name(a.fault))}};
+        if (a.no_preempt)
+            action["no_preempt"] = true;
         std::string changed = changed_fields(sc, trace.before(k), s.state, a.task, a.cpu);
         if (!changed.empty())
             changed.erase(0, 1);
@@ -126,7 +130,7 @@ std::string render_json(const Trace& trace) {
     }
     ordered_json doc{
         {"format", "rseqcheck-trace"},
-        {"version", 1},
+        {"version", 2},
         {"property",
          {{"name", trace.property.name},
           {"spec_id", trace.property.spec_id},

@@ -94,6 +94,7 @@ Param segment_of(Pc pc) {
     case Pc::ExitPrepare:
         return Param::IrqEntry;
     case Pc::LoopResched:
+    case Pc::LoopEnd:
     case Pc::LoopReread:
         return Param::ExitLoop;
     case Pc::LoopSignal:
