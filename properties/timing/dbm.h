@@ -16,9 +16,10 @@ namespace rseqcheck::timing {
 /// The clocks. T measures the query's objective (time since its start event); X the time
 /// the observed CPU has spent in its current code segment; K the time a reschedule IPI has
 /// been pending there; F the time the CPU's slice timer has been due; G the time since the
-/// last grant on the CPU read the clock (G6).
-enum class Clock : std::uint8_t { T = 1, X, K, F, G };
-inline constexpr std::size_t dbm_dim = 6;
+/// last grant on the CPU read the clock (G6); S the time a fair task has waited on the CPU
+/// with no reschedule pending (the tick that ends the current slice, TickPreemptFair).
+enum class Clock : std::uint8_t { T = 1, X, K, F, G, S };
+inline constexpr std::size_t dbm_dim = 7;
 inline constexpr std::int64_t dbm_inf = std::numeric_limits<std::int64_t>::max() / 4;
 
 inline std::size_t ix(Clock c) {

@@ -1,5 +1,8 @@
 #include "properties/timing/timed_rules.h"
 
+#include "model/kabi.h"
+#include "model/transition.h"
+
 namespace rseqcheck::timing {
 
 bool TimedRules::timer_due(const State& s, CpuId c) {
@@ -53,6 +56,24 @@ void TimedRules::invariant(const State& s, CpuId c, std::vector<ClockBound>& out
         out.push_back(
             {Clock::F, true, p_.get(Param::EpsHw) + p_.get(Param::EpsOff), "eps_hw+eps_off"});
     }
+    // A fair task waits with no reschedule pending: the tick that ends the current slice
+    // comes within `tick`, late by at most the longest IRQ-off section, as the timer.
+    if (slice_tick_due(s, c))
+        out.push_back({Clock::S, true, p_.get(Param::Tick) + p_.get(Param::EpsOff), "tick+eps_off"});
+}
+
+bool TimedRules::slice_tick_due(const State& s, CpuId c) const {
+    const TaskId curr = static_cast<TaskId>(s.cpu(c).curr);
+    if (curr == idle_task || curr >= sc_.task_count() || !is_slice_user(sc_, curr) ||
+        sc_.tasks[curr].rt ||
+        s.task(curr).tif_set(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY))
+        return false;
+    for (TaskId t = 0; t < sc_.task_count(); ++t) {
+        const Task& w = s.task(t);
+        if (t != curr && w.get_run() == Run::Runnable && w.cpu == c && !sc_.tasks[t].rt)
+            return true;
+    }
+    return false;
 }
 
 StepEffect TimedRules::step(const State& s, const Action& a, const State& n, CpuId c,
@@ -72,7 +93,7 @@ StepEffect TimedRules::step(const State& s, const Action& a, const State& n, Cpu
             {Clock::G, false, p_.slice_ext_nsecs() + 1 - p_.get(Param::Sigma), "E+1-sigma"});
     }
     if (c_next != c) {
-        e.releases = {Clock::K, Clock::F, Clock::G};
+        e.releases = {Clock::K, Clock::F, Clock::G, Clock::S};
         e.resets.push_back(Clock::X);
         return e;
     }
@@ -91,6 +112,8 @@ StepEffect TimedRules::step(const State& s, const Action& a, const State& n, Cpu
         e.resets.push_back(Clock::K);
     if (timer_due(n, c) && !timer_due(s, c))
         e.resets.push_back(Clock::F);
+    if (slice_tick_due(n, c) && !slice_tick_due(s, c))
+        e.resets.push_back(Clock::S);
     return e;
 }
 

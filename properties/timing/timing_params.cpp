@@ -39,6 +39,13 @@ constexpr std::array<ParamInfo, param_count> table = {{
      segment_max},
     {"syscall_body", "the syscall itself, up to its exit work", 1000, 0, segment_max},
     {"idle_wake", "the idle task noticing a runnable task on its CPU", 1000, 0, segment_max},
+    // EEVDF reschedules once the current task has run past its deadline: at most one base
+    // slice (sysctl_sched_base_slice, 0.7 ms on 7.0) of a fresh request, seen at the next
+    // tick (4 ms at HZ=250). A user with other settings passes --param tick=NS.
+    {"tick",
+     "a waiting fair task to the tick that finds the current slice used up "
+     "(task_tick_fair(): base slice + one tick)",
+     4'700'000, 0, 1'000'000'000},
 }};
 
 }  // namespace

@@ -33,8 +33,9 @@ enum class Param : std::uint8_t {
     SyscallEntry,   ///< syscall entry work: rseq_syscall_enter_work() (S1-S6)
     SyscallBody,    ///< the syscall itself up to its exit work
     IdleWake,       ///< the idle task noticing a runnable task
+    Tick,           ///< a waiting fair task to the tick that finds the slice used up
 };
-inline constexpr std::size_t param_count = 14;
+inline constexpr std::size_t param_count = static_cast<std::size_t>(Param::Tick) + 1;
 
 struct ParamInfo {
     std::string_view name;     ///< --param NAME, [timing] key

@@ -135,6 +135,18 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
           [](const State&, const Action& a, const State& t) {
               return after(t, a).get_run() == Run::Sleeping && t.cpu(a.cpu).curr != a.task;
           }}},
+        {ActionKind::TickPreemptFair,
+         {"the tick that ends a used-up slice comes only while a fair task waits behind the "
+          "slice user, and asks for a reschedule",
+          [](const State& s, const Action& a, const State& t) {
+              bool waits = false;
+              for (TaskId o = 0; o < max_tasks; ++o) {
+                  waits = waits || (o != a.task && s.task(o).get_run() == Run::Runnable &&
+                                    s.task(o).cpu == a.cpu);
+              }
+              const bool asked = resched(after(t, a)) || a.next != no_task;
+              return waits && !resched(before(s, a)) && asked;
+          }}},
         {ActionKind::IrqTick,
          {"a tick from user mode marks rseq.event.user_irq and enters the exit path",
           [](const State& s, const Action& a, const State& t) {
@@ -216,6 +228,8 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
               const Task& task = after(t, a);
               if (task.tif_set(kabi::TIF_NOTIFY_RESUME))
                   return false;
+              if (a.fault == Fault::Resolved)  // task_work slept: the rseq part comes after
+                  return task.get_pc() == Pc::LoopNotifyResume && a.next != no_task;
               if (!before(s, a).slowpath)
                   return true;
               return !task.slowpath && !task.sched_switch && !task.ids_changed &&
@@ -234,8 +248,10 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
          {"a remote wakeup makes a sleeping task runnable and asks its CPU to reschedule",
           [](const State& s, const Action& a, const State& t) {
               const auto curr = static_cast<TaskId>(t.cpu(a.cpu).curr);
+              // asked, or wakeup_preempt() declined (D4: the action says so)
               const bool asked = t.cpu(a.cpu).ipi_pending ||
-                                 (curr != idle_task && resched(t.task(curr))) || curr == idle_task;
+                                 (curr != idle_task && resched(t.task(curr))) ||
+                                 curr == idle_task || a.no_preempt;
               return before(s, a).get_run() == Run::Sleeping &&
                      after(t, a).get_run() == Run::Runnable && asked;
           }}},

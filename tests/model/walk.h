@@ -25,12 +25,16 @@ struct StepFilter {
     std::optional<std::uint8_t> arg;
     std::optional<TaskId> next;  ///< the task schedule() switched to
     std::optional<Fault> fault;
+    std::optional<bool> no_preempt;  ///< a wakeup that wakeup_preempt() declined
 
     StepFilter& by(TaskId t) { return task = t, *this; }
     StepFilter& on(CpuId c) { return cpu = c, *this; }
     StepFilter& with(std::uint8_t a) { return arg = a, *this; }
     StepFilter& to(TaskId t) { return next = t, *this; }
     StepFilter& no_fault() { return fault = Fault::None, *this; }
+    StepFilter& faulting(Fault f) { return fault = f, *this; }
+    StepFilter& preempting() { return no_preempt = false, *this; }
+    StepFilter& declined() { return no_preempt = true, *this; }
 };
 
 /// Shorthands: w.step("irq_wakeup", by(0)), w.step("x", to(1)), by(0).no_fault().
@@ -49,12 +53,26 @@ inline StepFilter to(TaskId t) {
 inline StepFilter no_fault() {
     return StepFilter{}.no_fault();
 }
+inline StepFilter faulting(Fault f) {
+    return StepFilter{}.faulting(f);
+}
+inline StepFilter preempting() {
+    return StepFilter{}.preempting();
+}
+inline StepFilter declined() {
+    return StepFilter{}.declined();
+}
 
 class Walk {
 public:
     explicit Walk(Scenario sc) : model_(std::move(sc)), state_(model_.initial_state()) {}
 
     const State& state() const { return state_; }
+    /// Starts the walk from a state built by the test (a kernel situation that takes many
+    /// steps to reach), instead of the initial state.
+    void set_state(const State& s) { state_ = s; }
+    /// The states and actions taken so far, for a trace of the walk.
+    const std::vector<std::pair<Action, State>>& path() const { return path_; }
     const Task& task(TaskId t) const { return state_.task(t); }
     const Cpu& cpu(CpuId c) const { return state_.cpu(c); }
     const RseqModel& model() const { return model_; }
@@ -69,7 +87,7 @@ public:
                 return;
             if ((f.task && a.task != *f.task) || (f.cpu && a.cpu != *f.cpu) ||
                 (f.arg && a.arg != *f.arg) || (f.next && a.next != *f.next) ||
-                (f.fault && a.fault != *f.fault))
+                (f.fault && a.fault != *f.fault) || (f.no_preempt && a.no_preempt != *f.no_preempt))
                 return;
             found.emplace(a, t);
         });
@@ -80,6 +98,7 @@ public:
         last_ = found->first;
         state_ = found->second;
         taken_.emplace_back(name);
+        path_.push_back(*found);
         return ::testing::AssertionSuccess();
     }
 
@@ -102,6 +121,8 @@ public:
                 << (a.task == no_task ? -1 : int{a.task}) << ",arg=" << int{a.arg};
             if (a.next != no_task)
                 out << ",next=T" << int{a.next};
+            if (a.no_preempt)
+                out << ",no_preempt";
             out << ") ";
         });
         return out.str();
@@ -112,6 +133,7 @@ private:
     State state_;
     Action last_{};
     std::vector<std::string> taken_;
+    std::vector<std::pair<Action, State>> path_;
 };
 
 }  // namespace rseqcheck::test

@@ -164,8 +164,9 @@ void reschedule_after_grant(Walk& w) {
     EXPECT_TRUE(w.task(slice_task).sched_switch);
     // T0 resumes its exit loop and returns to user with slice_ctrl reset.
     for (int i = 0; i < 12 && w.task(slice_task).get_pc() != Pc::User; ++i) {
+        const Pc pc = w.task(slice_task).get_pc();
         const std::string_view next =
-            w.task(slice_task).get_pc() == Pc::LoopReread ? "exit_loop_reread_flags" : "";
+            pc == Pc::LoopReread || pc == Pc::LoopEnd ? "exit_loop_reread_flags" : "";
         if (!next.empty()) {
             ASSERT_TRUE(w.step(next));
             continue;

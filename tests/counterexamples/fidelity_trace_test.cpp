@@ -1,0 +1,115 @@
+// Traces of interleavings that the fidelity fixes (issue 21) made reachable: the spec 7.4
+// stale-timer trace, committed under counterexamples/corpus/fidelity/ and replayed; and the
+// trace format's version 2, which names the idle task as `next` and reads version 1 still.
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+
+#include "counterexamples/render.h"
+#include "counterexamples/trace_file.h"
+#include "properties/catalog_checker.h"
+#include "tests/model/fidelity_walks.h"
+
+namespace rseqcheck::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+cex::Trace trace_of(const Walk& w, std::string_view property) {
+    cex::Trace t;
+    t.scenario = w.model().scenario();
+    t.property = cex::PropertyRef::named(property);
+    t.initial = w.model().initial_state();
+    for (const auto& [action, state] : w.path())
+        t.steps.push_back(cex::TraceStep{action, state});
+    return t;
+}
+
+std::string read(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+const fs::path stale_timer_file = fs::path(RSEQCHECK_SOURCE_DIR) / "counterexamples" / "corpus" /
+                                  "fidelity" / "7.4-stale-timer-fresh-grant.json";
+
+/// The walk of tests/model/fidelity_walks.h, on to T0's return to user mode.
+Walk stale_timer_walk() {
+    Walk w(stale_timer_scenario());
+    stale_timer_fires_on_a_fresh_grant(w);
+    EXPECT_TRUE(w.step("grant_clear_resched"));
+    EXPECT_TRUE(w.step("exit_loop_reread_flags"));
+    EXPECT_TRUE(w.step("rseq_exit_to_user_mode_restart"));
+    return w;
+}
+
+// The committed trace is what the walk gives today (RSEQCHECK_UPDATE_GOLDEN=1 rewrites it).
+TEST(FidelityTrace, TheStaleTimerTraceIsCommittedAsTheWalkWritesIt) {
+    const Walk w = stale_timer_walk();
+    const std::string json = cex::render_json(trace_of(w, "timer-hygiene"));
+    if (std::getenv("RSEQCHECK_UPDATE_GOLDEN") != nullptr) {
+        fs::create_directories(stale_timer_file.parent_path());
+        std::ofstream(stale_timer_file, std::ios::binary) << json;
+    }
+    EXPECT_EQ(read(stale_timer_file), json) << "regenerate with RSEQCHECK_UPDATE_GOLDEN=1";
+}
+
+// Replayed on the fixed model every step is enabled, and no safety property of the catalogue
+// fails on any state or step of it: the premature expiry is benign, as spec 7.4 says (on
+// PREEMPT_NONE G6 erases the timer's own request and A2 re-arms for the new deadline).
+TEST(FidelityTrace, TheStaleTimerTraceReplaysAndBreaksNoSafetyProperty) {
+    const cex::ReplayReport r = cex::replay_file(stale_timer_file.string(), {});
+    EXPECT_EQ(r.exit_code, 0) << r.error << r.output;
+    const cex::TraceFile tf = cex::load_trace_file(stale_timer_file.string());
+    const RseqModel model(tf.scenario);
+    properties::CatalogChecker all(model.scenario(), {});
+    State s = model.initial_state();
+    EXPECT_EQ(all.check_state(s), -1);
+    for (const Action& a : tf.actions) {
+        std::optional<State> next;
+        model.for_each_successor(s, [&](const Action& b, const State& t) {
+            if (!next && b == a)
+                next = t;
+        });
+        ASSERT_TRUE(next.has_value()) << cex::describe(a);
+        EXPECT_EQ(all.check_transition(s, a, *next), -1) << cex::describe(a);
+        EXPECT_EQ(all.check_state(*next), -1) << cex::describe(a);
+        s = *next;
+    }
+    EXPECT_EQ(s.task(0).get_pc(), Pc::User);
+    EXPECT_TRUE(s.task(0).slice_granted) << "the fresh grant survived its premature expiry";
+}
+
+// Version 2 names the idle task as `next` ("idle"): a fault that sleeps with nothing else
+// to run switches to it (D3), and such a trace must read back and replay.
+TEST(FidelityTrace, ATraceThatSwitchesToIdleRoundTrips) {
+    Walk w(make_preset("fault-migrate"));
+    ASSERT_TRUE(w.step("exception_from_user", faulting(Fault::Resolved).to(idle_task)));
+    ASSERT_TRUE(w.step("schedule_idle"));
+    const cex::Trace t = trace_of(w, "no-rseq-work-in-user-mode");
+    const std::string json = cex::render_json(t);
+    EXPECT_NE(json.find("\"next\": \"idle\""), std::string::npos) << json;
+    const cex::TraceFile back = cex::parse_trace_json(json, "idle.json");
+    EXPECT_EQ(back.actions, t.actions());
+    const cex::ReplayReport r = cex::replay_text(json, "idle.json", {});
+    EXPECT_EQ(r.exit_code, 0) << r.error;
+}
+
+// A version-1 trace (written before issue 21: no "idle", no "no_preempt") still reads, and
+// the bug it shows is still found on its variant.
+TEST(FidelityTrace, AVersionOneTraceStillReadsAndReplays) {
+    const fs::path v1 =
+        fs::path(RSEQCHECK_SOURCE_DIR) / "tests" / "data" / "traces" / "version1-0ac3b5c3.json";
+    const std::string text = read(v1);
+    ASSERT_NE(text.find("\"version\": 1"), std::string::npos);
+    const cex::ReplayReport r = cex::replay_text(text, v1.string(), {});
+    EXPECT_EQ(r.exit_code, 1) << r.error << r.output;
+}
+
+}  // namespace
+}  // namespace rseqcheck::test
