@@ -305,7 +305,16 @@ bool no_interrupt_on(const Scenario& sc, const State& s, CpuId c) {
         return false;  // exceptions from user mode
     const Budget& b = s.budget;
     const bool wake_on_c = b.wakeups > 0 && sleeper_on(sc, s, c, t);
-    return b.irqs == 0 && b.signals == 0 && b.membarriers == 0 && !wake_on_c &&
+    // The tick that ends a used-up slice needs no budget: it may come while another task
+    // waits, or once one is woken (anywhere: the load balancer may bring it to c).
+    bool other_waits = false;
+    for (TaskId o = 0; o < sc.task_count(); ++o) {
+        const Run r = s.task(o).get_run();
+        other_waits = other_waits ||
+                      (o != t && (r == Run::Runnable || (r == Run::Sleeping && b.wakeups > 0)));
+    }
+    const bool tick = is_slice_user(sc, t) && !sc.tasks[t].rt && other_waits;
+    return b.irqs == 0 && b.signals == 0 && b.membarriers == 0 && !wake_on_c && !tick &&
            !s.cpu(c).ipi_pending && !s.cpu(c).slice_timer_armed;
 }
 

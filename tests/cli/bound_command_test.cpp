@@ -16,32 +16,49 @@ namespace {
 
 using nlohmann::json;
 
+// The grant preset's waiter is fair: its wakeup may not preempt (EEVDF), and then it waits
+// for the tick that ends T0's slice (tick = 4.7 ms, late by eps_off), whose reschedule a
+// grant defers as in spec 5.2 case A/B (14300 ns): 14300 + 4700000 + 5000.
+constexpr std::int64_t grant_bound = 14300 + 4'700'000 + 5000;
+
 TEST(BoundCommand, WaiterDelayOnTheGrantPresetIsProvenWithItsFormula) {
     const RunResult r = run_rseqcheck("bound waiter-delay --preset grant --format json");
     ASSERT_EQ(r.status, 0) << r.err;
     const json j = json::parse(r.out);
     EXPECT_EQ(j["query"], "waiter-delay");
     EXPECT_TRUE(j["bounded"]);
-    EXPECT_EQ(j["bound_ns"], 14300);
-    EXPECT_EQ(j["formula"], "E + eps_hw + eps_off + 2*irq_entry + 2*exit_loop + 3*grant");
+    EXPECT_EQ(j["bound_ns"], grant_bound);
+    EXPECT_EQ(j["formula"], "E + eps_hw + 2*eps_off + 2*irq_entry + 2*exit_loop + 3*grant + tick");
     EXPECT_EQ(j["spec_formula"]["ns"], 14300);  // spec 5.2 cases A/B, local wakeup
-    EXPECT_EQ(j["proof"]["z3_witness_max_ns"], 14300);
+    EXPECT_EQ(j["proof"]["z3_witness_max_ns"], grant_bound);
     EXPECT_TRUE(j["proof"]["z3_exceeding_unsat"]);
     EXPECT_EQ(j["witness"]["format"], "rseqcheck-trace");
-    EXPECT_EQ(j["witness"]["steps"].back()["time_ns"], 14300);
+    EXPECT_EQ(j["witness"]["steps"].back()["time_ns"], grant_bound);
 }
 
 TEST(BoundCommand, ALongerExtensionGrowsTheBoundByTheDifference) {
     const RunResult r =
         run_rseqcheck("bound waiter-delay --preset grant --param E=50000 --format json");
     ASSERT_EQ(r.status, 0) << r.err;
-    EXPECT_EQ(json::parse(r.out)["bound_ns"], 14300 + 45000);
+    EXPECT_EQ(json::parse(r.out)["bound_ns"], grant_bound + 45000);
+}
+
+/// The grant preset with an RT waiter: no fair tick ends a grant for it.
+std::string rt_waiter_grant(const TempDir& dir) {
+    const std::string file = (dir.path() / "grant-rt.toml").string();
+    std::ofstream out(file);
+    out << "cpus = 1\npreempt = \"none\"\n[bounds]\nwakeups = 2\nuser_writes = 1\n"
+           "syscalls = 1\n[[tasks]]\nrole = \"slice_user\"\n[[tasks]]\nrole = \"waiter\"\n"
+           "rt = true\n";
+    return file;
 }
 
 TEST(BoundCommand, WithoutTheTimerNoBoundExists) {
+    TempDir dir;
+    const std::string grant_rt = rt_waiter_grant(dir);
     for (const char* q : {"waiter-delay", "extension-bound"}) {
-        const RunResult r = run_rseqcheck(std::string("bound ") + q +
-                                          " --preset grant --variant pre_0ac3b5c3 --format json");
+        const RunResult r = run_rseqcheck(std::string("bound ") + q + " --scenario " + grant_rt +
+                                          " --variant pre_0ac3b5c3 --format json");
         ASSERT_EQ(r.status, 1) << q << r.err;
         const json j = json::parse(r.out);
         EXPECT_FALSE(j["bounded"]) << q;
@@ -52,9 +69,9 @@ TEST(BoundCommand, WithoutTheTimerNoBoundExists) {
         EXPECT_EQ(j["exceeds_ns"], 1000000000) << q;
     }
     // any number the user gives: the last dwell is timed past it
-    const RunResult r = run_rseqcheck(
-        "bound waiter-delay --preset grant --variant pre_0ac3b5c3 --exceed 7000000000000 "
-        "--format json");
+    const RunResult r = run_rseqcheck("bound waiter-delay --scenario " + grant_rt +
+                                      " --variant pre_0ac3b5c3 --exceed 7000000000000 "
+                                      "--format json");
     ASSERT_EQ(r.status, 1) << r.err;
     const json j = json::parse(r.out);
     EXPECT_EQ(j["exceeds_ns"], 7000000000000);
@@ -63,26 +80,37 @@ TEST(BoundCommand, WithoutTheTimerNoBoundExists) {
     EXPECT_GT(j["proof"]["z3_witness_end_ns"].get<std::int64_t>() - wake, 7000000000000);
 }
 
-TEST(BoundCommand, ExtensionBoundIsTheTimerLatencyOnTheDefaultPreset) {
-    const RunResult r = run_rseqcheck("bound extension-bound --format json");
+// preempt-full rather than default: the default preset's extension-bound search takes about
+// two minutes since issue 21 (docs/timing.md), too long for a unit test.
+TEST(BoundCommand, ExtensionBoundIsTheTimerLatencyOnPreemptFull) {
+    const RunResult r = run_rseqcheck("bound extension-bound --preset preempt-full --format json");
     ASSERT_EQ(r.status, 0) << r.err;
     const json j = json::parse(r.out);
     EXPECT_EQ(j["bound_ns"], 6000);  // eps_hw + eps_off: spec I11
     EXPECT_EQ(j["formula"], "eps_hw + eps_off");
 }
 
-TEST(BoundCommand, WaiterDelayOnTheDefaultPresetHasNoBoundAndItsWitnessReplays) {
+// Since issue 21 (the tick that ends a used-up slice, D8) the default preset's waiter delay
+// is finite: two ticks. The witness is F1 inside an exit (docs/findings.md): the tick's
+// reschedule is erased by a grant, a membarrier IPI after G6's guard revokes that grant
+// silently, and the waiter waits for the next tick.
+TEST(BoundCommand, WaiterDelayOnTheDefaultPresetIsTwoTicksAndItsWitnessReplays) {
     TempDir dir;
     const std::string witness = (dir.path() / "w.json").string();
-    const RunResult r = run_rseqcheck("bound waiter-delay --trace-out " + witness);
-    ASSERT_EQ(r.status, 1) << r.err;
-    EXPECT_NE(r.out.find("Unbounded waiter-delay on fixed"), std::string::npos) << r.out;
-    EXPECT_NE(r.out.find("nothing forces the next event"), std::string::npos) << r.out;
-    // the witness ends with the grant revoked silently by the exit path's rseq update
+    const RunResult r = run_rseqcheck("bound waiter-delay --format json --trace-out " + witness);
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["bound_ns"], 9414600);
+    EXPECT_EQ(j["formula"], "2*eps_off + 2*irq_entry + 2*exit_loop + 4*grant + idle_wake + 2*tick");
     const json w = json::parse(read_text(witness));
-    ASSERT_FALSE(w["steps"].empty());
-    EXPECT_EQ(w["steps"].back()["state"]["tasks"][0]["rseq.slice.state.granted"], 0)
-        << w["steps"].back()["state"].dump();
+    std::size_t membarrier = 0;
+    std::size_t ticks = 0;
+    for (const json& s : w["steps"]) {
+        membarrier += s["action"]["kind"] == "ipi_membarrier_rseq" ? 1U : 0U;
+        ticks += s["action"]["kind"] == "sched_tick_slice_used_up" ? 1U : 0U;
+    }
+    EXPECT_EQ(membarrier, 1U);
+    EXPECT_EQ(ticks, 2U);
     const RunResult replay = run_rseqcheck("replay " + witness);
     EXPECT_EQ(replay.status, 0) << replay.out << replay.err;
 }
@@ -118,12 +146,12 @@ TEST(BoundCommand, AScenarioFilesTimingTableSetsParametersAndParamOverridesIt) {
     ASSERT_EQ(r.status, 0) << r.err;
     json j = json::parse(r.out);
     EXPECT_EQ(j["params"]["E"], 50000);
-    EXPECT_EQ(j["bound_ns"], 14300 + 45000 - 4000);
+    EXPECT_EQ(j["bound_ns"], grant_bound + 45000 - 2 * 4000);  // eps_off counts twice
     r = run_rseqcheck("bound waiter-delay --scenario " + file + " --param E=5000 --format json");
     ASSERT_EQ(r.status, 0) << r.err;
     j = json::parse(r.out);
     EXPECT_EQ(j["params"]["E"], 5000);
-    EXPECT_EQ(j["bound_ns"], 14300 - 4000);
+    EXPECT_EQ(j["bound_ns"], grant_bound - 2 * 4000);
 }
 
 TEST(CheckTimed, TracesCarryTimestampsThatReplay) {

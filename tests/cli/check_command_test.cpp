@@ -26,7 +26,7 @@ TEST(CheckCommand, HoldsOnTinyExitsZeroWithTheVerdictLine) {
     EXPECT_NE(r.out.find("rseqcheck: scenario tiny (cpus=1 tasks=2 preempt=none"),
               std::string::npos);
     EXPECT_NE(r.out.find("variant: fixed"), std::string::npos);
-    EXPECT_NE(r.out.find("366 states, 463 transitions, depth 22"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("824 states, 1189 transitions, depth 24"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("\nverdict: holds: all "), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find('\033'), std::string::npos) << "colour on a pipe";
 }

@@ -21,8 +21,18 @@ Scenario preset(const char* name, const char* variant = nullptr) {
     return sc;
 }
 
+/// The preset with its waiter an RT task on a non-RT kernel: its wakeup always asks for a
+/// full reschedule (a higher class), which a grant may defer: the spec 5.2 case A/B setting.
+/// A fair waiter's wakeup may not preempt at all (EEVDF), and then it waits for the tick
+/// (FairWaiterWaitsForTheTickWhenItsWakeupDoesNotPreempt).
+Scenario rt_waiter(const char* name, const char* variant = nullptr) {
+    Scenario sc = preset(name, variant);
+    sc.tasks.at(1).rt = true;
+    return sc;
+}
+
 TEST(WaiterDelay, GrantPresetBoundIsAttainedAndProvenOnItsWitness) {
-    const BoundResult r = run_bound(preset("grant"), Params{}, Query::WaiterDelay);
+    const BoundResult r = run_bound(rt_waiter("grant"), Params{}, Query::WaiterDelay);
     ASSERT_TRUE(r.search.complete);
     ASSERT_TRUE(r.search.bounded);
     EXPECT_EQ(r.search.sup_ns, 14300);
@@ -60,15 +70,29 @@ TEST(WaiterDelay, TheFormulaPredictsTheSearchWhenAParameterMoves) {
 }
 
 TEST(WaiterDelay, TheSpecsCaseABFormulaAgreesOnOneCpu) {
-    const Scenario sc = preset("grant");
+    const Scenario sc = rt_waiter("grant");
     const BoundResult r = run_bound(sc, Params{}, Query::WaiterDelay);
     EXPECT_EQ(r.spec_formula_ns, spec_case_ab_ns(sc, Params{}));
     EXPECT_EQ(r.search.sup_ns, r.spec_formula_ns);
 }
 
+// D8: a fair waiter whose wakeup does not preempt waits for the tick that ends the slice
+// user's slice (at most tick, late by an IRQ-off section); that tick's reschedule may then be
+// deferred by a grant, as in case A/B.
+TEST(WaiterDelay, FairWaiterWaitsForTheTickWhenItsWakeupDoesNotPreempt) {
+    const Params p;
+    const BoundResult fair = run_bound(preset("grant"), p, Query::WaiterDelay);
+    ASSERT_TRUE(fair.search.bounded);
+    EXPECT_EQ(fair.search.sup_ns,
+              spec_case_ab_ns(preset("grant"), p) + p.get(Param::Tick) + p.get(Param::EpsOff));
+    EXPECT_NE(fair.formula.text().find("tick"), std::string::npos) << fair.formula.text();
+    EXPECT_TRUE(fair.search.steps.at(fair.search.start_step).action.no_preempt);
+}
+
 TEST(WaiterDelay, WithoutTheTimerNoBoundExists) {
+    // An RT waiter: no fair tick ends the grant either.
     const BoundResult r =
-        run_bound(preset("grant", "pre_0ac3b5c3"), Params{}, Query::WaiterDelay, 1'000'000);
+        run_bound(rt_waiter("grant", "pre_0ac3b5c3"), Params{}, Query::WaiterDelay, 1'000'000);
     ASSERT_TRUE(r.search.complete);
     EXPECT_FALSE(r.search.bounded);
     EXPECT_TRUE(r.witness_timing.feasible);
@@ -92,12 +116,16 @@ TEST(ExtensionBound, IsTheTimerLatencyAndUnboundedWithoutTheTimer) {
     EXPECT_EQ(r.search.sup_ns, 6000);
     EXPECT_EQ(r.formula.text(), "eps_hw + eps_off");
     const BoundResult none =
+        run_bound(rt_waiter("grant-syscall", "pre_0ac3b5c3"), Params{}, Query::ExtensionBound);
+    EXPECT_FALSE(none.search.bounded) << "an RT waiter gets no fair tick";
+    // A fair waiter does: the tick that ends the slice revokes the grant at the next entry.
+    const BoundResult tick =
         run_bound(preset("grant-syscall", "pre_0ac3b5c3"), Params{}, Query::ExtensionBound);
-    EXPECT_FALSE(none.search.bounded);
+    EXPECT_TRUE(tick.search.bounded);
 }
 
 TEST(ScheduleTrace, KernelSegmentsTakeTheirBoundsAndTheDeadlineIsEAfterG6) {
-    const Scenario sc = preset("grant");
+    const Scenario sc = rt_waiter("grant");
     const BoundResult r = run_bound(sc, Params{}, Query::WaiterDelay);
     const auto times = schedule_path(sc, Params{}, r.search.initial, r.search.steps);
     ASSERT_TRUE(times.has_value());
