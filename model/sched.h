@@ -147,7 +147,7 @@ void schedule(const Scenario& sc, State s, CpuId c, TaskId prev, Pc cont, Action
             continue;
         State next = s;
         Task& np = next.task(prev);
-        np.set_run(leave == Leave::Sleeps ? Run::Sleeping
+        np.set_run(leave == Leave::Sleeps  ? Run::Sleeping
                    : leave == Leave::Exits ? Run::Exited
                                            : Run::Runnable);
         context_switch(next, c, t);
@@ -163,7 +163,7 @@ void schedule(const Scenario& sc, State s, CpuId c, TaskId prev, Pc cont, Action
     }
     if (any_other)
         return;
-    p.set_run(leave == Leave::Sleeps ? Run::Sleeping
+    p.set_run(leave == Leave::Sleeps  ? Run::Sleeping
               : leave == Leave::Exits ? Run::Exited
                                       : Run::Runnable);
     s.cpu(c).curr = idle_task;
@@ -185,8 +185,8 @@ struct IdleSchedule {
             bool any_rt = false;
             for (TaskId t = 0; t < sc.task_count(); ++t) {
                 const Task& task = s.task(t);
-                any_rt = any_rt || (task.get_run() == Run::Runnable && task.cpu == c &&
-                                    sc.tasks[t].rt);
+                any_rt =
+                    any_rt || (task.get_run() == Run::Runnable && task.cpu == c && sc.tasks[t].rt);
             }
             for (TaskId t = 0; t < sc.task_count(); ++t) {
                 const Task& task = s.task(t);

@@ -110,7 +110,7 @@ std::string render_json(const Trace& trace) {
             {"cpu", a.cpu},
             {"task", a.task == no_task ? ordered_json(nullptr) : ordered_json(a.task)},
             {"arg", a.arg},
-            {"next", a.next == no_task    ? ordered_json(nullptr)
+            {"next", a.next == no_task     ? ordered_json(nullptr)
                      : a.next == idle_task ? ordered_json("idle")
                                            : ordered_json(a.next)},
             {"fault", std::string(fault_name(a.fault))}};

@@ -48,15 +48,46 @@ Walk stale_timer_walk() {
     return w;
 }
 
-// The committed trace is what the walk gives today (RSEQCHECK_UPDATE_GOLDEN=1 rewrites it).
-TEST(FidelityTrace, TheStaleTimerTraceIsCommittedAsTheWalkWritesIt) {
-    const Walk w = stale_timer_walk();
-    const std::string json = cex::render_json(trace_of(w, "timer-hygiene"));
+/// Compares a walk's trace with its committed file (RSEQCHECK_UPDATE_GOLDEN=1 rewrites it).
+void expect_committed(const Walk& w, std::string_view property, const fs::path& file) {
+    const std::string json = cex::render_json(trace_of(w, property));
     if (std::getenv("RSEQCHECK_UPDATE_GOLDEN") != nullptr) {
-        fs::create_directories(stale_timer_file.parent_path());
-        std::ofstream(stale_timer_file, std::ios::binary) << json;
+        fs::create_directories(file.parent_path());
+        std::ofstream(file, std::ios::binary) << json;
     }
-    EXPECT_EQ(read(stale_timer_file), json) << "regenerate with RSEQCHECK_UPDATE_GOLDEN=1";
+    EXPECT_EQ(read(file), json) << file << ": regenerate with RSEQCHECK_UPDATE_GOLDEN=1";
+}
+
+TEST(FidelityTrace, TheStaleTimerTraceIsCommittedAsTheWalkWritesIt) {
+    expect_committed(stale_timer_walk(), "timer-hygiene", stale_timer_file);
+}
+
+const fs::path findings_dir =
+    fs::path(RSEQCHECK_SOURCE_DIR) / "counterexamples" / "corpus" / "findings";
+
+// F2 and F3 break no property of the catalogue (docs/findings.md says why), so their traces
+// replay to "holds"; the state they end in is the finding. F1 and F4 are leads-to violations
+// written by `rseqcheck check --trace-out` (their .toml beside them) and replay violated.
+TEST(FidelityTrace, TheFindingsTracesAreCommittedAndReplay) {
+    Walk f2(make_preset("preempt-full"));
+    f2_yield_returns_one_after_a_preemption(f2);
+    expect_committed(f2, "yield-result-honest", findings_dir / "F2-yield-returns-one.replay.json");
+    Scenario grant = make_preset("grant");
+    grant.bounds.faults = 1;
+    Walk f3(grant);
+    f3_failed_revoke_leaves_the_grant(f3);
+    expect_committed(f3, "views-agree-in-user-mode",
+                     findings_dir / "F3-failed-revoke-keeps-grant.replay.json");
+    for (const char* f : {"F2-yield-returns-one", "F3-failed-revoke-keeps-grant"}) {
+        const cex::ReplayReport r =
+            cex::replay_file((findings_dir / (std::string(f) + ".replay.json")).string());
+        EXPECT_EQ(r.exit_code, 0) << f << r.error;
+    }
+    for (const char* f : {"F1-membarrier", "F4-preempt-full", "F4-preempt-none"}) {
+        const cex::ReplayReport r =
+            cex::replay_file((findings_dir / (std::string(f) + ".replay.json")).string());
+        EXPECT_EQ(r.exit_code, 1) << f << r.error << r.output;
+    }
 }
 
 // Replayed on the fixed model every step is enabled, and no safety property of the catalogue

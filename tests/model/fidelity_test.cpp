@@ -26,20 +26,6 @@ Scenario one_cpu(PreemptModel preempt, Bounds bounds) {
     return sc;
 }
 
-/// T0 requests, a wakeup of T1 that preempts lands in user mode, and the exit path grants
-/// up to and including G6's guard; T0 then sits at LoopEnd with interrupts on.
-void grant_up_to_the_guard(Walk& w) {
-    ASSERT_TRUE(w.step("user_set_slice_request"));
-    ASSERT_TRUE(w.step("irq_wakeup", by(slice_task).preempting()));
-    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
-    ASSERT_TRUE(w.step("exit_loop_need_resched"));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault()));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension_commit"));
-    ASSERT_TRUE(w.step("grant_clear_resched"));
-    ASSERT_EQ(w.task(slice_task).get_pc(), Pc::LoopEnd);
-    ASSERT_TRUE(w.task(slice_task).slice_granted);
-}
-
 // D1: kernel/entry/common.c:raw_irqentry_exit_cond_resched() preempts on need_resched(),
 // the TIF bit. A remote resched_curr() sets TIF_NEED_RESCHED at once and folds it only when
 // its IPI lands; any other interrupt in between, returning to an interrupts-on kernel

@@ -28,14 +28,12 @@ TEST_P(PinnedCounts, FixedModelHoldsWithExactStateCount) {
 // 965, grant-syscall 748, grant-race 540, preempt-full 4052, remote-wakeup 394, rt 131,
 // fault-migrate 195, membarrier 189. rt is unchanged: its waiter is RT (no declined wakeup,
 // no fair tick) and it has no faults.
-INSTANTIATE_TEST_SUITE_P(Presets, PinnedCounts,
-                         ::testing::Values(Pinned{"tiny", 824}, Pinned{"grant", 2631},
-                                           Pinned{"grant-syscall", 1883},
-                                           Pinned{"grant-race", 2214},
-                                           Pinned{"preempt-full", 15144},
-                                           Pinned{"remote-wakeup", 724}, Pinned{"rt", 131},
-                                           Pinned{"fault-migrate", 335},
-                                           Pinned{"membarrier", 433}));
+INSTANTIATE_TEST_SUITE_P(
+    Presets, PinnedCounts,
+    ::testing::Values(Pinned{"tiny", 824}, Pinned{"grant", 2631}, Pinned{"grant-syscall", 1883},
+                      Pinned{"grant-race", 2214}, Pinned{"preempt-full", 15144},
+                      Pinned{"remote-wakeup", 724}, Pinned{"rt", 131}, Pinned{"fault-migrate", 335},
+                      Pinned{"membarrier", 433}));
 
 }  // namespace
 }  // namespace rseqcheck
