@@ -65,9 +65,12 @@ void TimedRules::invariant(const State& s, CpuId c, std::vector<ClockBound>& out
 
 bool TimedRules::slice_tick_due(const State& s, CpuId c) const {
     const TaskId curr = static_cast<TaskId>(s.cpu(c).curr);
-    if (curr == idle_task || curr >= sc_.task_count() || !is_slice_user(sc_, curr) ||
-        sc_.tasks[curr].rt ||
+    if (curr == idle_task || curr >= sc_.task_count() || sc_.tasks[curr].rt ||
         s.task(curr).tif_set(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY))
+        return false;
+    // A waiter gets no tick in the model (irq::TickPreemptFair): it hands the CPU over by
+    // blocking, which the same bound then forces while it runs in user mode.
+    if (!is_slice_user(sc_, curr) && !s.task(curr).in_user())
         return false;
     for (TaskId t = 0; t < sc_.task_count(); ++t) {
         const Task& w = s.task(t);

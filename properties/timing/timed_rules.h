@@ -56,9 +56,10 @@ public:
     /// passed: it fires within eps_hw + eps_off of the deadline (eps_off covers IRQ-off
     /// sections, the model's own included).
     static bool timer_due(const State& s, CpuId c);
-    /// Whether a fair task waits on CPU c behind the current slice user with no reschedule
-    /// pending: model/irq_entry.h TickPreemptFair's condition, interrupts aside. The tick
-    /// that ends the slice comes within Param::Tick of this becoming true.
+    /// Whether a fair task waits on CPU c behind the current fair task with no reschedule
+    /// pending: model/irq_entry.h TickPreemptFair's condition, interrupts aside, for a slice
+    /// user; a waiter in user mode, which gets no tick in the model, blocks instead. Either
+    /// comes within Param::Tick (+ eps_off) of this becoming true.
     bool slice_tick_due(const State& s, CpuId c) const;
     /// Whether step a runs code of CPU c (its current task or an interrupt there).
     static bool runs_on(const Action& a, CpuId c);
