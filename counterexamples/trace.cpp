@@ -114,10 +114,11 @@ std::string action_label(const Action& a) {
     std::string out(action_name(a.kind));
     if (a.no_preempt)
         out += " (no preemption)";
-    if (a.next == idle_task)
+    if (a.next == idle_task) {
         out += " -> idle";
-    else if (a.next != no_task)
+    } else if (a.next != no_task) {
         out += " -> T" + std::to_string(a.next);
+    }
     if (a.fault == Fault::Resolved)
         out += " (fault, resolved)";
     if (a.fault == Fault::Unresolvable)
@@ -131,10 +132,11 @@ std::string describe(const Action& a) {
         out += " task=" + std::to_string(a.task);
     if (a.arg != 0)
         out += " arg=" + std::to_string(a.arg);
-    if (a.next == idle_task)
+    if (a.next == idle_task) {
         out += " next=idle";
-    else if (a.next != no_task)
+    } else if (a.next != no_task) {
         out += " next=" + std::to_string(a.next);
+    }
     if (a.no_preempt)
         out += " no_preempt";
     if (a.fault == Fault::Resolved)

@@ -58,9 +58,10 @@ void TimedRules::invariant(const State& s, CpuId c, std::vector<ClockBound>& out
     }
     // A fair task waits with no reschedule pending: the tick that ends the current slice
     // comes within `tick`, late by at most the longest IRQ-off section, as the timer.
-    if (slice_tick_due(s, c))
+    if (slice_tick_due(s, c)) {
         out.push_back(
             {Clock::S, true, p_.get(Param::Tick) + p_.get(Param::EpsOff), "tick+eps_off"});
+    }
 }
 
 bool TimedRules::slice_tick_due(const State& s, CpuId c) const {
