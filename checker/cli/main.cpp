@@ -1,5 +1,7 @@
 // The rseqcheck command. The one place that maps failures to exit codes (STYLE.md 7):
-// 0 all hold, 1 violated, 2 bad input, 3 incomplete, unavailable or internal error.
+// 0 all hold, 1 violated, 2 bad input, 3 incomplete or unavailable, 4 internal error (a bug
+// of rseqcheck, or a model limit its checks caught), so that CI can tell a memory-limit stop
+// from a crash.
 #include <exception>
 #include <fstream>
 #include <iostream>
@@ -51,12 +53,12 @@ int main(int argc, char** argv) {
         return 3;
     } catch (const rseqcheck::InternalError& e) {
         std::cerr << "rseqcheck: internal error: " << e.what() << "\n";
-        return 3;
+        return 4;
     } catch (const std::exception& e) {
         std::cerr << "rseqcheck: internal error: " << e.what() << "\n";
-        return 3;
+        return 4;
     } catch (...) {
         std::cerr << "rseqcheck: internal error: unknown exception\n";
-        return 3;
+        return 4;
     }
 }
