@@ -38,6 +38,13 @@ inline constexpr std::array safety_twins{
     Twin{"events-clear-in-user-mode", "mut_irq_exit_keeps_events", 2},
 };
 
+// Probes outside the default set that the fixed model breaks (findings, docs/findings.md):
+// the preset where the fixed model fails them. Their twin is the fixed model itself;
+// LivenessTwin.FindingF1MembarrierRevokeDropsTheErasedReschedule checks it.
+inline constexpr std::array finding_probes{
+    Twin{"erased-resched-honoured-strict", "fixed", 0},
+};
+
 inline constexpr std::array liveness_twins{
     Twin{"grant-ends", "pre_0ac3b5c3", 0},
     Twin{"erased-resched-honoured", "pre_0ac3b5c3", 0},
