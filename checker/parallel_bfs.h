@@ -36,10 +36,14 @@
 ///     state: each level's first index is).
 /// Violations are gathered per thread and reported in the sequential order, each property
 /// once, so the first violation of a property has a shortest trace as in SequentialBfs.
-/// Errors (what the model or checker throws, or the store running out) leave as they leave
-/// SequentialBfs: a worker stops at its first, the others finish the pass, and run() expands
-/// the failing level again on one thread in the sequential order, so that the error that
-/// search meets first is the one thrown (an error path only: the search is over).
+/// Errors (what the model or checker throws) leave as they leave SequentialBfs: a worker
+/// stops at its first, the others finish the pass, and run() expands the failing level again
+/// on one thread in the sequential order, so that the error that search meets first is the
+/// one thrown (an error path only: the search is over).
+/// Running out of memory is not an error: the store, the table, the workers' buffers and
+/// the per-level lists charge a memory budget (checker/memory_budget.h) before they grow,
+/// and a growth that the budget or the system refuses, in any phase, ends the search
+/// incomplete without the level it happened in. The report covers the levels before it.
 #pragma once
 
 #include <algorithm>
@@ -59,6 +63,7 @@
 #include <utility>
 #include <vector>
 
+#include "checker/memory_budget.h"
 #include "checker/model_concept.h"
 #include "checker/phase_pool.h"
 #include "checker/reserved_array.h"
@@ -76,9 +81,13 @@ public:
     using Action = typename M::Action;
     using Step = ShortestPathStep<M>;
 
-    ParallelBfs(const M& model, SearchOptions options) : model_(model), options_(options) {
+    ParallelBfs(const M& model, SearchOptions options)
+        : model_(model), options_(options), budget_(options.memory_limit_bytes) {
         if (options_.threads < 1)
             options_.threads = 1;
+        // Every state has a parent link: of what the two may hold, the states take this part.
+        states_.set_budget(&budget_, sizeof(State), sizeof(State) + sizeof(std::uint32_t));
+        parent_.set_budget(&budget_, sizeof(std::uint32_t), sizeof(State) + sizeof(std::uint32_t));
     }
 
     /// Searches; what the model or checker throws leaves as it would leave SequentialBfs::run,
@@ -127,9 +136,16 @@ private:
         // At least one: the constructor clamps it, restated here for the analyser.
         const unsigned threads = std::max(1U, options_.threads);
         SearchResult result;
+        // The first table and the initial state are stored whatever the limit: a search
+        // that stops has at least them to report.
+        budget_.allow_overdraft(true);
         slots_ = SlotTable(std::size_t{1} << 12U);
+        budget_.charge(slots_.bytes());
         table_count_ = 0;
+        insert_initial(model_.initial_state());
+        budget_.allow_overdraft(false);
         overflow_.store(false, std::memory_order_relaxed);
+        out_of_memory_.store(false, std::memory_order_relaxed);
         workers_ = std::make_unique<Worker[]>(threads);
         // A provisional entry names a worker and a place in its buffer in 31 bits.
         worker_shift_ = 31U - static_cast<unsigned>(std::bit_width(threads - 1U));
@@ -139,7 +155,15 @@ private:
         entry_base_ = std::make_unique<Entry*[]>(threads);
         runs_ = std::make_unique<ChunkRun[]>(threads);
         for (unsigned w = 0; w < threads; ++w) {
-            workers_[w].entries.resize(0);
+            workers_[w].entries.set_budget(&budget_);
+            workers_[w].lowered.set_budget(&budget_);
+            try {
+                workers_[w].entries.resize(0);
+            } catch (const std::bad_alloc& e) {
+                // No address space left for the buffers (ulimit -v): the initial state is all
+                // this search explores.
+                stop_out_of_memory(result, e);
+            }
             entry_base_[w] = workers_[w].entries.data();
         }
         std::unique_ptr<PhasePool> pool;
@@ -164,7 +188,6 @@ private:
             result.violations.push_back(
                 Violation{f.kind, f.property, f.state, f.from, depth_of(f.state)});
         };
-        insert_initial(model_.initial_state());
         {
             std::vector<Found> found;
             check_new_state(checker, 0, 0, found);
@@ -173,14 +196,22 @@ private:
         }
         std::uint64_t transitions = 0;
         std::uint64_t level_begin = 0;
-        bool stop = options_.stop_at_first && !result.violations.empty();
+        bool stop = (options_.stop_at_first && !result.violations.empty()) ||
+                    result.verdict == Verdict::Incomplete;
         while (level_begin < states_.size() && !stop) {
             const std::uint64_t level_end = states_.size();
             const std::uint64_t n = level_end - level_begin;
             level_begin_ = level_begin;
             level_end_ = level_end;
             chunk_states_ = std::clamp<std::uint64_t>(n / (std::uint64_t{threads} * 8U), 64, 4096);
-            chunks_.assign((n + chunk_states_ - 1) / chunk_states_, Chunk{});
+            const std::uint64_t chunk_count = (n + chunk_states_ - 1) / chunk_states_;
+            try {
+                reserve_charged(chunks_, chunk_count, budget_);
+            } catch (const std::bad_alloc& e) {
+                stop_out_of_memory(result, e);
+                break;
+            }
+            chunks_.assign(chunk_count, Chunk{});
             for (unsigned w = 0; w < threads; ++w) {
                 runs_[w].next.store(chunks_.size() * w / threads, std::memory_order_relaxed);
                 runs_[w].end = chunks_.size() * (w + 1) / threads;
@@ -189,9 +220,9 @@ private:
                 workers_[w].start_level();
             workers_[0].direct = true;
             workers_[0].direct_next = level_end;
-            // Worker 0 writes its states straight into the store, so it checks the store's
-            // reservation itself (past it, std::bad_alloc, as resize() would throw).
-            reserved_ = std::min(states_.limit(), parent_.limit());
+            // Worker 0 writes its states straight into the store, so it charges the store's
+            // pages itself (past the reservation, std::bad_alloc, as resize() would throw).
+            reserved_ = std::min(states_.charged(), parent_.charged());
             numbering_full_.store(false, std::memory_order_relaxed);
             // Phase 1, in passes: a pass ends when the level is done or a worker would take
             // the table past its load; the table then doubles and the next pass resumes.
@@ -209,11 +240,16 @@ private:
                     paused = paused || workers_[w].paused;
                 }
                 table_count_ += added;
-                if (!paused || overflow_ || numbering_full_)
+                if (!paused || overflow_ || numbering_full_ || out_of_memory_)
                     break;
-                do {
-                    grow(run_phase);
-                } while ((slots_.size() * 3 / 4 - table_count_) / threads < need);
+                try {
+                    do {
+                        grow(run_phase);
+                    } while ((slots_.size() * 3 / 4 - table_count_) / threads < need);
+                } catch (const std::bad_alloc& e) {
+                    note_out_of_memory(e);
+                    break;
+                }
                 // The provisional entries placed so far have moved: settle them by probing.
                 for (unsigned w = 0; w < threads; ++w)
                     workers_[w].grown_below = workers_[w].entries.size();
@@ -221,6 +257,12 @@ private:
             // After every worker has stopped for good: an error in an earlier state may come
             // from a worker that was paused when another one failed.
             rethrow_first_error(threads);
+            if (out_of_memory_) {
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason =
+                    out_of_memory_reason(over_limit_, budget_.limit(), out_of_memory_used_);
+                break;
+            }
             for (unsigned w = 0; w < threads; ++w)
                 transitions += workers_[w].transitions;
             if (overflow_ || numbering_full_) {
@@ -251,8 +293,23 @@ private:
                 result.incomplete_reason = past_numbering;
                 break;
             }
-            states_.resize(added_end);
-            parent_.resize(added_end);
+            // Everything phase 3 writes is charged here, before any of it is written: a
+            // refusal leaves the store as it was, with the levels before this one.
+            try {
+                states_.resize(added_end);
+                parent_.resize(added_end);
+                reserve_charged(level_start_, level_start_.size() + 1, budget_);
+                std::size_t left = 0;
+                for (const Chunk& c : chunks_)
+                    left += c.direct ? 0U : 1U;
+                reserve_charged(to_number_, left, budget_);
+            } catch (const std::bad_alloc& e) {
+                transitions -= level_transitions(threads);
+                states_.resize(level_end);
+                parent_.resize(level_end);
+                stop_out_of_memory(result, e);
+                break;
+            }
             if (added_end > level_end)
                 level_start_.push_back(level_end);  // every state this level adds is one deeper
             // Phase 3: number the new states, fix their slots, check their invariants.
@@ -291,13 +348,6 @@ private:
             }
             stop = options_.stop_at_first && !result.violations.empty();
             level_begin = level_end;
-            if (options_.memory_limit_bytes != 0 && store_bytes() > options_.memory_limit_bytes) {
-                result.verdict = Verdict::Incomplete;
-                result.incomplete_reason = "memory limit of " +
-                                           std::to_string(options_.memory_limit_bytes) +
-                                           " bytes reached";
-                break;
-            }
         }
         result.stats.states = states_.size();
         result.stats.transitions = transitions;
@@ -311,9 +361,49 @@ private:
         result.stats.bytes_per_state =
             static_cast<double>(store_bytes()) / static_cast<double>(states_.size());
         result.stats.peak_rss_bytes = peak_rss_bytes();
+        result.stats.charged_peak_bytes = budget_.peak();
+        // The report after an incomplete search reads the store, never the table or the
+        // workers' buffers: their memory goes back for the report to use.
+        if (result.verdict == Verdict::Incomplete)
+            drop_search_memory(threads);
         if (result.verdict != Verdict::Incomplete)
             result.verdict = result.violations.empty() ? Verdict::Holds : Verdict::Violated;
         return result;
+    }
+
+    /// Notes that a growth of this level was refused (by the budget or the system): every
+    /// worker stops at its next state, and the level is left out. Any thread; the first
+    /// note's figures stand. Allocates nothing: memory is short.
+    void note_out_of_memory(const std::bad_alloc& e) {
+        if (out_of_memory_.exchange(true, std::memory_order_relaxed))
+            return;
+        over_limit_ = dynamic_cast<const MemoryLimitReached*>(&e) != nullptr;
+        out_of_memory_used_ = budget_.used();
+        pause_.store(true, std::memory_order_relaxed);
+    }
+    /// Ends the search at a refused growth outside the workers (the level is left out).
+    void stop_out_of_memory(SearchResult& result, const std::bad_alloc& e) {
+        note_out_of_memory(e);
+        result.verdict = Verdict::Incomplete;
+        result.incomplete_reason =
+            out_of_memory_reason(over_limit_, budget_.limit(), out_of_memory_used_);
+    }
+    /// The transitions the workers generated in this level.
+    std::uint64_t level_transitions(unsigned threads) const {
+        std::uint64_t sum = 0;
+        for (unsigned w = 0; w < threads; ++w)
+            sum += workers_[w].transitions;
+        return sum;
+    }
+    /// After an incomplete search: the table and the workers' buffers, which the report
+    /// never reads, go back.
+    void drop_search_memory(unsigned threads) {
+        budget_.release(slots_.bytes());
+        slots_ = SlotTable();
+        for (unsigned w = 0; w < threads; ++w) {
+            workers_[w].entries.clear();
+            workers_[w].lowered.clear();
+        }
     }
 
     /// Marks a slot's index as provisional: worker and buffer place, not a state index.
@@ -370,7 +460,7 @@ private:
     /// One cache line apart: workers write their own counters and vectors in the hot loop.
     struct alignas(64) Worker {
         ReservedArray<Entry> entries;  ///< this level's new states, as this worker found them
-        std::vector<Lowered> lowered;
+        ReservedArray<Lowered> lowered;
         std::vector<std::uint64_t> chunks;  ///< the chunks this worker took, as it took them
         std::vector<Found> found;
         std::vector<Found> fresh_found;
@@ -394,7 +484,7 @@ private:
         void start_level() {
             grown_below = 0;
             entries.resize(0);  // keeps the pages: the next level writes over them
-            lowered.clear();
+            lowered.resize(0);
             chunks.clear();
             found.clear();
             fresh_found.clear();
@@ -517,6 +607,7 @@ private:
                     const std::uint64_t c = take_chunk(w);
                     if (c >= chunks_.size())
                         return;
+                    reserve_charged(me.chunks, me.chunks.size() + 1, budget_);
                     me.chunks.push_back(c);
                     me.at = chunk_begin(c);
                     me.end = chunk_end(c);
@@ -563,6 +654,10 @@ private:
                         chunks_[c].fresh = me.direct_next - chunks_[c].first_index;
                 }
             }
+        } catch (const std::bad_alloc& e) {
+            // Not an error: the level is left out and the search ends incomplete.
+            note_out_of_memory(e);
+            me.paused = true;
         } catch (...) {
             me.error = std::current_exception();
             me.error_at = me.generating;
@@ -719,8 +814,12 @@ private:
                 pause_.store(true, std::memory_order_relaxed);
                 return std::nullopt;
             }
-            if (index >= reserved_)
-                throw std::bad_alloc();
+            if (index >= reserved_) {
+                // Past the charged pages: charge more (std::bad_alloc if refused).
+                states_.reserve(index + 1);
+                parent_.reserve(index + 1);
+                reserved_ = std::min(states_.charged(), parent_.charged());
+            }
             states_[index] = t;
             parent_[index] = static_cast<std::uint32_t>(key >> 32U);
             return index;
@@ -881,9 +980,20 @@ private:
     }
 
     /// Doubles the table, every thread moving some of its chunks.
+    /// Throws std::bad_alloc (MemoryLimitReached past the budget) before anything changes.
     template <class RunPhase>
     void grow(RunPhase& run_phase) {
-        SlotTable bigger(slots_.size() * 2);
+        // The old table's memory goes back chunk by chunk as the copy passes it: the two
+        // together hold about the new one's, the old one's charge and this.
+        budget_.charge(slots_.bytes());
+        std::optional<SlotTable> made;
+        try {
+            made.emplace(slots_.size() * 2);
+        } catch (...) {
+            budget_.release(slots_.bytes());
+            throw;
+        }
+        SlotTable& bigger = *made;
         const std::size_t chunks = slots_.chunks();
         const unsigned threads = std::max(1U, options_.threads);
         run_phase(
@@ -912,6 +1022,7 @@ private:
 
     const M& model_;
     SearchOptions options_;
+    MemoryBudget budget_;  ///< before everything that charges it: it outlives them
     ReservedArray<State> states_;
     ReservedArray<std::uint32_t> parent_;
     /// level_start_[d]: the index of the first state at depth d (no depth per state).
@@ -954,8 +1065,13 @@ private:
     std::atomic<std::size_t> next_to_number_{0};
     /// Worker 0's direct numbering reached 2^31 (the search is then incomplete).
     std::atomic<bool> numbering_full_{false};
-    /// The elements the store's reservation holds (states_ and parent_ alike).
+    /// The elements the store's charged pages hold (states_ and parent_ alike).
     std::size_t reserved_ = 0;
+    /// A growth of this level was refused: by the budget (over_limit_) or the system, with
+    /// out_of_memory_used_ bytes charged.
+    std::atomic<bool> out_of_memory_{false};
+    bool over_limit_ = false;
+    std::size_t out_of_memory_used_ = 0;
 };
 
 }  // namespace rseqcheck::checker

@@ -30,12 +30,16 @@ struct SearchStats {
     double bytes_per_state = 0;
     std::size_t store_bytes = 0;
     std::size_t peak_rss_bytes = 0;
+    /// The most the search's memory budget counted at once (checker/memory_budget.h): what
+    /// --memory-limit is held to.
+    std::size_t charged_peak_bytes = 0;
 };
 
 struct SearchOptions {
     unsigned threads = 1;
     bool stop_at_first = true;
     bool check_deadlock = true;
+    /// The most the search may allocate (checker/memory_budget.h); 0 for no limit.
     std::size_t memory_limit_bytes = 0;
     /// ParallelBfs: a phase of a level with fewer items than this (states or successors)
     /// runs its parts one after another on the calling thread, where starting threads

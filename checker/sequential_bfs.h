@@ -3,7 +3,11 @@
 /// array of packed states, a parent index per state (shortest paths; states are numbered
 /// level by level, so a depth is found from where each level starts), invariants on every
 /// new state, transition properties on every transition, deadlock detection, and a memory
-/// limit that stops cleanly with an incomplete verdict.
+/// limit that stops cleanly with an incomplete verdict: the store, the table and the list
+/// of level starts charge a memory budget (checker/memory_budget.h) before they grow, and
+/// a refused growth (or one the system refuses) ends the search before the state it was
+/// for is stored, in the middle of a level if need be. Every state stored then has its
+/// parent and its invariants checked, and the report covers those states.
 ///
 /// Stopping at the first violation (SearchOptions::stop_at_first) finishes the level in which
 /// it was found, as ParallelBfs must (it expands a level as a whole), so that both engines
@@ -21,11 +25,13 @@
 #include <cstdint>
 #include <cstring>
 #include <exception>
+#include <new>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "checker/memory_budget.h"
 #include "checker/model_concept.h"
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
@@ -43,13 +49,21 @@ public:
     using Step = ShortestPathStep<M>;
 
     explicit SequentialBfs(const M& model, SearchOptions options = {})
-        : model_(model), options_(options) {}
+        : model_(model), options_(options), budget_(options.memory_limit_bytes) {
+        // Every state has a parent link: of what the two may hold, the states take this part.
+        states_.set_budget(&budget_, sizeof(State), sizeof(State) + sizeof(std::uint32_t));
+        parent_.set_budget(&budget_, sizeof(std::uint32_t), sizeof(State) + sizeof(std::uint32_t));
+    }
 
     template <class Checker>
     SearchResult run(Checker& checker) {
         const auto start = std::chrono::steady_clock::now();
         SearchResult result;
+        // The first table and the initial state are stored whatever the limit: a search
+        // that stops has at least them to report.
+        budget_.allow_overdraft(true);
         slots_ = SlotTable(std::size_t{1} << 16U);
+        budget_.charge(slots_.bytes());
         std::vector<bool> reported;
         auto report = [&](ViolationKind kind, int property, std::uint64_t state,
                           std::uint64_t from) {
@@ -76,6 +90,7 @@ public:
             }
         };
         insert(model_.initial_state(), hash(model_.initial_state()), 0, 0);
+        budget_.allow_overdraft(false);
         if (const int p = checker.check_state(states_[0]); p >= 0)
             report_all(ViolationKind::Invariant, p, 0, 0);
         std::uint64_t transitions = 0;
@@ -103,9 +118,20 @@ public:
                 std::rethrow_exception(current.error);
             const std::vector<Successor>& pending = current.successors;
             transitions += pending.size();
-            for (const Successor& succ : pending) {
-                const auto [idx, fresh] =
-                    insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1);
+            for (std::size_t at = 0; at < pending.size(); ++at) {
+                const Successor& succ = pending[at];
+                std::pair<std::uint64_t, bool> inserted;
+                try {
+                    inserted =
+                        insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1);
+                } catch (const std::bad_alloc& e) {
+                    // The transitions from here on were not looked up: not explored.
+                    transitions -= pending.size() - at;
+                    result.verdict = Verdict::Incomplete;
+                    result.incomplete_reason = out_of_memory_reason(e, budget_);
+                    break;
+                }
+                const auto [idx, fresh] = inserted;
                 if (succ.violated >= 0) {
                     report(ViolationKind::Transition, succ.violated, idx, i);
                     for (std::uint32_t k = succ.also_begin; k < succ.also_end; ++k)
@@ -116,6 +142,8 @@ public:
                         report_all(ViolationKind::Invariant, p, idx, i);
                 }
             }
+            if (result.verdict == Verdict::Incomplete)
+                break;
             const bool any = !pending.empty();
             std::swap(current, next);
             next.ready = false;
@@ -126,13 +154,6 @@ public:
             const std::uint64_t level_end =
                 level + 1 < level_start_.size() ? level_start_[level + 1] : states_.size();
             stop = options_.stop_at_first && !result.violations.empty() && i + 1 == level_end;
-            if (options_.memory_limit_bytes != 0 && store_bytes() > options_.memory_limit_bytes) {
-                result.verdict = Verdict::Incomplete;
-                result.incomplete_reason = "memory limit of " +
-                                           std::to_string(options_.memory_limit_bytes) +
-                                           " bytes reached";
-                break;
-            }
         }
         result.stats.states = states_.size();
         result.stats.transitions = transitions;
@@ -146,6 +167,11 @@ public:
         result.stats.bytes_per_state =
             static_cast<double>(store_bytes()) / static_cast<double>(states_.size());
         result.stats.peak_rss_bytes = peak_rss_bytes();
+        result.stats.charged_peak_bytes = budget_.peak();
+        // The report after an incomplete search reads the store, never the table: its
+        // memory goes back for the report to use.
+        if (result.verdict == Verdict::Incomplete)
+            drop_table();
         if (result.verdict != Verdict::Incomplete)
             result.verdict = result.violations.empty() ? Verdict::Holds : Verdict::Violated;
         return result;
@@ -225,7 +251,9 @@ private:
 
     static std::uint64_t hash(const State& s) { return state_hash(s); }
 
-    /// Inserts t if new; returns its index and whether it was new.
+    /// Inserts t if new; returns its index and whether it was new. Throws std::bad_alloc
+    /// (MemoryLimitReached past the budget) before changing anything if t is new and there
+    /// is no memory to store it.
     std::pair<std::uint64_t, bool> insert(const State& t, std::uint64_t h, std::uint32_t parent,
                                           std::uint32_t depth) {
         if ((states_.size() + 1) * 4 > slots_.size() * 3)
@@ -235,6 +263,10 @@ private:
         for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
             const std::uint64_t slot = slots_[pos];
             if (slot == SlotTable::free_slot) {
+                states_.reserve(states_.size() + 1);
+                parent_.reserve(parent_.size() + 1);
+                if (depth == level_start_.size())
+                    reserve_charged(level_start_, level_start_.size() + 1, budget_);
                 slots_[pos] = SlotTable::make(want, static_cast<std::uint32_t>(states_.size()));
                 // BFS meets the states level by level: a new depth starts a new level.
                 if (depth == level_start_.size())
@@ -250,8 +282,23 @@ private:
         }
     }
 
-    /// Doubles the table; each slot's new place follows from its tag.
-    void grow() { slots_ = slots_.doubled(); }
+    /// Doubles the table; each slot's new place follows from its tag. The budget is charged
+    /// for the new table less the old one: the old one's memory goes back as the copy
+    /// passes it (checker/slot_table.h), so the two together hold about the new one's.
+    void grow() {
+        const std::size_t more = slots_.bytes();
+        budget_.charge(more);
+        try {
+            slots_ = slots_.doubled();
+        } catch (...) {
+            budget_.release(more);
+            throw;
+        }
+    }
+    void drop_table() {
+        budget_.release(slots_.bytes());
+        slots_ = SlotTable();
+    }
 
     std::size_t store_bytes() const {
         return states_.capacity_bytes() + parent_.capacity_bytes() +
@@ -260,6 +307,7 @@ private:
 
     const M& model_;
     SearchOptions options_;
+    MemoryBudget budget_;  ///< before the arrays that charge it: it outlives them
     ReservedArray<State> states_;
     ReservedArray<std::uint32_t> parent_;
     /// level_start_[d]: the index of the first state at depth d (no depth per state).
