@@ -34,6 +34,11 @@ public:
     /// Bytes charged now, and the most ever charged at once.
     std::size_t used() const { return used_.load(std::memory_order_relaxed); }
     std::size_t peak() const { return peak_.load(std::memory_order_relaxed); }
+    /// What may still be charged (the limit when there is none: 0 means no limit).
+    std::size_t room() const {
+        const std::size_t now = used();
+        return limit_ == 0 ? 0 : limit_ > now ? limit_ - now : 0;
+    }
 
     /// Counts `bytes` more, or throws MemoryLimitReached and counts nothing if that would
     /// pass the limit.
@@ -63,6 +68,19 @@ private:
     std::atomic<std::size_t> used_{0};
     std::atomic<std::size_t> peak_{0};
 };
+
+/// Of `check --memory-limit`, what is kept for the program itself: its code and libraries,
+/// stacks, the heap, and the report after the search (about 10 MiB resident on the small
+/// presets). The search's budget is the rest.
+inline constexpr std::size_t program_allowance_bytes = std::size_t{32} << 20U;
+
+/// The search's budget under `check --memory-limit limit` (0: none): the limit less the
+/// program's allowance, at least one byte (the search then stores its initial state only).
+constexpr std::size_t search_budget_bytes(std::size_t limit) {
+    if (limit == 0)
+        return 0;
+    return limit > program_allowance_bytes ? limit - program_allowance_bytes : 1;
+}
 
 /// Why a search stopped at a growth that the budget refused (`over_limit`) or the system
 /// did, with `used` bytes charged: its incomplete_reason.

@@ -59,6 +59,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -136,9 +137,10 @@ private:
         // At least one: the constructor clamps it, restated here for the analyser.
         const unsigned threads = std::max(1U, options_.threads);
         SearchResult result;
-        // The first table and the initial state are stored whatever the limit: a search
-        // that stops has at least them to report.
+        // What is kept for the program, the first table and the initial state are charged
+        // whatever the limit: a search that stops has at least them to report.
         budget_.allow_overdraft(true);
+        budget_.charge(options_.memory_kept_bytes);
         slots_ = SlotTable(std::size_t{1} << 12U);
         budget_.charge(slots_.bytes());
         table_count_ = 0;
@@ -167,8 +169,14 @@ private:
             entry_base_[w] = workers_[w].entries.data();
         }
         std::unique_ptr<PhasePool> pool;
-        if (threads > 1)
-            pool = std::make_unique<PhasePool>(threads);
+        try {
+            if (threads > 1)
+                pool = std::make_unique<PhasePool>(threads);
+        } catch (const std::system_error&) {
+            // No thread can be started (ulimit -v leaves no room for a stack): every phase
+            // runs its parts on this thread, one after another, with the same results.
+            pool = nullptr;
+        }
         auto run_phase = [&](const std::function<void(unsigned)>& f, std::uint64_t items) {
             if (pool == nullptr || items < options_.parallel_min_items) {
                 for (unsigned w = 0; w < threads; ++w)
@@ -484,7 +492,10 @@ private:
         void start_level() {
             grown_below = 0;
             entries.resize(0);  // keeps the pages: the next level writes over them
-            lowered.resize(0);
+            // Its first push_back reserves it, in the expand phase, where running out of
+            // address space ends the search cleanly.
+            if (!lowered.empty())
+                lowered.resize(0);
             chunks.clear();
             found.clear();
             fresh_found.clear();

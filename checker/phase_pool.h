@@ -4,6 +4,8 @@
 /// every call has returned. A search runs a few phases per BFS level, so starting threads per
 /// phase (tens of microseconds each, hundreds of levels) would be paid again and again.
 /// An exception thrown by any call is rethrown by run() once all calls have returned.
+/// If a thread cannot be started (std::system_error, e.g. under ulimit -v), the constructor
+/// stops the ones it started and throws that error.
 #pragma once
 
 #include <condition_variable>
@@ -20,22 +22,21 @@ class PhasePool {
 public:
     explicit PhasePool(unsigned threads) : threads_(threads == 0 ? 1 : threads) {
         helpers_.reserve(threads_ - 1);
-        for (unsigned w = 1; w < threads_; ++w)
-            helpers_.emplace_back([this, w] { serve(w); });
+        try {
+            for (unsigned w = 1; w < threads_; ++w)
+                helpers_.emplace_back([this, w] { serve(w); });
+        } catch (...) {
+            // No destructor runs after a throwing constructor: the threads already waiting
+            // on start_ would block the condition variable's destruction for ever.
+            stop();
+            throw;
+        }
     }
     PhasePool(const PhasePool&) = delete;
     PhasePool& operator=(const PhasePool&) = delete;
     PhasePool(PhasePool&&) = delete;
     PhasePool& operator=(PhasePool&&) = delete;
-    ~PhasePool() {
-        {
-            const std::lock_guard<std::mutex> lock(mutex_);
-            stopping_ = true;
-        }
-        start_.notify_all();
-        for (std::thread& t : helpers_)
-            t.join();
-    }
+    ~PhasePool() { stop(); }
 
     unsigned size() const { return threads_; }
 
@@ -65,6 +66,16 @@ public:
     }
 
 private:
+    void stop() {
+        {
+            const std::lock_guard<std::mutex> lock(mutex_);
+            stopping_ = true;
+        }
+        start_.notify_all();
+        for (std::thread& t : helpers_)
+            t.join();
+    }
+
     void serve(unsigned w) {
         std::uint64_t seen = 0;
         while (true) {

@@ -51,8 +51,8 @@ public:
 
     /// Charges `budget` for the pages used from now on. Before anything is stored; the
     /// budget must outlive the array. The array reserves no more address space than
-    /// `share` / `of` of the budget's limit: what it can hold when other arrays grow with
-    /// it (the parent links beside the states).
+    /// `share` / `of` of what the budget has left when it first grows: what it can hold
+    /// when other arrays grow with it (the parent links beside the states).
     void set_budget(MemoryBudget* budget, std::size_t share = 1, std::size_t of = 1) {
         budget_ = budget;
         share_ = share;
@@ -115,9 +115,9 @@ private:
         const auto page = static_cast<std::size_t>(std::max(1L, sysconf(_SC_PAGESIZE)));
         const std::size_t most = (std::size_t{1} << 32U) * sizeof(T);
         std::size_t want = std::min(pages * page, most);
-        // The array can never hold more than the budget allows (and a page more).
+        // The array can never hold more than the budget has left (and a page more).
         if (budget_ != nullptr && budget_->limit() != 0)
-            want = std::min(want, budget_->limit() / of_ * share_ + charge_page);
+            want = std::min(want, budget_->room() / of_ * share_ + charge_page);
         bytes_ = (want + huge_page - 1) / huge_page * huge_page;
         // Where address space is limited (ulimit -v, or strict overcommit, which charges even
         // MAP_NORESERVE mappings), ask for less, down to one huge page, and then take half

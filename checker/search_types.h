@@ -41,6 +41,9 @@ struct SearchOptions {
     bool check_deadlock = true;
     /// The most the search may allocate (checker/memory_budget.h); 0 for no limit.
     std::size_t memory_limit_bytes = 0;
+    /// Of that limit, what is kept for the rest of the program (charged before the search
+    /// starts; `check` keeps checker::program_allowance_bytes).
+    std::size_t memory_kept_bytes = 0;
     /// ParallelBfs: a phase of a level with fewer items than this (states or successors)
     /// runs its parts one after another on the calling thread, where starting threads
     /// would cost more than the work. Same results either way; tests set 0 so that every

@@ -59,9 +59,10 @@ public:
     SearchResult run(Checker& checker) {
         const auto start = std::chrono::steady_clock::now();
         SearchResult result;
-        // The first table and the initial state are stored whatever the limit: a search
-        // that stops has at least them to report.
+        // What is kept for the program, the first table and the initial state are charged
+        // whatever the limit: a search that stops has at least them to report.
         budget_.allow_overdraft(true);
+        budget_.charge(options_.memory_kept_bytes);
         slots_ = SlotTable(std::size_t{1} << 16U);
         budget_.charge(slots_.bytes());
         std::vector<bool> reported;

@@ -27,6 +27,7 @@
 #include "checker/cli/replay_command.h"
 #include "checker/cli/report.h"
 #include "checker/liveness.h"
+#include "checker/memory_budget.h"
 #include "checker/parallel_bfs.h"
 #include "checker/parallel_tasks.h"
 #include "checker/sequential_bfs.h"
@@ -332,7 +333,9 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
     options.threads = args.threads;
     options.stop_at_first = !args.all;
     options.check_deadlock = plan.selected.empty();
+    // The program's own memory comes out of the limit first (checker/memory_budget.h).
     options.memory_limit_bytes = plan.memory_limit;
+    options.memory_kept_bytes = plan.memory_limit != 0 ? checker::program_allowance_bytes : 0;
     const timing::Params* timed = args.timed ? &plan.params : nullptr;
     // The rest of the run is the same for either engine (identical numbering and counts).
     auto finish = [&](auto& engine) -> CheckReport {
@@ -364,14 +367,16 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         const std::vector<int> leads_to = checker.selected_leads_to();
         std::vector<checker::LeadsToResult> leads_to_result(leads_to.size());
         // Under --memory-limit the graph and the checks must fit beside the search's store,
-        // which they read. Nothing stops them midway, so the fit is decided before, from
+        // which they read, and the program's allowance. Nothing stops them midway, so the
+        // fit is decided before, from
         // estimates that count on the large side (checker/state_graph.h, checker/liveness.h);
         // when a single check does not fit, the leads-to properties stay unknown.
         std::string leads_to_skipped;
         std::uint64_t leads_to_at_once = r.threads;
         if (graph_complete && !leads_to.empty() && plan.memory_limit != 0) {
             const std::uint64_t store = result.stats.store_bytes;
-            const std::uint64_t room = plan.memory_limit > store ? plan.memory_limit - store : 0;
+            const std::uint64_t budget = checker::search_budget_bytes(plan.memory_limit);
+            const std::uint64_t room = budget > store ? budget - store : 0;
             leads_to_at_once =
                 checker::leads_to_checks_within(room, r.states, r.transitions, r.threads);
             if (leads_to_at_once == 0) {
@@ -381,7 +386,8 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                     "memory limit of " + std::to_string(plan.memory_limit) +
                     " bytes: the state graph and one leads-to check need an estimated " +
                     std::to_string(need) + " bytes beyond the search's store of " +
-                    std::to_string(store) + " bytes";
+                    std::to_string(store) + " bytes and the program's " +
+                    std::to_string(checker::program_allowance_bytes) + " bytes";
             }
         }
         if (graph_complete && !leads_to.empty() && leads_to_skipped.empty()) {
@@ -708,8 +714,9 @@ int run(int argc, char** argv) {
     check_cmd->add_flag("--strict", args.strict,
                         "a vacuous property (premise never held) fails the run (exit 1)");
     check_cmd->add_option("--memory-limit", args.memory_limit,
-                          "stop with an incomplete verdict (exit 3) past this size, e.g. 4G: "
-                          "the search's store, then the state graph and leads-to checks "
+                          "stop with an incomplete verdict (exit 3) before the process passes "
+                          "this size, e.g. 4G: 32M for the program, the rest for the search "
+                          "(store, table, buffers), then the state graph and leads-to checks "
                           "(estimated before they start)");
     check_cmd->add_option("--format", args.format, "text | json | junit | sarif | ktap");
     check_cmd->add_option("--output", args.output,

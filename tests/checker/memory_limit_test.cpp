@@ -28,6 +28,7 @@ TEST(MemoryBudget, RefusesAChargePastTheLimitAndCountsNothing) {
     budget.release(50);
     EXPECT_EQ(budget.used(), 50U);
     EXPECT_EQ(budget.peak(), 100U);
+    EXPECT_EQ(budget.room(), 50U);
 }
 
 TEST(MemoryBudget, WithoutALimitEveryChargeIsGrantedAndCounted) {

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "checker/memory_budget.h"
 #include "tests/cli/cli_process.h"
 
 namespace rseqcheck::test {
@@ -195,15 +196,17 @@ TEST(CheckCommand, MemoryLimitGivesAnIncompleteVerdictAndExitThree) {
 
 // --memory-limit covers the state graph and the leads-to checks after the search: at a
 // limit the search fits in but the graph does not, the leads-to property is unknown and
-// the run incomplete (exit 3); the estimate the note names is exactly the room needed.
+// the run incomplete (exit 3); the estimate the note names is exactly the room needed
+// beside the store and the program's allowance.
 TEST(CheckCommand, MemoryLimitCoversTheLeadsToStageAfterTheSearch) {
     const std::string run = "check --preset tiny --property grant-ends --format json";
     const RunResult free_run = run_rseqcheck(run);
     ASSERT_EQ(free_run.status, 0) << free_run.err;
     const auto store = json::parse(free_run.out)["timing"]["store_bytes"].get<std::uint64_t>();
     ASSERT_GT(store, 0U);
+    const std::uint64_t kept = rseqcheck::checker::program_allowance_bytes + store;
 
-    const RunResult tight = run_rseqcheck(run + " --memory-limit " + std::to_string(store));
+    const RunResult tight = run_rseqcheck(run + " --memory-limit " + std::to_string(kept));
     EXPECT_EQ(tight.status, 3) << tight.err;
     const json j = json::parse(tight.out);
     EXPECT_EQ(j["verdict"], "incomplete");
@@ -221,11 +224,42 @@ TEST(CheckCommand, MemoryLimitCoversTheLeadsToStageAfterTheSearch) {
     ASSERT_GT(need, 0U);
 
     const RunResult short_by_one =
-        run_rseqcheck(run + " --memory-limit " + std::to_string(store + need - 1));
+        run_rseqcheck(run + " --memory-limit " + std::to_string(kept + need - 1));
     EXPECT_EQ(short_by_one.status, 3) << short_by_one.out;
-    const RunResult enough = run_rseqcheck(run + " --memory-limit " + std::to_string(store + need));
+    const RunResult enough = run_rseqcheck(run + " --memory-limit " + std::to_string(kept + need));
     EXPECT_EQ(enough.status, 0) << enough.out;
     EXPECT_EQ(json::parse(enough.out)["properties"][0]["status"], "holds");
+}
+
+// --memory-limit holds for the process: under a hard cap a little above it (ulimit -v,
+// 16 MiB above), `check` ends with exit 3 and a whole report, never killed or cut short.
+// On one thread the limit stops it. With two, the workers' buffers reserve address space
+// beside the store, so the cap may refuse first: the run then ends the same way, out of
+// memory. Skipped under the sanitizers, whose shadow memory needs the address space.
+TEST(CheckCommand, UnderAHardCapALittleAboveTheMemoryLimitTheReportIsWhole) {
+#ifdef RSEQCHECK_SANITIZED
+    GTEST_SKIP() << "the sanitizers need more address space than the cap leaves";
+#else
+    for (const char* threads : {"1", "2"}) {
+        const RunResult r = run_rseqcheck(
+            std::string("check --memory-limit 64M --format json --threads ") + threads,
+            "ulimit -v 81920 &&");
+        ASSERT_EQ(r.status, 3) << threads << ": " << r.err;
+        const json j = json::parse(r.out);
+        EXPECT_EQ(j["verdict"], "incomplete") << threads;
+        const std::string reason = j["incomplete_reason"];
+        if (std::string(threads) == "1") {
+            EXPECT_EQ(reason, "memory limit of 67108864 bytes reached");
+        } else {
+            EXPECT_TRUE(reason == "memory limit of 67108864 bytes reached" ||
+                        reason.starts_with("out of memory: the system refused"))
+                << reason;
+        }
+        EXPECT_GT(j["states"].get<std::uint64_t>(), 1000U) << threads;
+        EXPECT_GT(j["depth"].get<std::uint64_t>(), 3U) << threads;
+        EXPECT_EQ(j["properties"].size(), 19U) << threads;  // every property, unknown
+    }
+#endif
 }
 
 TEST(CheckCommand, OutputFileIsWrittenWholeWithNoPartialLeft) {
