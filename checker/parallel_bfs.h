@@ -160,7 +160,7 @@ private:
             workers_[w].entries.set_budget(&budget_);
             workers_[w].lowered.set_budget(&budget_);
             try {
-                workers_[w].entries.resize(0);
+                workers_[w].entries.reserve(0);
             } catch (const std::bad_alloc& e) {
                 // No address space left for the buffers (ulimit -v): the initial state is all
                 // this search explores.

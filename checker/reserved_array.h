@@ -69,11 +69,12 @@ public:
     /// MemoryLimitReached (a std::bad_alloc) if the budget refuses the pages; the array is
     /// unchanged then.
     void resize(std::size_t n) {
-        if (n > charged_ || base_ == nullptr)
+        if (n > charged_)
             grow(n);
         size_ = n;
     }
     /// Charges the pages for n elements without changing the size (the same exceptions).
+    /// reserve(0) reserves the address space, so that data() is where the elements go.
     void reserve(std::size_t n) {
         if (n > charged_ || base_ == nullptr)
             grow(n);
@@ -96,7 +97,7 @@ private:
     static constexpr std::size_t huge_page = std::size_t{2} << 20U;
     static constexpr std::size_t charge_page = 4096;
 
-    void grow(std::size_t n) {
+    [[gnu::noinline]] void grow(std::size_t n) {
         if (base_ == nullptr)
             reserve_address_space();
         if (n > limit_)

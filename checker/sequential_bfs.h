@@ -119,29 +119,28 @@ public:
                 std::rethrow_exception(current.error);
             const std::vector<Successor>& pending = current.successors;
             transitions += pending.size();
-            for (std::size_t at = 0; at < pending.size(); ++at) {
-                const Successor& succ = pending[at];
-                std::pair<std::uint64_t, bool> inserted;
-                try {
-                    inserted =
+            std::size_t at = 0;
+            try {
+                for (; at < pending.size(); ++at) {
+                    const Successor& succ = pending[at];
+                    const auto [idx, fresh] =
                         insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1);
-                } catch (const std::bad_alloc& e) {
-                    // The transitions from here on were not looked up: not explored.
-                    transitions -= pending.size() - at;
-                    result.verdict = Verdict::Incomplete;
-                    result.incomplete_reason = out_of_memory_reason(e, budget_);
-                    break;
+                    if (succ.violated >= 0) {
+                        report(ViolationKind::Transition, succ.violated, idx, i);
+                        for (std::uint32_t k = succ.also_begin; k < succ.also_end; ++k)
+                            report(ViolationKind::Transition, current.also[k], idx, i);
+                    }
+                    if (fresh) {
+                        if (const int p = checker.check_state(succ.state); p >= 0)
+                            report_all(ViolationKind::Invariant, p, idx, i);
+                    }
                 }
-                const auto [idx, fresh] = inserted;
-                if (succ.violated >= 0) {
-                    report(ViolationKind::Transition, succ.violated, idx, i);
-                    for (std::uint32_t k = succ.also_begin; k < succ.also_end; ++k)
-                        report(ViolationKind::Transition, current.also[k], idx, i);
-                }
-                if (fresh) {
-                    if (const int p = checker.check_state(succ.state); p >= 0)
-                        report_all(ViolationKind::Invariant, p, idx, i);
-                }
+            } catch (const std::bad_alloc& e) {
+                // From insert() (or a report's list growing): out of memory either way. The
+                // transitions from `at` on were not looked up, so they were not explored.
+                transitions -= pending.size() - at;
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason = out_of_memory_reason(e, budget_);
             }
             if (result.verdict == Verdict::Incomplete)
                 break;
@@ -264,8 +263,8 @@ private:
         for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
             const std::uint64_t slot = slots_[pos];
             if (slot == SlotTable::free_slot) {
-                states_.reserve(states_.size() + 1);
-                parent_.reserve(parent_.size() + 1);
+                if (states_.size() >= stored_room_)
+                    make_room();
                 if (depth == level_start_.size())
                     reserve_charged(level_start_, level_start_.size() + 1, budget_);
                 slots_[pos] = SlotTable::make(want, static_cast<std::uint32_t>(states_.size()));
@@ -296,6 +295,12 @@ private:
             throw;
         }
     }
+    /// Charges the pages for the next state and its parent link (std::bad_alloc if refused).
+    [[gnu::noinline]] void make_room() {
+        states_.reserve(states_.size() + 1);
+        parent_.reserve(parent_.size() + 1);
+        stored_room_ = std::min(states_.charged(), parent_.charged());
+    }
     void drop_table() {
         budget_.release(slots_.bytes());
         slots_ = SlotTable();
@@ -311,6 +316,7 @@ private:
     MemoryBudget budget_;  ///< before the arrays that charge it: it outlives them
     ReservedArray<State> states_;
     ReservedArray<std::uint32_t> parent_;
+    std::size_t stored_room_ = 0;  ///< states that fit in the store's charged pages
     /// level_start_[d]: the index of the first state at depth d (no depth per state).
     std::vector<std::uint64_t> level_start_;
     SlotTable slots_;

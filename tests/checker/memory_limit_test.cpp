@@ -90,12 +90,12 @@ TEST(ReservedArray, UnderABudgetReservesNoMoreAddressSpaceThanTheLimit) {
     MemoryBudget budget(std::size_t{4} << 20U);
     ReservedArray<std::uint64_t> a;
     a.set_budget(&budget);
-    a.resize(0);
+    a.reserve(0);
     // The limit and a page more, rounded up to a whole huge page.
     EXPECT_EQ(a.limit(), (std::size_t{6} << 20U) / sizeof(std::uint64_t));
     ReservedArray<std::uint64_t> quarter;
     quarter.set_budget(&budget, 1, 4);
-    quarter.resize(0);
+    quarter.reserve(0);
     EXPECT_EQ(quarter.limit(), (std::size_t{2} << 20U) / sizeof(std::uint64_t));
 }
 
