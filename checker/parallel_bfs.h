@@ -825,12 +825,8 @@ private:
                 pause_.store(true, std::memory_order_relaxed);
                 return std::nullopt;
             }
-            if (index >= reserved_) {
-                // Past the charged pages: charge more (std::bad_alloc if refused).
-                states_.reserve(index + 1);
-                parent_.reserve(index + 1);
-                reserved_ = std::min(states_.charged(), parent_.charged());
-            }
+            if (index >= reserved_)
+                charge_store(index);
             states_[index] = t;
             parent_[index] = static_cast<std::uint32_t>(key >> 32U);
             return index;
@@ -888,6 +884,14 @@ private:
             numbered(*index);
             return;
         }
+    }
+
+    /// Worker 0, past the store's charged pages: charges the pages for `index` (std::bad_alloc
+    /// if refused). Out of line: it runs once per page of states.
+    [[gnu::noinline]] void charge_store(std::uint64_t index) {
+        states_.reserve(index + 1);
+        parent_.reserve(index + 1);
+        reserved_ = std::min(states_.charged(), parent_.charged());
     }
 
     /// Phase 2: how many new states each of this worker's chunks numbers. An own entry is

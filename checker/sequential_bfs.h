@@ -119,10 +119,11 @@ public:
                 std::rethrow_exception(current.error);
             const std::vector<Successor>& pending = current.successors;
             transitions += pending.size();
-            std::size_t at = 0;
+            const Successor* at = pending.data();
+            const Successor* const pending_end = at + pending.size();
             try {
-                for (; at < pending.size(); ++at) {
-                    const Successor& succ = pending[at];
+                for (; at != pending_end; ++at) {
+                    const Successor& succ = *at;
                     const auto [idx, fresh] =
                         insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1);
                     if (succ.violated >= 0) {
@@ -138,7 +139,7 @@ public:
             } catch (const std::bad_alloc& e) {
                 // From insert() (or a report's list growing): out of memory either way. The
                 // transitions from `at` on were not looked up, so they were not explored.
-                transitions -= pending.size() - at;
+                transitions -= static_cast<std::uint64_t>(pending_end - at);
                 result.verdict = Verdict::Incomplete;
                 result.incomplete_reason = out_of_memory_reason(e, budget_);
             }
@@ -254,8 +255,8 @@ private:
     /// Inserts t if new; returns its index and whether it was new. Throws std::bad_alloc
     /// (MemoryLimitReached past the budget) before changing anything if t is new and there
     /// is no memory to store it.
-    std::pair<std::uint64_t, bool> insert(const State& t, std::uint64_t h, std::uint32_t parent,
-                                          std::uint32_t depth) {
+    [[gnu::always_inline]] std::pair<std::uint64_t, bool>
+    insert(const State& t, std::uint64_t h, std::uint32_t parent, std::uint32_t depth) {
         if ((states_.size() + 1) * 4 > slots_.size() * 3)
             grow();
         const std::size_t mask = slots_.size() - 1;
