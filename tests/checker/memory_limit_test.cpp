@@ -68,14 +68,14 @@ TEST(MemoryBudget, AVectorsGrowthIsChargedBeforeItIsMade) {
 }
 
 TEST(ReservedArray, UnderABudgetChargesWholePagesAsItGrowsIntoThem) {
-    MemoryBudget budget(3 * 4096);
+    MemoryBudget budget(std::size_t{3} * 4096);
     ReservedArray<std::uint32_t> a;
     a.set_budget(&budget);
     a.push_back(7);
     EXPECT_EQ(budget.used(), 4096U);
     a.resize(1024);  // still the first page
     EXPECT_EQ(budget.used(), 4096U);
-    a.resize(3 * 1024);
+    a.resize(std::size_t{3} * 1024);
     EXPECT_EQ(budget.used(), 3 * 4096U);
     EXPECT_EQ(a.charged(), 3 * 1024U);
     // A fourth page is refused and the array is as it was.

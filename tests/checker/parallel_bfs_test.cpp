@@ -507,9 +507,10 @@ TEST(ParallelBfs, PastTheStoresReservationEveryThreadCountEndsIncomplete) {
          {std::string("out of memory: the system refused the search more"),
           "memory limit of " + std::to_string(std::size_t{100} << 20U) + " bytes reached"}) {
         for (const char* engine :
-             {"sequential", "1T", "1T serial", "2T", "2T serial", "3T", "3T serial"})
+             {"sequential", "1T", "1T serial", "2T", "2T serial", "3T", "3T serial"}) {
             want += std::string(engine == std::string("sequential") ? "" : "\n") + engine +
                     " incomplete: " + reason;
+        }
         want += "\n";
     }
     EXPECT_EQ(ends, want);
