@@ -89,15 +89,7 @@ inline Scenario stale_timer_scenario() {
 /// Ends just after the expiry (on PREEMPT_NONE T0 is still at GrantClearResched).
 inline void stale_timer_fires_on_a_fresh_grant(Walk& w) {
     constexpr TaskId t0 = 0;
-    ASSERT_TRUE(w.step("user_set_slice_request"));
-    ASSERT_TRUE(w.step("irq_wakeup", by(t0).preempting()));
-    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
-    ASSERT_TRUE(w.step("exit_loop_need_resched"));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault()));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension_commit"));
-    ASSERT_TRUE(w.step("grant_clear_resched"));
-    ASSERT_TRUE(w.step("exit_loop_reread_flags"));
-    ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart"));
+    grant_to_user(w);
     ASSERT_TRUE(w.cpu(0).slice_timer_armed);
     const unsigned old_generation = w.cpu(0).slice_timer_expires;
     ASSERT_TRUE(w.step("ipi_membarrier_rseq"));
