@@ -45,6 +45,8 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
         {ActionKind::IrqWakeup,
          {"an interrupt from user mode marks rseq.event.user_irq and enters the exit path",
           [](const State& s, const Action& a, const State& t) {
+              if (a.task == no_task)
+                  return true;  // it interrupted the idle task (a task blocked there)
               if (!before(s, a).in_user())
                   return true;  // from kernel mode: user_irq untouched (tested below)
               return after(t, a).user_irq || after(t, a).get_pc() != Pc::ExitPrepare;
