@@ -153,6 +153,11 @@ struct TickPreemptFair {
         if (sc.tasks[curr].rt ||
             s.task(curr).tif_set(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY))
             return false;
+        return fair_task_waits_on(sc, s, c, curr);
+    }
+
+    /// Whether a fair task other than `curr` is runnable, not running, on CPU c.
+    static bool fair_task_waits_on(const Scenario& sc, const State& s, CpuId c, TaskId curr) {
         for (TaskId t = 0; t < sc.task_count(); ++t) {
             const Task& w = s.task(t);
             if (t != curr && w.get_run() == Run::Runnable && w.cpu == c && !sc.tasks[t].rt)

@@ -1,5 +1,6 @@
 #include "properties/timing/timed_rules.h"
 
+#include "model/irq_entry.h"
 #include "model/kabi.h"
 #include "model/transition.h"
 
@@ -73,12 +74,7 @@ bool TimedRules::slice_tick_due(const State& s, CpuId c) const {
     // blocking, which the same bound then forces while it runs in user mode.
     if (!is_slice_user(sc_, curr) && !s.task(curr).in_user())
         return false;
-    for (TaskId t = 0; t < sc_.task_count(); ++t) {
-        const Task& w = s.task(t);
-        if (t != curr && w.get_run() == Run::Runnable && w.cpu == c && !sc_.tasks[t].rt)
-            return true;
-    }
-    return false;
+    return irq::TickPreemptFair::fair_task_waits_on(sc_, s, c, curr);
 }
 
 StepEffect TimedRules::step(const State& s, const Action& a, const State& n, CpuId c,
