@@ -259,14 +259,22 @@ private:
                 emit(a, n);
                 return;
             }
+            bool reraised = false;
             if (task.sched_switch) {
                 const bool was_granted = task.slice_granted;
                 rseq::exit_user_update(sc, task);  // R1a fast path
                 if (was_granted && !task.slice_granted)
                     n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
+                reraised = rseq::reraise_after_revoke(sc, n, c, t, was_granted);
             }
             task.clear_events();
             task.clear_tif(kabi::TIF_RSEQ);  // R1c
+            if (reraised) {                  // fix_revoke_reraises_resched: the loop runs again
+                a.arg = 2;
+                task.set_pc(Pc::LoopReread);
+                emit(a, n);
+                return;
+            }
         }
         if (slice_timer::arm_slice_extension_timer(sc, n, t, c)) {  // R2, A1
             a.arg = 1;
@@ -311,6 +319,8 @@ struct SlowpathUpdate {
                     rseq::reset_slice(sc, nt);
                     if (was_granted && !nt.slice_granted)
                         n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
+                    // fix_revoke_reraises_resched: the loop's re-read sees the request
+                    rseq::reraise_after_revoke(sc, n, c, t, was_granted);
                 }
                 nt.set_pc(after);
                 emit(a, n);

@@ -258,7 +258,7 @@ struct IpiMembarrier {
                 sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
                 [&](State& n) {
                     n.budget.membarriers = (n.budget.membarriers - 1U) & 0x3U;
-                    sched::rseq_sched_switch_event(n, static_cast<TaskId>(n.cpu(c).curr));
+                    sched::rseq_sched_switch_event(sc, n, static_cast<TaskId>(n.cpu(c).curr));
                 },
                 emit);
         }

@@ -24,6 +24,20 @@ inline void reset_slice(const Scenario& sc, Task& task) {
     task.ghost_switched_since_grant = 0;
 }
 
+/// fix_revoke_reraises_resched (candidate patch for F1 and F4): when the reset above revoked
+/// a live grant (`was_granted` before it, none after), the revoke calls
+/// set_need_resched_current(), so that a reschedule the grant's G6 erased is asked for again;
+/// the caller loops (the exit loop re-reads the work and schedules). Returns whether it did.
+inline bool reraise_after_revoke(const Scenario& sc, State& s, CpuId c, TaskId t,
+                                 bool was_granted) {
+    if (!sc.variant.has(VariantSwitch::FixRevokeReraisesResched) || !was_granted ||
+        s.task(t).slice_granted)
+        return false;
+    s.task(t).set_tif(kabi::TIF_NEED_RESCHED);
+    s.cpu(c).preempt_need_resched = 1;
+    return true;
+}
+
 /// rseq_set_ids_get_csaddr(): cpu_id_start, cpu_id := cpu; cache rseq.ids.
 inline void write_ids(Task& task, CpuId cpu) {
     task.usr_cpu_id_start = cpu & 0x3U;

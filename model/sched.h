@@ -12,10 +12,14 @@ namespace rseqcheck::sched {
 
 /// include/linux/rseq.h:rseq_sched_switch_event(), called for `next` in context_switch()
 /// and by the membarrier IPI: raise TIF_RSEQ when the task came from an interrupt or its
-/// IDs changed (7.0 with GENERIC_IRQ_ENTRY, 39a16756).
-inline void rseq_sched_switch_event(State& s, TaskId t) {
+/// IDs changed (7.0 with GENERIC_IRQ_ENTRY, 39a16756). fix_switch_event_while_granted
+/// (candidate patch for F2) also records the event for a task that holds a grant, so S4 of a
+/// syscall preempted before it sees that the task was scheduled out.
+inline void rseq_sched_switch_event(const Scenario& sc, State& s, TaskId t) {
     Task& task = s.task(t);
-    if (task.has_rseq && (task.user_irq || task.ids_changed)) {
+    const bool granted_switch =
+        sc.variant.has(VariantSwitch::FixSwitchEventWhileGranted) && task.slice_granted;
+    if (task.has_rseq && (task.user_irq || task.ids_changed || granted_switch)) {
         task.sched_switch = 1;
         task.set_tif(kabi::TIF_RSEQ);
     }
@@ -81,14 +85,14 @@ inline void resched_curr(const Scenario& sc, State& s, CpuId c, TaskId woken, bo
 /// kernel/sched/core.c:context_switch(): `next` becomes current on `c`; after
 /// mm_cid_switch_to(), rseq_sched_switch_event(next). The folded preempt bit is made to
 /// follow the new task's TIF_NEED_RESCHED (it was cleared for prev by __schedule()).
-inline void context_switch(State& s, CpuId c, TaskId next) {
+inline void context_switch(const Scenario& sc, State& s, CpuId c, TaskId next) {
     Cpu& cpu = s.cpu(c);
     cpu.curr = next & 0x3U;
     Task& n = s.task(next);
     n.set_run(Run::Running);
     n.cpu = c & 0x3U;
     cpu.preempt_need_resched = n.tif_set(kabi::TIF_NEED_RESCHED) ? 1 : 0;
-    rseq_sched_switch_event(s, next);
+    rseq_sched_switch_event(sc, s, next);
     if (n.slice_granted || n.usr_slice_granted)
         n.ghost_switched_since_grant = 1;
 }
@@ -150,7 +154,7 @@ void schedule(const Scenario& sc, State s, CpuId c, TaskId prev, Pc cont, Action
         np.set_run(leave == Leave::Sleeps  ? Run::Sleeping
                    : leave == Leave::Exits ? Run::Exited
                                            : Run::Runnable);
-        context_switch(next, c, t);
+        context_switch(sc, next, c, t);
         a.next = t;
         emit(a, next);
         other_in_class = true;
@@ -194,7 +198,7 @@ struct IdleSchedule {
                     continue;
                 State n = s;
                 n.cpu(c).ipi_pending = 0;
-                context_switch(n, c, t);
+                context_switch(sc, n, c, t);
                 emit(Action{kind, c, t, 0, t, Fault::None}, n);
             }
         }

@@ -144,14 +144,27 @@ struct GrantClearResched {
         for_each_current_at(sc, s, Pc::GrantClearResched, [&](TaskId t, CpuId c) {
             State n = s;
             Task& task = n.task(t);
+            const Pc after =
+                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched);
+            // fix_grant_denies_after_switch (candidate patch for F4): under the guard, a
+            // switch or membarrier event since the loop's snapshot (TIF_RSEQ or
+            // rseq.event.sched_switch) denies: rseq_slice_clear_grant(), the request is kept,
+            // and the grant returns false, so the exit loop calls schedule(). The user word
+            // still says granted until the fast path after the switch clears it.
+            if (sc.variant.has(VariantSwitch::FixGrantDeniesAfterSwitch) &&
+                (task.tif_set(kabi::TIF_RSEQ) || task.sched_switch)) {
+                task.slice_granted = 0;
+                Action a{kind, c, t, 0, no_task, Fault::None};
+                a.arg = 1;
+                sched::schedule(sc, n, c, t, after, a, emit);
+                return;
+            }
             if (task.tif_set(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY) ||
                 n.cpu(c).preempt_need_resched) {
                 n.cpu(c).ghost_resched_erased = 1;
                 n.cpu(c).ghost_erased_unrevoked = 1;
             }
             task.clear_tif(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY);
-            const Pc after =
-                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched);
             if (sc.variant.has(VariantSwitch::MutNoIrqGuardClear)) {
                 task.set_pc(Pc::GrantClearFolded);
             } else {

@@ -1,58 +1,144 @@
 #include "model/variant.h"
 
 #include <array>
+#include <string>
+#include <vector>
 
 namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<VariantInfo, variant_switch_count> catalog{{
-    {VariantSwitch::Pre0ac3b5c3, "pre_0ac3b5c3",
-     "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
-     "no per-CPU hrtimer: a granted task may run in user mode past its deadline", "grant",
-     "I3, I11"},
-    {VariantSwitch::Pre7ee58f98, "pre_7ee58f98",
-     "7ee58f98 (\"rseq: Reset slice extension when scheduled\")",
-     "the exit fast path and slow path leave slice_ctrl and the grant alone after a "
-     "reschedule",
-     "preempt-full", "I1, I6"},
-    {VariantSwitch::PreDd0a0460, "pre_dd0a0460",
-     "dd0a0460 (\"rseq: Implement syscall entry work for time slice extensions\")",
-     "no syscall entry work: a syscall inside a grant neither revokes nor relinquishes",
-     "grant-syscall", "I14"},
-    {VariantSwitch::MutGrantIgnoresUserIrq, "mut_grant_ignores_user_irq", "",
-     "G1 drops the user_irq test: a grant on a syscall return", "grant-syscall", "I4"},
-    {VariantSwitch::MutGrantIgnoresDeny, "mut_grant_ignores_deny", "",
-     "G3 ignores TIF_SLICE_EXT_DENY work: a grant with other exit work pending", "remote-wakeup",
-     "I5"},
-    {VariantSwitch::MutNoIrqGuardClear, "mut_no_irq_guard_clear", "",
-     "G6 clears TIF_NEED_RESCHED and the folded preempt bit with interrupts enabled", "grant-race",
-     "I16"},
-    {VariantSwitch::MutRtFullGrantable, "mut_rt_full_grantable", "",
-     "PREEMPT_RT treats a full NEED_RESCHED as grantable (TIF_SLICE_EXT_SCHED without RT)", "rt",
-     "I4"},
-    {VariantSwitch::MutSyscallSkipsUserClear, "mut_syscall_skips_user_clear", "",
-     "S6 clears rseq.slice.state.granted but skips put_user(0, slice_ctrl)", "grant-syscall", "I2"},
-    {VariantSwitch::MutFastpathFaultReturns, "mut_fastpath_fault_returns", "",
-     "a fault in the exit fast path returns to user instead of raising the slow path",
-     "fault-migrate", "I7, I9"},
-    {VariantSwitch::MutTimerIgnoresCookie, "mut_timer_ignores_cookie", "",
-     "rseq_slice_expired() sets NEED_RESCHED on the current task whatever the cookie", "membarrier",
-     "I13"},
-    {VariantSwitch::MutYieldKeepsYielded, "mut_yield_keeps_yielded", "",
-     "sys_rseq_slice_yield() returns `yielded` without clearing it", "grant-syscall", "I15"},
-    {VariantSwitch::MutIrqExitKeepsEvents, "mut_irq_exit_keeps_events", "",
-     "rseq_irqentry_exit_to_user_mode() does not clear rseq.event (user_irq survives)", "tiny",
-     "I17"},
-    {VariantSwitch::MutYieldNoResched, "mut_yield_no_resched", "",
-     "rseq_syscall_enter_work() S4 records the yield but does not request the reschedule", "grant",
-     "I14 (yield-schedules)"},
-}};
+constexpr VariantInfo bug(VariantSwitch id, std::string_view name, std::string_view commit,
+                          std::string_view description, std::string_view preset,
+                          std::string_view catches) {
+    return VariantInfo{id, name, commit, description, preset, catches, VariantKind::Bug, "", ""};
+}
+
+constexpr VariantInfo patch(VariantSwitch id, std::string_view name, std::string_view description,
+                            std::string_view preset, std::string_view finding,
+                            std::string_view targets) {
+    return VariantInfo{id, name, "", description, preset, "", VariantKind::Patch, finding, targets};
+}
+
+constexpr std::array<VariantInfo, variant_switch_count> catalog{
+    bug(VariantSwitch::Pre0ac3b5c3, "pre_0ac3b5c3",
+        "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
+        "no per-CPU hrtimer: a granted task may run in user mode past its deadline", "grant",
+        "I3, I11"),
+    bug(VariantSwitch::Pre7ee58f98, "pre_7ee58f98",
+        "7ee58f98 (\"rseq: Reset slice extension when scheduled\")",
+        "the exit fast path and slow path leave slice_ctrl and the grant alone after a "
+        "reschedule",
+        "preempt-full", "I1, I6"),
+    bug(VariantSwitch::PreDd0a0460, "pre_dd0a0460",
+        "dd0a0460 (\"rseq: Implement syscall entry work for time slice extensions\")",
+        "no syscall entry work: a syscall inside a grant neither revokes nor relinquishes",
+        "grant-syscall", "I14"),
+    bug(VariantSwitch::MutGrantIgnoresUserIrq, "mut_grant_ignores_user_irq", "",
+        "G1 drops the user_irq test: a grant on a syscall return", "grant-syscall", "I4"),
+    bug(VariantSwitch::MutGrantIgnoresDeny, "mut_grant_ignores_deny", "",
+        "G3 ignores TIF_SLICE_EXT_DENY work: a grant with other exit work pending", "remote-wakeup",
+        "I5"),
+    bug(VariantSwitch::MutNoIrqGuardClear, "mut_no_irq_guard_clear", "",
+        "G6 clears TIF_NEED_RESCHED and the folded preempt bit with interrupts enabled",
+        "grant-race", "I16"),
+    bug(VariantSwitch::MutRtFullGrantable, "mut_rt_full_grantable", "",
+        "PREEMPT_RT treats a full NEED_RESCHED as grantable (TIF_SLICE_EXT_SCHED without RT)", "rt",
+        "I4"),
+    bug(VariantSwitch::MutSyscallSkipsUserClear, "mut_syscall_skips_user_clear", "",
+        "S6 clears rseq.slice.state.granted but skips put_user(0, slice_ctrl)", "grant-syscall",
+        "I2"),
+    bug(VariantSwitch::MutFastpathFaultReturns, "mut_fastpath_fault_returns", "",
+        "a fault in the exit fast path returns to user instead of raising the slow path",
+        "fault-migrate", "I7, I9"),
+    bug(VariantSwitch::MutTimerIgnoresCookie, "mut_timer_ignores_cookie", "",
+        "rseq_slice_expired() sets NEED_RESCHED on the current task whatever the cookie",
+        "membarrier", "I13"),
+    bug(VariantSwitch::MutYieldKeepsYielded, "mut_yield_keeps_yielded", "",
+        "sys_rseq_slice_yield() returns `yielded` without clearing it", "grant-syscall", "I15"),
+    bug(VariantSwitch::MutIrqExitKeepsEvents, "mut_irq_exit_keeps_events", "",
+        "rseq_irqentry_exit_to_user_mode() does not clear rseq.event (user_irq survives)", "tiny",
+        "I17"),
+    bug(VariantSwitch::MutYieldNoResched, "mut_yield_no_resched", "",
+        "rseq_syscall_enter_work() S4 records the yield but does not request the reschedule",
+        "grant", "I14 (yield-schedules)"),
+    // Candidate patches for the findings (docs/findings.md), as a maintainer would write
+    // them: each a small change to one kernel function. `catches` is empty: a patch is not
+    // caught, it is compared (rseqcheck compare).
+    patch(VariantSwitch::FixGrantDeniesAfterSwitch, "fix_grant_denies_after_switch",
+          "rseq_grant_slice_extension(): inside G6's irq guard, deny when TIF_RSEQ or "
+          "rseq.event.sched_switch is set (revoke the grant, keep NEED_RESCHED, return false)",
+          "membarrier", "F4", "erased-resched-honoured-strict"),
+    patch(VariantSwitch::FixRevokeReraisesResched, "fix_revoke_reraises_resched",
+          "rseq_exit_user_update()/rseq_update_usr(): revoking a live grant on the exit path calls "
+          "set_need_resched_current() and loops, so the request G6 erased is honoured",
+          "membarrier", "F1, F4", "erased-resched-honoured-strict"),
+    patch(VariantSwitch::FixSwitchEventWhileGranted, "fix_switch_event_while_granted",
+          "rseq_sched_switch_event(): a task switched in while rseq.slice.state.granted records "
+          "sched_switch, so rseq_slice_yield() returns 0 after a preemption",
+          "preempt-full", "F2", "yield-after-switch-returns-zero"),
+};
 
 }  // namespace
 
 std::span<const VariantInfo> variant_catalog() {
     return catalog;
+}
+
+namespace {
+
+std::vector<const VariantInfo*> of_kind(VariantKind kind) {
+    std::vector<const VariantInfo*> out;
+    for (const VariantInfo& info : catalog) {
+        if (info.kind == kind)
+            out.push_back(&info);
+    }
+    return out;
+}
+
+// The name says the kind (pre_/mut_ for bugs, fix_ for patches), and a patch names what it
+// fixes; the catalogue above must agree, checked once at compile time.
+constexpr bool kinds_agree_with_names() {
+    for (const VariantInfo& info : catalog) {
+        const bool patch = info.name.starts_with("fix_");
+        if (patch != (info.kind == VariantKind::Patch))
+            return false;
+        if (patch && (info.finding.empty() || info.targets.empty() || !info.catches.empty()))
+            return false;
+        if (!patch && (!info.finding.empty() || !info.targets.empty()))
+            return false;
+        if (static_cast<std::size_t>(info.id) != static_cast<std::size_t>(&info - catalog.data()))
+            return false;
+    }
+    return true;
+}
+static_assert(kinds_agree_with_names(),
+              "a fix_ variant is a Patch with a finding and targets, every other one a Bug, "
+              "and the catalogue lists the switches in enum order");
+
+}  // namespace
+
+std::vector<const VariantInfo*> bug_variants() {
+    return of_kind(VariantKind::Bug);
+}
+
+std::vector<const VariantInfo*> patch_variants() {
+    return of_kind(VariantKind::Patch);
+}
+
+std::vector<std::string> patch_targets(const VariantInfo& info) {
+    std::vector<std::string> out;
+    std::string_view rest = info.targets;
+    while (!rest.empty()) {
+        const std::size_t comma = rest.find(',');
+        std::string_view name = rest.substr(0, comma);
+        while (name.starts_with(' '))
+            name.remove_prefix(1);
+        if (!name.empty())
+            out.emplace_back(name);
+        rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+    }
+    return out;
 }
 
 std::string Variant::name() const {

@@ -1,7 +1,9 @@
 /// \file
-/// Variants: switches that undo a historic fix (pre_<sha>) or apply a mutation (mut_<slug>),
-/// checked inside the transitions as data, so that both behaviours are built and tested.
-/// Spec: kernel-model-spec.md 6.2, 6.7.
+/// Variants: switches that undo a historic fix (pre_<sha>), apply a mutation (mut_<slug>) or
+/// apply a candidate patch (fix_<slug>), checked inside the transitions as data, so that both
+/// behaviours are built and tested. A pre_/mut_ switch is a bug the checker must catch; a fix_
+/// switch is a patch that must change what it names and keep every other guarantee
+/// (`rseqcheck compare`, docs/modelling-a-patch.md). Spec: kernel-model-spec.md 6.2, 6.7.
 #pragma once
 
 #include <cstdint>
@@ -14,21 +16,29 @@
 namespace rseqcheck {
 
 enum class VariantSwitch : std::uint8_t {
-    Pre0ac3b5c3,               ///< no enforcement timer
-    Pre7ee58f98,               ///< no slice reset when scheduled
-    PreDd0a0460,               ///< no syscall entry work
-    MutGrantIgnoresUserIrq,    ///< G1 grants on any exit, not only interrupt returns
-    MutGrantIgnoresDeny,       ///< G3 ignores other pending work
-    MutNoIrqGuardClear,        ///< G6 clears TIF and the folded bit with interrupts on
-    MutRtFullGrantable,        ///< PREEMPT_RT defers full NEED_RESCHED too
-    MutSyscallSkipsUserClear,  ///< S6 clears the kernel grant but not the user word
-    MutFastpathFaultReturns,   ///< a fast-path fault returns to user without the slow path
-    MutTimerIgnoresCookie,     ///< the expiry handler reschedules whoever is current
-    MutYieldKeepsYielded,      ///< rseq_slice_yield() does not clear `yielded`
-    MutIrqExitKeepsEvents,     ///< the irq exit hook leaves rseq.event set
-    MutYieldNoResched,         ///< S4 records the yield but requests no reschedule
+    Pre0ac3b5c3,                 ///< no enforcement timer
+    Pre7ee58f98,                 ///< no slice reset when scheduled
+    PreDd0a0460,                 ///< no syscall entry work
+    MutGrantIgnoresUserIrq,      ///< G1 grants on any exit, not only interrupt returns
+    MutGrantIgnoresDeny,         ///< G3 ignores other pending work
+    MutNoIrqGuardClear,          ///< G6 clears TIF and the folded bit with interrupts on
+    MutRtFullGrantable,          ///< PREEMPT_RT defers full NEED_RESCHED too
+    MutSyscallSkipsUserClear,    ///< S6 clears the kernel grant but not the user word
+    MutFastpathFaultReturns,     ///< a fast-path fault returns to user without the slow path
+    MutTimerIgnoresCookie,       ///< the expiry handler reschedules whoever is current
+    MutYieldKeepsYielded,        ///< rseq_slice_yield() does not clear `yielded`
+    MutIrqExitKeepsEvents,       ///< the irq exit hook leaves rseq.event set
+    MutYieldNoResched,           ///< S4 records the yield but requests no reschedule
+    FixGrantDeniesAfterSwitch,   ///< G6's guard denies when TIF_RSEQ or sched_switch is set
+    FixRevokeReraisesResched,    ///< a silent revoke of a live grant re-raises NEED_RESCHED
+    FixSwitchEventWhileGranted,  ///< a switch-in of a granted task records sched_switch
+    Count_,                      ///< not a switch: the number of switches
 };
-inline constexpr std::size_t variant_switch_count = 13;
+inline constexpr std::size_t variant_switch_count = static_cast<std::size_t>(VariantSwitch::Count_);
+
+/// A bug the checker must catch (pre_, mut_), or a patch that must keep every guarantee it
+/// does not mean to change (fix_).
+enum class VariantKind : std::uint8_t { Bug, Patch };
 
 /// What the catalogue says of one switch.
 struct VariantInfo {
@@ -38,28 +48,38 @@ struct VariantInfo {
     std::string_view description;  ///< one line, in the kernel's words
     std::string_view preset;       ///< the smallest preset that exposes it
     std::string_view catches;      ///< the spec invariants that should catch it, e.g. "I1, I6"
+    VariantKind kind = VariantKind::Bug;
+    /// Patch only: the finding it addresses (docs/findings.md), e.g. "F1".
+    std::string_view finding;
+    /// Patch only: the properties it means to make hold, comma-separated catalogue names.
+    std::string_view targets;
 };
+
+/// The names in VariantInfo::targets.
+std::vector<std::string> patch_targets(const VariantInfo& info);
 
 /// All variant switches, in `rseqcheck list variants` order.
 std::span<const VariantInfo> variant_catalog();
+/// The bugs (pre_, mut_) and the patches (fix_), each in catalogue order.
+std::vector<const VariantInfo*> bug_variants();
+std::vector<const VariantInfo*> patch_variants();
 
 /// A set of switches; empty = the fixed 7.0 model.
 class Variant {
 public:
     Variant() = default;
     bool has(VariantSwitch v) const { return (bits_ & bit(v)) != 0; }
-    void add(VariantSwitch v) { bits_ = static_cast<std::uint16_t>(bits_ | bit(v)); }
+    void add(VariantSwitch v) { bits_ |= bit(v); }
     bool fixed() const { return bits_ == 0; }
-    std::uint16_t bits() const { return bits_; }
+    std::uint32_t bits() const { return bits_; }
     /// "fixed" or the switch names joined with '+'.
     std::string name() const;
     bool operator==(const Variant&) const = default;
 
 private:
-    static std::uint16_t bit(VariantSwitch v) {
-        return static_cast<std::uint16_t>(1U << static_cast<unsigned>(v));
-    }
-    std::uint16_t bits_ = 0;
+    static std::uint32_t bit(VariantSwitch v) { return 1U << static_cast<unsigned>(v); }
+    static_assert(variant_switch_count <= 32, "Variant keeps one bit per switch in 32 bits");
+    std::uint32_t bits_ = 0;
 };
 
 /// The catalogue entry of a name, or nothing.

@@ -61,7 +61,7 @@ constexpr Property finding(Property p) {
     return p;
 }
 
-const std::array<Property, 19> entries{{
+const std::array<Property, 20> entries{{
     invariant("no-stale-grant-after-switch", "I1",
               "a grant live in user mode was not followed by a context switch into the task",
               "7ee58f98 (\"rseq: Reset slice extension when scheduled\"), rseq.rst",
@@ -154,6 +154,13 @@ const std::array<Property, 19> entries{{
                      "F1: a silent revoke drops it; docs/findings.md)",
                      "dfb630f5 comment; contradicted by spec 7.7", some_erased_resched_pending,
                      no_erased_resched_pending, "every kernel step and the slice hrtimer")),
+    finding(transition("yield-after-switch-returns-zero", "I15",
+                       "as sys_rseq_slice_yield()'s comment states it: after the task was "
+                       "scheduled out since its grant, rseq_slice_yield() returns 0 (S4 takes "
+                       "the yield branch only for a task not switched in again; known finding "
+                       "F2: docs/findings.md)",
+                       "99d25920 (comment of sys_rseq_slice_yield())",
+                       yield_after_switch_returns_zero, yield_branch_taken)),
 }};
 
 }  // namespace

@@ -285,6 +285,22 @@ bool yield_result_honest(const Scenario& sc, const State& s, const Action& a, co
     return !after.yield_ret || s.task(a.task).ghost_grant_at_syscall_entry;
 }
 
+// I15 as sys_rseq_slice_yield()'s comment states it (finding F2): the result is 0 when the
+// grant was revoked by "being scheduled out earlier due to a subsequent interrupt". S4 is
+// where the result is decided (it sets `yielded`, which the syscall returns), so the claim
+// is checked there: S4 takes the yield branch only for a task not switched in again since
+// its grant.
+bool yield_branch_taken(const Scenario&, const State& s, const Action& a, const State& t) {
+    return a.kind == ActionKind::SyscallSliceRevoke &&
+           s.task(a.task).get_syscall() == Syscall::RseqSliceYield &&
+           !s.task(a.task).slice_yielded && t.task(a.task).slice_yielded;
+}
+
+bool yield_after_switch_returns_zero(const Scenario& sc, const State& s, const Action& a,
+                                     const State& t) {
+    return !yield_branch_taken(sc, s, a, t) || !s.task(a.task).ghost_switched_since_grant;
+}
+
 // I16 (transition form): when the grant completes, both reschedule bits and the folded
 // preempt bit are clear.
 bool grant_completes(const Scenario&, const State& s, const Action& a, const State& t) {

@@ -37,6 +37,9 @@ bool syscall_revokes_grant(const Scenario&, const State&, const Action&, const S
 bool syscall_body_after_grant(const Scenario&, const State&, const Action&, const State&);
 bool yield_result_honest(const Scenario&, const State&, const Action&, const State&);  // I15
 bool yield_returns(const Scenario&, const State&, const Action&, const State&);
+bool yield_after_switch_returns_zero(const Scenario&, const State&, const Action&,
+                                     const State&);  // I15 (comment, F2)
+bool yield_branch_taken(const Scenario&, const State&, const Action&, const State&);
 bool grant_clears_resched(const Scenario&, const State&, const Action&, const State&);  // I16
 bool grant_completes(const Scenario&, const State&, const Action&, const State&);
 

@@ -46,7 +46,8 @@ static int run(int argc, char** argv) {
     int status = 0;
     std::cout << "| variant | preset | property | steps before | after | env events before | "
                  "after | minimise ms |\n|---|---|---|---|---|---|---|---|\n";
-    for (const rseqcheck::VariantInfo& info : rseqcheck::variant_catalog()) {
+    for (const rseqcheck::VariantInfo* bug : rseqcheck::bug_variants()) {
+        const rseqcheck::VariantInfo& info = *bug;
         const std::optional<rseqcheck::cex::CorpusEntry> entry = rseqcheck::cex::corpus_entry(info);
         if (!entry) {
             // find_trace() covers invariants and transition properties; a variant caught only

@@ -430,6 +430,10 @@ TEST(ListCommand, VariantsJsonCarriesPresetCommitAndCatches) {
     for (const json& v : j) {
         EXPECT_TRUE(v.contains("preset") && v.contains("commit") && v.contains("catches"));
         EXPECT_FALSE(v["preset"].get<std::string>().empty());
+        const bool patch = v["kind"] == "patch";
+        EXPECT_EQ(patch, v["name"].get<std::string>().starts_with("fix_")) << v["name"];
+        EXPECT_EQ(patch, !v["targets"].empty()) << v["name"];
+        EXPECT_EQ(patch, !v["finding"].get<std::string>().empty()) << v["name"];
     }
 }
 

@@ -21,6 +21,8 @@ TEST(ReplayCommand, EveryVariantsTraceOutReplaysToItsViolationAndNotOnTheFixedMo
     int replayed = 0;
     for (const json& v : json::parse(list.out)) {
         const std::string name = v["name"];
+        if (v["kind"] == "patch")
+            continue;  // a patch is compared, not caught (compare_command_test.cpp)
         TempDir dir;
         const RunResult check =
             run_rseqcheck("check --variant " + name + " --all --trace-out " + dir.str());

@@ -38,11 +38,13 @@ inline constexpr std::array safety_twins{
     Twin{"events-clear-in-user-mode", "mut_irq_exit_keeps_events", 2},
 };
 
-// Probes outside the default set that the fixed model breaks (findings, docs/findings.md):
-// the preset where the fixed model fails them. Their twin is the fixed model itself;
-// LivenessTwin.FindingF1MembarrierRevokeDropsTheErasedReschedule checks it.
+// Probes outside the default set that the fixed model breaks (findings, docs/findings.md).
+// Their failing twin is the fixed model itself, on the preset of the candidate patch named
+// here, and that patch (a fix_ variant) makes them hold there: finding_probes_test.cpp.
+// `trace_length` is the fixed model's shortest trace (safety), 0 for leads-to.
 inline constexpr std::array finding_probes{
-    Twin{"erased-resched-honoured-strict", "fixed", 0},
+    Twin{"erased-resched-honoured-strict", "fix_revoke_reraises_resched", 0},
+    Twin{"yield-after-switch-returns-zero", "fix_switch_event_while_granted", 14},
 };
 
 inline constexpr std::array liveness_twins{

@@ -1,3 +1,3 @@
 # exit: 2
-# stderr: tests/data/traces/unknown-property.json: error: property.name: unknown property 'no-such-property' (valid: no-stale-grant-after-switch, views-agree-in-user-mode, timer-armed-on-grant, grant-only-on-irq-return, revoke-on-pending-work, slice-reset-on-id-update, ids-correct-in-user-mode, no-rseq-work-in-user-mode, expired-grant-has-timer, timer-hygiene, syscall-revokes-grant, yield-result-honest, grant-clears-resched, need-resched-folded, events-clear-in-user-mode, grant-ends, erased-resched-honoured, yield-schedules, erased-resched-honoured-strict)
+# stderr: tests/data/traces/unknown-property.json: error: property.name: unknown property 'no-such-property' (valid: {properties})
 replay tests/data/traces/unknown-property.json
