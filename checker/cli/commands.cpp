@@ -284,7 +284,7 @@ std::string_view kind_name(properties::PropertyKind k) {
 }
 
 /// The violation's shortest trace, minimised by replay (counterexamples/minimise.h), as
-/// report steps and in the three renderings of counterexamples/render.h.
+/// report steps and in the four renderings of counterexamples/render.h (text, JSON, HTML, DOT).
 /// --timed: a timing of the trace under the timing layer's rules (docs/timing.md), asked of
 /// Z3: kernel segments as slow as allowed, other waits as short; or a note that no timing
 /// satisfies the rules.
@@ -323,6 +323,7 @@ void attach_trace(PropertyReport& pr, const RseqModel& model, properties::Catalo
     pr.kernel_trace_text = cex::render_text(t);
     pr.replay_json = cex::render_json(t);
     pr.trace_html = cex::render_html(t);
+    pr.trace_dot = cex::render_dot(t);
 }
 
 CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
@@ -450,6 +451,8 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             pr.kernel_trace_text = cex::render_text(t);
             pr.replay_json = cex::render_json(t);
             pr.trace_html = cex::render_html(t);
+            pr.trace_dot = cex::render_dot(t);
+            pr.trace_dot = cex::render_dot(t);
         };
         for (const int i : checker.selected()) {
             const properties::Property& p = cat[static_cast<std::size_t>(i)];
@@ -553,6 +556,7 @@ int check(const CheckArgs& args) {
             write_file_atomically(base + ".trace.txt", p.kernel_trace_text);
             write_file_atomically(base + ".replay.json", p.replay_json);
             write_file_atomically(base + ".html", p.trace_html);
+            write_file_atomically(base + ".dot", p.trace_dot);
         }
     }
     if (to_stdout) {
@@ -724,7 +728,7 @@ int run(int argc, char** argv) {
     check_cmd->add_option(
         "--trace-out", args.trace_out,
         "write each violated property's trace to DIR: <property>.trace.txt, .trace.json, "
-        ".replay.json and .html");
+        ".replay.json, .html and .dot");
     check_cmd->add_flag("--progress", args.progress,
                         "progress line on stderr (default: only when stderr is a terminal)");
 
@@ -746,7 +750,8 @@ int run(int argc, char** argv) {
         "--variant", replay_args.variant, "replay on this variant instead of the recorded one");
     replay_cmd->add_flag("--fixed", replay_args.fixed, "replay on the fixed 7.0 model")
         ->excludes(replay_variant);
-    replay_cmd->add_option("--format", replay_args.format, "text | json");
+    replay_cmd->add_option("--format", replay_args.format,
+                           "text | json | timeline (72 columns) | dot | html");
     CheckArgs graph_scenario;
     GraphArgs graph_args;
     CLI::App* graph_cmd =
