@@ -54,28 +54,28 @@ std::vector<std::string> wrap(std::string_view text, std::size_t width, std::siz
 }
 
 /// Packs `units` (each "name=value") into lines of at most `width` columns, each line
-/// starting with `indent` spaces; a unit longer than a line wraps on its own.
+/// starting with `indent` spaces. A unit longer than a line wraps on lines of its own, its
+/// continuation indented further, so that no other unit reads as part of its value.
 void pack(const std::vector<std::string>& units, std::size_t width, std::size_t indent,
           std::vector<std::string>& lines) {
     const std::string pad(indent, ' ');
     std::string line = pad;
     for (const std::string& unit : units) {
-        if (line.size() > indent && line.size() + 1 + unit.size() > width) {
+        const bool started = line.size() > indent;
+        if (line.size() + (started ? 1 : 0) + unit.size() <= width) {
+            line += (started ? " " : "") + unit;
+            continue;
+        }
+        if (started) {
             lines.push_back(line);
             line = pad;
         }
-        if (line.size() > indent)
-            line += ' ';
-        if (line.size() + unit.size() <= width) {
+        if (indent + unit.size() <= width) {
             line += unit;
             continue;
         }
-        std::vector<std::string> parts = wrap(unit, width - line.size(), cell_indent);
-        for (std::size_t i = 0; i + 1 < parts.size(); ++i) {
-            lines.push_back(line + parts[i]);
-            line = pad;
-        }
-        line += parts.back();
+        for (const std::string& part : wrap(unit, width - indent, cell_indent))
+            lines.push_back(pad + part);
     }
     if (line.size() > indent)
         lines.push_back(line);
@@ -128,13 +128,14 @@ bool shown(const FieldChange& c) {
 
 std::vector<std::string> cell(const Trace& trace, std::size_t k, std::size_t width) {
     const TraceStep& s = trace.steps[k];
+    // schedule_idle() runs on the idle task; the action names the task it switches to.
+    const TaskId runs = s.action.kind == ActionKind::IdleSchedule ? idle_task : s.action.task;
     // The head wraps flush left, so that a long function name keeps its line; the changed
     // fields below it are indented.
-    std::vector<std::string> lines =
-        wrap(task_name(s.action.task) + " " + step_summary(s.action), width, 0);
+    std::vector<std::string> lines = wrap(task_name(runs) + " " + step_summary(s.action), width, 0);
     std::vector<std::string> units;
     for (const FieldChange& c :
-         field_changes(trace.scenario, trace.before(k), s.state, s.action.task, s.action.cpu)) {
+         field_changes(trace.scenario, trace.before(k), s.state, runs, s.action.cpu)) {
         if (shown(c))
             units.push_back(c.name + "=" + c.value);
     }
