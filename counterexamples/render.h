@@ -24,6 +24,7 @@ std::string verdict_line(const Trace& trace);
 /// One field a step changed: its name (prefixed `T1.` / `CPU1.` when it belongs to a task
 /// other than the step's or a CPU other than the step's), its value as text, and its kind.
 struct FieldChange {
+    std::string_view field;  ///< the state_fields() name, unprefixed: "pc", "TIF_RSEQ"
     std::string name;
     std::string value;
     FieldKind kind = FieldKind::Kernel;

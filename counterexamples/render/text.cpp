@@ -49,7 +49,8 @@ std::vector<FieldChange> field_changes(const Scenario& sc, const State& before, 
                 prefix = fmt::format("T{}.", o);
             if (f.scope == FieldScope::Cpu && o != cpu)
                 prefix = fmt::format("CPU{}.", o);
-            out.push_back(FieldChange{prefix + std::string(f.name), format_field(f, now), f.kind});
+            out.push_back(
+                FieldChange{f.name, prefix + std::string(f.name), format_field(f, now), f.kind});
         }
     }
     return out;

@@ -100,7 +100,7 @@ std::string first_function(std::string_view citation) {
 std::string step_summary(const Action& a) {
     constexpr std::string_view user = "user space: ";
     const std::string_view kernel = action_kernel(a.kind);
-    const std::string label = action_label(a);
+    std::string label = action_label(a);
     const std::string choices = label.substr(action_name(a.kind).size());
     if (kernel.substr(0, user.size()) == user) {
         std::string_view what = kernel.substr(user.size());
@@ -123,7 +123,7 @@ std::string task_name(TaskId t) {
 /// The fields a reader of the kernel follows: the model's program counter and its history
 /// for the properties (Ghost) are left out; the full list is in `--format text`.
 bool shown(const FieldChange& c) {
-    return c.kind != FieldKind::Ghost && c.name != "pc" && c.name.find(".pc") == std::string::npos;
+    return c.kind != FieldKind::Ghost && c.field != "pc";
 }
 
 std::vector<std::string> cell(const Trace& trace, std::size_t k, std::size_t width) {
@@ -190,9 +190,10 @@ std::string render_timeline(const Trace& trace) {
                                     environment_events(trace.steps));
     if (trace.violated && !trace.steps.empty())
         steps += fmt::format("; violated at step {}", trace.steps.size());
-    if (trace.cycle_start)
+    if (trace.cycle_start) {
         steps +=
             fmt::format("; steps {}-{} repeat forever", *trace.cycle_start + 1, trace.steps.size());
+    }
     header_field(out, "Steps:", steps);
 
     std::set<CpuId> acting;
@@ -230,17 +231,20 @@ std::string render_timeline(const Trace& trace) {
     out += trim_right(head) + "\n" + rule + "\n";
     for (std::size_t k = 0; k < trace.steps.size(); ++k) {
         const Action& a = trace.steps[k].action;
-        if (trace.cycle_start && k == *trace.cycle_start)
+        if (trace.cycle_start && k == *trace.cycle_start) {
             out += fmt::format("{:<{}}-- cycle: the steps below repeat forever --\n", "",
                                gutter_width);
+        }
         const bool last = k + 1 == trace.steps.size();
         const char mark = last && trace.violated ? '>' : (is_environment(a) ? '*' : ' ');
         const std::size_t column =
             static_cast<std::size_t>(std::find(cpus.begin(), cpus.end(), a.cpu) - cpus.begin());
         const std::vector<std::string> lines = cell(trace, k, width);
-        for (std::size_t i = 0; i < lines.size(); ++i)
-            out += row(i == 0 ? fmt::format("{}{:>{}}", mark, k + 1, gutter_width - 2) : "", column,
-                       lines[i]);
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            const std::string gutter =
+                i == 0 ? fmt::format("{}{:>{}}", mark, k + 1, gutter_width - 2) : std::string();
+            out += row(gutter, column, lines[i]);
+        }
     }
     out += "\n(* environment event, > the violating step; the model's program\n"
            "counter and history fields are in `rseqcheck replay --format text`)\n";
