@@ -6,8 +6,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "counterexamples/trace.h"
+#include "model/state_fields.h"
 
 namespace rseqcheck::cex {
 
@@ -16,14 +18,31 @@ namespace rseqcheck::cex {
 std::string render_text(const Trace& trace);
 
 /// The greppable last line: `Violated <property> (<spec id>) on <variant>: N steps, M
-/// environment events`.
+/// environment events`; `Holds <property> ...` for a trace replayed without its violation.
 std::string verdict_line(const Trace& trace);
+
+/// One field a step changed: its name (prefixed `T1.` / `CPU1.` when it belongs to a task
+/// other than the step's or a CPU other than the step's), its value as text, and its kind.
+struct FieldChange {
+    std::string_view field;  ///< the state_fields() name, unprefixed: "pc", "TIF_RSEQ"
+    std::string name;
+    std::string value;
+    FieldKind kind = FieldKind::Kernel;
+};
+
+/// The fields that differ between `before` and `after`, budget counters left out, in
+/// state_fields() order; changed_fields() is these joined.
+std::vector<FieldChange> field_changes(const Scenario& sc, const State& before, const State& after,
+                                       TaskId self = no_task, CpuId cpu = 0xFF);
 
 /// " name=value" for each field that differs between `before` and `after`, budget counters
 /// left out; fields of a task other than `self` (or of a CPU other than `cpu`) are prefixed
 /// `T1.` / `CPU1.`.
 std::string changed_fields(const Scenario& sc, const State& before, const State& after,
                            TaskId self = no_task, CpuId cpu = 0xFF);
+
+/// One line per variant switch: `name: commit, description` ("fixed (...)" for none).
+std::vector<std::string> variant_descriptions(const Variant& v);
 
 /// The trace as JSON (format "rseqcheck-trace", version 2): scenario, variant, property,
 /// every action with its parameters, the changed fields and the full state after each step.
@@ -35,6 +54,13 @@ std::string render_dot(const Trace& trace);
 bool dot_available();
 /// SVG through `dot -Tsvg`; nullopt when dot is not installed or fails.
 std::optional<std::string> render_svg(const Trace& trace);
+
+/// Plain text for a kernel mailing list, no line over 72 columns: a header (property and
+/// whether it is violated, scenario, preemption model, variant, step count), then one row
+/// per step in a column per CPU that acts (`CPU0 | CPU1`): the task, the kernel function or
+/// user action the step models, and the fields it changed in the kernel's names. Long cells
+/// wrap inside their column; `>` marks the violating step, `*` environment events.
+std::string render_timeline(const Trace& trace);
 
 /// One HTML page with inline CSS and script, no network: the timeline in CPU columns (in
 /// the page itself, readable without the script), the changed fields per step, each step's

@@ -53,6 +53,9 @@ struct Trace {
     /// or empty; `timing_note` says which parameters, or why no timing exists.
     std::vector<std::int64_t> times_ns;
     std::string timing_note;
+    /// False for a trace that `rseqcheck replay` ran to its end without the violation (on
+    /// another variant, or on the fixed model): renderers then say that the property holds.
+    bool violated = true;
 
     /// The state before step k (0-based): the initial state for k == 0.
     const State& before(std::size_t k) const { return k == 0 ? initial : steps[k - 1].state; }

@@ -315,6 +315,7 @@ ReplayReport replay_text(std::string_view text, const std::string& file,
                              : replay(model, tf.property, tf.actions);
     report.result.trace.original_steps = tf.original_steps;
     report.result.trace.original_environment_events = tf.original_environment_events;
+    report.result.trace.violated = report.result.outcome == ReplayOutcome::Violated;
     const std::string variant = tf.scenario.variant.name();
     switch (report.result.outcome) {
     case ReplayOutcome::Violated:

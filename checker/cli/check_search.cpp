@@ -249,7 +249,7 @@ std::string_view kind_name(properties::PropertyKind k) {
 namespace {
 
 /// The violation's shortest trace, minimised by replay (counterexamples/minimise.h), as
-/// report steps and in the three renderings of counterexamples/render.h.
+/// report steps and in the four renderings of counterexamples/render.h (text, JSON, HTML, DOT).
 /// --timed: a timing of the trace under the timing layer's rules (docs/timing.md), asked of
 /// Z3: kernel segments as slow as allowed, other waits as short; or a note that no timing
 /// satisfies the rules.
@@ -288,6 +288,7 @@ void attach_trace(PropertyReport& pr, const RseqModel& model, properties::Catalo
     pr.kernel_trace_text = cex::render_text(t);
     pr.replay_json = cex::render_json(t);
     pr.trace_html = cex::render_html(t);
+    pr.trace_dot = cex::render_dot(t);
 }
 
 }  // namespace
@@ -417,6 +418,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             pr.kernel_trace_text = cex::render_text(t);
             pr.replay_json = cex::render_json(t);
             pr.trace_html = cex::render_html(t);
+            pr.trace_dot = cex::render_dot(t);
         };
         for (const int i : checker.selected()) {
             const properties::Property& p = cat[static_cast<std::size_t>(i)];

@@ -67,6 +67,7 @@ int check(const CheckArgs& args) {
             write_file_atomically(base + ".trace.txt", p.kernel_trace_text);
             write_file_atomically(base + ".replay.json", p.replay_json);
             write_file_atomically(base + ".html", p.trace_html);
+            write_file_atomically(base + ".dot", p.trace_dot);
         }
     }
     if (to_stdout) {
@@ -247,7 +248,7 @@ int run(int argc, char** argv) {
     check_cmd->add_option(
         "--trace-out", args.trace_out,
         "write each violated property's trace to DIR: <property>.trace.txt, .trace.json, "
-        ".replay.json and .html");
+        ".replay.json, .html and .dot");
     check_cmd->add_flag("--progress", args.progress,
                         "progress line on stderr (default: only when stderr is a terminal)");
 
@@ -269,7 +270,8 @@ int run(int argc, char** argv) {
         "--variant", replay_args.variant, "replay on this variant instead of the recorded one");
     replay_cmd->add_flag("--fixed", replay_args.fixed, "replay on the fixed 7.0 model")
         ->excludes(replay_variant);
-    replay_cmd->add_option("--format", replay_args.format, "text | json");
+    replay_cmd->add_option("--format", replay_args.format,
+                           "text | json | timeline (72 columns) | dot | html");
     CheckArgs graph_scenario;
     GraphArgs graph_args;
     CLI::App* graph_cmd =

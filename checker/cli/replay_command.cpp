@@ -1,6 +1,9 @@
 #include "checker/cli/replay_command.h"
 
+#include <algorithm>
 #include <iostream>
+#include <iterator>
+#include <string_view>
 #include <system_error>
 
 #include "counterexamples/render.h"
@@ -10,8 +13,11 @@
 namespace rseqcheck::cli {
 
 int replay(const ReplayArgs& args) {
-    if (args.format != "text" && args.format != "json")
-        throw InputError({}, "unknown format '" + args.format + "' (valid: text, json)");
+    constexpr std::string_view formats[] = {"text", "json", "timeline", "dot", "html"};
+    if (std::find(std::begin(formats), std::end(formats), args.format) == std::end(formats)) {
+        throw InputError({}, "unknown format '" + args.format +
+                                 "' (valid: text, json, timeline, dot, html)");
+    }
     if (args.fixed && !args.variant.empty())
         throw InputError({}, "--fixed and --variant exclude each other");
     cex::ReplayTarget target;
@@ -24,8 +30,18 @@ int replay(const ReplayArgs& args) {
     const cex::ReplayReport report = cex::replay_file(args.file, target);
     if (!report.error.empty())
         std::cerr << report.error << (report.error.back() == '\n' ? "" : "\n");
+    const cex::Trace& trace = report.result.trace;
+    // The pictures show the replayed steps whatever the outcome (their header or label says
+    // whether the property held), except when a step was not enabled: then only the error.
+    const bool replayed = report.result.outcome != cex::ReplayOutcome::NotEnabled;
     if (args.format == "json") {
-        std::cout << cex::render_json(report.result.trace);
+        std::cout << cex::render_json(trace);
+    } else if (args.format == "timeline" && replayed) {
+        std::cout << cex::render_timeline(trace);
+    } else if (args.format == "dot" && replayed) {
+        std::cout << cex::render_dot(trace);
+    } else if (args.format == "html" && replayed) {
+        std::cout << cex::render_html(trace);
     } else {
         std::cout << report.output;
     }

@@ -1,6 +1,7 @@
 /// \file
-/// `rseqcheck replay FILE [--variant NAME | --fixed] [--format text|json]`: re-run a trace
-/// file (counterexamples/trace_file.h) against the current model.
+/// `rseqcheck replay FILE [--variant NAME | --fixed] [--format text|json|timeline|dot|html]`:
+/// re-run a trace file (counterexamples/trace_file.h) against the current model and print
+/// it in one of counterexamples/render.h's formats.
 #pragma once
 
 #include <string>
@@ -11,7 +12,7 @@ struct ReplayArgs {
     std::string file;
     std::string variant;  ///< a catalogue name or names joined with '+'; "" = the recorded one
     bool fixed = false;   ///< replay on the fixed 7.0 model
-    std::string format = "text";
+    std::string format = "text";  ///< text | json | timeline | dot | html
 };
 
 /// Prints the outcome and returns the exit status: 1 the trace still reaches its violation,

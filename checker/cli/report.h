@@ -36,11 +36,12 @@ struct PropertyReport {
     std::vector<TraceStep> trace;  ///< set when violated: the minimised trace
     std::string note;              ///< why skipped or unknown
     /// The same trace rendered by counterexamples/render.h: the kernel-style text (CPU
-    /// columns, verdict line), the replayable rseqcheck-trace JSON and the HTML page.
+    /// columns, verdict line), the replayable rseqcheck-trace JSON, the HTML page and the DOT.
     std::optional<std::size_t> loop_start;  ///< leads-to: the step where the cycle begins
     std::string kernel_trace_text;
     std::string replay_json;
     std::string trace_html;
+    std::string trace_dot;  ///< render_dot(): one lane per CPU (graphviz)
 };
 
 enum class Verdict { Holds, Violated, Vacuous, Incomplete };

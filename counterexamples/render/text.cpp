@@ -25,24 +25,17 @@ std::size_t owners(const Scenario& sc, FieldScope scope) {
 }
 
 std::string variant_line(const Variant& v) {
-    if (v.fixed())
-        return "fixed (the Linux 7.0 model with every fix)";
     std::string out;
-    for (const VariantInfo& info : variant_catalog()) {
-        if (!v.has(info.id))
-            continue;
-        out += fmt::format("{}{}: {}{}", out.empty() ? "" : "\n           ", info.name,
-                           info.commit.empty() ? "" : std::string(info.commit) + ", ",
-                           info.description);
-    }
+    for (const std::string& line : variant_descriptions(v))
+        out += (out.empty() ? "" : "\n           ") + line;
     return out;
 }
 
 }  // namespace
 
-std::string changed_fields(const Scenario& sc, const State& before, const State& after, TaskId self,
-                           CpuId cpu) {
-    std::string out;
+std::vector<FieldChange> field_changes(const Scenario& sc, const State& before, const State& after,
+                                       TaskId self, CpuId cpu) {
+    std::vector<FieldChange> out;
     for (const StateField& f : state_fields()) {
         if (f.kind == FieldKind::Budget)
             continue;
@@ -56,17 +49,40 @@ std::string changed_fields(const Scenario& sc, const State& before, const State&
                 prefix = fmt::format("T{}.", o);
             if (f.scope == FieldScope::Cpu && o != cpu)
                 prefix = fmt::format("CPU{}.", o);
-            out += fmt::format(" {}{}={}", prefix, f.name, format_field(f, now));
+            out.push_back(
+                FieldChange{f.name, prefix + std::string(f.name), format_field(f, now), f.kind});
         }
     }
     return out;
 }
 
+std::string changed_fields(const Scenario& sc, const State& before, const State& after, TaskId self,
+                           CpuId cpu) {
+    std::string out;
+    for (const FieldChange& c : field_changes(sc, before, after, self, cpu))
+        out += fmt::format(" {}={}", c.name, c.value);
+    return out;
+}
+
+std::vector<std::string> variant_descriptions(const Variant& v) {
+    if (v.fixed())
+        return {"fixed (the Linux 7.0 model with every fix)"};
+    std::vector<std::string> out;
+    for (const VariantInfo& info : variant_catalog()) {
+        if (!v.has(info.id))
+            continue;
+        out.push_back(fmt::format("{}: {}{}", info.name,
+                                  info.commit.empty() ? "" : std::string(info.commit) + ", ",
+                                  info.description));
+    }
+    return out;
+}
+
 std::string verdict_line(const Trace& trace) {
-    std::string line =
-        fmt::format("Violated {} ({}) on {}: {} steps, {} environment events", trace.property.name,
-                    trace.property.spec_id, trace.scenario.variant.name(), trace.steps.size(),
-                    environment_events(trace.steps));
+    std::string line = fmt::format("{} {} ({}) on {}: {} steps, {} environment events",
+                                   trace.violated ? "Violated" : "Holds", trace.property.name,
+                                   trace.property.spec_id, trace.scenario.variant.name(),
+                                   trace.steps.size(), environment_events(trace.steps));
     if (trace.cycle_start)
         line += fmt::format(", cycle from step {}", *trace.cycle_start + 1);
     return line;
