@@ -221,8 +221,10 @@ struct ExitRestart {
     static constexpr ActionKind kind = ActionKind::ExitRestart;
     static constexpr std::string_view name = "rseq_exit_to_user_mode_restart";
     static constexpr std::string_view kernel =
-        "include/linux/rseq_entry.h:rseq_exit_to_user_mode_restart() + "
-        "rseq_arm_slice_extension_timer() (spec 3.6, 3.7)";
+        "include/linux/rseq_entry.h:rseq_exit_to_user_mode_restart() -> "
+        "rseq_exit_user_update() -> rseq_set_ids_get_csaddr(), rseq_slice_clear_grant(); "
+        "rseq_arm_slice_extension_timer() -> kernel/rseq.c:__rseq_arm_slice_extension_timer() "
+        "(spec 3.6, 3.7)";
 
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
@@ -293,7 +295,8 @@ struct SlowpathUpdate {
     static constexpr ActionKind kind = ActionKind::SlowpathUpdate;
     static constexpr std::string_view name = "rseq_slowpath_update_usr";
     static constexpr std::string_view kernel =
-        "kernel/rseq.c:rseq_slowpath_update_usr() -> rseq_update_usr() P4 (spec 3.11)";
+        "kernel/rseq.c:rseq_slowpath_update_usr() -> rseq_update_usr() -> "
+        "rseq_set_ids_get_csaddr(), rseq_slice_clear_grant() P4 (spec 3.11)";
 
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {

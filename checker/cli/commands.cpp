@@ -23,6 +23,7 @@
 #include "checker/cli/compare_command.h"
 #include "checker/cli/errors.h"
 #include "checker/cli/graph_command.h"
+#include "checker/cli/impact_command.h"
 #include "checker/cli/lasso.h"
 #include "checker/cli/output_file.h"
 #include "checker/cli/reduction_run.h"
@@ -38,8 +39,10 @@
 #include "counterexamples/render.h"
 #include "counterexamples/shortest_path.h"
 #include "model/input_error.h"
+#include "model/kernel_citation.h"
 #include "model/model.h"
 #include "model/scenario_file.h"
+#include "model/transitions.h"
 #include "properties/catalog_checker.h"
 #include "properties/fairness.h"
 #include "properties/property.h"
@@ -141,8 +144,18 @@ int list(const std::string& what, const std::string& format, const std::string& 
                 text << p.name << ": " << p.description << "\n";
             }
         }
+    } else if (what == "transitions") {
+        for (const auto& info : AllTransitions::infos) {
+            Json functions = Json::array();
+            for (const CitedFunction& f : cited_functions(info.kernel))
+                functions.push_back({{"file", f.file}, {"function", f.function}});
+            json.push_back(
+                {{"name", info.name}, {"kernel", info.kernel}, {"functions", functions}});
+            text << info.name << ": " << info.kernel << "\n";
+        }
     } else {
-        throw InputError({}, "unknown list '" + what + "' (valid: properties, variants, presets)");
+        throw InputError({}, "unknown list '" + what +
+                                 "' (valid: properties, variants, presets, transitions)");
     }
     std::cout << (format == "json" ? json.dump(2) + "\n" : text.str());
     return 0;
@@ -256,7 +269,7 @@ int run(int argc, char** argv) {
     std::string list_format = "text";
     std::string list_name;
     CLI::App* list_cmd = app.add_subcommand("list", "list properties, variants or presets");
-    list_cmd->add_option("what", what, "properties | variants | presets")->required();
+    list_cmd->add_option("what", what, "properties | variants | presets | transitions")->required();
     list_cmd->add_option("name", list_name, "a preset to show (list presets NAME)");
     list_cmd->add_option("--format", list_format, "text | json | toml (presets NAME only)");
 
@@ -303,6 +316,12 @@ int run(int argc, char** argv) {
                             "as check's, for each search");
     compare_cmd->add_option("--output", compare_args.output,
                             "write the report to FILE (whole or not at all) instead of stdout");
+    ImpactArgs impact_args;
+    CLI::App* impact_cmd = app.add_subcommand(
+        "impact", "which transitions, properties, variants and presets a kernel patch touches");
+    impact_cmd->add_option("patch", impact_args.patch, "unified diff (git diff, git format-patch)")
+        ->required();
+    impact_cmd->add_option("--format", impact_args.format, "text | json");
     CheckArgs bound_scenario;
     BoundArgs bound_args;
     CLI::App* bound_cmd =
@@ -325,9 +344,10 @@ int run(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-') {
         const std::string command = argv[1];
         if (command != "check" && command != "list" && command != "replay" && command != "bound" &&
-            command != "graph" && command != "compare") {
+            command != "graph" && command != "compare" && command != "impact") {
             throw InputError({}, "unknown command '" + command +
-                                     "' (valid: check, list, replay, bound, graph, compare)");
+                                     "' (valid: check, list, replay, bound, graph, compare, "
+                                     "impact)");
         }
     }
     try {
@@ -354,12 +374,14 @@ int run(int argc, char** argv) {
         return graph(plan_check(graph_scenario).scenario, graph_args);
     if (compare_cmd->parsed())
         return compare(compare_args);
+    if (impact_cmd->parsed())
+        return impact(impact_args);
     if (bound_cmd->parsed()) {
         const CheckPlan plan = plan_check(bound_scenario);
         return bound(plan.scenario, plan.timing, bound_args);
     }
-    throw InputError({}, "a command is required: check, list, replay, bound, graph or compare "
-                         "(see rseqcheck --help)");
+    throw InputError({}, "a command is required: check, list, replay, bound, graph, compare or "
+                         "impact (see rseqcheck --help)");
 }
 
 }  // namespace rseqcheck::cli

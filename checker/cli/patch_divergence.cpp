@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "checker/memory_budget.h"
+#include "checker/no_checks.h"
 #include "checker/sequential_bfs.h"
 #include "counterexamples/trace.h"
 #include "model/model.h"
@@ -13,12 +14,6 @@
 namespace rseqcheck::cli {
 
 namespace {
-
-/// The search needs a checker; this one checks nothing.
-struct NoProperties {
-    int check_state(const State&) { return -1; }
-    int check_transition(const State&, const Action&, const State&) { return -1; }
-};
 
 using Step = std::pair<Action, State>;
 
@@ -53,7 +48,7 @@ Divergence first_divergence(const Scenario& against, const Scenario& patched,
     options.memory_limit_bytes = memory_limit;
     options.memory_kept_bytes = memory_limit != 0 ? checker::program_allowance_bytes : 0;
     checker::SequentialBfs<RseqModel> engine(after, options);
-    NoProperties none;
+    checker::NoChecks none;
     const checker::SearchResult result = engine.run(none);
     Divergence d;
     d.complete = result.verdict != checker::Verdict::Incomplete;

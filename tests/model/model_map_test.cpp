@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model/kernel_citation.h"
 #include "model/model.h"
 #include "model/transitions.h"
 
@@ -32,6 +33,43 @@ TEST(ModelMap, EveryTransitionIsMappedAndEveryRowExists) {
         EXPECT_TRUE(rows.count(n)) << n << " is missing from docs/model-map.md";
     for (const std::string& r : rows)
         EXPECT_TRUE(names.count(r)) << "docs/model-map.md names '" << r << "', no transition";
+}
+
+// The kernel column is each transition's citation exactly as the traces print it and as
+// `rseqcheck impact` reads it (model/kernel_citation.h): one place for the citations, the
+// `kernel` member of the transition. Regenerate the column with
+// `rseqcheck list transitions --format json` (docs/model-map.md says how).
+TEST(ModelMap, TheKernelColumnIsTheTransitionsOwnCitation) {
+    std::ifstream in(std::string(RSEQCHECK_SOURCE_DIR) + "/docs/model-map.md");
+    ASSERT_TRUE(in);
+    std::size_t rows = 0;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (line.rfind("| ", 0) != 0)
+            continue;
+        const std::size_t end_name = line.find(" | ", 2);
+        const std::string name = line.substr(2, end_name - 2);
+        ActionKind kind{};
+        if (!parse_action_kind(name, kind))
+            continue;
+        const std::size_t end_kernel = line.find(" | ", end_name + 3);
+        EXPECT_EQ(line.substr(end_name + 3, end_kernel - end_name - 3), action_kernel(kind))
+            << name;
+        ++rows;
+    }
+    EXPECT_EQ(rows, action_kind_count);
+}
+
+TEST(KernelCitation, PathsBindToTheFunctionTheyPrefix) {
+    const auto f = cited_functions(
+        "include/linux/rseq_entry.h:rseq_exit_to_user_mode_restart() -> rseq_exit_user_update() "
+        "-> kernel/rseq.c:__rseq_arm_slice_extension_timer() (spec 3.6)");
+    ASSERT_EQ(f.size(), 3U);
+    EXPECT_EQ(f[0],
+              (CitedFunction{"include/linux/rseq_entry.h", "rseq_exit_to_user_mode_restart"}));
+    EXPECT_EQ(f[1], (CitedFunction{"", "rseq_exit_user_update"}));
+    EXPECT_EQ(f[2], (CitedFunction{"kernel/rseq.c", "__rseq_arm_slice_extension_timer"}));
+    EXPECT_TRUE(cited_functions("user space: rseq->slice_ctrl.request = 1").empty());
 }
 
 TEST(Model, ImpossibleStateIsReported) {

@@ -1,3 +1,3 @@
 # exit: 2
-# stderr: rseqcheck: error: a command is required: check, list, replay, bound, graph or compare (see rseqcheck --help)
+# stderr: rseqcheck: error: a command is required: check, list, replay, bound, graph, compare or impact (see rseqcheck --help)
 

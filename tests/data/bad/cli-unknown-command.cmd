@@ -1,3 +1,3 @@
 # exit: 2
-# stderr: rseqcheck: error: unknown command 'verify' (valid: check, list, replay, bound, graph, compare)
+# stderr: rseqcheck: error: unknown command 'verify' (valid: check, list, replay, bound, graph, compare, impact)
 verify --preset tiny
