@@ -28,12 +28,29 @@ struct FieldChange {
     std::string name;
     std::string value;
     FieldKind kind = FieldKind::Kernel;
+    FieldScope scope = FieldScope::Task;
+    std::size_t owner = 0;  ///< the task or CPU the field belongs to
+    /// The kernel function that wrote it (model/field_writers.h); set by step_changes().
+    std::string by;
+    /// The violated property reads this field (Property::reads); set by step_changes() at
+    /// the violating step only.
+    bool read = false;
 };
 
 /// The fields that differ between `before` and `after`, budget counters left out, in
 /// state_fields() order; changed_fields() is these joined.
 std::vector<FieldChange> field_changes(const Scenario& sc, const State& before, const State& after,
                                        TaskId self = no_task, CpuId cpu = 0xFF);
+
+/// The changes of step k (0-based) of the trace, each with the function that wrote it; at
+/// the violating step of a violated trace the fields the property reads come first, marked
+/// `read`, the others after (each group in state_fields() order). Fields of a task other
+/// than `self` (default: the action's task) are prefixed as in field_changes().
+std::vector<FieldChange> step_changes(const Trace& trace, std::size_t k,
+                                      std::optional<TaskId> self = std::nullopt);
+
+/// The scenario facts the trace's property depends on (describe_facts()), or none.
+std::vector<std::string> trace_facts(const Trace& trace);
 
 /// " name=value" for each field that differs between `before` and `after`, budget counters
 /// left out; fields of a task other than `self` (or of a CPU other than `cpu`) are prefixed

@@ -22,6 +22,8 @@ PropertyRef PropertyRef::of(int index) {
                                                               : checker::ViolationKind::Invariant;
     ref.name = p.name;
     ref.spec_id = p.spec_id;
+    ref.reads = p.reads;
+    ref.facts = p.facts;
     ref.summary = p.summary;
     return ref;
 }

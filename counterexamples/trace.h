@@ -17,6 +17,7 @@
 #include "model/action.h"
 #include "model/scenario.h"
 #include "model/state.h"
+#include "properties/property.h"
 
 namespace rseqcheck::cex {
 
@@ -27,6 +28,11 @@ struct PropertyRef {
     std::string name;     ///< "no-stale-grant-after-switch", or "deadlock-free"
     std::string spec_id;  ///< "I1", or "-"
     std::string summary;  ///< the catalogue's one-line claim
+    /// The state fields its claim and premise read (Property::reads): marked at the
+    /// violating step. Empty for deadlock-free.
+    std::span<const std::string_view> reads;
+    /// The scenario facts it depends on (Property::facts): shown in the trace's header.
+    properties::ScenarioFacts facts = 0;
 
     /// The catalogue entry of `index` (kind, name, id, claim); -1 gives deadlock-free.
     static PropertyRef of(int index);

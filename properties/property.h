@@ -19,6 +19,34 @@ namespace rseqcheck::properties {
 
 enum class PropertyKind : std::uint8_t { Invariant, Transition, LeadsTo };
 
+/// The scenario facts (model/scenario.h) a property's premise or claim depends on, one bit
+/// each: a trace shows them in its header, since they are often what makes a step a bug
+/// (a store to slice_ctrl is one only for a task that did not enable the extension).
+enum class ScenarioFact : std::uint8_t {
+    Role = 1U << 0,          ///< TaskConfig::role: which tasks are slice users
+    SliceEnabled = 1U << 1,  ///< TaskConfig::slice_enabled: prctl(PR_RSEQ_SLICE_EXTENSION_SET)
+    Rt = 1U << 2,            ///< TaskConfig::rt
+    Preempt = 1U << 3,       ///< Scenario::preempt (CONFIG_PREEMPT_*)
+    SliceKey = 1U << 4,      ///< rseq_slice_extension_key
+    DebugKey = 1U << 5,      ///< rseq_debug_enabled
+    Adversarial = 1U << 6,   ///< user space may write any value to slice_ctrl
+};
+using ScenarioFacts = std::uint8_t;
+constexpr ScenarioFacts operator|(ScenarioFact a, ScenarioFact b) {
+    return static_cast<ScenarioFacts>(static_cast<unsigned>(a) | static_cast<unsigned>(b));
+}
+constexpr ScenarioFacts operator|(ScenarioFacts a, ScenarioFact b) {
+    return static_cast<ScenarioFacts>(a | static_cast<unsigned>(b));
+}
+constexpr bool has(ScenarioFacts facts, ScenarioFact f) {
+    return (facts & static_cast<unsigned>(f)) != 0;
+}
+
+/// The facts of `sc` that `facts` selects, as a trace header prints them: one item per task
+/// ("T0 slice user, extension enabled", "T1 waiter") and per scenario-wide fact
+/// ("PREEMPT_FULL", "rseq_slice_extension_key on").
+std::vector<std::string> describe_facts(const Scenario& sc, ScenarioFacts facts);
+
 using StatePredicate = bool (*)(const Scenario&, const State&);
 using TransitionPredicate = bool (*)(const Scenario&, const State&, const Action&, const State&);
 
@@ -44,6 +72,12 @@ struct Property {
     /// finding (docs/findings.md): it fails on the fixed model by design, so a run must ask
     /// for it by name, and a test pins that it still fails.
     bool in_default_set = true;
+    /// The state fields (state_fields() names) its claim and premise read, of any task or
+    /// CPU: a trace marks them at the violating step. tests/properties/property_reads_test.cpp
+    /// checks each name, and by perturbation that no field left out changes the verdict.
+    std::span<const std::string_view> reads;
+    /// The scenario facts its claim and premise depend on: a trace shows them in its header.
+    ScenarioFacts facts = 0;
 };
 
 /// Every property, in `rseqcheck list properties` order.

@@ -123,8 +123,8 @@ std::string render_text(const Impact& im, const std::string& patch) {
             why += (why.empty() ? "" : ", ") + b;
         out += fmt::format("  {:<34} via {}\n", action_name(t.kind), why);
     }
-    out += "\nProperties they feed (a step of theirs changes the property's premise or claim on "
-           "a small preset):\n";
+    out += "\nProperties they feed (on a small preset, a step of theirs changes the property's "
+           "premise or claim, or a field it reads):\n";
     for (const std::string& p : im.properties) {
         out += fmt::format("  {} ({})\n", p, properties::find_property(p)->spec_id);
     }

@@ -1,16 +1,37 @@
 #include "checker/cli/transition_effects.h"
 
+#include <algorithm>
 #include <cstring>
 #include <utility>
 
 #include "checker/no_checks.h"
 #include "checker/sequential_bfs.h"
 #include "model/model.h"
+#include "model/state_fields.h"
 #include "properties/property.h"
 
 namespace rseqcheck::cli {
 
 namespace {
+
+/// Whether the step changes one of the fields a property reads (Property::reads), of any
+/// task or CPU: what a transition property checks at its own steps is set by the steps
+/// before them.
+bool changes_a_read_field(const properties::Property& p, const Scenario& sc, const State& s,
+                          const State& t) {
+    for (const StateField& f : state_fields()) {
+        if (std::find(p.reads.begin(), p.reads.end(), f.name) == p.reads.end())
+            continue;
+        const std::size_t owners = f.scope == FieldScope::Task  ? sc.task_count()
+                                   : f.scope == FieldScope::Cpu ? sc.cpus
+                                                                : 1;
+        for (std::size_t o = 0; o < owners; ++o) {
+            if (f.get(s, o) != f.get(t, o))
+                return true;
+        }
+    }
+    return false;
+}
 
 /// Whether the step from s to t (by a) moves property p's value or premise.
 bool step_feeds(const properties::Property& p, const Scenario& sc, const State& s, const Action& a,
@@ -20,7 +41,7 @@ bool step_feeds(const properties::Property& p, const Scenario& sc, const State& 
     case PropertyKind::Invariant:
         return p.premise(sc, s) != p.premise(sc, t) || p.holds(sc, s) != p.holds(sc, t);
     case PropertyKind::Transition:
-        return p.premise_on(sc, s, a, t);
+        return p.premise_on(sc, s, a, t) || changes_a_read_field(p, sc, s, t);
     case PropertyKind::LeadsTo:
         return p.from(sc, s) != p.from(sc, t) || p.to(sc, s) != p.to(sc, t);
     }

@@ -102,9 +102,15 @@ std::string timeline_table(const Trace& trace) {
             fmt::format("<tr{} data-step=\"{}\"><td class=\"step\">{}</td>", row_class, k, k + 1);
         if (timed)
             out += fmt::format("<td class=\"time\">{}</td>", trace.times_ns[k]);
-        std::string changed = changed_fields(sc, trace.before(k), s.state, a.task, a.cpu);
-        if (!changed.empty())
-            changed.erase(0, 1);
+        // Each change with the function that wrote it as its tooltip; the fields the
+        // violated property reads first, highlighted.
+        std::string changed;
+        for (const FieldChange& c : step_changes(trace, k)) {
+            changed +=
+                fmt::format("{}<span title=\"{}\">{}{}={}{}</span>", changed.empty() ? "" : " ",
+                            html_escape(c.by), c.read ? "<mark>" : "", html_escape(c.name),
+                            html_escape(c.value), c.read ? "</mark>" : "");
+        }
         for (CpuId c = 0; c < sc.cpus; ++c) {
             if (c != a.cpu) {
                 out += "<td></td>";
@@ -114,7 +120,7 @@ std::string timeline_table(const Trace& trace) {
             out += fmt::format("<td class=\"act\">{}<b>{}</b><span class=\"k\">{}</span>"
                                "<span class=\"ch\">{}</span></td>",
                                html_escape(who), html_escape(action_label(a)),
-                               html_escape(action_kernel(a.kind)), html_escape(changed));
+                               html_escape(action_kernel(a.kind)), changed);
         }
         out += "</tr>\n";
     }
@@ -136,12 +142,19 @@ std::string render_html(const Trace& trace) {
                        html_escape(sc.variant.name()), html_escape(sc.name),
                        html_escape(sc.description));
     out += fmt::format("<p class=\"meta\">Bounds: {}</p>\n", html_escape(describe_bounds(sc)));
+    if (const std::vector<std::string> facts = trace_facts(trace); !facts.empty()) {
+        std::string joined;
+        for (const std::string& f : facts)
+            joined += (joined.empty() ? "" : "; ") + f;
+        out += fmt::format("<p class=\"meta\">Facts: {}</p>\n", html_escape(joined));
+    }
     if (!trace.timing_note.empty())
         out += fmt::format("<p class=\"meta\">Timed: {}</p>\n", html_escape(trace.timing_note));
     out += "<p class=\"meta\">Yellow: environment event. Red: the violating step.";
     if (trace.cycle_start)
         out += " Blue: a lasso; the steps below the blue row repeat forever.";
-    out += " Click a step for the full state after it.</p>\n";
+    out += " Highlighted: a field the violated property reads. Hover a field for the function "
+           "that wrote it; click a step for the full state after it.</p>\n";
     out += timeline_table(trace);
     out += fmt::format("<div id=\"verdict\">{}</div>\n<div id=\"state\"></div>\n",
                        html_escape(verdict_line(trace)));

@@ -119,11 +119,19 @@ std::string render_json(const Trace& trace) {
         std::string changed = changed_fields(sc, trace.before(k), s.state, a.task, a.cpu);
         if (!changed.empty())
             changed.erase(0, 1);
+        ordered_json changes = ordered_json::array();
+        for (const FieldChange& c : step_changes(trace, k)) {
+            ordered_json change{{"name", c.name}, {"value", c.value}, {"by", c.by}};
+            if (c.read)
+                change["read_by_property"] = true;
+            changes.push_back(change);
+        }
         steps.push_back({{"step", k + 1},
                          {"action", action},
                          {"kernel", std::string(action_kernel(a.kind))},
                          {"environment", is_environment(a)},
                          {"changed", changed},
+                         {"changes", changes},
                          {"state", state_json(sc, s.state)}});
         if (trace.times_ns.size() == trace.steps.size())
             steps.back()["time_ns"] = trace.times_ns[k];
@@ -135,7 +143,10 @@ std::string render_json(const Trace& trace) {
          {{"name", trace.property.name},
           {"spec_id", trace.property.spec_id},
           {"kind", std::string(kind_name(trace.property.kind))},
-          {"summary", trace.property.summary}}},
+          {"summary", trace.property.summary},
+          {"reads",
+           std::vector<std::string>(trace.property.reads.begin(), trace.property.reads.end())},
+          {"facts", trace_facts(trace)}}},
         {"variant", sc.variant.name()},
         {"scenario", scenario_json(sc)},
         {"summary",

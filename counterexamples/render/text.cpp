@@ -1,9 +1,11 @@
 // Text rendering of a trace: the kernel commit-message view of a race.
 #include <algorithm>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <set>
 
 #include "counterexamples/render.h"
+#include "model/field_writers.h"
 #include "model/state_fields.h"
 #include "model/transitions.h"
 #include "model/variant.h"
@@ -22,6 +24,29 @@ std::size_t owners(const Scenario& sc, FieldScope scope) {
         return 1;
     }
     return 0;
+}
+
+/// The step's changes, one line per writing function (`fn(): a=1 b=2`) after `indent - 2`
+/// spaces and a mark: `!` for the fields the violated property reads (first), ` ` else.
+std::string change_lines(const std::vector<FieldChange>& changes, std::size_t indent) {
+    std::string out;
+    for (const bool read : {true, false}) {
+        std::vector<std::pair<std::string, std::string>> groups;  // function, fields
+        for (const FieldChange& c : changes) {
+            if (c.read != read)
+                continue;
+            auto g = std::find_if(groups.begin(), groups.end(),
+                                  [&](const auto& e) { return e.first == c.by; });
+            if (g == groups.end()) {
+                groups.emplace_back(c.by, "");
+                g = groups.end() - 1;
+            }
+            g->second += fmt::format(" {}={}", c.name, c.value);
+        }
+        for (const auto& [by, fields] : groups)
+            out += fmt::format("{:>{}}{} {}:{}\n", "", indent - 2, read ? "!" : " ", by, fields);
+    }
+    return out;
 }
 
 std::string variant_line(const Variant& v) {
@@ -49,11 +74,38 @@ std::vector<FieldChange> field_changes(const Scenario& sc, const State& before, 
                 prefix = fmt::format("T{}.", o);
             if (f.scope == FieldScope::Cpu && o != cpu)
                 prefix = fmt::format("CPU{}.", o);
-            out.push_back(
-                FieldChange{f.name, prefix + std::string(f.name), format_field(f, now), f.kind});
+            out.push_back(FieldChange{f.name, prefix + std::string(f.name), format_field(f, now),
+                                      f.kind, f.scope, o, "", false});
         }
     }
     return out;
+}
+
+std::vector<FieldChange> step_changes(const Trace& trace, std::size_t k,
+                                      std::optional<TaskId> self) {
+    const TraceStep& s = trace.steps[k];
+    const Action& a = s.action;
+    std::vector<FieldChange> all =
+        field_changes(trace.scenario, trace.before(k), s.state, self.value_or(a.task), a.cpu);
+    const bool violating = trace.violated && k + 1 == trace.steps.size();
+    for (FieldChange& c : all) {
+        FieldOwner owner = FieldOwner::Other;
+        if (c.scope == FieldScope::Global || (c.scope == FieldScope::Cpu && c.owner == a.cpu) ||
+            (c.scope == FieldScope::Task && c.owner == a.task)) {
+            owner = FieldOwner::Actor;
+        } else if (c.scope == FieldScope::Task && c.owner == a.next) {
+            owner = FieldOwner::Next;
+        }
+        c.by = field_writer(a, c.field, owner);
+        c.read = violating && std::find(trace.property.reads.begin(), trace.property.reads.end(),
+                                        c.field) != trace.property.reads.end();
+    }
+    std::stable_partition(all.begin(), all.end(), [](const FieldChange& c) { return c.read; });
+    return all;
+}
+
+std::vector<std::string> trace_facts(const Trace& trace) {
+    return properties::describe_facts(trace.scenario, trace.property.facts);
 }
 
 std::string changed_fields(const Scenario& sc, const State& before, const State& after, TaskId self,
@@ -96,6 +148,10 @@ std::string render_text(const Trace& trace) {
     out += fmt::format("Variant    {}\n", variant_line(sc.variant));
     out += fmt::format("Scenario   {}{}\n", sc.name,
                        sc.description.empty() ? "" : ": " + sc.description);
+    if (const std::vector<std::string> facts = trace_facts(trace); !facts.empty())
+        out += fmt::format("Facts      {}\n", fmt::join(facts, "; "));
+    if (!trace.property.reads.empty())
+        out += fmt::format("Reads      {}\n", fmt::join(trace.property.reads, ", "));
     out += fmt::format("Bounds     {}\n", describe_bounds(sc));
     if (trace.original_steps != 0) {
         out += fmt::format("Minimised  {} -> {} steps, {} -> {} environment events\n",
@@ -127,12 +183,10 @@ std::string render_text(const Trace& trace) {
             out += fmt::format("{}{:>3}  {:<8}  {:<34}  {}\n", mark, k + 1, actor(s.action), name,
                                action_kernel(s.action.kind));
         }
-        const std::string changed =
-            changed_fields(sc, trace.before(k), s.state, s.action.task, s.action.cpu);
-        if (!changed.empty())
-            out += fmt::format("{:>{}}{}\n", "", timed ? 27 : 16, changed);
+        out += change_lines(step_changes(trace, k), timed ? 28 : 17);
     }
-    out += "      (* environment event, > the violating step)\n";
+    out += "      (* environment event, > the violating step; the fields a step changed follow\n"
+           "       the kernel function that wrote them, ! marks those the property reads)\n";
 
     std::set<CpuId> cpus;
     for (const TraceStep& s : trace.steps)

@@ -2,10 +2,12 @@
 #include <algorithm>
 #include <cctype>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <set>
 #include <vector>
 
 #include "counterexamples/render.h"
+#include "model/field_writers.h"
 #include "model/transitions.h"
 
 namespace rseqcheck::cex {
@@ -81,18 +83,6 @@ void pack(const std::vector<std::string>& units, std::size_t width, std::size_t 
         lines.push_back(line);
 }
 
-/// The first function a citation names, without its path: "rseq_grant_slice_extension()".
-std::string first_function(std::string_view citation) {
-    const std::size_t call = citation.find("()");
-    if (call == std::string_view::npos)
-        return std::string(citation);
-    std::size_t start = call;
-    while (start > 0 && (std::isalnum(static_cast<unsigned char>(citation[start - 1])) != 0 ||
-                         citation[start - 1] == '_'))
-        --start;
-    return std::string(citation.substr(start, call + 2 - start));
-}
-
 /// What the step models, in kernel terms: the user action ("user: rseq->slice_ctrl.request
 /// = 1"), the event for an interrupt or a remote event ("irq_wakeup -> T1"), or the kernel
 /// function the task runs ("rseq_grant_slice_extension()"), with the label's choices
@@ -133,10 +123,13 @@ std::vector<std::string> cell(const Trace& trace, std::size_t k, std::size_t wid
     // The head wraps flush left, so that a long function name keeps its line; the changed
     // fields below it are indented.
     std::vector<std::string> lines = wrap(task_name(runs) + " " + step_summary(s.action), width, 0);
+    // At the violating step the fields the property reads come first, marked `!`, and are
+    // shown even when the timeline otherwise leaves them out.
     std::vector<std::string> units;
-    for (const FieldChange& c :
-         field_changes(trace.scenario, trace.before(k), s.state, runs, s.action.cpu)) {
-        if (shown(c))
+    for (const FieldChange& c : step_changes(trace, k, runs)) {
+        if (c.read)
+            units.push_back("!" + c.name + "=" + c.value);
+        else if (shown(c))
             units.push_back(c.name + "=" + c.value);
     }
     pack(units, width, cell_indent, lines);
@@ -183,6 +176,8 @@ std::string render_timeline(const Trace& trace) {
                  fmt::format("{}, {} CPU{}, {} tasks", sc.name, sc.cpus, sc.cpus == 1 ? "" : "s",
                              sc.tasks.size()));
     header_field(out, "Preemption:", preempt_config(sc.preempt));
+    if (const std::vector<std::string> facts = trace_facts(trace); !facts.empty())
+        header_field(out, "Facts:", fmt::format("{}", fmt::join(facts, "; ")));
     const std::vector<std::string> variants = variant_descriptions(sc.variant);
     for (std::size_t i = 0; i < variants.size(); ++i)
         header_field(out, i == 0 ? "Variant:" : "", variants[i]);
@@ -246,8 +241,9 @@ std::string render_timeline(const Trace& trace) {
             out += row(gutter, column, lines[i]);
         }
     }
-    out += "\n(* environment event, > the violating step; the model's program\n"
-           "counter and history fields are in `rseqcheck replay --format text`)\n";
+    out += "\n(* environment event, > the violating step, ! a field the property\n"
+           "reads; the model's program counter and history fields, and the\n"
+           "function that wrote each field, are in `rseqcheck replay --format text`)\n";
     return out;
 }
 

@@ -82,8 +82,13 @@ TEST(RenderHtml, DrawsTheTimelineWithoutItsScript) {
     EXPECT_NE(html.find("<span class=\"k\">include/linux/rseq_entry.h:"
                         "rseq_exit_to_user_mode_restart()"),
               std::string::npos);
-    EXPECT_NE(html.find("<span class=\"ch\">task_cpu=1 rseq.event.ids_changed=1</span>"),
+    // Each changed field with the function that wrote it as its tooltip.
+    EXPECT_NE(html.find("<span class=\"ch\"><span title=\"__set_task_cpu()\">task_cpu=1</span> "
+                        "<span title=\"rseq_sched_set_ids_changed()\">rseq.event.ids_changed=1"
+                        "</span></span>"),
               std::string::npos);
+    // At the violating step, the fields I7 reads are highlighted.
+    EXPECT_NE(html.find("<mark>"), std::string::npos);
     EXPECT_EQ(count_occurrences(html, "<tr class=\"last\""), 1U);
     EXPECT_NE(html.find("<div id=\"verdict\">" + verdict_line(t) + "</div>"), std::string::npos);
 }
