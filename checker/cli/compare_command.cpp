@@ -63,14 +63,16 @@ VerdictChange change_of(const ComparedProperty& p) {
     const bool is = p.after == PropertyStatus::Violated;
     if (was && is)
         return p.target ? VerdictChange::StillViolated : VerdictChange::Same;
-    if (was && !is)
+    if (was && !is) {
         return p.after == PropertyStatus::Holds || p.after == PropertyStatus::Vacuous
                    ? VerdictChange::Fixed
                    : VerdictChange::Other;
-    if (is)
+    }
+    if (is) {
         return p.before == PropertyStatus::Holds || p.before == PropertyStatus::Vacuous
                    ? VerdictChange::Broken
                    : VerdictChange::Other;
+    }
     return p.before == p.after ? VerdictChange::Same : VerdictChange::Other;
 }
 
@@ -143,10 +145,11 @@ int compare(const CompareArgs& args) {
     for (const std::string& name : args.variants) {
         const VariantInfo& info = known_variant(name);
         if (info.kind != VariantKind::Patch) {
-            throw InputError({}, "variant '" + name +
-                                     "' is a bug, not a patch: compare takes a fix_ variant "
-                                     "(`rseqcheck check --variant " +
-                                     name + "` shows the bug)");
+            std::string message = "variant '" + name;
+            message += "' is a bug, not a patch: compare takes a fix_ variant (`rseqcheck check "
+                       "--variant ";
+            message += name + "` shows the bug)";
+            throw InputError({}, message);
         }
         r.patch += (r.patch.empty() ? "" : "+") + name;
         r.description += (r.description.empty() ? "" : "; ") + std::string(info.description);

@@ -87,10 +87,11 @@ Impact analyse(const std::vector<ChangedFunction>& changed) {
             add_once(im.presets, preset);
     }
     for (const VariantInfo& v : variant_catalog()) {
-        if ((kinds_changed_by(v) & touched) != 0)
+        if ((kinds_changed_by(v) & touched) != 0) {
             im.variants.push_back(std::string(v.name) + " (" +
                                   (v.kind == VariantKind::Patch ? "patch" : "bug") + ", preset " +
                                   std::string(v.preset) + ")");
+        }
     }
     // The catalogue's order for properties, so that reports are stable.
     std::sort(im.properties.begin(), im.properties.end(), [](const auto& a, const auto& b) {

@@ -127,10 +127,11 @@ std::vector<std::string> cell(const Trace& trace, std::size_t k, std::size_t wid
     // shown even when the timeline otherwise leaves them out.
     std::vector<std::string> units;
     for (const FieldChange& c : step_changes(trace, k, runs)) {
-        if (c.read)
+        if (c.read) {
             units.push_back("!" + c.name + "=" + c.value);
-        else if (shown(c))
+        } else if (shown(c)) {
             units.push_back(c.name + "=" + c.value);
+        }
     }
     pack(units, width, cell_indent, lines);
     if (trace.violated && k + 1 == trace.steps.size()) {

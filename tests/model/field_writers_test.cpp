@@ -88,7 +88,11 @@ TEST(FieldWriters, EveryChangeOfAReachableStepCitesAFunction) {
         cases.emplace_back(std::string(v.name), sc);
     }
     std::set<std::pair<ActionKind, std::string>> used;
-    for (const auto& [label, sc] : cases) {
+    for (const auto& c : cases) {
+        // Named copies: a lambda may not capture a structured binding before C++20's P1091
+        // (clang 14, which runs clang-tidy, rejects it).
+        const std::string& label = c.first;
+        const Scenario& sc = c.second;
         const RseqModel model(sc);
         for (const State& s : checker::testing::sample_states(sc, 400)) {
             model.for_each_successor(s, [&](const Action& a, const State& n) {
