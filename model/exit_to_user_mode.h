@@ -267,11 +267,12 @@ private:
                 rseq::exit_user_update(sc, task);  // R1a fast path
                 if (was_granted && !task.slice_granted)
                     n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
-                reraised = rseq::reraise_after_revoke(sc, n, c, t, was_granted);
+                reraised = rseq::reraise_after_revoke(sc, n, c, t, was_granted, /*fastpath=*/true);
             }
             task.clear_events();
             task.clear_tif(kabi::TIF_RSEQ);  // R1c
-            if (reraised) {                  // fix_revoke_reraises_resched: the loop runs again
+            // fix_revoke_reraises_resched, fix_fastpath_revoke_reraises: the loop runs again
+            if (reraised) {
                 a.arg = 2;
                 task.set_pc(Pc::LoopReread);
                 emit(a, n);
@@ -322,8 +323,9 @@ struct SlowpathUpdate {
                     rseq::reset_slice(sc, nt);
                     if (was_granted && !nt.slice_granted)
                         n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
-                    // fix_revoke_reraises_resched: the loop's re-read sees the request
-                    rseq::reraise_after_revoke(sc, n, c, t, was_granted);
+                    // fix_revoke_reraises_resched (not fix_fastpath_revoke_reraises): the
+                    // loop's re-read sees the request
+                    rseq::reraise_after_revoke(sc, n, c, t, was_granted, /*fastpath=*/false);
                 }
                 nt.set_pc(after);
                 emit(a, n);

@@ -28,10 +28,13 @@ inline void reset_slice(const Scenario& sc, Task& task) {
 /// a live grant (`was_granted` before it, none after), the revoke calls
 /// set_need_resched_current(), so that a reschedule the grant's G6 erased is asked for again;
 /// the caller loops (the exit loop re-reads the work and schedules). Returns whether it did.
-inline bool reraise_after_revoke(const Scenario& sc, State& s, CpuId c, TaskId t,
-                                 bool was_granted) {
-    if (!sc.variant.has(VariantSwitch::FixRevokeReraisesResched) || !was_granted ||
-        s.task(t).slice_granted)
+/// fix_fastpath_revoke_reraises is the narrower patch: only rseq_exit_user_update() (the fast
+/// path, `fastpath`) re-raises; rseq_update_usr() (P4) is left as in 7.0.
+inline bool reraise_after_revoke(const Scenario& sc, State& s, CpuId c, TaskId t, bool was_granted,
+                                 bool fastpath) {
+    const bool patched = sc.variant.has(VariantSwitch::FixRevokeReraisesResched) ||
+                         (fastpath && sc.variant.has(VariantSwitch::FixFastpathRevokeReraises));
+    if (!patched || !was_granted || s.task(t).slice_granted)
         return false;
     s.task(t).set_tif(kabi::TIF_NEED_RESCHED);
     s.cpu(c).preempt_need_resched = 1;

@@ -77,6 +77,10 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{
           "rseq_sched_switch_event(): a task switched in while rseq.slice.state.granted records "
           "sched_switch, so rseq_slice_yield() returns 0 after a preemption",
           "preempt-full", "F2", "yield-after-switch-returns-zero"),
+    patch(VariantSwitch::FixFastpathRevokeReraises, "fix_fastpath_revoke_reraises",
+          "rseq_exit_user_update() only (the exit fast path): revoking a live grant calls "
+          "set_need_resched_current() and loops; rseq_update_usr() (slow path, P4) unchanged",
+          "membarrier", "F1", "erased-resched-honoured-strict"),
 };
 
 }  // namespace

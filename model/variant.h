@@ -32,9 +32,11 @@ enum class VariantSwitch : std::uint8_t {
     FixGrantDeniesAfterSwitch,   ///< G6's guard denies when TIF_RSEQ or sched_switch is set
     FixRevokeReraisesResched,    ///< a silent revoke of a live grant re-raises NEED_RESCHED
     FixSwitchEventWhileGranted,  ///< a switch-in of a granted task records sched_switch
-    SwitchCount,                      ///< not a switch: the number of switches
+    FixFastpathRevokeReraises,   ///< fast path only: a silent revoke re-raises NEED_RESCHED
+    SwitchCount,                 ///< not a switch: the number of switches
 };
-inline constexpr std::size_t variant_switch_count = static_cast<std::size_t>(VariantSwitch::SwitchCount);
+inline constexpr std::size_t variant_switch_count =
+    static_cast<std::size_t>(VariantSwitch::SwitchCount);
 
 /// A bug the checker must catch (pre_, mut_), or a patch that must keep every guarantee it
 /// does not mean to change (fix_).

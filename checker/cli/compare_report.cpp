@@ -133,12 +133,15 @@ std::string render_text(const CompareReport& r) {
         out += fmt::format("  states {} -> {}   transitions {} -> {}   depth {} -> {}\n",
                            in.states_before, in.states_after, in.transitions_before,
                            in.transitions_after, in.depth_before, in.depth_after);
-        out += fmt::format("  {:<34} {:<22} {:<22}\n", "property (premise)", r.against, "patch");
+        // A long --against name widens its column rather than running into the next.
+        const std::size_t width = std::max<std::size_t>(22, r.against.size() + 1);
+        out += fmt::format("  {:<34} {:<{}} {:<22}\n", "property (premise)", r.against, width,
+                           "patch");
         for (const ComparedProperty& p : in.properties) {
-            out += fmt::format("  {:<34} {:<22} {:<22}{}\n", p.name + (p.target ? " *" : ""),
-                               cell(p.before, p.premise_before), cell(p.after, p.premise_after),
-                               p.change == VerdictChange::Same ? ""
-                                                               : std::string(to_string(p.change)));
+            out += fmt::format(
+                "  {:<34} {:<{}} {:<22}{}\n", p.name + (p.target ? " *" : ""),
+                cell(p.before, p.premise_before), width, cell(p.after, p.premise_after),
+                p.change == VerdictChange::Same ? "" : std::string(to_string(p.change)));
         }
     }
     out += "\n  * named by the patch\n";
