@@ -272,23 +272,30 @@ void time_trace(cex::Trace& t, const timing::Params* params) {
     }
 }
 
-template <class Search>
-void attach_trace(PropertyReport& pr, const RseqModel& model, properties::CatalogChecker& checker,
-                  const Search& search, const checker::Violation& v, const timing::Params* timed) {
-    cex::Trace t = cex::minimise(model, cex::trace_of(model, checker, search, v));
-    time_trace(t, timed);
+/// A minimised (and, with --timed, timed) trace into the report: its steps and its four
+/// renderings. Safety violations and leads-to lassos both come through here.
+void fill_trace(PropertyReport& pr, const cex::Trace& t) {
     for (std::size_t k = 0; k < t.steps.size(); ++k) {
         const Action& a = t.steps[k].action;
         pr.trace.push_back(TraceStep{
             k + 1, std::string(action_name(a.kind)), a.cpu,
             a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
             std::string(action_kernel(a.kind)),
-            cex::changed_fields(model.scenario(), t.before(k), t.steps[k].state, a.task, a.cpu)});
+            cex::changed_fields(t.scenario, t.before(k), t.steps[k].state, a.task, a.cpu)});
     }
+    pr.loop_start = t.cycle_start;
     pr.kernel_trace_text = cex::render_text(t);
     pr.replay_json = cex::render_json(t);
     pr.trace_html = cex::render_html(t);
     pr.trace_dot = cex::render_dot(t);
+}
+
+template <class Search>
+void attach_trace(PropertyReport& pr, const RseqModel& model, properties::CatalogChecker& checker,
+                  const Search& search, const checker::Violation& v, const timing::Params* timed) {
+    cex::Trace t = cex::minimise(model, cex::trace_of(model, checker, search, v));
+    time_trace(t, timed);
+    fill_trace(pr, t);
 }
 
 }  // namespace
@@ -406,19 +413,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             time_trace(t, timed);
             pr.note = lr.terminal ? "the run stops in a state without successors"
                                   : "a weakly fair cycle repeats forever";
-            for (std::size_t k = 0; k < t.steps.size(); ++k) {
-                const Action& a = t.steps[k].action;
-                pr.trace.push_back(TraceStep{
-                    k + 1, std::string(action_name(a.kind)), a.cpu,
-                    a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
-                    std::string(action_kernel(a.kind)),
-                    cex::changed_fields(sc, t.before(k), t.steps[k].state, a.task, a.cpu)});
-            }
-            pr.loop_start = t.cycle_start;
-            pr.kernel_trace_text = cex::render_text(t);
-            pr.replay_json = cex::render_json(t);
-            pr.trace_html = cex::render_html(t);
-            pr.trace_dot = cex::render_dot(t);
+            fill_trace(pr, t);
         };
         for (const int i : checker.selected()) {
             const properties::Property& p = cat[static_cast<std::size_t>(i)];

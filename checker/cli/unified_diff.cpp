@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <string_view>
+#include <utility>
 
 #include "model/input_error.h"
 
@@ -16,6 +17,21 @@ bool is_ident(char c) {
     return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_';
 }
 
+/// The identifier just before the first '(' of `text` (blanks between allowed), with the
+/// offset where it begins; "" when there is no '('.
+std::pair<std::string, std::size_t> identifier_before_paren(std::string_view text) {
+    const std::size_t paren = text.find('(');
+    if (paren == std::string_view::npos)
+        return {"", 0};
+    std::size_t end = paren;
+    while (end > 0 && text[end - 1] == ' ')
+        --end;
+    std::size_t begin = end;
+    while (begin > 0 && is_ident(text[begin - 1]))
+        --begin;
+    return {std::string(text.substr(begin, end - begin)), begin};
+}
+
 /// The function a C definition line starts (`static bool f(int x)`, `void f(void)`), or "".
 /// A definition starts in column 0 with an identifier and has no ';' (a prototype or a call
 /// statement has one, or is indented).
@@ -24,16 +40,9 @@ std::string defined_function(std::string_view text) {
         return "";
     if (text.find(';') != std::string_view::npos)
         return "";
-    const std::size_t paren = text.find('(');
-    if (paren == std::string_view::npos)
+    const auto [name, begin] = identifier_before_paren(text);
+    if (name.empty())
         return "";
-    std::size_t end = paren;
-    while (end > 0 && text[end - 1] == ' ')
-        --end;
-    std::size_t begin = end;
-    while (begin > 0 && is_ident(text[begin - 1]))
-        --begin;
-    const std::string name(text.substr(begin, end - begin));
     static const char* const not_functions[] = {"if",     "for",    "while",  "switch",
                                                 "return", "sizeof", "defined"};
     for (const char* k : not_functions) {
@@ -46,16 +55,7 @@ std::string defined_function(std::string_view text) {
 
 /// The function git names after a hunk header's second "@@", or "".
 std::string header_function(std::string_view context) {
-    const std::size_t paren = context.find('(');
-    if (paren == std::string_view::npos)
-        return "";
-    std::size_t end = paren;
-    while (end > 0 && context[end - 1] == ' ')
-        --end;
-    std::size_t begin = end;
-    while (begin > 0 && is_ident(context[begin - 1]))
-        --begin;
-    return std::string(context.substr(begin, end - begin));
+    return identifier_before_paren(context).first;
 }
 
 /// Checks `@@ -A[,B] +C[,D] @@`; returns the column (1-based) of the first fault, or 0.
