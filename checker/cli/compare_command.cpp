@@ -104,8 +104,11 @@ ComparedInput compare_on(const CompareArgs& args, const CompareReport& r,
     in.divergence_complete = d.complete;
     in.takes_effect = d.found;
     in.first_effect_depth = d.depth;
-    in.first_effect_step =
-        d.step + (d.only_in == "patch" ? "" : " (a step only the model " + r.against + " takes)");
+    if (d.found) {
+        in.first_effect_step =
+            d.step +
+            (d.only_in == "patch" ? "" : " (a step only the model " + r.against + " takes)");
+    }
     in.first_effect_path = d.path_text;
     for (const PropertyReport& b : before.properties) {
         const auto a = std::find_if(after.properties.begin(), after.properties.end(),
