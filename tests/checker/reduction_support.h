@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/reduction/ample_set.h"
@@ -24,6 +25,20 @@ inline const std::vector<std::string>& small_presets() {
                                                    "grant-race", "preempt-full",  "remote-wakeup",
                                                    "rt",         "fault-migrate", "membarrier"};
     return names;
+}
+
+/// Every small preset on the fixed model, then every variant on its own preset, each with
+/// a label (the preset's or the variant's name).
+inline std::vector<std::pair<std::string, Scenario>> small_scenarios() {
+    std::vector<std::pair<std::string, Scenario>> cases;
+    for (const std::string& name : small_presets())
+        cases.emplace_back(name, make_preset(name));
+    for (const VariantInfo& v : variant_catalog()) {
+        Scenario sc = make_preset(v.preset);
+        sc.variant.add(v.id);
+        cases.emplace_back(std::string(v.name), sc);
+    }
+    return cases;
 }
 
 struct ModeResult {
