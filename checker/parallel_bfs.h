@@ -479,6 +479,7 @@ private:
     /// One state's successors, hashed, their slots prefetched and their transitions checked.
     struct Expansion {
         std::vector<Successor> successors;
+        typename Store::Parts parts;  ///< the expanded state, as the store takes it apart
         bool ready = false;
     };
     /// One cache line apart: workers write their own counters and vectors in the hot loop.
@@ -587,7 +588,8 @@ private:
         e.successors.clear();
         e.ready = true;
         me.generating = i;
-        const State s = states_[i];
+        e.parts = states_.parts_of(i);
+        const State s = Store::state_of(e.parts);
         std::uint32_t succ = 0;
         model_.for_each_successor(s, [&](const Action& a, const State& t) {
             const std::uint64_t h = hash(t);
@@ -665,9 +667,10 @@ private:
                 for (std::uint32_t succ = 0; succ < coming; ++succ) {
                     const Successor& s = me.current.successors[succ];
                     if (me.direct) {
-                        insert_numbered(checker, me, s.state, s.hash, (i << 32U) | succ);
+                        insert_numbered(checker, me, s.state, s.hash, (i << 32U) | succ,
+                                        me.current.parts);
                     } else {
-                        insert(me, w, s.state, s.hash, (i << 32U) | succ);
+                        insert(me, w, s.state, s.hash, (i << 32U) | succ, me.current.parts);
                     }
                 }
                 std::swap(me.current, me.next);
@@ -768,12 +771,13 @@ private:
     /// Looks successor t (hash h, discovery key `key`) up in the shared table: a new state
     /// goes into this worker's buffer under a provisional entry; a state another chunk found
     /// this level gets the smaller of the two keys.
-    void insert(Worker& me, unsigned w, const State& t, std::uint64_t h, std::uint64_t key) {
+    void insert(Worker& me, unsigned w, const State& t, std::uint64_t h, std::uint64_t key,
+                const typename Store::Parts& from) {
         const std::size_t mask = slots_.size() - 1;
         const std::uint32_t want = SlotTable::tag(h);
         const std::uint64_t place = me.entries.size();
         bool written = false;
-        const auto& lookup = states_.key(t);
+        const auto& lookup = states_.key(t, from);
         for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
             std::atomic_ref<std::uint64_t> cell(slots_[pos]);
             std::uint64_t slot = cell.load(std::memory_order_acquire);
@@ -827,14 +831,14 @@ private:
     /// provisional entry of t is a later chunk's, and t is numbered here, with its key.
     template <class Checker>
     void insert_numbered(Checker& checker, Worker& me, const State& t, std::uint64_t h,
-                         std::uint64_t key) {
+                         std::uint64_t key, const typename Store::Parts& from) {
         const std::size_t mask = slots_.size() - 1;
         const std::uint32_t want = SlotTable::tag(h);
         // Once an index past what a slot can name was asked for, this worker inserts nothing
         // more: the search ends incomplete after this pass.
         if (numbering_full_.load(std::memory_order_relaxed))
             return;
-        const auto& lookup = states_.key(t);
+        const auto& lookup = states_.key(t, from);
         // Stores t under the next index; the caller then publishes the index in the slot.
         auto take_index = [&]() -> std::optional<std::uint64_t> {
             const std::uint64_t index = me.direct_next;

@@ -31,6 +31,13 @@ public:
         states_.set_budget(budget, share, of);
     }
     static const Key& key(const State& t) { return t; }
+    /// A stored state as the tree store takes it apart; here just the state.
+    struct Parts {
+        State s;
+    };
+    Parts parts_of(std::uint64_t i) const { return Parts{states_[i]}; }
+    static const State& state_of(const Parts& p) { return p.s; }
+    static const Key& key(const State& t, const Parts& /*from*/) { return t; }
     bool holds(std::uint64_t i, const Key& /*key*/, const State& t) const {
         return std::memcmp(&states_[i], &t, sizeof(State)) == 0;
     }

@@ -92,7 +92,7 @@ public:
                 }
             }
         };
-        insert(model_.initial_state(), hash(model_.initial_state()), 0, 0);
+        insert(model_.initial_state(), hash(model_.initial_state()), 0, 0, nullptr);
         budget_.allow_overdraft(false);
         if (const int p = checker.check_state(states_[0]); p >= 0)
             report_all(ViolationKind::Invariant, p, 0, 0);
@@ -109,13 +109,13 @@ public:
         Expansion next;
         std::uint32_t level = 0;  // the depth of state i
         for (std::uint64_t i = 0; i < states_.size() && !stop; ++i) {
-            const State s = states_[i];
             while (level + 1 < level_start_.size() && i >= level_start_[level + 1]) {
                 ++level;
                 states_.quiesce();
             }
             if (!current.ready)
                 expand(i, current, checker);
+            const State s = Store::state_of(current.parts);
             if (i + 1 < states_.size() &&
                 (level + 1 >= level_start_.size() || i + 1 < level_start_[level + 1]))
                 expand(i + 1, next, checker);
@@ -129,7 +129,8 @@ public:
                 for (; at != pending_end; ++at) {
                     const Successor& succ = *at;
                     const auto [idx, fresh] =
-                        insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1);
+                        insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1,
+                               &current.parts);
                     if (succ.violated >= 0) {
                         report(ViolationKind::Transition, succ.violated, idx, i);
                         for (std::uint32_t k = succ.also_begin; k < succ.also_end; ++k)
@@ -221,7 +222,8 @@ private:
     struct Expansion {
         std::vector<Successor> successors;
         std::vector<int> also;
-        std::exception_ptr error;  ///< what the model or checker threw, if anything
+        std::exception_ptr error;     ///< what the model or checker threw, if anything
+        typename Store::Parts parts;  ///< the expanded state, as the store takes it apart
         bool ready = false;
     };
 
@@ -233,7 +235,8 @@ private:
         e.also.clear();
         e.error = nullptr;
         e.ready = true;
-        const State& s = states_[i];
+        e.parts = states_.parts_of(i);
+        const State& s = Store::state_of(e.parts);
         try {
             model_.for_each_successor(s, [&](const Action& a, const State& t) {
                 const std::uint64_t h = hash(t);
@@ -260,12 +263,13 @@ private:
     /// (MemoryLimitReached past the budget) before changing anything if t is new and there
     /// is no memory to store it.
     [[gnu::always_inline]] std::pair<std::uint64_t, bool>
-    insert(const State& t, std::uint64_t h, std::uint32_t parent, std::uint32_t depth) {
+    insert(const State& t, std::uint64_t h, std::uint32_t parent, std::uint32_t depth,
+           const typename Store::Parts* from) {
         if ((states_.size() + 1) * 4 > slots_.size() * 3)
             grow();
         const std::size_t mask = slots_.size() - 1;
         const std::uint32_t want = SlotTable::tag(h);
-        const auto& key = states_.key(t);
+        const auto& key = from != nullptr ? states_.key(t, *from) : states_.key(t);
         for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
             const std::uint64_t slot = slots_[pos];
             if (slot == SlotTable::free_slot) {

@@ -49,6 +49,44 @@ public:
             t.set_budget(budget);
     }
 
+    /// A stored state taken apart: its words and the id of each of its parts, so that the
+    /// keys of its successors look up only the parts they change (most are unchanged).
+    struct Parts {
+        Words w{};
+        std::array<std::uint32_t, (words + 1) * (words + 1)> ids{};
+    };
+    /// State i's parts.
+    Parts parts_of(std::uint64_t i) const {
+        Parts p;
+        const Key r = roots_[i];
+        if constexpr (words == 1) {
+            p.w[0] = r;
+        } else {
+            fill(p.w, static_cast<std::uint32_t>(r >> 32U), 0, half, &p.ids);
+            fill(p.w, static_cast<std::uint32_t>(r), half, words, &p.ids);
+        }
+        return p;
+    }
+    static State state_of(const Parts& p) {
+        State s;
+        std::memcpy(&s, p.w.data(), sizeof(State));
+        return s;
+    }
+    /// key(t) for a successor t of the state `from` was taken apart into.
+    Key key(const State& t, const Parts& from) const {
+        const Words w = split(t);
+        if constexpr (words == 1) {
+            return w[0] == missing ? missing : w[0];
+        } else {
+            const std::uint32_t l = id<false>(w, 0, half, &from);
+            if (l == InternTable::absent)
+                return missing;
+            const std::uint32_t r = id<false>(w, half, words, &from);
+            if (r == InternTable::absent)
+                return missing;
+            return (std::uint64_t{l} << 32U) | r;
+        }
+    }
     /// t's root if every part of t is interned (no table changes), else `missing`: then t
     /// was never stored. Other threads may intern meanwhile, so `missing` is not "new".
     Key key(const State& t) const {
@@ -134,15 +172,19 @@ private:
     }
 
     /// The id of the part over words [lo, hi): found only, or interned (`insert`).
+    /// With `from`, a part whose words equal from's takes from's id.
     template <bool insert>
-    std::uint32_t id(const Words& w, std::size_t lo, std::size_t hi) const {
+    std::uint32_t id(const Words& w, std::size_t lo, std::size_t hi,
+                     const Parts* from = nullptr) const {
+        if (from != nullptr && std::memcmp(&w[lo], &from->w[lo], (hi - lo) * 8) == 0)
+            return from->ids[lo * (words + 1) + hi];
         std::uint64_t v = w[lo];
         if (hi - lo > 1) {
             const std::size_t mid = lo + (hi - lo + 1) / 2;
-            const std::uint32_t l = id<insert>(w, lo, mid);
+            const std::uint32_t l = id<insert>(w, lo, mid, from);
             if (!insert && l == InternTable::absent)
                 return InternTable::absent;
-            const std::uint32_t r = id<insert>(w, mid, hi);
+            const std::uint32_t r = id<insert>(w, mid, hi, from);
             if (!insert && r == InternTable::absent)
                 return InternTable::absent;
             v = (std::uint64_t{l} << 32U) | r;
@@ -153,16 +195,21 @@ private:
             return table(lo, hi).find(v);
         }
     }
-    /// Writes the words of the part with id `id` over [lo, hi) into w.
-    void fill(Words& w, std::uint32_t part, std::size_t lo, std::size_t hi) const {
+    /// Writes the words of the part with id `part` over [lo, hi) into w (and the ids of it
+    /// and its parts into *ids).
+    using Ids = std::array<std::uint32_t, (words + 1) * (words + 1)>;
+    void fill(Words& w, std::uint32_t part, std::size_t lo, std::size_t hi,
+              Ids* ids = nullptr) const {
+        if (ids != nullptr)
+            (*ids)[lo * (words + 1) + hi] = part;
         const std::uint64_t v = table(lo, hi).value(part);
         if (hi - lo == 1) {
             w[lo] = v;
             return;
         }
         const std::size_t mid = lo + (hi - lo + 1) / 2;
-        fill(w, static_cast<std::uint32_t>(v >> 32U), lo, mid);
-        fill(w, static_cast<std::uint32_t>(v), mid, hi);
+        fill(w, static_cast<std::uint32_t>(v >> 32U), lo, mid, ids);
+        fill(w, static_cast<std::uint32_t>(v), mid, hi, ids);
     }
     Key root(const State& t, Key key) {
         if (key != missing)

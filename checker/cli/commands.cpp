@@ -32,6 +32,7 @@
 #include "checker/parallel_tasks.h"
 #include "checker/sequential_bfs.h"
 #include "checker/state_graph.h"
+#include "checker/tree_store.h"
 #include "counterexamples/minimise.h"
 #include "counterexamples/render.h"
 #include "counterexamples/shortest_path.h"
@@ -61,6 +62,7 @@ struct CheckArgs {
     bool all = false;
     bool strict = false;
     std::string memory_limit;
+    std::string store = "auto";  ///< --store: plain | compressed | auto
     std::string format = "text";
     std::string output;
     std::string trace_out;
@@ -78,7 +80,22 @@ struct CheckPlan {
     timing::Params params;        ///< that table, then --param: for --timed
     Format format = Format::Text;
     std::size_t memory_limit = 0;
+    bool compressed = false;  ///< the tree store (checker/tree_store.h), not the plain one
 };
+
+/// `--store auto`: the plain store is the faster; the compressed one takes 40% less memory
+/// a state (docs/performance.md). No estimate of the state count exists before a search, so
+/// the scenario's shape stands in for one: three CPUs with three tasks is the shape whose
+/// hundreds of millions of states do not fit this project's 23 GB machine in the plain store.
+bool compressed_store(const std::string& store, const Scenario& sc) {
+    if (store == "plain")
+        return false;
+    if (store == "compressed")
+        return true;
+    if (store != "auto")
+        throw InputError({}, "--store '" + store + "' is not one of plain, compressed, auto");
+    return sc.cpus >= 3 && sc.task_count() >= 3;
+}
 
 std::string join(const std::vector<std::string>& names) {
     std::string out;
@@ -189,6 +206,7 @@ CheckPlan plan_check(const CheckArgs& args) {
                                           : "directory '" + parent.string() + "' does not exist"));
         }
     }
+    plan.compressed = compressed_store(args.store, plan.scenario);
     return plan;
 }
 
@@ -530,8 +548,17 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                            !checker.selected_leads_to().empty(), finish,
                            [&] { return search(plain, plan); });
     }
+    using Compressed = checker::TreeStore<State>;
+    if (args.threads > 1 && plan.compressed) {
+        checker::ParallelBfs<RseqModel, Compressed> engine(model, options);
+        return finish(engine);
+    }
     if (args.threads > 1) {
         checker::ParallelBfs<RseqModel> engine(model, options);
+        return finish(engine);
+    }
+    if (plan.compressed) {
+        checker::SequentialBfs<RseqModel, Compressed> engine(model, options);
         return finish(engine);
     }
     checker::SequentialBfs<RseqModel> engine(model, options);
@@ -718,6 +745,10 @@ int run(int argc, char** argv) {
                           "this size, e.g. 4G: 32M for the program, the rest for the search "
                           "(store, table, buffers), then the state graph and leads-to checks "
                           "(estimated before they start)");
+    check_cmd->add_option("--store", args.store,
+                          "plain | compressed | auto (default): the compressed store keeps a "
+                          "state in about 40% less memory, and takes longer; auto picks it for "
+                          "three CPUs with three tasks (docs/performance.md)");
     check_cmd->add_option("--format", args.format, "text | json | junit | sarif | ktap");
     check_cmd->add_option("--output", args.output,
                           "write the report to FILE (whole or not at all) instead of stdout");
