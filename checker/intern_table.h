@@ -1,8 +1,10 @@
 /// \file
 /// Hash consing of 64-bit values for the tree store (checker/tree_store.h): each distinct
 /// value gets a dense 32-bit id, in the order values are first interned, and keeps it. The
-/// values live in a ReservedArray (their address never changes); an open-addressing index
-/// of 32-bit slots (id + 1, zero free) finds a value's id.
+/// values live in a ReservedArray (their address never changes), where an id finds its
+/// value; an open-addressing index finds a value's id. An index slot holds the value beside
+/// its id + 1 (zero: free), so that a lookup reads one cache line, not that and the value's:
+/// the lookups were 37% of a compressed search's time with a value read behind each slot.
 ///
 /// Safe for several threads at once: find() takes no lock, intern() takes a mutex only
 /// for a value that find() did not see. The index is replaced, never changed in place,
@@ -68,9 +70,11 @@ public:
         values_.push_back(v);
         const auto id = static_cast<std::uint32_t>(count);
         for (std::size_t pos = home(v) & index->mask;; pos = (pos + 1) & index->mask) {
-            if (index->slots[pos].load(std::memory_order_relaxed) == 0) {
-                // Release: a reader that sees the slot sees the value.
-                index->slots[pos].store(id + 1, std::memory_order_release);
+            Slot& slot = index->slots[pos];
+            if (slot.id.load(std::memory_order_relaxed) == 0) {
+                slot.value = v;
+                // Release: a reader that sees the id sees the value.
+                slot.id.store(id + 1, std::memory_order_release);
                 return id;
             }
         }
@@ -94,9 +98,13 @@ public:
 
 private:
     static constexpr std::size_t min_slots = 1024;
+    struct Slot {
+        std::atomic<std::uint32_t> id;  ///< id + 1; 0 while free
+        std::uint64_t value;            ///< written before id, never after
+    };
     struct Index {
         std::size_t mask;
-        std::unique_ptr<std::atomic<std::uint32_t>[]> slots;
+        std::unique_ptr<Slot[]> slots;
     };
 
     static std::uint64_t home(std::uint64_t v) {
@@ -105,22 +113,23 @@ private:
         h *= 0xBF58476D1CE4E5B9ULL;
         return h ^ (h >> 32U);
     }
-    static std::size_t index_bytes(const Index& index) {
-        return (index.mask + 1) * sizeof(std::uint32_t);
-    }
+    static std::size_t index_bytes(const Index& index) { return (index.mask + 1) * sizeof(Slot); }
     static Index* make_index(std::size_t slots) {
-        auto* index = new Index{slots - 1, std::make_unique<std::atomic<std::uint32_t>[]>(slots)};
-        for (std::size_t i = 0; i < slots; ++i)
-            index->slots[i].store(0, std::memory_order_relaxed);
+        auto* index = new Index{slots - 1, std::make_unique<Slot[]>(slots)};
+        for (std::size_t i = 0; i < slots; ++i) {
+            index->slots[i].id.store(0, std::memory_order_relaxed);
+            index->slots[i].value = 0;
+        }
         return index;
     }
     std::uint32_t find_in(const Index& index, std::uint64_t v) const {
         for (std::size_t pos = home(v) & index.mask;; pos = (pos + 1) & index.mask) {
-            const std::uint32_t slot = index.slots[pos].load(std::memory_order_acquire);
-            if (slot == 0)
+            const Slot& slot = index.slots[pos];
+            const std::uint32_t id = slot.id.load(std::memory_order_acquire);
+            if (id == 0)
                 return absent;
-            if (values_[slot - 1] == v)
-                return slot - 1;
+            if (slot.value == v)
+                return id - 1;
         }
     }
     /// Under the mutex: an index twice the size with every id placed again, published; the
@@ -128,7 +137,7 @@ private:
     Index* grow(const Index& old) {
         const std::size_t slots = (old.mask + 1) * 2;
         if (budget_ != nullptr)
-            budget_->charge(slots * sizeof(std::uint32_t));
+            budget_->charge(slots * sizeof(Slot));
         Index* bigger = nullptr;
         try {
             bigger = make_index(slots);
@@ -136,15 +145,16 @@ private:
         } catch (...) {
             delete bigger;
             if (budget_ != nullptr)
-                budget_->release(slots * sizeof(std::uint32_t));
+                budget_->release(slots * sizeof(Slot));
             throw;
         }
         for (std::size_t i = 0; i < values_.size(); ++i) {
             for (std::size_t pos = home(values_[i]) & bigger->mask;;
                  pos = (pos + 1) & bigger->mask) {
-                if (bigger->slots[pos].load(std::memory_order_relaxed) == 0) {
-                    bigger->slots[pos].store(static_cast<std::uint32_t>(i + 1),
-                                             std::memory_order_relaxed);
+                Slot& slot = bigger->slots[pos];
+                if (slot.id.load(std::memory_order_relaxed) == 0) {
+                    slot.value = values_[i];
+                    slot.id.store(static_cast<std::uint32_t>(i + 1), std::memory_order_relaxed);
                     break;
                 }
             }
