@@ -454,6 +454,9 @@ private:
         std::uint64_t key;
         std::uint32_t slot;  ///< where its provisional entry went, unless the table grew since
         std::uint32_t tag;
+        /// The store's lookup key, kept (by the compressed store) so that numbering the
+        /// state does not look its parts up again.
+        [[no_unique_address]] typename Store::EntryKey lookup;
     };
     /// A worker lowered the key of another chunk's entry to `key`: the state is this chunk's
     /// if no one lowered it further.
@@ -783,7 +786,7 @@ private:
             std::uint64_t slot = cell.load(std::memory_order_acquire);
             if (slot == SlotTable::free_slot) {
                 if (!written) {
-                    me.entries.push_back(Entry{t, key, 0, want});
+                    me.entries.push_back(Entry{t, key, 0, want, Store::entry_key(lookup)});
                     written = true;
                 }
                 me.entries[place].slot = static_cast<std::uint32_t>(pos);
@@ -993,7 +996,7 @@ private:
                 const Entry& entry = entry_at(ref);
                 const auto parent = static_cast<std::uint32_t>(entry.key >> 32U);
                 const auto order = static_cast<std::uint32_t>(entry.key);
-                states_.set(next, entry.state);
+                states_.set(next, entry.state, entry.lookup);
                 parent_[next] = parent;
                 settle(entry, ref, static_cast<std::uint32_t>(next));
                 check_new_state(checker, entry.state, next, parent, numberer.fresh_found, order);

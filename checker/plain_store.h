@@ -43,6 +43,10 @@ public:
     }
     void set(std::uint64_t i, const State& t, const Key& /*key*/) { states_[i] = t; }
     void set(std::uint64_t i, const State& t) { states_[i] = t; }
+    /// What the parallel engine keeps of a key beside a state it numbers later: nothing.
+    struct EntryKey {};
+    static EntryKey entry_key(const Key& /*key*/) { return {}; }
+    void set(std::uint64_t i, const State& t, EntryKey /*key*/) { states_[i] = t; }
     void push_back(const State& t, const Key& /*key*/) { states_.push_back(t); }
     void push_back(const State& t) { states_.push_back(t); }
     const State& operator[](std::uint64_t i) const { return states_[i]; }

@@ -62,8 +62,8 @@ public:
         if constexpr (words == 1) {
             p.w[0] = r;
         } else {
-            fill(p.w, static_cast<std::uint32_t>(r >> 32U), 0, half, &p.ids);
-            fill(p.w, static_cast<std::uint32_t>(r), half, words, &p.ids);
+            fill<0, half>(p.w, static_cast<std::uint32_t>(r >> 32U), &p.ids);
+            fill<half, words>(p.w, static_cast<std::uint32_t>(r), &p.ids);
         }
         return p;
     }
@@ -78,10 +78,10 @@ public:
         if constexpr (words == 1) {
             return w[0] == missing ? missing : w[0];
         } else {
-            const std::uint32_t l = id<false>(w, 0, half, &from);
+            const std::uint32_t l = id<false, 0, half>(w, &from);
             if (l == InternTable::absent)
                 return missing;
-            const std::uint32_t r = id<false>(w, half, words, &from);
+            const std::uint32_t r = id<false, half, words>(w, &from);
             if (r == InternTable::absent)
                 return missing;
             return (std::uint64_t{l} << 32U) | r;
@@ -94,10 +94,10 @@ public:
         if constexpr (words == 1) {
             return w[0] == missing ? missing : w[0];
         } else {
-            const std::uint32_t l = id<false>(w, 0, half);
+            const std::uint32_t l = id<false, 0, half>(w);
             if (l == InternTable::absent)
                 return missing;
-            const std::uint32_t r = id<false>(w, half, words);
+            const std::uint32_t r = id<false, half, words>(w);
             if (r == InternTable::absent)
                 return missing;
             return (std::uint64_t{l} << 32U) | r;
@@ -114,6 +114,9 @@ public:
     /// Stores t at index i, interning its new parts (std::bad_alloc if refused).
     void set(std::uint64_t i, const State& t, Key key) { roots_[i] = root(t, key); }
     void set(std::uint64_t i, const State& t) { roots_[i] = root(t, missing); }
+    /// What the parallel engine keeps of a key beside a state it numbers later: the key.
+    using EntryKey = Key;
+    static Key entry_key(Key key) { return key; }
     void push_back(const State& t, Key key) {
         const Key r = root(t, key);
         roots_.push_back(r);
@@ -125,8 +128,8 @@ public:
         if constexpr (words == 1) {
             w[0] = r;
         } else {
-            fill(w, static_cast<std::uint32_t>(r >> 32U), 0, half);
-            fill(w, static_cast<std::uint32_t>(r), half, words);
+            fill<0, half>(w, static_cast<std::uint32_t>(r >> 32U));
+            fill<half, words>(w, static_cast<std::uint32_t>(r));
         }
         State s;
         std::memcpy(&s, w.data(), sizeof(State));
@@ -173,18 +176,18 @@ private:
 
     /// The id of the part over words [lo, hi): found only, or interned (`insert`).
     /// With `from`, a part whose words equal from's takes from's id.
-    template <bool insert>
-    std::uint32_t id(const Words& w, std::size_t lo, std::size_t hi,
-                     const Parts* from = nullptr) const {
+    /// The range is a template argument so that the whole walk inlines, compares included.
+    template <bool insert, std::size_t lo, std::size_t hi>
+    [[gnu::always_inline]] std::uint32_t id(const Words& w, const Parts* from = nullptr) const {
         if (from != nullptr && std::memcmp(&w[lo], &from->w[lo], (hi - lo) * 8) == 0)
             return from->ids[lo * (words + 1) + hi];
         std::uint64_t v = w[lo];
-        if (hi - lo > 1) {
-            const std::size_t mid = lo + (hi - lo + 1) / 2;
-            const std::uint32_t l = id<insert>(w, lo, mid, from);
+        if constexpr (hi - lo > 1) {
+            constexpr std::size_t mid = lo + (hi - lo + 1) / 2;
+            const std::uint32_t l = id<insert, lo, mid>(w, from);
             if (!insert && l == InternTable::absent)
                 return InternTable::absent;
-            const std::uint32_t r = id<insert>(w, mid, hi, from);
+            const std::uint32_t r = id<insert, mid, hi>(w, from);
             if (!insert && r == InternTable::absent)
                 return InternTable::absent;
             v = (std::uint64_t{l} << 32U) | r;
@@ -198,18 +201,18 @@ private:
     /// Writes the words of the part with id `part` over [lo, hi) into w (and the ids of it
     /// and its parts into *ids).
     using Ids = std::array<std::uint32_t, (words + 1) * (words + 1)>;
-    void fill(Words& w, std::uint32_t part, std::size_t lo, std::size_t hi,
-              Ids* ids = nullptr) const {
+    template <std::size_t lo, std::size_t hi>
+    [[gnu::always_inline]] void fill(Words& w, std::uint32_t part, Ids* ids = nullptr) const {
         if (ids != nullptr)
             (*ids)[lo * (words + 1) + hi] = part;
         const std::uint64_t v = table(lo, hi).value(part);
-        if (hi - lo == 1) {
+        if constexpr (hi - lo == 1) {
             w[lo] = v;
-            return;
+        } else {
+            constexpr std::size_t mid = lo + (hi - lo + 1) / 2;
+            fill<lo, mid>(w, static_cast<std::uint32_t>(v >> 32U), ids);
+            fill<mid, hi>(w, static_cast<std::uint32_t>(v), ids);
         }
-        const std::size_t mid = lo + (hi - lo + 1) / 2;
-        fill(w, static_cast<std::uint32_t>(v >> 32U), lo, mid, ids);
-        fill(w, static_cast<std::uint32_t>(v), mid, hi, ids);
     }
     Key root(const State& t, Key key) {
         if (key != missing)
@@ -218,8 +221,8 @@ private:
         if constexpr (words == 1) {
             return w[0];
         } else {
-            const std::uint32_t l = id<true>(w, 0, half);
-            const std::uint32_t r = id<true>(w, half, words);
+            const std::uint32_t l = id<true, 0, half>(w);
+            const std::uint32_t r = id<true, half, words>(w);
             return (std::uint64_t{l} << 32U) | r;
         }
     }
