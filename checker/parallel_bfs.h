@@ -67,6 +67,7 @@
 #include "checker/memory_budget.h"
 #include "checker/model_concept.h"
 #include "checker/phase_pool.h"
+#include "checker/plain_store.h"
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
 #include "checker/shortest_path.h"
@@ -75,7 +76,7 @@
 
 namespace rseqcheck::checker {
 
-template <ExplorableModel M>
+template <ExplorableModel M, class Store = PlainStore<typename M::State>>
 class ParallelBfs {
 public:
     using State = typename M::State;
@@ -87,8 +88,9 @@ public:
         if (options_.threads < 1)
             options_.threads = 1;
         // Every state has a parent link: of what the two may hold, the states take this part.
-        states_.set_budget(&budget_, sizeof(State), sizeof(State) + sizeof(std::uint32_t));
-        parent_.set_budget(&budget_, sizeof(std::uint32_t), sizeof(State) + sizeof(std::uint32_t));
+        constexpr std::size_t per_state = Store::bytes_per_state + sizeof(std::uint32_t);
+        states_.set_budget(&budget_, Store::bytes_per_state, per_state);
+        parent_.set_budget(&budget_, sizeof(std::uint32_t), per_state);
     }
 
     /// Searches; what the model or checker throws leaves as it would leave SequentialBfs::run,
@@ -107,7 +109,8 @@ public:
     }
 
     std::uint64_t size() const { return states_.size(); }
-    const State& state_at(std::uint64_t i) const { return states_[i]; }
+    /// State i (a reference into the plain store, a value rebuilt by the compressed one).
+    decltype(auto) state_at(std::uint64_t i) const { return states_[i]; }
     /// Depth (BFS level) of a reached state: the last level that starts at or before i.
     std::uint32_t depth_of(std::uint64_t i) const {
         const auto above = std::upper_bound(level_start_.begin(), level_start_.end(), i);
@@ -117,8 +120,9 @@ public:
     std::optional<std::uint64_t> find(const State& t) const { return find(t, hash(t)); }
     /// The same with t's hash (state_hash) already computed.
     std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
+        const auto& lookup = states_.key(t);
         return slots_.find(h, [&](std::uint32_t idx) {
-            return (idx & provisional) == 0 && std::memcmp(&states_[idx], &t, sizeof(State)) == 0;
+            return (idx & provisional) == 0 && states_.holds(idx, lookup, t);
         });
     }
     /// Asks for the first slot a find() with hash h reads (checker/state_graph.h).
@@ -198,7 +202,7 @@ private:
         };
         {
             std::vector<Found> found;
-            check_new_state(checker, 0, 0, found);
+            check_new_state(checker, states_[0], 0, 0, found);
             for (const Found& f : found)
                 report(f);
         }
@@ -332,6 +336,18 @@ private:
             }
             next_to_number_.store(0, std::memory_order_relaxed);
             run_phase([&](unsigned w) { number_chunks(checker, workers_[w]); }, n);
+            if (out_of_memory_) {
+                transitions -= level_transitions(threads);
+                states_.resize(level_end);
+                parent_.resize(level_end);
+                if (added_end > level_end)
+                    level_start_.pop_back();
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason =
+                    out_of_memory_reason(over_limit_, budget_.limit(), out_of_memory_used_);
+                break;
+            }
+            states_.quiesce();  // no other thread uses the store between levels
             // Report in the sequential order: a level's expansion interleaves the transition
             // checks of each parent with the invariant checks of the states it discovers.
             std::vector<Found> level;
@@ -438,6 +454,9 @@ private:
         std::uint64_t key;
         std::uint32_t slot;  ///< where its provisional entry went, unless the table grew since
         std::uint32_t tag;
+        /// The store's lookup key, kept (by the compressed store) so that numbering the
+        /// state does not look its parts up again.
+        [[no_unique_address]] typename Store::EntryKey lookup;
     };
     /// A worker lowered the key of another chunk's entry to `key`: the state is this chunk's
     /// if no one lowered it further.
@@ -463,6 +482,7 @@ private:
     /// One state's successors, hashed, their slots prefetched and their transitions checked.
     struct Expansion {
         std::vector<Successor> successors;
+        typename Store::Parts parts;  ///< the expanded state, as the store takes it apart
         bool ready = false;
     };
     /// One cache line apart: workers write their own counters and vectors in the hot loop.
@@ -543,10 +563,10 @@ private:
     }
 
     template <class Checker>
-    void check_new_state(Checker& checker, std::uint64_t i, std::uint64_t from,
+    void check_new_state(Checker& checker, const State& s, std::uint64_t i, std::uint64_t from,
                          std::vector<Found>& out, std::uint32_t order = 0) const {
-        if (const int p = checker.check_state(states_[i]); p >= 0)
-            note_all(checker, out, ViolationKind::Invariant, p, i, from, states_[i], order);
+        if (const int p = checker.check_state(s); p >= 0)
+            note_all(checker, out, ViolationKind::Invariant, p, i, from, s, order);
     }
 
     static std::uint64_t hash(const State& s) { return state_hash(s); }
@@ -571,7 +591,8 @@ private:
         e.successors.clear();
         e.ready = true;
         me.generating = i;
-        const State s = states_[i];
+        e.parts = states_.parts_of(i);
+        const State s = Store::state_of(e.parts);
         std::uint32_t succ = 0;
         model_.for_each_successor(s, [&](const Action& a, const State& t) {
             const std::uint64_t h = hash(t);
@@ -649,9 +670,10 @@ private:
                 for (std::uint32_t succ = 0; succ < coming; ++succ) {
                     const Successor& s = me.current.successors[succ];
                     if (me.direct) {
-                        insert_numbered(checker, me, s.state, s.hash, (i << 32U) | succ);
+                        insert_numbered(checker, me, s.state, s.hash, (i << 32U) | succ,
+                                        me.current.parts);
                     } else {
-                        insert(me, w, s.state, s.hash, (i << 32U) | succ);
+                        insert(me, w, s.state, s.hash, (i << 32U) | succ, me.current.parts);
                     }
                 }
                 std::swap(me.current, me.next);
@@ -720,7 +742,7 @@ private:
                     return true;
                 }
                 if (SlotTable::tag_of(slot) == want &&
-                    std::memcmp(&states_[SlotTable::index_of(slot)], &t, sizeof(State)) == 0)
+                    states_.holds(SlotTable::index_of(slot), states_.key(t), t))
                     return false;
             }
         };
@@ -752,17 +774,19 @@ private:
     /// Looks successor t (hash h, discovery key `key`) up in the shared table: a new state
     /// goes into this worker's buffer under a provisional entry; a state another chunk found
     /// this level gets the smaller of the two keys.
-    void insert(Worker& me, unsigned w, const State& t, std::uint64_t h, std::uint64_t key) {
+    void insert(Worker& me, unsigned w, const State& t, std::uint64_t h, std::uint64_t key,
+                const typename Store::Parts& from) {
         const std::size_t mask = slots_.size() - 1;
         const std::uint32_t want = SlotTable::tag(h);
         const std::uint64_t place = me.entries.size();
         bool written = false;
+        const auto& lookup = states_.key(t, from);
         for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
             std::atomic_ref<std::uint64_t> cell(slots_[pos]);
             std::uint64_t slot = cell.load(std::memory_order_acquire);
             if (slot == SlotTable::free_slot) {
                 if (!written) {
-                    me.entries.push_back(Entry{t, key, 0, want});
+                    me.entries.push_back(Entry{t, key, 0, want, Store::entry_key(lookup)});
                     written = true;
                 }
                 me.entries[place].slot = static_cast<std::uint32_t>(pos);
@@ -780,7 +804,7 @@ private:
                 continue;
             const std::uint32_t idx = SlotTable::index_of(slot);
             if ((idx & provisional) == 0) {
-                if (std::memcmp(&states_[idx], &t, sizeof(State)) == 0) {
+                if (states_.holds(idx, lookup, t)) {
                     if (written)
                         me.entries.resize(place);
                     return;
@@ -810,13 +834,14 @@ private:
     /// provisional entry of t is a later chunk's, and t is numbered here, with its key.
     template <class Checker>
     void insert_numbered(Checker& checker, Worker& me, const State& t, std::uint64_t h,
-                         std::uint64_t key) {
+                         std::uint64_t key, const typename Store::Parts& from) {
         const std::size_t mask = slots_.size() - 1;
         const std::uint32_t want = SlotTable::tag(h);
         // Once an index past what a slot can name was asked for, this worker inserts nothing
         // more: the search ends incomplete after this pass.
         if (numbering_full_.load(std::memory_order_relaxed))
             return;
+        const auto& lookup = states_.key(t, from);
         // Stores t under the next index; the caller then publishes the index in the slot.
         auto take_index = [&]() -> std::optional<std::uint64_t> {
             const std::uint64_t index = me.direct_next;
@@ -827,13 +852,13 @@ private:
             }
             if (index >= reserved_)
                 charge_store(index);
-            states_[index] = t;
+            states_.set(index, t, lookup);
             parent_[index] = static_cast<std::uint32_t>(key >> 32U);
             return index;
         };
         auto numbered = [&](std::uint64_t index) {
             ++me.direct_next;
-            check_new_state(checker, index, key >> 32U, me.fresh_found,
+            check_new_state(checker, t, index, key >> 32U, me.fresh_found,
                             static_cast<std::uint32_t>(key));
         };
         for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
@@ -857,7 +882,7 @@ private:
                 continue;
             const std::uint32_t idx = SlotTable::index_of(slot);
             if ((idx & provisional) == 0) {
-                if (std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+                if (states_.holds(idx, lookup, t))
                     return;
                 continue;
             }
@@ -922,6 +947,15 @@ private:
     /// their invariants (what they find goes to `numberer`).
     template <class Checker>
     void number_chunks(Checker& checker, Worker& numberer) {
+        try {
+            number_chunks_or_throw(checker, numberer);
+        } catch (const std::bad_alloc& e) {
+            // The compressed store had no room for a new part: the level is left out.
+            note_out_of_memory(e);
+        }
+    }
+    template <class Checker>
+    void number_chunks_or_throw(Checker& checker, Worker& numberer) {
         constexpr std::uint64_t ahead = 8;
         while (true) {
             const std::size_t item = next_to_number_.fetch_add(1, std::memory_order_relaxed);
@@ -962,10 +996,10 @@ private:
                 const Entry& entry = entry_at(ref);
                 const auto parent = static_cast<std::uint32_t>(entry.key >> 32U);
                 const auto order = static_cast<std::uint32_t>(entry.key);
-                states_[next] = entry.state;
+                states_.set(next, entry.state, entry.lookup);
                 parent_[next] = parent;
                 settle(entry, ref, static_cast<std::uint32_t>(next));
-                check_new_state(checker, next, parent, numberer.fresh_found, order);
+                check_new_state(checker, entry.state, next, parent, numberer.fresh_found, order);
                 ++next;
             }
         }
@@ -1038,7 +1072,7 @@ private:
     const M& model_;
     SearchOptions options_;
     MemoryBudget budget_;  ///< before everything that charges it: it outlives them
-    ReservedArray<State> states_;
+    Store states_;
     ReservedArray<std::uint32_t> parent_;
     /// level_start_[d]: the index of the first state at depth d (no depth per state).
     std::vector<std::uint64_t> level_start_;

@@ -33,6 +33,7 @@
 
 #include "checker/memory_budget.h"
 #include "checker/model_concept.h"
+#include "checker/plain_store.h"
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
 #include "checker/shortest_path.h"
@@ -41,7 +42,7 @@
 
 namespace rseqcheck::checker {
 
-template <ExplorableModel M>
+template <ExplorableModel M, class Store = PlainStore<typename M::State>>
 class SequentialBfs {
 public:
     using State = typename M::State;
@@ -51,8 +52,9 @@ public:
     explicit SequentialBfs(const M& model, SearchOptions options = {})
         : model_(model), options_(options), budget_(options.memory_limit_bytes) {
         // Every state has a parent link: of what the two may hold, the states take this part.
-        states_.set_budget(&budget_, sizeof(State), sizeof(State) + sizeof(std::uint32_t));
-        parent_.set_budget(&budget_, sizeof(std::uint32_t), sizeof(State) + sizeof(std::uint32_t));
+        constexpr std::size_t per_state = Store::bytes_per_state + sizeof(std::uint32_t);
+        states_.set_budget(&budget_, Store::bytes_per_state, per_state);
+        parent_.set_budget(&budget_, sizeof(std::uint32_t), per_state);
     }
 
     template <class Checker>
@@ -90,7 +92,7 @@ public:
                 }
             }
         };
-        insert(model_.initial_state(), hash(model_.initial_state()), 0, 0);
+        insert(model_.initial_state(), hash(model_.initial_state()), 0, 0, nullptr);
         budget_.allow_overdraft(false);
         if (const int p = checker.check_state(states_[0]); p >= 0)
             report_all(ViolationKind::Invariant, p, 0, 0);
@@ -107,11 +109,13 @@ public:
         Expansion next;
         std::uint32_t level = 0;  // the depth of state i
         for (std::uint64_t i = 0; i < states_.size() && !stop; ++i) {
-            const State s = states_[i];
-            while (level + 1 < level_start_.size() && i >= level_start_[level + 1])
+            while (level + 1 < level_start_.size() && i >= level_start_[level + 1]) {
                 ++level;
+                states_.quiesce();
+            }
             if (!current.ready)
                 expand(i, current, checker);
+            const State s = Store::state_of(current.parts);
             if (i + 1 < states_.size() &&
                 (level + 1 >= level_start_.size() || i + 1 < level_start_[level + 1]))
                 expand(i + 1, next, checker);
@@ -125,7 +129,8 @@ public:
                 for (; at != pending_end; ++at) {
                     const Successor& succ = *at;
                     const auto [idx, fresh] =
-                        insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1);
+                        insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1,
+                               &current.parts);
                     if (succ.violated >= 0) {
                         report(ViolationKind::Transition, succ.violated, idx, i);
                         for (std::uint32_t k = succ.also_begin; k < succ.also_end; ++k)
@@ -183,9 +188,8 @@ public:
     std::optional<std::uint64_t> find(const State& t) const { return find(t, hash(t)); }
     /// The same with t's hash (state_hash) already computed.
     std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
-        return slots_.find(h, [&](std::uint32_t idx) {
-            return std::memcmp(&states_[idx], &t, sizeof(State)) == 0;
-        });
+        const auto& key = states_.key(t);
+        return slots_.find(h, [&](std::uint32_t idx) { return states_.holds(idx, key, t); });
     }
     /// Asks for the first slot a find() with hash h reads (checker/state_graph.h).
     void prefetch(std::uint64_t h) const { __builtin_prefetch(slots_.address(h)); }
@@ -195,7 +199,8 @@ public:
         const auto above = std::upper_bound(level_start_.begin(), level_start_.end(), i);
         return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
     }
-    const State& state_at(std::uint64_t i) const { return states_[i]; }
+    /// State i (a reference into the plain store, a value rebuilt by the compressed one).
+    decltype(auto) state_at(std::uint64_t i) const { return states_[i]; }
 
     /// Shortest path from the initial state; element 0 is the initial state.
     std::vector<Step> path_to(std::uint64_t target) const {
@@ -217,7 +222,8 @@ private:
     struct Expansion {
         std::vector<Successor> successors;
         std::vector<int> also;
-        std::exception_ptr error;  ///< what the model or checker threw, if anything
+        std::exception_ptr error;     ///< what the model or checker threw, if anything
+        typename Store::Parts parts;  ///< the expanded state, as the store takes it apart
         bool ready = false;
     };
 
@@ -229,7 +235,8 @@ private:
         e.also.clear();
         e.error = nullptr;
         e.ready = true;
-        const State& s = states_[i];
+        e.parts = states_.parts_of(i);
+        const State& s = Store::state_of(e.parts);
         try {
             model_.for_each_successor(s, [&](const Action& a, const State& t) {
                 const std::uint64_t h = hash(t);
@@ -256,11 +263,13 @@ private:
     /// (MemoryLimitReached past the budget) before changing anything if t is new and there
     /// is no memory to store it.
     [[gnu::always_inline]] std::pair<std::uint64_t, bool>
-    insert(const State& t, std::uint64_t h, std::uint32_t parent, std::uint32_t depth) {
+    insert(const State& t, std::uint64_t h, std::uint32_t parent, std::uint32_t depth,
+           const typename Store::Parts* from) {
         if ((states_.size() + 1) * 4 > slots_.size() * 3)
             grow();
         const std::size_t mask = slots_.size() - 1;
         const std::uint32_t want = SlotTable::tag(h);
+        const auto& key = from != nullptr ? states_.key(t, *from) : states_.key(t);
         for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
             const std::uint64_t slot = slots_[pos];
             if (slot == SlotTable::free_slot) {
@@ -268,17 +277,18 @@ private:
                     make_room();
                 if (depth == level_start_.size())
                     reserve_charged(level_start_, level_start_.size() + 1, budget_);
-                slots_[pos] = SlotTable::make(want, static_cast<std::uint32_t>(states_.size()));
+                const std::uint64_t index = states_.size();
+                // First, as it may throw (the compressed store interns t's new parts).
+                states_.push_back(t, key);
+                parent_.push_back(parent);
+                slots_[pos] = SlotTable::make(want, static_cast<std::uint32_t>(index));
                 // BFS meets the states level by level: a new depth starts a new level.
                 if (depth == level_start_.size())
-                    level_start_.push_back(states_.size());
-                states_.push_back(t);
-                parent_.push_back(parent);
-                return {states_.size() - 1, true};
+                    level_start_.push_back(index);
+                return {index, true};
             }
             const std::uint32_t idx = SlotTable::index_of(slot);
-            if (SlotTable::tag_of(slot) == want &&
-                std::memcmp(&states_[idx], &t, sizeof(State)) == 0)
+            if (SlotTable::tag_of(slot) == want && states_.holds(idx, key, t))
                 return {idx, false};
         }
     }
@@ -315,7 +325,7 @@ private:
     const M& model_;
     SearchOptions options_;
     MemoryBudget budget_;  ///< before the arrays that charge it: it outlives them
-    ReservedArray<State> states_;
+    Store states_;
     ReservedArray<std::uint32_t> parent_;
     std::size_t stored_room_ = 0;  ///< states that fit in the store's charged pages
     /// level_start_[d]: the index of the first state at depth d (no depth per state).

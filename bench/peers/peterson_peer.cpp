@@ -7,19 +7,23 @@
 //              pc 3: when no k != i has level[k] >= cur, or victim[cur] != i:
 //                    cur + 1 < N ? (cur++, pc 1) : pc 4
 //              pc 4 (critical section): level[i] := 0, cur := 0, pc 0
-// Usage: peterson_peer N [THREADS [--parallel]]; prints one JSON object (tool, engine, N,
+// Usage: peterson_peer N [THREADS [--parallel]] [--compressed]; prints one JSON object (tool,
+// engine, store, N,
 // states, transitions, seconds, states_per_second, bytes_per_state = peak RSS / states,
 // store_bytes_per_state). One thread runs SequentialBfs, more run ParallelBfs; --parallel
-// runs ParallelBfs at any thread count, to measure what its design costs at one thread.
+// runs ParallelBfs at any thread count, to measure what its design costs at one thread;
+// --compressed searches with the tree store (checker/tree_store.h) instead of the plain one.
 #include <array>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <type_traits>
 
 #include "checker/parallel_bfs.h"
 #include "checker/search_types.h"
 #include "checker/sequential_bfs.h"
+#include "checker/tree_store.h"
 
 namespace {
 
@@ -189,6 +193,17 @@ struct MutualExclusion {
     int check_transition(const S&, const typename Peterson<S>::Action&, const S&) { return -1; }
 };
 
+template <class M>
+using Sequential = rseqcheck::checker::SequentialBfs<M>;
+template <class M>
+using Parallel = rseqcheck::checker::ParallelBfs<M>;
+template <class M>
+using SequentialTree =
+    rseqcheck::checker::SequentialBfs<M, rseqcheck::checker::TreeStore<typename M::State>>;
+template <class M>
+using ParallelTree =
+    rseqcheck::checker::ParallelBfs<M, rseqcheck::checker::TreeStore<typename M::State>>;
+
 template <class S, template <class> class Engine>
 int run(unsigned n, unsigned threads, const char* engine_name) {
     const Peterson<S> model{n};
@@ -196,14 +211,19 @@ int run(unsigned n, unsigned threads, const char* engine_name) {
     o.threads = threads;
     o.check_deadlock = false;
     Engine<Peterson<S>> engine(model, o);
+    const char* store = std::is_same_v<Engine<Peterson<S>>, Sequential<Peterson<S>>> ||
+                                std::is_same_v<Engine<Peterson<S>>, Parallel<Peterson<S>>>
+                            ? "plain"
+                            : "compressed";
     MutualExclusion<S> mutex{n};
     const rseqcheck::checker::SearchResult r = engine.run(mutex);
     const double rss = static_cast<double>(r.stats.peak_rss_bytes);
-    std::printf("{\"tool\": \"rseqcheck\", \"engine\": \"%s\", \"N\": %u, \"threads\": %u, "
+    std::printf("{\"tool\": \"rseqcheck\", \"engine\": \"%s\", \"store\": \"%s\", "
+                "\"N\": %u, \"threads\": %u, "
                 "\"states\": %llu, "
                 "\"transitions\": %llu, \"seconds\": %.3f, \"states_per_second\": %.0f, "
                 "\"bytes_per_state\": %.1f, \"store_bytes_per_state\": %.1f, \"mutex\": \"%s\"}\n",
-                engine_name, n, threads, static_cast<unsigned long long>(r.stats.states),
+                engine_name, store, n, threads, static_cast<unsigned long long>(r.stats.states),
                 static_cast<unsigned long long>(r.stats.transitions), r.stats.seconds,
                 r.stats.states_per_second, rss / static_cast<double>(r.stats.states),
                 r.stats.bytes_per_state, r.violations.empty() ? "holds" : "violated");
@@ -216,22 +236,41 @@ int main(int argc, char** argv) {
     const unsigned n = argc > 1 ? static_cast<unsigned>(std::strtoul(argv[1], nullptr, 10)) : 4;
     const unsigned threads =
         argc > 2 ? static_cast<unsigned>(std::strtoul(argv[2], nullptr, 10)) : 1;
-    const bool forced = argc > 3 && std::string(argv[3]) == "--parallel";
-    if (n < 2 || n > max_n || threads < 1 || argc > 4 || (argc == 4 && !forced)) {
-        std::fprintf(stderr, "usage: peterson_peer N(2..%u) [THREADS [--parallel]]\n", max_n);
+    bool forced = false;
+    bool compressed = false;
+    bool bad = false;
+    for (int a = 3; a < argc; ++a) {
+        const std::string flag = argv[a];
+        forced = forced || flag == "--parallel";
+        compressed = compressed || flag == "--compressed";
+        bad = bad || (flag != "--parallel" && flag != "--compressed");
+    }
+    if (n < 2 || n > max_n || threads < 1 || argc > 5 || bad) {
+        std::fprintf(
+            stderr, "usage: peterson_peer N(2..%u) [THREADS [--parallel] [--compressed]]\n", max_n);
         return 2;
     }
-    using rseqcheck::checker::ParallelBfs;
-    using rseqcheck::checker::SequentialBfs;
     const bool sequential = threads == 1 && !forced;
+    if (compressed) {
+        if (n <= 5) {
+            return sequential ? run<OneWord, SequentialTree>(n, 1, "sequential")
+                              : run<OneWord, ParallelTree>(n, threads, "parallel");
+        }
+        if (n == 6) {
+            return sequential ? run<SixProcesses, SequentialTree>(n, 1, "sequential")
+                              : run<SixProcesses, ParallelTree>(n, threads, "parallel");
+        }
+        return sequential ? run<TwoWords, SequentialTree>(n, 1, "sequential")
+                          : run<TwoWords, ParallelTree>(n, threads, "parallel");
+    }
     if (n <= 5) {
-        return sequential ? run<OneWord, SequentialBfs>(n, 1, "sequential")
-                          : run<OneWord, ParallelBfs>(n, threads, "parallel");
+        return sequential ? run<OneWord, Sequential>(n, 1, "sequential")
+                          : run<OneWord, Parallel>(n, threads, "parallel");
     }
     if (n == 6) {
-        return sequential ? run<SixProcesses, SequentialBfs>(n, 1, "sequential")
-                          : run<SixProcesses, ParallelBfs>(n, threads, "parallel");
+        return sequential ? run<SixProcesses, Sequential>(n, 1, "sequential")
+                          : run<SixProcesses, Parallel>(n, threads, "parallel");
     }
-    return sequential ? run<TwoWords, SequentialBfs>(n, 1, "sequential")
-                      : run<TwoWords, ParallelBfs>(n, threads, "parallel");
+    return sequential ? run<TwoWords, Sequential>(n, 1, "sequential")
+                      : run<TwoWords, Parallel>(n, threads, "parallel");
 }

@@ -22,6 +22,7 @@
 #include "checker/parallel_tasks.h"
 #include "checker/sequential_bfs.h"
 #include "checker/state_graph.h"
+#include "checker/tree_store.h"
 #include "counterexamples/minimise.h"
 #include "counterexamples/render.h"
 #include "counterexamples/shortest_path.h"
@@ -60,6 +61,20 @@ const VariantInfo& variant_named(const std::string& name, const SourceLocation& 
                          "unknown variant '" + name + "' (valid: " + join(variant_names()) + ")");
     }
     return *info;
+}
+
+/// `--store auto`: the plain store is the faster; the compressed one takes 40% less memory
+/// a state (docs/performance.md). No estimate of the state count exists before a search, so
+/// the scenario's shape stands in for one: three CPUs with three tasks is the shape whose
+/// hundreds of millions of states do not fit this project's 23 GB machine in the plain store.
+bool compressed_store(const std::string& store, const Scenario& sc) {
+    if (store == "plain")
+        return false;
+    if (store == "compressed")
+        return true;
+    if (store != "auto")
+        throw InputError({}, "--store '" + store + "' is not one of plain, compressed, auto");
+    return sc.cpus >= 3 && sc.task_count() >= 3;
 }
 
 int property_named(const std::string& name, const SourceLocation& where) {
@@ -148,6 +163,7 @@ CheckPlan plan_check(const CheckArgs& args) {
                                           : "directory '" + parent.string() + "' does not exist"));
         }
     }
+    plan.compressed = compressed_store(args.store, plan.scenario);
     return plan;
 }
 
@@ -494,8 +510,17 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                            !checker.selected_leads_to().empty(), finish,
                            [&] { return search(plain, plan); });
     }
+    using Compressed = checker::TreeStore<State>;
+    if (args.threads > 1 && plan.compressed) {
+        checker::ParallelBfs<RseqModel, Compressed> engine(model, options);
+        return finish(engine);
+    }
     if (args.threads > 1) {
         checker::ParallelBfs<RseqModel> engine(model, options);
+        return finish(engine);
+    }
+    if (plan.compressed) {
+        checker::SequentialBfs<RseqModel, Compressed> engine(model, options);
         return finish(engine);
     }
     checker::SequentialBfs<RseqModel> engine(model, options);

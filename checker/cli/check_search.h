@@ -29,6 +29,7 @@ struct CheckArgs {
     bool all = false;
     bool strict = false;
     std::string memory_limit;
+    std::string store = "auto";  ///< --store: plain | compressed | auto
     std::string format = "text";
     std::string output;
     std::string trace_out;
@@ -46,6 +47,7 @@ struct CheckPlan {
     timing::Params params;        ///< that table, then --param: for --timed
     Format format = Format::Text;
     std::size_t memory_limit = 0;
+    bool compressed = false;  ///< the tree store (checker/tree_store.h), not the plain one
     /// Also check deadlock-freedom when properties are selected (always when none are).
     bool check_deadlock = false;
 };

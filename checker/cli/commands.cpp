@@ -255,6 +255,10 @@ int run(int argc, char** argv) {
                           "this size, e.g. 4G: 32M for the program, the rest for the search "
                           "(store, table, buffers), then the state graph and leads-to checks "
                           "(estimated before they start)");
+    check_cmd->add_option("--store", args.store,
+                          "plain | compressed | auto (default): the compressed store keeps a "
+                          "state in about 40% less memory, and takes longer; auto picks it for "
+                          "three CPUs with three tasks (docs/performance.md)");
     check_cmd->add_option("--format", args.format, "text | json | junit | sarif | ktap");
     check_cmd->add_option("--output", args.output,
                           "write the report to FILE (whole or not at all) instead of stdout");

@@ -472,5 +472,28 @@ TEST(ListCommand, PresetAsTomlChecksLikeThePreset) {
     }
 }
 
+// Either store, on either engine, gives the same report apart from its timing: counts,
+// verdict, properties with their premise counts, and the traces (issue 26).
+TEST(CheckCommand, TheCompressedStoreReportsAsThePlainOne) {
+    for (const char* run : {"--preset tiny", "--variant pre_7ee58f98 --all"}) {
+        const std::string base = std::string("check ") + run + " --format json";
+        const RunResult plain = run_rseqcheck(base + " --store plain");
+        json want = json::parse(plain.out);
+        want.erase("timing");
+        for (const char* threads : {"1", "2"}) {
+            const RunResult r = run_rseqcheck(base + " --store compressed --threads " + threads);
+            EXPECT_EQ(r.status, plain.status) << run << r.err;
+            json got = json::parse(r.out);
+            got.erase("timing");
+            EXPECT_EQ(got, want) << run << " threads " << threads;
+        }
+    }
+    const RunResult bad = run_rseqcheck("check --preset tiny --store zip");
+    EXPECT_EQ(bad.status, 2);
+    EXPECT_NE(bad.err.find("--store 'zip' is not one of plain, compressed, auto"),
+              std::string::npos)
+        << bad.err;
+}
+
 }  // namespace
 }  // namespace rseqcheck::test
