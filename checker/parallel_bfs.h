@@ -54,6 +54,7 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <new>
 #include <optional>
@@ -66,6 +67,7 @@
 
 #include "checker/memory_budget.h"
 #include "checker/model_concept.h"
+#include "checker/parent_links.h"
 #include "checker/phase_pool.h"
 #include "checker/plain_store.h"
 #include "checker/reserved_array.h"
@@ -112,16 +114,13 @@ public:
     /// State i (a reference into the plain store, a value rebuilt by the compressed one).
     decltype(auto) state_at(std::uint64_t i) const { return states_[i]; }
     /// Depth (BFS level) of a reached state: the last level that starts at or before i.
-    std::uint32_t depth_of(std::uint64_t i) const {
-        const auto above = std::upper_bound(level_start_.begin(), level_start_.end(), i);
-        return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
-    }
+    std::uint32_t depth_of(std::uint64_t i) const { return depth_in(level_start_, i); }
     /// The index of a reached state, or nothing (the state graph export uses it).
     std::optional<std::uint64_t> find(const State& t) const { return find(t, hash(t)); }
     /// The same with t's hash (state_hash) already computed.
     std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
         const auto& lookup = states_.key(t);
-        return slots_.find(h, [&](std::uint32_t idx) {
+        return slots_.find(h, [&](std::uint64_t idx) {
             return (idx & provisional) == 0 && states_.holds(idx, lookup, t);
         });
     }
@@ -130,7 +129,9 @@ public:
 
     /// Shortest path from the initial state; element 0 is the initial state.
     std::vector<Step> path_to(std::uint64_t target) const {
-        return shortest_path(model_, states_, parent_, target);
+        return shortest_path(
+            model_, states_,
+            [this](std::uint64_t i) { return parent_of(level_start_, parent_, i); }, target);
     }
 
 private:
@@ -145,7 +146,9 @@ private:
         // whatever the limit: a search that stops has at least them to report.
         budget_.allow_overdraft(true);
         budget_.charge(options_.memory_kept_bytes);
-        slots_ = SlotTable(std::size_t{1} << 12U);
+        slots_ =
+            SlotTable(options_.initial_slots != 0 ? options_.initial_slots : std::size_t{1} << 12U,
+                      options_.tag_home_limit);
         budget_.charge(slots_.bytes());
         table_count_ = 0;
         insert_initial(model_.initial_state());
@@ -153,8 +156,8 @@ private:
         overflow_.store(false, std::memory_order_relaxed);
         out_of_memory_.store(false, std::memory_order_relaxed);
         workers_ = std::make_unique<Worker[]>(threads);
-        // A provisional entry names a worker and a place in its buffer in 31 bits.
-        worker_shift_ = 31U - static_cast<unsigned>(std::bit_width(threads - 1U));
+        // A provisional entry names a worker and a place in its buffer in 35 bits.
+        worker_shift_ = provisional_bits - static_cast<unsigned>(std::bit_width(threads - 1U));
         // Reserve every buffer now: its address never changes after, so entry_at() can read
         // it from entry_base_ instead of from the owner's Worker, whose size it shares a
         // cache line with (see entry_base_).
@@ -213,6 +216,13 @@ private:
         while (level_begin < states_.size() && !stop) {
             const std::uint64_t level_end = states_.size();
             const std::uint64_t n = level_end - level_begin;
+            if (n - 1 > std::numeric_limits<std::uint32_t>::max()) {
+                // Its states' successors could not all be linked to them (parent_link).
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason = "a breadth-first level passed 2^32 states, more than "
+                                           "a parent link can reach";
+                break;
+            }
             level_begin_ = level_begin;
             level_end_ = level_end;
             chunk_states_ = std::clamp<std::uint64_t>(n / (std::uint64_t{threads} * 8U), 64, 4096);
@@ -430,10 +440,22 @@ private:
         }
     }
 
-    /// Marks a slot's index as provisional: worker and buffer place, not a state index.
-    static constexpr std::uint32_t provisional = 0x80000000U;
+    /// Marks a slot's index as provisional: worker and buffer place, not a state index. The
+    /// top bit of the slot's index field, so states are numbered up to 2^35.
+    static constexpr unsigned provisional_bits = SlotTable::index_bits - 1;
+    static constexpr std::uint64_t provisional = std::uint64_t{1} << provisional_bits;
     static constexpr const char* past_numbering =
-        "the search reached 2^31 states, past the parallel engine's numbering; use --threads 1";
+        "the search reached 2^35 states, past the parallel engine's numbering; use --threads 1";
+    /// A discovery key: (parent << key_order_bits) | the successor's position among the
+    /// parent's successors, so keys order as (parent, position) pairs.
+    static constexpr unsigned key_order_bits = 24;
+    static std::uint64_t make_key(std::uint64_t parent, std::uint32_t order) {
+        return (parent << key_order_bits) | order;
+    }
+    static std::uint64_t key_parent(std::uint64_t key) { return key >> key_order_bits; }
+    static std::uint32_t key_order(std::uint64_t key) {
+        return static_cast<std::uint32_t>(key & ((std::uint64_t{1} << key_order_bits) - 1U));
+    }
 
     /// A violation seen by a worker. Transition violations to a state not yet numbered
     /// carry the state and are resolved to an index once the level is numbered.
@@ -446,14 +468,14 @@ private:
         State target;
         std::uint32_t order;  ///< the successor's position in its parent's list
     };
-    /// A new state in its finder's buffer. `key` is (parent << 32 | position among the
-    /// parent's successors), the smallest such key any worker met it by; other workers
-    /// lower it with a compare-and-swap (std::atomic_ref) while the level expands.
+    /// A new state in its finder's buffer. `key` is its discovery key (make_key), the
+    /// smallest such key any worker met it by; other workers lower it with a
+    /// compare-and-swap (std::atomic_ref) while the level expands.
     struct Entry {
         State state;
         std::uint64_t key;
-        std::uint32_t slot;  ///< where its provisional entry went, unless the table grew since
-        std::uint32_t tag;
+        std::uint64_t slot;  ///< where its provisional entry went, unless the table grew since
+        std::uint64_t hash;  ///< its state_hash: its tag, and its home in a grown table
         /// The store's lookup key, kept (by the compressed store) so that numbering the
         /// state does not look its parts up again.
         [[no_unique_address]] typename Store::EntryKey lookup;
@@ -462,7 +484,7 @@ private:
     /// if no one lowered it further.
     struct Lowered {
         std::uint64_t key;
-        std::uint32_t ref;  ///< the provisional entry's worker and place
+        std::uint64_t ref;  ///< the provisional entry's worker and place
     };
     /// One chunk of the level: consecutive states, expanded by one worker; its new states
     /// and notes are ranges of that worker's buffers.
@@ -600,7 +622,9 @@ private:
             if (const int p = checker.check_transition(s, a, t); p >= 0)
                 note_all(checker, me.found, ViolationKind::Transition, p, std::nullopt, i, t, succ);
             e.successors.push_back(Successor{t, h});
-            ++succ;
+            if (++succ == std::uint32_t{1} << key_order_bits)
+                throw std::length_error("parallel search: a state has more successors than a "
+                                        "discovery key can number (2^24)");
         });
         me.transitions += succ;
         if (succ == 0 && options_.check_deadlock && !model_.is_valid_end(s))
@@ -670,10 +694,10 @@ private:
                 for (std::uint32_t succ = 0; succ < coming; ++succ) {
                     const Successor& s = me.current.successors[succ];
                     if (me.direct) {
-                        insert_numbered(checker, me, s.state, s.hash, (i << 32U) | succ,
+                        insert_numbered(checker, me, s.state, s.hash, make_key(i, succ),
                                         me.current.parts);
                     } else {
-                        insert(me, w, s.state, s.hash, (i << 32U) | succ, me.current.parts);
+                        insert(me, w, s.state, s.hash, make_key(i, succ), me.current.parts);
                     }
                 }
                 std::swap(me.current, me.next);
@@ -722,23 +746,27 @@ private:
         const std::uint64_t end = level_end_;
         slots_ = SlotTable();  // it holds this level's provisional entries; the search is over
         states_.resize(end);
-        // Load 2/3 at most. Without the memory for it, the workers' error stands (a table past
-        // 2^31 slots, for a level past 1.4 G states, would be refused the same way).
+        // Load 2/3 at most. Without the memory for it, the workers' error stands (a table
+        // past max_slots would be refused the same way).
         SlotTable seen;
         try {
-            seen = SlotTable(std::bit_ceil(std::max<std::uint64_t>(end + end / 2, 4096)));
+            seen = SlotTable(std::bit_ceil(std::max<std::uint64_t>(end + end / 2, 4096)),
+                             options_.tag_home_limit);
         } catch (const std::bad_alloc&) {
             return;
         }
         // Inserts t (hash h) under `index` unless a state in states_ equals it; true if new.
         auto insert = [&](const State& t, std::uint64_t h, std::uint64_t index) {
-            if ((index + 1) * 4 > seen.size() * 3)
-                seen = seen.doubled();
+            if ((index + 1) * 4 > seen.size() * 3) {
+                seen = seen.doubled([this](std::uint64_t slot) {
+                    return hash(states_[SlotTable::index_of(slot)]);
+                });
+            }
             const std::uint32_t want = SlotTable::tag(h);
             for (std::size_t pos = seen.home(h);; pos = (pos + 1) & (seen.size() - 1)) {
                 const std::uint64_t slot = seen[pos];
                 if (slot == SlotTable::free_slot) {
-                    seen[pos] = SlotTable::make(want, static_cast<std::uint32_t>(index));
+                    seen[pos] = SlotTable::make(want, index);
                     return true;
                 }
                 if (SlotTable::tag_of(slot) == want &&
@@ -767,8 +795,8 @@ private:
         }
     }
 
-    Entry& entry_at(std::uint32_t ref) const {
-        return entry_base_[ref >> worker_shift_][ref & ((1U << worker_shift_) - 1U)];
+    Entry& entry_at(std::uint64_t ref) const {
+        return entry_base_[ref >> worker_shift_][ref & ((std::uint64_t{1} << worker_shift_) - 1U)];
     }
 
     /// Looks successor t (hash h, discovery key `key`) up in the shared table: a new state
@@ -786,12 +814,11 @@ private:
             std::uint64_t slot = cell.load(std::memory_order_acquire);
             if (slot == SlotTable::free_slot) {
                 if (!written) {
-                    me.entries.push_back(Entry{t, key, 0, want, Store::entry_key(lookup)});
+                    me.entries.push_back(Entry{t, key, 0, h, Store::entry_key(lookup)});
                     written = true;
                 }
-                me.entries[place].slot = static_cast<std::uint32_t>(pos);
-                const auto ref =
-                    static_cast<std::uint32_t>((std::uint64_t{w} << worker_shift_) | place);
+                me.entries[place].slot = pos;
+                const std::uint64_t ref = (std::uint64_t{w} << worker_shift_) | place;
                 if (cell.compare_exchange_strong(slot, SlotTable::make(want, provisional | ref),
                                                  std::memory_order_release,
                                                  std::memory_order_acquire)) {
@@ -802,7 +829,7 @@ private:
             }
             if (SlotTable::tag_of(slot) != want)
                 continue;
-            const std::uint32_t idx = SlotTable::index_of(slot);
+            const std::uint64_t idx = SlotTable::index_of(slot);
             if ((idx & provisional) == 0) {
                 if (states_.holds(idx, lookup, t)) {
                     if (written)
@@ -853,13 +880,12 @@ private:
             if (index >= reserved_)
                 charge_store(index);
             states_.set(index, t, lookup);
-            parent_[index] = static_cast<std::uint32_t>(key >> 32U);
+            parent_[index] = parent_link(key_parent(key), level_begin_);
             return index;
         };
         auto numbered = [&](std::uint64_t index) {
             ++me.direct_next;
-            check_new_state(checker, t, index, key >> 32U, me.fresh_found,
-                            static_cast<std::uint32_t>(key));
+            check_new_state(checker, t, index, key_parent(key), me.fresh_found, key_order(key));
         };
         for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
             std::atomic_ref<std::uint64_t> cell(slots_[pos]);
@@ -869,9 +895,9 @@ private:
                 if (!index)
                     return;
                 // The release makes the stored state visible to a worker that reads the slot.
-                if (cell.compare_exchange_strong(
-                        slot, SlotTable::make(want, static_cast<std::uint32_t>(*index)),
-                        std::memory_order_release, std::memory_order_acquire)) {
+                if (cell.compare_exchange_strong(slot, SlotTable::make(want, *index),
+                                                 std::memory_order_release,
+                                                 std::memory_order_acquire)) {
                     ++me.inserted;
                     numbered(*index);
                     return;
@@ -880,7 +906,7 @@ private:
             }
             if (SlotTable::tag_of(slot) != want)
                 continue;
-            const std::uint32_t idx = SlotTable::index_of(slot);
+            const std::uint64_t idx = SlotTable::index_of(slot);
             if ((idx & provisional) == 0) {
                 if (states_.holds(idx, lookup, t))
                     return;
@@ -904,8 +930,7 @@ private:
                                        "was found first by a later chunk's smaller key");
             }
             // The slot is used, so no other worker writes it during this pass.
-            cell.store(SlotTable::make(want, static_cast<std::uint32_t>(*index)),
-                       std::memory_order_release);
+            cell.store(SlotTable::make(want, *index), std::memory_order_release);
             numbered(*index);
             return;
         }
@@ -927,7 +952,7 @@ private:
             Chunk& chunk = chunks_[c];
             if (chunk.direct)
                 continue;  // counted as it was expanded
-            const std::uint64_t first_key = chunk_begin(c) << 32U;
+            const std::uint64_t first_key = make_key(chunk_begin(c), 0);
             std::uint64_t fresh = 0;
             for (std::uint64_t e = chunk.entries_begin; e < chunk.entries_end; ++e) {
                 if (me.entries[e].key >= first_key)
@@ -963,9 +988,9 @@ private:
                 return;
             const std::uint64_t c = to_number_[item].chunk;
             const Worker& me = workers_[to_number_[item].expanded_by];
-            const std::uint32_t mine = to_number_[item].expanded_by << worker_shift_;
+            const std::uint64_t mine = std::uint64_t{to_number_[item].expanded_by} << worker_shift_;
             const Chunk& chunk = chunks_[c];
-            const std::uint64_t first_key = chunk_begin(c) << 32U;
+            const std::uint64_t first_key = make_key(chunk_begin(c), 0);
             std::uint64_t e = chunk.entries_begin;
             std::size_t l = chunk.lowered_begin;
             std::uint64_t next = chunk.first_index;
@@ -984,21 +1009,21 @@ private:
                     __builtin_prefetch(&slots_[me.entries[e + ahead].slot], 1);
                 if (l + ahead < chunk.lowered_end)
                     __builtin_prefetch(&slots_[entry_at(me.lowered[l + ahead].ref).slot], 1);
-                std::uint32_t ref = 0;
+                std::uint64_t ref = 0;
                 if (own_left &&
                     (!note_left || me.entries[e].key < entry_at(me.lowered[l].ref).key)) {
-                    ref = mine | static_cast<std::uint32_t>(e);
+                    ref = mine | e;
                     ++e;
                 } else {
                     ref = me.lowered[l].ref;
                     ++l;
                 }
                 const Entry& entry = entry_at(ref);
-                const auto parent = static_cast<std::uint32_t>(entry.key >> 32U);
-                const auto order = static_cast<std::uint32_t>(entry.key);
+                const std::uint64_t parent = key_parent(entry.key);
+                const std::uint32_t order = key_order(entry.key);
                 states_.set(next, entry.state, entry.lookup);
-                parent_[next] = parent;
-                settle(entry, ref, static_cast<std::uint32_t>(next));
+                parent_[next] = parent_link(parent, level_begin_);
+                settle(entry, ref, next);
                 check_new_state(checker, entry.state, next, parent, numberer.fresh_found, order);
                 ++next;
             }
@@ -1009,17 +1034,18 @@ private:
     /// names, or, if the table grew after it was placed, where a probe from its home finds it.
     /// Each new state has its own slot; other workers settle theirs at the same time, hence
     /// the atomic access.
-    void settle(const Entry& entry, std::uint32_t ref, std::uint32_t index) {
-        const std::uint64_t settled = SlotTable::make(entry.tag, index);
-        const std::uint64_t local = ref & ((1U << worker_shift_) - 1U);
+    void settle(const Entry& entry, std::uint64_t ref, std::uint64_t index) {
+        const std::uint32_t tag = SlotTable::tag(entry.hash);
+        const std::uint64_t settled = SlotTable::make(tag, index);
+        const std::uint64_t local = ref & ((std::uint64_t{1} << worker_shift_) - 1U);
         if (local >= workers_[ref >> worker_shift_].grown_below) {
             std::atomic_ref<std::uint64_t>(slots_[entry.slot])
                 .store(settled, std::memory_order_relaxed);
             return;
         }
         const std::size_t mask = slots_.size() - 1;
-        const std::uint64_t marked = SlotTable::make(entry.tag, provisional | ref);
-        for (std::size_t pos = slots_.home_of_tag(entry.tag);; pos = (pos + 1) & mask) {
+        const std::uint64_t marked = SlotTable::make(tag, provisional | ref);
+        for (std::size_t pos = slots_.home(entry.hash);; pos = (pos + 1) & mask) {
             std::atomic_ref<std::uint64_t> cell(slots_[pos]);
             if (cell.load(std::memory_order_relaxed) == marked) {
                 cell.store(settled, std::memory_order_relaxed);
@@ -1037,7 +1063,7 @@ private:
         budget_.charge(slots_.bytes());
         std::optional<SlotTable> made;
         try {
-            made.emplace(slots_.size() * 2);
+            made.emplace(slots_.size() * 2, slots_.tag_home_limit());
         } catch (...) {
             budget_.release(slots_.bytes());
             throw;
@@ -1048,7 +1074,14 @@ private:
         run_phase(
             [&](unsigned w) {
                 for (std::size_t c = w; c < chunks; c += threads)
-                    slots_.move_chunk<true>(bigger, c);
+                    slots_.move_chunk<true>(bigger, c, [this](std::uint64_t slot) {
+                        // Past the tag-home limit: a settled slot's state is in the store, a
+                        // provisional one's in its finder's buffer with its hash.
+                        const std::uint64_t idx = SlotTable::index_of(slot);
+                        if ((idx & provisional) != 0)
+                            return entry_at(idx & ~provisional).hash;
+                        return hash(states_[idx]);
+                    });
             },
             slots_.size());
         slots_ = std::move(bigger);
@@ -1073,7 +1106,7 @@ private:
     SearchOptions options_;
     MemoryBudget budget_;  ///< before everything that charges it: it outlives them
     Store states_;
-    ReservedArray<std::uint32_t> parent_;
+    ParentLinks parent_;  ///< offsets into the parent's level (checker/parent_links.h)
     /// level_start_[d]: the index of the first state at depth d (no depth per state).
     std::vector<std::uint64_t> level_start_;
     SlotTable slots_;
@@ -1086,7 +1119,7 @@ private:
     /// on Peterson N = 6, 5.3 M of the 35 M look-ups met another worker's entry, and the
     /// 2-thread search ran at 4.2 M states/s with it and 6.0 M without.
     std::unique_ptr<Entry*[]> entry_base_;
-    unsigned worker_shift_ = 31;  ///< a provisional entry's worker number starts at this bit
+    unsigned worker_shift_ = provisional_bits;  ///< a provisional entry's worker number starts here
     std::uint64_t level_begin_ = 0;
     std::uint64_t level_end_ = 0;
     std::uint64_t chunk_states_ = 64;
@@ -1112,7 +1145,7 @@ private:
     };
     std::vector<ToNumber> to_number_;
     std::atomic<std::size_t> next_to_number_{0};
-    /// Worker 0's direct numbering reached 2^31 (the search is then incomplete).
+    /// Worker 0's direct numbering reached 2^35 (the search is then incomplete).
     std::atomic<bool> numbering_full_{false};
     /// The elements the store's charged pages hold (states_ and parent_ alike).
     std::size_t reserved_ = 0;

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -49,6 +50,13 @@ struct SearchOptions {
     /// would cost more than the work. Same results either way; tests set 0 so that every
     /// phase of a small search really runs on several threads.
     std::uint64_t parallel_min_items = 4096;
+    /// The largest table (slots, a power of two) whose doublings place slots from their tags
+    /// alone; larger ones hash the states again (checker/slot_table.h). Tests lower it so that
+    /// small searches take that path too; the results are the same either way.
+    std::size_t tag_home_limit = std::size_t{1} << 27U;
+    /// The table's first size (slots, a power of two); 0 for the engine's own (2^16 in
+    /// SequentialBfs, 2^12 in ParallelBfs). Tests make it small so that small searches grow it.
+    std::size_t initial_slots = 0;
 };
 
 struct SearchResult {
@@ -56,6 +64,14 @@ struct SearchResult {
     std::vector<Violation> violations;
     SearchStats stats;
     std::string incomplete_reason;
+};
+
+/// A search stopped where its numbering ends (a state index past what a slot names, a
+/// breadth-first level wider than a parent link reaches): the search is incomplete, and
+/// what() says why.
+class NumberingFull : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
 };
 
 /// Peak resident set size of this process (VmHWM), in bytes; 0 if unknown.

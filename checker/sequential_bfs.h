@@ -33,6 +33,7 @@
 
 #include "checker/memory_budget.h"
 #include "checker/model_concept.h"
+#include "checker/parent_links.h"
 #include "checker/plain_store.h"
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
@@ -65,7 +66,9 @@ public:
         // whatever the limit: a search that stops has at least them to report.
         budget_.allow_overdraft(true);
         budget_.charge(options_.memory_kept_bytes);
-        slots_ = SlotTable(std::size_t{1} << 16U);
+        slots_ =
+            SlotTable(options_.initial_slots != 0 ? options_.initial_slots : std::size_t{1} << 16U,
+                      options_.tag_home_limit);
         budget_.charge(slots_.bytes());
         std::vector<bool> reported;
         auto report = [&](ViolationKind kind, int property, std::uint64_t state,
@@ -126,11 +129,11 @@ public:
             const Successor* at = pending.data();
             const Successor* const pending_end = at + pending.size();
             try {
+                const std::uint32_t link = parent_link(i, level_start_[level]);
                 for (; at != pending_end; ++at) {
                     const Successor& succ = *at;
                     const auto [idx, fresh] =
-                        insert(succ.state, succ.hash, static_cast<std::uint32_t>(i), level + 1,
-                               &current.parts);
+                        insert(succ.state, succ.hash, link, level + 1, &current.parts);
                     if (succ.violated >= 0) {
                         report(ViolationKind::Transition, succ.violated, idx, i);
                         for (std::uint32_t k = succ.also_begin; k < succ.also_end; ++k)
@@ -147,6 +150,11 @@ public:
                 transitions -= static_cast<std::uint64_t>(pending_end - at);
                 result.verdict = Verdict::Incomplete;
                 result.incomplete_reason = out_of_memory_reason(e, budget_);
+            } catch (const NumberingFull& e) {
+                // The same: the successors from `at` on were not looked up.
+                transitions -= static_cast<std::uint64_t>(pending_end - at);
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason = e.what();
             }
             if (result.verdict == Verdict::Incomplete)
                 break;
@@ -189,22 +197,21 @@ public:
     /// The same with t's hash (state_hash) already computed.
     std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
         const auto& key = states_.key(t);
-        return slots_.find(h, [&](std::uint32_t idx) { return states_.holds(idx, key, t); });
+        return slots_.find(h, [&](std::uint64_t idx) { return states_.holds(idx, key, t); });
     }
     /// Asks for the first slot a find() with hash h reads (checker/state_graph.h).
     void prefetch(std::uint64_t h) const { __builtin_prefetch(slots_.address(h)); }
     /// Depth (BFS level) of a reached state: states are numbered level by level, so it is
     /// the last level that starts at or before i.
-    std::uint32_t depth_of(std::uint64_t i) const {
-        const auto above = std::upper_bound(level_start_.begin(), level_start_.end(), i);
-        return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
-    }
+    std::uint32_t depth_of(std::uint64_t i) const { return depth_in(level_start_, i); }
     /// State i (a reference into the plain store, a value rebuilt by the compressed one).
     decltype(auto) state_at(std::uint64_t i) const { return states_[i]; }
 
     /// Shortest path from the initial state; element 0 is the initial state.
     std::vector<Step> path_to(std::uint64_t target) const {
-        return shortest_path(model_, states_, parent_, target);
+        return shortest_path(
+            model_, states_,
+            [this](std::uint64_t i) { return parent_of(level_start_, parent_, i); }, target);
     }
 
 private:
@@ -258,12 +265,15 @@ private:
     }
 
     static std::uint64_t hash(const State& s) { return state_hash(s); }
+    static constexpr const char* past_numbering =
+        "the search reached 2^36 states, past what the table's slots can name";
 
-    /// Inserts t if new; returns its index and whether it was new. Throws std::bad_alloc
-    /// (MemoryLimitReached past the budget) before changing anything if t is new and there
-    /// is no memory to store it.
+    /// Inserts t if new, with the parent link `link`; returns its index and whether it was
+    /// new. Throws std::bad_alloc (MemoryLimitReached past the budget) before changing
+    /// anything if t is new and there is no memory to store it, NumberingFull if t is new
+    /// and its index would be past what a slot names.
     [[gnu::always_inline]] std::pair<std::uint64_t, bool>
-    insert(const State& t, std::uint64_t h, std::uint32_t parent, std::uint32_t depth,
+    insert(const State& t, std::uint64_t h, std::uint32_t link, std::uint32_t depth,
            const typename Store::Parts* from) {
         if ((states_.size() + 1) * 4 > slots_.size() * 3)
             grow();
@@ -275,19 +285,21 @@ private:
             if (slot == SlotTable::free_slot) {
                 if (states_.size() >= stored_room_)
                     make_room();
+                if (states_.size() > SlotTable::index_mask)
+                    throw NumberingFull(past_numbering);
                 if (depth == level_start_.size())
                     reserve_charged(level_start_, level_start_.size() + 1, budget_);
                 const std::uint64_t index = states_.size();
                 // First, as it may throw (the compressed store interns t's new parts).
                 states_.push_back(t, key);
-                parent_.push_back(parent);
-                slots_[pos] = SlotTable::make(want, static_cast<std::uint32_t>(index));
+                parent_.push_back(link);
+                slots_[pos] = SlotTable::make(want, index);
                 // BFS meets the states level by level: a new depth starts a new level.
                 if (depth == level_start_.size())
                     level_start_.push_back(index);
                 return {index, true};
             }
-            const std::uint32_t idx = SlotTable::index_of(slot);
+            const std::uint64_t idx = SlotTable::index_of(slot);
             if (SlotTable::tag_of(slot) == want && states_.holds(idx, key, t))
                 return {idx, false};
         }
@@ -300,7 +312,8 @@ private:
         const std::size_t more = slots_.bytes();
         budget_.charge(more);
         try {
-            slots_ = slots_.doubled();
+            slots_ = slots_.doubled(
+                [this](std::uint64_t slot) { return hash(states_[SlotTable::index_of(slot)]); });
         } catch (...) {
             budget_.release(more);
             throw;
@@ -326,7 +339,7 @@ private:
     SearchOptions options_;
     MemoryBudget budget_;  ///< before the arrays that charge it: it outlives them
     Store states_;
-    ReservedArray<std::uint32_t> parent_;
+    ParentLinks parent_;           ///< offsets into the parent's level (checker/parent_links.h)
     std::size_t stored_room_ = 0;  ///< states that fit in the store's charged pages
     /// level_start_[d]: the index of the first state at depth d (no depth per state).
     std::vector<std::uint64_t> level_start_;

@@ -20,17 +20,17 @@ struct ShortestPathStep {
     bool has_action = false;
 };
 
-/// The path from the initial state (element 0) to `target`: the chain of parent links
-/// parent[i] back to index 0, each step labelled with the first of the model's actions that
-/// leads from the state before it to its state.
-template <ExplorableModel M, class States, class Parents>
+/// The path from the initial state (element 0) to `target`: the chain of parents
+/// parent_of(i) back to index 0, each step labelled with the first of the model's actions
+/// that leads from the state before it to its state.
+template <ExplorableModel M, class States, class ParentOf>
 std::vector<ShortestPathStep<M>> shortest_path(const M& model, const States& states,
-                                               const Parents& parent, std::uint64_t target) {
+                                               ParentOf&& parent_of, std::uint64_t target) {
     using Step = ShortestPathStep<M>;
     using State = typename M::State;
     using Action = typename M::Action;
     std::vector<std::uint64_t> chain;
-    for (std::uint64_t i = target; i != 0; i = parent[i])
+    for (std::uint64_t i = target; i != 0; i = parent_of(i))
         chain.push_back(i);
     std::vector<Step> path;
     path.push_back(Step{Action{}, states[0], false});

@@ -1,17 +1,23 @@
 /// \file
 /// The visited set's slot array: a fixed number of 64-bit slots in their own anonymous
 /// mapping, zero (free) when mapped and advised for transparent huge pages. A slot holds a
-/// state's 32-bit index in the store and 31 bits of its hash (the tag), so a probe reads a
-/// state only when its tag matches: an occupied slot on the probe path then costs no
-/// second cache miss. The probe starts at the tag's low bits, so doubling the table places
-/// every slot again from the slot alone, without reading or hashing a state. The mapping, not a
-/// std::vector, because a table of tens of millions of slots is probed at random: with 4 KiB pages
-/// almost every probe also misses the TLB, and a vector would be filled with a memset on every
-/// doubling, where fresh anonymous pages are zero already.
+/// state's 36-bit index in the store (64 G states) and a 28-bit tag: 27 bits of its hash
+/// with the top bit set, so a used slot is never zero and a probe reads a state only when
+/// its tag matches (an occupied slot on the probe path then costs no second cache miss).
+/// A hash's probe starts at its home, the hash rotated right by 37 bits (so the tag's bits
+/// first) and masked to the table's size. Up to 2^27 slots the home is the tag's low bits,
+/// and doubling the table places every slot again from the slot alone, without reading or
+/// hashing a state. Past that (above about 100 M states) the home needs hash bits the slot
+/// does not keep, and doubling asks the engine for each slot's hash (it hashes the stored
+/// state again). The mapping, not a std::vector, because a table of tens of millions of slots
+/// is probed at random: with 4 KiB pages almost every probe also misses the TLB, and a vector
+/// would be filled with a memset on every doubling, where fresh anonymous pages are zero
+/// already.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <new>
@@ -26,13 +32,22 @@ public:
     /// A free slot. Every used slot has its tag's top bit set, so it is never zero.
     static constexpr std::uint64_t free_slot = 0;
 
-    SlotTable() = default;
-    /// The most slots a table can have: the home position is taken from the tag's 31 bits.
-    static constexpr std::size_t max_slots = std::size_t{1} << 31U;
+    /// A slot's index field: states 0 to 2^36 - 1.
+    static constexpr unsigned index_bits = 36;
+    static constexpr std::uint64_t index_mask = (std::uint64_t{1} << index_bits) - 1U;
+    /// The hash bits a tag keeps (its top bit, above them, is always set).
+    static constexpr unsigned tag_hash_bits = 64 - index_bits - 1;
+    /// The largest table whose slots' homes follow from their tags alone.
+    static constexpr std::size_t tag_home_slots = std::size_t{1} << tag_hash_bits;
+    /// The most slots a table can have: twice what 2^36 states at a load of 3/4 need.
+    static constexpr std::size_t max_slots = std::size_t{1} << (index_bits + 1);
 
-    /// `slots` must be a power of two. Throws std::bad_alloc past max_slots or if the
-    /// mapping fails.
-    explicit SlotTable(std::size_t slots) : size_(slots) {
+    SlotTable() = default;
+    /// `slots` must be a power of two. Doublings past `tag_home_limit` slots (a power of two,
+    /// at most tag_home_slots; tests lower it to run that path on small searches) ask for
+    /// each slot's hash. Throws std::bad_alloc past max_slots or if the mapping fails.
+    explicit SlotTable(std::size_t slots, std::size_t tag_home_limit = tag_home_slots)
+        : size_(slots), tag_home_limit_(std::min(tag_home_limit, tag_home_slots)) {
         if (slots > max_slots)
             throw std::bad_alloc();
         bytes_ = slots * sizeof(std::uint64_t);
@@ -62,6 +77,7 @@ public:
         std::swap(slots_, o.slots_);
         std::swap(size_, o.size_);
         std::swap(bytes_, o.bytes_);
+        std::swap(tag_home_limit_, o.tag_home_limit_);
     }
 
     std::size_t size() const {
@@ -80,37 +96,37 @@ public:
         return slots_[i];
     }
 
-    /// The tag of hash h: bits 32 to 62, with the top bit set so that no slot is zero.
+    /// The tag of hash h: its top 27 bits, with the bit above them set.
     static std::uint32_t tag(std::uint64_t h) {
-        return static_cast<std::uint32_t>(h >> 32U) | 0x80000000U;
+        return static_cast<std::uint32_t>(h >> (64U - tag_hash_bits)) | (1U << tag_hash_bits);
     }
-    /// The probe start for a tag (its low bits), and its address, to prefetch.
-    std::size_t home_of_tag(std::uint32_t t) const {
-        return t & (size_ - 1);
-    }
-    const std::uint64_t* address_of_tag(std::uint32_t t) const {
-        return slots_ + home_of_tag(t);
-    }
-    /// The same for hash h.
+    /// The probe start for hash h, and its address, to prefetch.
     std::size_t home(std::uint64_t h) const {
-        return home_of_tag(tag(h));
+        return static_cast<std::size_t>(std::rotr(h, 64 - static_cast<int>(tag_hash_bits))) &
+               (size_ - 1);
     }
     const std::uint64_t* address(std::uint64_t h) const {
         return slots_ + home(h);
     }
-    /// The probe start of a used slot, from the slot alone (for doubling the table).
-    std::size_t home_of_slot(std::uint64_t slot) const {
-        return home_of_tag(tag_of(slot));
+    /// The probe start of a used slot, from its tag while the table is small enough, else
+    /// from its hash, which `hash_of(slot)` gives (for doubling the table).
+    template <class HashOf>
+    std::size_t home_of_slot(std::uint64_t slot, HashOf&& hash_of) const {
+        if (size_ <= tag_home_limit_)
+            return tag_of(slot) & (size_ - 1);
+        return home(hash_of(slot));
     }
     /// A table twice the size with the same used slots, each placed again from its tag by
     /// linear probing. This table's memory goes back to the kernel chunk by chunk as the copy
     /// passes it, so a doubling needs the new table and a few MiB, not both tables whole (the
     /// last doubling set the peak resident memory of a large search). This table is empty
-    /// afterwards.
-    SlotTable doubled() {
-        SlotTable bigger(size_ * 2);
+    /// afterwards. `hash_of(slot)` is the hash of a used slot's state, asked for only past
+    /// the tag-home limit.
+    template <class HashOf>
+    SlotTable doubled(HashOf&& hash_of) {
+        SlotTable bigger(size_ * 2, tag_home_limit_);
         for (std::size_t c = 0; c < chunks(); ++c)
-            move_chunk<false>(bigger, c);
+            move_chunk<false>(bigger, c, hash_of);
         *this = SlotTable();
         return bigger;
     }
@@ -123,8 +139,8 @@ public:
     std::size_t chunks() const {
         return (size_ + chunk_slots - 1) / chunk_slots;
     }
-    template <bool shared>
-    void move_chunk(SlotTable& bigger, std::size_t c) {
+    template <bool shared, class HashOf>
+    void move_chunk(SlotTable& bigger, std::size_t c, HashOf&& hash_of) {
         const std::size_t mask = bigger.size_ - 1;
         const std::size_t begin = c * chunk_slots;
         const std::size_t end = std::min(size_, begin + chunk_slots);
@@ -132,7 +148,7 @@ public:
             const std::uint64_t slot = slots_[i];
             if (slot == free_slot)
                 continue;
-            for (std::size_t pos = bigger.home_of_slot(slot);; pos = (pos + 1) & mask) {
+            for (std::size_t pos = bigger.home_of_slot(slot, hash_of);; pos = (pos + 1) & mask) {
                 if constexpr (shared) {
                     std::atomic_ref<std::uint64_t> cell(bigger.slots_[pos]);
                     std::uint64_t seen = free_slot;
@@ -154,7 +170,7 @@ public:
     /// whose index `is` accepts (the caller compares the state there), or nothing once the
     /// probe meets a free slot. The engines' find() for the state graph export.
     template <class Is>
-    std::optional<std::uint32_t> find(std::uint64_t h, Is&& is) const {
+    std::optional<std::uint64_t> find(std::uint64_t h, Is&& is) const {
         if (empty())
             return std::nullopt;
         const std::uint32_t want = tag(h);
@@ -167,20 +183,26 @@ public:
         }
     }
 
-    static std::uint64_t make(std::uint32_t tag, std::uint32_t index) {
-        return (std::uint64_t{tag} << 32U) | index;
+    /// A used slot: `index` must be below 2^36.
+    static std::uint64_t make(std::uint32_t tag, std::uint64_t index) {
+        return (std::uint64_t{tag} << index_bits) | index;
     }
     static std::uint32_t tag_of(std::uint64_t slot) {
-        return static_cast<std::uint32_t>(slot >> 32U);
+        return static_cast<std::uint32_t>(slot >> index_bits);
     }
-    static std::uint32_t index_of(std::uint64_t slot) {
-        return static_cast<std::uint32_t>(slot);
+    static std::uint64_t index_of(std::uint64_t slot) {
+        return slot & index_mask;
+    }
+    /// The table a doubling of this one makes has its limit.
+    std::size_t tag_home_limit() const {
+        return tag_home_limit_;
     }
 
 private:
     std::uint64_t* slots_ = nullptr;
     std::size_t size_ = 0;
     std::size_t bytes_ = 0;
+    std::size_t tag_home_limit_ = tag_home_slots;
 };
 
 }  // namespace rseqcheck::checker

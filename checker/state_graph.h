@@ -166,6 +166,10 @@ constexpr std::uint64_t state_graph_build_bytes(std::uint64_t n, std::uint64_t m
     return 4 * n + 5 * m + state_graph_bytes(n, m);
 }
 
+/// The graph numbers states and transitions in 32 bits: a search with this many of either
+/// has no graph (`check` then leaves its leads-to properties unknown).
+constexpr std::uint64_t state_graph_max = 0xFFFFFFFFULL;
+
 /// Builds the graph of a complete search: for every state, its successors looked up in the
 /// search's store, on `threads` threads (each takes a contiguous range of states; the
 /// result is the same for any number). `label(const Action&)` gives each edge's label and
@@ -175,7 +179,7 @@ template <ExplorableModel M, class Search, class Label>
 StateGraph build_state_graph(const M& model, const Search& search, Label&& label,
                              unsigned threads = 1) {
     const std::uint64_t n = search.size();
-    RSEQCHECK_CHECK(n < 0xFFFFFFFFULL, "too many states for a 32-bit state graph");
+    RSEQCHECK_CHECK(n < state_graph_max, "too many states for a 32-bit state graph");
     // Below this many states per thread, starting a thread costs more than it saves.
     constexpr std::uint64_t min_states_per_thread = 4096;
     const auto parts_wanted = static_cast<unsigned>(
@@ -189,7 +193,7 @@ StateGraph build_state_graph(const M& model, const Search& search, Label&& label
     std::uint64_t edges = 0;
     for (const detail::GraphPart& p : parts)
         edges += p.targets.size();
-    RSEQCHECK_CHECK(edges < 0xFFFFFFFFULL, "too many transitions for a 32-bit state graph");
+    RSEQCHECK_CHECK(edges < state_graph_max, "too many transitions for a 32-bit state graph");
     StateGraph g;
     g.terminal.resize(n);
     for (std::uint64_t i = 0; i < n; ++i)

@@ -381,6 +381,13 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                     std::to_string(checker::program_allowance_bytes) + " bytes";
             }
         }
+        if (graph_complete && !leads_to.empty() && leads_to_skipped.empty() &&
+            (r.states >= checker::state_graph_max || r.transitions >= checker::state_graph_max)) {
+            leads_to_skipped = "the state graph the leads-to checks run on numbers states and "
+                               "transitions in 32 bits, and this search has " +
+                               std::to_string(r.states) + " states and " +
+                               std::to_string(r.transitions) + " transitions";
+        }
         if (graph_complete && !leads_to.empty() && leads_to_skipped.empty()) {
             const checker::StateGraph graph = checker::build_state_graph(
                 model, engine, [](const Action& a) { return properties::fairness_class(a); },

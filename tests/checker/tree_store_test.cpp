@@ -206,13 +206,18 @@ using Outcome = std::tuple<std::uint64_t, std::uint64_t, std::uint32_t,
                            std::vector<std::uint64_t>, std::vector<std::vector<State>>>;
 
 template <class Engine>
-Outcome explore(const Scenario& sc, unsigned threads, bool stop_at_first) {
+Outcome explore(const Scenario& sc, unsigned threads, bool stop_at_first,
+                std::size_t tag_home_limit = SearchOptions{}.tag_home_limit) {
     const RseqModel model(sc);
     properties::CatalogChecker checker(model.scenario(), {});
     SearchOptions o;
     o.threads = threads;
     o.parallel_min_items = 0;
     o.stop_at_first = stop_at_first;
+    o.tag_home_limit = tag_home_limit;
+    // Past the default limit, from a table of 16 slots: every small search doubles it.
+    if (tag_home_limit < SearchOptions{}.tag_home_limit)
+        o.initial_slots = 16;
     Engine engine(model, o);
     const SearchResult r = engine.run(checker);
     std::set<std::tuple<int, std::uint32_t, std::uint64_t, std::uint64_t>> violated;
@@ -230,7 +235,7 @@ Outcome explore(const Scenario& sc, unsigned threads, bool stop_at_first) {
     return {r.stats.states, r.stats.transitions, r.stats.depth, violated, premises, paths};
 }
 
-TEST(TreeStore, ParallelEveryPresetAndVariantMatchesThePlainStoreExactly) {
+std::vector<Scenario> every_small_scenario() {
     std::vector<Scenario> scenarios;
     for (const char* p : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
                           "remote-wakeup", "rt", "fault-migrate", "membarrier"})
@@ -240,6 +245,11 @@ TEST(TreeStore, ParallelEveryPresetAndVariantMatchesThePlainStoreExactly) {
         sc.variant.add(v.id);
         scenarios.push_back(sc);
     }
+    return scenarios;
+}
+
+TEST(TreeStore, ParallelEveryPresetAndVariantMatchesThePlainStoreExactly) {
+    const std::vector<Scenario> scenarios = every_small_scenario();
     using Tree = TreeStore<State>;
     for (const bool stop_at_first : {false, true}) {
         for (const Scenario& sc : scenarios) {
@@ -250,6 +260,33 @@ TEST(TreeStore, ParallelEveryPresetAndVariantMatchesThePlainStoreExactly) {
                 << sc.name << " " << sc.variant.name();
         }
     }
+}
+
+// Past 2^27 slots (about 100 M states) a table's doublings place each slot from its state's
+// hash, read again from the store or (parallel engine, mid-level) from its finder's buffer,
+// not from its tag (checker/slot_table.h). A table of 16 slots with a tag-home limit of 16 sends
+// every doubling of these small searches down that path: the numbering, counts, violations and
+// paths must be those of the default.
+TEST(TableGrowth, EveryPresetAndVariantSearchesTheSameWhenDoublingsHashTheStatesAgain) {
+    using Tree = TreeStore<State>;
+    for (const Scenario& sc : every_small_scenario()) {
+        const Outcome plain = explore<SequentialBfs<RseqModel>>(sc, 1, false);
+        EXPECT_EQ(plain, (explore<SequentialBfs<RseqModel>>(sc, 1, false, 16)))
+            << sc.name << " " << sc.variant.name();
+        EXPECT_EQ(plain, (explore<SequentialBfs<RseqModel, Tree>>(sc, 1, false, 16)))
+            << sc.name << " " << sc.variant.name();
+        EXPECT_EQ(plain, (explore<ParallelBfs<RseqModel>>(sc, 2, false, 16)))
+            << sc.name << " " << sc.variant.name();
+        EXPECT_EQ(plain, (explore<ParallelBfs<RseqModel, Tree>>(sc, 3, false, 16)))
+            << sc.name << " " << sc.variant.name();
+    }
+}
+
+// The same on one larger search under TSan (the parallel doubling reads the workers' entries).
+TEST(TableGrowth, ParallelHashedDoublingsNumberAsTheSequentialSearch) {
+    const Scenario sc = make_preset("preempt-full");
+    const Outcome plain = explore<SequentialBfs<RseqModel>>(sc, 1, false);
+    EXPECT_EQ(plain, (explore<ParallelBfs<RseqModel>>(sc, 2, false, 16)));
 }
 
 }  // namespace
