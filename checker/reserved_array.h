@@ -5,7 +5,7 @@
 /// maps zeroed pages on first touch, so a level's new states are written in place, by
 /// several threads at once, with no serial copy or fill between levels. The reservation
 /// (MAP_NORESERVE: address space, not memory) is as large as the machine's physical memory
-/// or 2^32 elements, whichever is smaller (state indices are 32-bit), or less where the
+/// or 2^36 elements, whichever is smaller (the most states a slot names), or less where the
 /// address space is limited, and is advised for transparent huge pages. Indexing is a
 /// plain base + i, as in std::vector.
 ///
@@ -114,7 +114,7 @@ private:
     void reserve_address_space() {
         const auto pages = static_cast<std::size_t>(std::max(1L, sysconf(_SC_PHYS_PAGES)));
         const auto page = static_cast<std::size_t>(std::max(1L, sysconf(_SC_PAGESIZE)));
-        const std::size_t most = (std::size_t{1} << 32U) * sizeof(T);
+        const std::size_t most = (std::size_t{1} << 36U) * sizeof(T);
         std::size_t want = std::min(pages * page, most);
         // The array can never hold more than the budget has left (and a page more).
         if (budget_ != nullptr && budget_->limit() != 0)
