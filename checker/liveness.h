@@ -17,7 +17,6 @@
 #include <array>
 #include <cstdint>
 #include <deque>
-#include <optional>
 #include <vector>
 
 #include <boost/graph/filtered_graph.hpp>
@@ -101,20 +100,34 @@ constexpr std::uint64_t leads_to_checks_within(std::uint64_t room, std::uint64_t
     return std::min(wanted, (room - state_graph_bytes(n, m)) / leads_to_scratch_bytes(n, m));
 }
 
-/// Checks P ~> Q. `from(v)` and `to(v)` evaluate P and Q on state index v.
-template <class From, class To>
-LeadsToResult check_leads_to(const StateGraph& g, From&& from, To&& to) {
-    const std::uint32_t n = g.vertex_count();
-    LeadsToResult r;
-    std::vector<std::uint8_t> not_q(n);
-    std::vector<std::uint8_t> premise(n);
-    for (std::uint32_t v = 0; v < n; ++v) {
-        not_q[v] = to(v) ? 0 : 1;
-        premise[v] = from(v) ? 1 : 0;
-        r.premise_count += premise[v];
-    }
+namespace detail {
 
-    // Components of the not-Q subgraph.
+constexpr std::uint32_t none = 0xFFFFFFFFU;
+
+/// The strongly connected components of the not-Q subgraph, and what the fairness test
+/// needs of each non-trivial one (more than one state, or a self-loop): how many of its
+/// states enable each fair class, and which classes an edge inside it takes.
+struct NotQComponents {
+    std::vector<std::uint32_t> comp;  ///< component of each not-Q state
+    std::vector<std::uint32_t> size;  ///< states per component
+    /// Per component, its row in the two tables below; `none` for a trivial one.
+    std::vector<std::uint32_t> slot;
+    std::vector<std::array<std::uint32_t, 256>> enabled_count;
+    std::vector<std::array<std::uint8_t, 256>> taken;
+    std::vector<std::uint8_t> fair;  ///< a weakly fair cycle runs through all of it
+
+    bool in(const std::vector<std::uint8_t>& not_q, std::uint32_t v, std::uint32_t c) const {
+        return not_q[v] != 0 && comp[v] == c;
+    }
+    /// Fair class `cls` is enabled in every state of component c.
+    bool enabled_everywhere(std::uint32_t c, std::size_t cls) const {
+        return enabled_count[slot[c]][cls] == size[c];
+    }
+};
+
+/// Numbers the components of the not-Q subgraph (boost::strong_components).
+inline void number_components(const StateGraph& g, const std::vector<std::uint8_t>& not_q,
+                              NotQComponents& nc) {
     struct InNotQ {
         const std::vector<std::uint8_t>* keep = nullptr;
         bool operator()(std::uint32_t v) const { return (*keep)[v] != 0; }
@@ -128,90 +141,97 @@ LeadsToResult check_leads_to(const StateGraph& g, From&& from, To&& to) {
     };
     const boost::filtered_graph<CsrGraph, EdgeInNotQ, InNotQ> sub(
         g.graph, EdgeInNotQ{&not_q, &g.graph}, InNotQ{&not_q});
-    std::vector<std::uint32_t> comp(n, 0xFFFFFFFFU);
+    nc.comp.assign(g.vertex_count(), none);
     const auto comps = boost::strong_components(
-        sub,
-        boost::make_iterator_property_map(comp.begin(), boost::get(boost::vertex_index, g.graph)));
+        sub, boost::make_iterator_property_map(nc.comp.begin(),
+                                               boost::get(boost::vertex_index, g.graph)));
+    nc.size.assign(comps, 0);
+    nc.slot.assign(comps, none);
+    nc.fair.assign(comps, 0);
+}
 
-    // Per component: size, self-loops or internal edges, enabled-everywhere and taken classes.
-    std::vector<std::uint32_t> size(comps, 0);
-    std::vector<std::uint8_t> internal_edge(comps, 0);
-    std::vector<std::array<std::uint32_t, 256>> enabled_count;
-    std::vector<std::array<std::uint8_t, 256>> taken;
-    std::vector<std::uint32_t> slot(comps, 0xFFFFFFFFU);  // only non-trivial components
-    for (std::uint32_t v = 0; v < n; ++v) {
-        if (not_q[v] != 0)
-            ++size[comp[v]];
-    }
+/// Gives each non-trivial component its row and fills the rows: sizes, the classes each
+/// state enables, the classes taken inside.
+inline void tabulate_components(const StateGraph& g, const std::vector<std::uint8_t>& not_q,
+                                NotQComponents& nc) {
+    const std::uint32_t n = g.vertex_count();
+    std::vector<std::uint8_t> internal_edge(nc.size.size(), 0);
     for (std::uint32_t v = 0; v < n; ++v) {
         if (not_q[v] == 0)
             continue;
+        ++nc.size[nc.comp[v]];
         g.for_each_out_edge(v, [&](std::uint32_t, std::uint32_t w) {
-            if (not_q[w] != 0 && comp[w] == comp[v])
-                internal_edge[comp[v]] = 1;
+            if (nc.in(not_q, w, nc.comp[v]))
+                internal_edge[nc.comp[v]] = 1;
         });
     }
-    for (std::uint32_t c = 0; c < comps; ++c) {
+    for (std::uint32_t c = 0; c < nc.size.size(); ++c) {
         if (internal_edge[c] != 0) {
-            slot[c] = static_cast<std::uint32_t>(enabled_count.size());
-            enabled_count.push_back({});
-            taken.push_back({});
+            nc.slot[c] = static_cast<std::uint32_t>(nc.enabled_count.size());
+            nc.enabled_count.push_back({});
+            nc.taken.push_back({});
         }
     }
     for (std::uint32_t v = 0; v < n; ++v) {
-        if (not_q[v] == 0 || slot[comp[v]] == 0xFFFFFFFFU)
+        if (not_q[v] == 0 || nc.slot[nc.comp[v]] == none)
             continue;
-        const std::uint32_t k = slot[comp[v]];
+        const std::uint32_t k = nc.slot[nc.comp[v]];
         std::array<std::uint8_t, 256> enabled{};
         g.for_each_out_edge(v, [&](std::uint32_t e, std::uint32_t w) {
             enabled[g.labels[e]] = 1;
-            if (not_q[w] != 0 && comp[w] == comp[v])
-                taken[k][g.labels[e]] = 1;
+            if (nc.in(not_q, w, nc.comp[v]))
+                nc.taken[k][g.labels[e]] = 1;
         });
         for (std::size_t cls = 1; cls < 256; ++cls)
-            enabled_count[k][cls] += enabled[cls];
+            nc.enabled_count[k][cls] += enabled[cls];
     }
-    std::vector<std::uint8_t> fair(comps, 0);
-    for (std::uint32_t c = 0; c < comps; ++c) {
-        if (slot[c] == 0xFFFFFFFFU)
+}
+
+/// Marks the fair components: every fair class enabled in all of it is taken inside it.
+/// Returns how many non-trivial components fairness excludes.
+inline std::uint64_t mark_fair_components(NotQComponents& nc) {
+    std::uint64_t unfair = 0;
+    for (std::uint32_t c = 0; c < nc.size.size(); ++c) {
+        if (nc.slot[c] == none)
             continue;
         bool ok = true;
         for (std::size_t cls = 1; cls < 256 && ok; ++cls)
-            ok = enabled_count[slot[c]][cls] != size[c] || taken[slot[c]][cls] != 0;
-        fair[c] = ok ? 1 : 0;
-        r.unfair_cycles_ignored += ok ? 0 : 1;
+            ok = !nc.enabled_everywhere(c, cls) || nc.taken[nc.slot[c]][cls] != 0;
+        nc.fair[c] = ok ? 1 : 0;
+        unfair += ok ? 0 : 1;
     }
+    return unfair;
+}
 
-    // Backward reachability inside not-Q from the targets: terminal states and fair cycles.
-    auto is_target = [&](std::uint32_t v) {
-        return not_q[v] != 0 && (g.terminal[v] != 0 || fair[comp[v]] != 0);
+/// The not-Q states from which a not-Q path reaches a target (is_target): backward
+/// reachability over the reversed not-Q edges.
+template <class IsTarget>
+std::vector<std::uint8_t> reaching_targets(const StateGraph& g,
+                                           const std::vector<std::uint8_t>& not_q,
+                                           IsTarget&& is_target) {
+    const std::uint32_t n = g.vertex_count();
+    auto for_each_not_q_edge = [&](auto&& f) {
+        for (std::uint32_t v = 0; v < n; ++v) {
+            if (not_q[v] == 0)
+                continue;
+            g.for_each_out_edge(v, [&](std::uint32_t, std::uint32_t w) {
+                if (not_q[w] != 0)
+                    f(v, w);
+            });
+        }
     };
     std::vector<std::uint32_t> rev_start(n + 1, 0);
-    for (std::uint32_t v = 0; v < n; ++v) {
-        if (not_q[v] == 0)
-            continue;
-        g.for_each_out_edge(v, [&](std::uint32_t, std::uint32_t w) {
-            if (not_q[w] != 0)
-                ++rev_start[w + 1];
-        });
-    }
+    for_each_not_q_edge([&](std::uint32_t, std::uint32_t w) { ++rev_start[w + 1]; });
     for (std::uint32_t v = 0; v < n; ++v)
         rev_start[v + 1] += rev_start[v];
     std::vector<std::uint32_t> rev(rev_start[n]);
     std::vector<std::uint32_t> fill(rev_start.begin(), rev_start.end() - 1);
-    for (std::uint32_t v = 0; v < n; ++v) {
-        if (not_q[v] == 0)
-            continue;
-        g.for_each_out_edge(v, [&](std::uint32_t, std::uint32_t w) {
-            if (not_q[w] != 0)
-                rev[fill[w]++] = v;
-        });
-    }
-    std::vector<std::uint8_t> bad(n, 0);
+    for_each_not_q_edge([&](std::uint32_t v, std::uint32_t w) { rev[fill[w]++] = v; });
+    std::vector<std::uint8_t> reaches(n, 0);
     std::vector<std::uint32_t> work;
     for (std::uint32_t v = 0; v < n; ++v) {
         if (is_target(v)) {
-            bad[v] = 1;
+            reaches[v] = 1;
             work.push_back(v);
         }
     }
@@ -219,99 +239,142 @@ LeadsToResult check_leads_to(const StateGraph& g, From&& from, To&& to) {
         const std::uint32_t v = work.back();
         work.pop_back();
         for (std::uint32_t i = rev_start[v]; i < rev_start[v + 1]; ++i) {
-            if (bad[rev[i]] == 0) {
-                bad[rev[i]] = 1;
+            if (reaches[rev[i]] == 0) {
+                reaches[rev[i]] = 1;
                 work.push_back(rev[i]);
             }
         }
     }
-    std::optional<std::uint32_t> start;
-    for (std::uint32_t v = 0; v < n && !start; ++v) {
-        if (premise[v] != 0 && not_q[v] != 0 && bad[v] != 0)
-            start = v;
-    }
-    if (!start)
-        return r;
+    return reaches;
+}
 
-    // The lasso: stem to the nearest target, then a fair cycle through it.
-    r.holds = false;
-    auto in_not_q = [&](std::uint32_t v) {
-        return not_q[v] != 0;
-    };
-    r.stem = detail::shortest_path_within(g, *start, in_not_q, is_target);
-    RSEQCHECK_CHECK(!r.stem.empty(), "liveness: no path to the target found backwards");
-    const std::uint32_t entry = r.stem.back();
-    if (g.terminal[entry] != 0 && fair[comp[entry]] == 0) {
-        r.terminal = true;
-        return r;
-    }
-    const std::uint32_t c = comp[entry];
-    auto in_c = [&](std::uint32_t v) {
-        return not_q[v] != 0 && comp[v] == c;
-    };
-    // Waypoints: for each fair class enabled everywhere in C, one edge of it inside C; for
-    // each fair class enabled somewhere but not everywhere, one state of C where it is not.
-    struct Waypoint {
-        std::uint32_t state;
-        bool must_move;  ///< reached by at least one edge, even if already there
-    };
+/// A state the fair cycle must pass: `must_move` if it must be reached by at least one
+/// edge, even when the cycle is already there.
+struct Waypoint {
+    std::uint32_t state;
+    bool must_move;
+};
+
+/// The waypoints of a weakly fair cycle through component c: for each fair class enabled
+/// everywhere in c, one edge of it inside c; for each fair class enabled somewhere but not
+/// everywhere, one state of c where it is not.
+inline std::vector<Waypoint> fair_waypoints(const StateGraph& g,
+                                            const std::vector<std::uint8_t>& not_q,
+                                            const NotQComponents& nc, std::uint32_t c) {
     std::vector<Waypoint> waypoints;
     std::array<std::uint8_t, 256> covered{};
-    for (std::uint32_t v = 0; v < n; ++v) {
-        if (!in_c(v))
+    for (std::uint32_t v = 0; v < g.vertex_count(); ++v) {
+        if (!nc.in(not_q, v, c))
             continue;
         std::array<std::uint8_t, 256> enabled{};
         g.for_each_out_edge(v, [&](std::uint32_t e, std::uint32_t w) {
             const std::uint8_t cls = g.labels[e];
             enabled[cls] = 1;
-            if (cls != 0 && covered[cls] == 0 && in_c(w) &&
-                enabled_count[slot[c]][cls] == size[c]) {
+            if (cls != 0 && covered[cls] == 0 && nc.in(not_q, w, c) &&
+                nc.enabled_everywhere(c, cls)) {
                 covered[cls] = 1;
                 waypoints.push_back({v, false});
                 waypoints.push_back({w, true});
             }
         });
         for (std::size_t cls = 1; cls < 256; ++cls) {
-            if (enabled[cls] == 0 && covered[cls] == 0 && enabled_count[slot[c]][cls] != 0) {
+            if (enabled[cls] == 0 && covered[cls] == 0 && nc.enabled_count[nc.slot[c]][cls] != 0) {
                 covered[cls] = 1;
                 waypoints.push_back({v, false});
             }
         }
     }
-    r.cycle.push_back(entry);
+    return waypoints;
+}
+
+/// The cycle from `entry` through every waypoint back to `entry`, by shortest legs inside
+/// component c; its last state has an edge back to the entry.
+inline std::vector<std::uint32_t>
+stitch_cycle(const StateGraph& g, const std::vector<std::uint8_t>& not_q, const NotQComponents& nc,
+             std::uint32_t c, std::uint32_t entry, std::vector<Waypoint> waypoints) {
+    auto in_c = [&](std::uint32_t v) {
+        return nc.in(not_q, v, c);
+    };
+    std::vector<std::uint32_t> cycle{entry};
     std::uint32_t at = entry;
     waypoints.push_back({entry, true});
     for (std::size_t i = 0; i < waypoints.size(); ++i) {
         const std::uint32_t goal = waypoints[i].state;
         const bool closing = i + 1 == waypoints.size();
-        if (goal == at && (!waypoints[i].must_move || (closing && r.cycle.size() > 1)))
+        if (goal == at && (!waypoints[i].must_move || (closing && cycle.size() > 1)))
             continue;  // already there (the loop is closed when the cycle has an edge)
+        auto is_goal = [&](std::uint32_t u) {
+            return u == goal;
+        };
         // To close the loop (or to reach `at` again) the path needs at least one edge.
         std::vector<std::uint32_t> leg;
         if (goal == at) {
-            std::uint32_t best = 0xFFFFFFFFU;
             std::vector<std::uint32_t> best_leg;
             g.for_each_out_edge(at, [&](std::uint32_t, std::uint32_t w) {
                 if (!in_c(w))
                     return;
-                auto p = detail::shortest_path_within(g, w, in_c,
-                                                      [&](std::uint32_t u) { return u == goal; });
-                if (!p.empty() && p.size() < best) {
-                    best = static_cast<std::uint32_t>(p.size());
+                auto p = shortest_path_within(g, w, in_c, is_goal);
+                if (!p.empty() && (best_leg.empty() || p.size() < best_leg.size()))
                     best_leg = std::move(p);
-                }
             });
             leg.push_back(at);
             leg.insert(leg.end(), best_leg.begin(), best_leg.end());
         } else {
-            leg = detail::shortest_path_within(g, at, in_c,
-                                               [&](std::uint32_t u) { return u == goal; });
+            leg = shortest_path_within(g, at, in_c, is_goal);
         }
         RSEQCHECK_CHECK(leg.size() >= 2, "liveness: a component is not strongly connected");
-        r.cycle.insert(r.cycle.end(), leg.begin() + 1, leg.end());
+        cycle.insert(cycle.end(), leg.begin() + 1, leg.end());
         at = goal;
     }
-    r.cycle.pop_back();  // the last state is the entry again: the loop closes on it
+    cycle.pop_back();  // the last state is the entry again: the loop closes on it
+    return cycle;
+}
+
+}  // namespace detail
+
+/// Checks P ~> Q. `from(v)` and `to(v)` evaluate P and Q on state index v.
+template <class From, class To>
+LeadsToResult check_leads_to(const StateGraph& g, From&& from, To&& to) {
+    using detail::none;
+    const std::uint32_t n = g.vertex_count();
+    LeadsToResult r;
+    std::vector<std::uint8_t> not_q(n);
+    std::vector<std::uint8_t> premise(n);
+    for (std::uint32_t v = 0; v < n; ++v) {
+        not_q[v] = to(v) ? 0 : 1;
+        premise[v] = from(v) ? 1 : 0;
+        r.premise_count += premise[v];
+    }
+    detail::NotQComponents nc;
+    detail::number_components(g, not_q, nc);
+    detail::tabulate_components(g, not_q, nc);
+    r.unfair_cycles_ignored = detail::mark_fair_components(nc);
+
+    // The targets: not-Q states without successors, and states of fair components.
+    auto is_target = [&](std::uint32_t v) {
+        return not_q[v] != 0 && (g.terminal[v] != 0 || nc.fair[nc.comp[v]] != 0);
+    };
+    const std::vector<std::uint8_t> bad = detail::reaching_targets(g, not_q, is_target);
+    std::uint32_t start = none;
+    for (std::uint32_t v = 0; v < n && start == none; ++v) {
+        if (premise[v] != 0 && not_q[v] != 0 && bad[v] != 0)
+            start = v;
+    }
+    if (start == none)
+        return r;
+
+    // The lasso: stem to the nearest target, then a fair cycle through it.
+    r.holds = false;
+    r.stem = detail::shortest_path_within(
+        g, start, [&](std::uint32_t v) { return not_q[v] != 0; }, is_target);
+    RSEQCHECK_CHECK(!r.stem.empty(), "liveness: no path to the target found backwards");
+    const std::uint32_t entry = r.stem.back();
+    if (g.terminal[entry] != 0 && nc.fair[nc.comp[entry]] == 0) {
+        r.terminal = true;
+        return r;
+    }
+    const std::uint32_t c = nc.comp[entry];
+    r.cycle = detail::stitch_cycle(g, not_q, nc, c, entry, detail::fair_waypoints(g, not_q, nc, c));
     return r;
 }
 

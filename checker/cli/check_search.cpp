@@ -16,6 +16,7 @@
 #include "checker/cli/lasso.h"
 #include "checker/cli/output_file.h"
 #include "checker/cli/reduction_run.h"
+#include "checker/cli/verdict_rules.h"
 #include "checker/liveness.h"
 #include "checker/memory_budget.h"
 #include "checker/parallel_bfs.h"
@@ -314,6 +315,97 @@ void attach_trace(PropertyReport& pr, const RseqModel& model, properties::Catalo
     fill_trace(pr, t);
 }
 
+/// The run's figures: scenario, counts, speed and memory.
+void fill_figures(CheckReport& r, const CheckArgs& args, const CheckPlan& plan, const Scenario& sc,
+                  const checker::SearchResult& result) {
+    r.scenario = sc.name;
+    r.source = plan.source;
+    r.bounds = describe_bounds(sc);
+    r.variant = sc.variant.name();
+    r.strict = args.strict;
+    r.states = result.stats.states;
+    r.transitions = result.stats.transitions;
+    r.depth = result.stats.depth;
+    r.seconds = result.stats.seconds;
+    r.states_per_second = result.stats.states_per_second;
+    r.bytes_per_state = result.stats.bytes_per_state;
+    r.peak_rss_bytes = result.stats.peak_rss_bytes;
+    r.store_bytes = result.stats.store_bytes;
+    r.threads = args.threads > 1 ? args.threads : 1;
+}
+
+/// Why the leads-to checks of a complete search cannot run, or "" if they can; and how many
+/// run at once (`at_once`). Under --memory-limit the graph and the checks must fit beside the
+/// search's store, which they read, and the program's allowance. Nothing stops them midway,
+/// so the fit is decided before, from estimates that count on the large side
+/// (checker/state_graph.h, checker/liveness.h). The graph numbers in 32 bits.
+std::string leads_to_unchecked_reason(const CheckPlan& plan, const CheckReport& r,
+                                      std::uint64_t store, std::uint64_t& at_once) {
+    at_once = r.threads;
+    if (plan.memory_limit != 0) {
+        const std::uint64_t budget = checker::search_budget_bytes(plan.memory_limit);
+        const std::uint64_t room = budget > store ? budget - store : 0;
+        at_once = checker::leads_to_checks_within(room, r.states, r.transitions, r.threads);
+        if (at_once == 0) {
+            const std::uint64_t need = checker::leads_to_stage_min_bytes(r.states, r.transitions);
+            return "memory limit of " + std::to_string(plan.memory_limit) +
+                   " bytes: the state graph and one leads-to check need an estimated " +
+                   std::to_string(need) + " bytes beyond the search's store of " +
+                   std::to_string(store) + " bytes and the program's " +
+                   std::to_string(checker::program_allowance_bytes) + " bytes";
+        }
+    }
+    if (r.states >= checker::state_graph_max || r.transitions >= checker::state_graph_max) {
+        return "the state graph the leads-to checks run on numbers states and transitions in "
+               "32 bits, and this search has " +
+               std::to_string(r.states) + " states and " + std::to_string(r.transitions) +
+               " transitions";
+    }
+    return "";
+}
+
+/// Builds the state graph of a complete search and checks the leads-to properties `leads_to`
+/// on it, `at_once` side by side (each needs memory of the order of the graph's).
+template <class Engine>
+std::vector<checker::LeadsToResult> check_leads_to_all(const RseqModel& model, const Engine& engine,
+                                                       const std::vector<int>& leads_to,
+                                                       std::uint64_t at_once, unsigned threads) {
+    std::vector<checker::LeadsToResult> results(leads_to.size());
+    const Scenario& sc = model.scenario();
+    const auto cat = properties::catalog();
+    const checker::StateGraph graph = checker::build_state_graph(
+        model, engine, [](const Action& a) { return properties::fairness_class(a); }, threads);
+    checker::run_tasks(leads_to.size(), static_cast<unsigned>(at_once), [&](std::size_t k) {
+        const properties::Property& p = cat[static_cast<std::size_t>(leads_to[k])];
+        results[k] = checker::check_leads_to(
+            graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
+            [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
+    });
+    return results;
+}
+
+/// Where leads-to property `index`'s P held among the states the search reached, for a
+/// property left unknown: as an invariant's premise counts the states it checked (the check
+/// that would have counted it over the graph's vertices, the same states, did not run).
+template <class Engine>
+std::uint64_t premise_over_reached(const Scenario& sc, const Engine& engine, int index) {
+    const properties::Property& p = properties::catalog()[static_cast<std::size_t>(index)];
+    std::uint64_t count = 0;
+    for (std::uint64_t v = 0; v < engine.size(); ++v)
+        count += p.from(sc, engine.state_at(v)) ? 1U : 0U;
+    return count;
+}
+
+/// A property's name, spec id, summary and kind in the report.
+PropertyReport property_header(const properties::Property& p) {
+    PropertyReport pr;
+    pr.name = p.name;
+    pr.spec_id = p.spec_id;
+    pr.summary = p.summary;
+    pr.kind = kind_name(p.kind);
+    return pr;
+}
+
 }  // namespace
 
 CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
@@ -328,97 +420,37 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
     options.memory_limit_bytes = plan.memory_limit;
     options.memory_kept_bytes = plan.memory_limit != 0 ? checker::program_allowance_bytes : 0;
     const timing::Params* timed = args.timed ? &plan.params : nullptr;
-    // The rest of the run is the same for either engine (identical numbering and counts).
+    // The rest of the run is the same for either engine (identical numbering and counts):
+    // the figures, the leads-to stage, each property's status by the rules of
+    // checker/cli/verdict_rules.h, and the verdict.
     auto finish = [&](auto& engine) -> CheckReport {
         const checker::SearchResult result = engine.run(progress);
         progress.finish();
-
         CheckReport r;
         const Scenario& sc = model.scenario();
-        r.scenario = sc.name;
-        r.source = plan.source;
-        r.bounds = describe_bounds(sc);
-        r.variant = sc.variant.name();
-        r.strict = args.strict;
-        r.states = result.stats.states;
-        r.transitions = result.stats.transitions;
-        r.depth = result.stats.depth;
-        r.seconds = result.stats.seconds;
-        r.states_per_second = result.stats.states_per_second;
-        r.bytes_per_state = result.stats.bytes_per_state;
-        r.peak_rss_bytes = result.stats.peak_rss_bytes;
-        r.store_bytes = result.stats.store_bytes;
-        r.threads = args.threads > 1 ? args.threads : 1;
-        const bool incomplete = result.verdict == checker::Verdict::Incomplete;
+        fill_figures(r, args, plan, sc, result);
         const auto cat = properties::catalog();
+        const Coverage coverage{result.verdict == checker::Verdict::Incomplete,
+                                result.incomplete_reason, !args.all && !result.violations.empty()};
         // Leads-to runs on the state graph of a complete search (checker/liveness.h).
-        const bool graph_complete = !incomplete && (args.all || result.violations.empty());
-        // The leads-to checks are independent: with several threads they run side by side
-        // on the one graph (each needs memory of the order of the graph's while it runs).
+        const bool graph_complete = !undecided(coverage);
         const std::vector<int> leads_to = checker.selected_leads_to();
-        std::vector<checker::LeadsToResult> leads_to_result(leads_to.size());
-        // Under --memory-limit the graph and the checks must fit beside the search's store,
-        // which they read, and the program's allowance. Nothing stops them midway, so the
-        // fit is decided before, from
-        // estimates that count on the large side (checker/state_graph.h, checker/liveness.h);
-        // when a single check does not fit, the leads-to properties stay unknown.
-        std::string leads_to_skipped;
-        std::uint64_t leads_to_at_once = r.threads;
-        if (graph_complete && !leads_to.empty() && plan.memory_limit != 0) {
-            const std::uint64_t store = result.stats.store_bytes;
-            const std::uint64_t budget = checker::search_budget_bytes(plan.memory_limit);
-            const std::uint64_t room = budget > store ? budget - store : 0;
-            leads_to_at_once =
-                checker::leads_to_checks_within(room, r.states, r.transitions, r.threads);
-            if (leads_to_at_once == 0) {
-                const std::uint64_t need =
-                    checker::leads_to_stage_min_bytes(r.states, r.transitions);
-                leads_to_skipped =
-                    "memory limit of " + std::to_string(plan.memory_limit) +
-                    " bytes: the state graph and one leads-to check need an estimated " +
-                    std::to_string(need) + " bytes beyond the search's store of " +
-                    std::to_string(store) + " bytes and the program's " +
-                    std::to_string(checker::program_allowance_bytes) + " bytes";
-            }
+        std::string leads_to_unchecked;
+        std::vector<checker::LeadsToResult> leads_to_result;
+        if (graph_complete && !leads_to.empty()) {
+            std::uint64_t at_once = 0;
+            leads_to_unchecked =
+                leads_to_unchecked_reason(plan, r, result.stats.store_bytes, at_once);
+            if (leads_to_unchecked.empty())
+                leads_to_result = check_leads_to_all(model, engine, leads_to, at_once, r.threads);
         }
-        if (graph_complete && !leads_to.empty() && leads_to_skipped.empty() &&
-            (r.states >= checker::state_graph_max || r.transitions >= checker::state_graph_max)) {
-            leads_to_skipped = "the state graph the leads-to checks run on numbers states and "
-                               "transitions in 32 bits, and this search has " +
-                               std::to_string(r.states) + " states and " +
-                               std::to_string(r.transitions) + " transitions";
-        }
-        if (graph_complete && !leads_to.empty() && leads_to_skipped.empty()) {
-            const checker::StateGraph graph = checker::build_state_graph(
-                model, engine, [](const Action& a) { return properties::fairness_class(a); },
-                r.threads);
-            checker::run_tasks(
-                leads_to.size(), static_cast<unsigned>(leads_to_at_once), [&](std::size_t k) {
-                    const properties::Property& p = cat[static_cast<std::size_t>(leads_to[k])];
-                    leads_to_result[k] = checker::check_leads_to(
-                        graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
-                        [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
-                });
-        }
-        bool liveness_violated = false;
-        // A leads-to property left unknown still reports where its P held among the states
-        // the search reached, as an invariant's premise counts the states it checked: the
-        // check that would have counted it over the graph's vertices (the same states) did
-        // not run.
-        auto premise_over_reached = [&](int index) {
-            const properties::Property& p = cat[static_cast<std::size_t>(index)];
-            std::uint64_t count = 0;
-            for (std::uint64_t v = 0; v < engine.size(); ++v)
-                count += p.from(sc, engine.state_at(v)) ? 1U : 0U;
-            return count;
-        };
-        auto check_liveness = [&](PropertyReport& pr, int index) {
-            if (!graph_complete || !leads_to_skipped.empty()) {
+        auto report_leads_to = [&](PropertyReport& pr, int index) {
+            const std::optional<Undecided> open =
+                !leads_to_unchecked.empty() ? Undecided{leads_to_unchecked} : undecided(coverage);
+            if (open) {
                 pr.status = PropertyStatus::Unknown;
-                pr.note = !leads_to_skipped.empty() ? leads_to_skipped
-                          : incomplete ? "search incomplete: " + result.incomplete_reason
-                                       : "search stopped at the first violation (use --all)";
-                pr.premise_count = premise_over_reached(index);
+                pr.note = open->note;
+                pr.premise_count = premise_over_reached(sc, engine, index);
                 return;
             }
             const auto at = std::find(leads_to.begin(), leads_to.end(), index);
@@ -427,10 +459,9 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                 leads_to_result[static_cast<std::size_t>(at - leads_to.begin())];
             pr.premise_count = lr.premise_count;
             if (lr.holds) {
-                pr.status = lr.premise_count == 0 ? PropertyStatus::Vacuous : PropertyStatus::Holds;
+                pr.status = unviolated_status(lr.premise_count);
                 return;
             }
-            liveness_violated = true;
             pr.status = PropertyStatus::Violated;
             cex::Trace t = cex::minimise(model, lasso_trace(model, engine, index, lr));
             time_trace(t, timed);
@@ -438,36 +469,30 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                                   : "a weakly fair cycle repeats forever";
             fill_trace(pr, t);
         };
+        // An invariant or transition property, from the search's first violation of it.
+        auto report_safety = [&](PropertyReport& pr, int index) {
+            pr.premise_count = checker.premise_count(index);
+            for (const checker::Violation& v : result.violations) {
+                if (v.property == index) {
+                    pr.status = PropertyStatus::Violated;
+                    attach_trace(pr, model, checker, engine, v, timed);
+                    return;
+                }
+            }
+            if (const std::optional<Undecided> open = undecided(coverage)) {
+                pr.status = PropertyStatus::Unknown;
+                pr.note = open->note;
+                return;
+            }
+            pr.status = unviolated_status(pr.premise_count);
+        };
         for (const int i : checker.selected()) {
             const properties::Property& p = cat[static_cast<std::size_t>(i)];
-            PropertyReport pr;
-            pr.name = p.name;
-            pr.spec_id = p.spec_id;
-            pr.summary = p.summary;
-            pr.kind = kind_name(p.kind);
-            if (p.kind == properties::PropertyKind::LeadsTo) {
-                check_liveness(pr, i);
-                r.properties.push_back(pr);
-                continue;
-            }
-            pr.premise_count = checker.premise_count(i);
-            const checker::Violation* violation = nullptr;
-            for (const checker::Violation& v : result.violations) {
-                if (v.property == i && violation == nullptr)
-                    violation = &v;
-            }
-            if (violation != nullptr) {
-                pr.status = PropertyStatus::Violated;
-                attach_trace(pr, model, checker, engine, *violation, timed);
-            } else if (incomplete) {
-                pr.status = PropertyStatus::Unknown;
-                pr.note = "search incomplete: " + result.incomplete_reason;
-            } else if (args.all || result.violations.empty()) {
-                pr.status = pr.premise_count == 0 ? PropertyStatus::Vacuous : PropertyStatus::Holds;
-            } else {
-                pr.status = PropertyStatus::Unknown;
-                pr.note = "search stopped at the first violation (use --all)";
-            }
+            PropertyReport pr = property_header(p);
+            if (p.kind == properties::PropertyKind::LeadsTo)
+                report_leads_to(pr, i);
+            else
+                report_safety(pr, i);
             r.properties.push_back(pr);
         }
         if (options.check_deadlock) {
@@ -477,9 +502,7 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             pr.summary = "every state without successors has no task inside the kernel";
             pr.kind = "deadlock";
             pr.premise_count = result.stats.states;
-            pr.status = incomplete ? PropertyStatus::Unknown : PropertyStatus::Holds;
-            if (incomplete)
-                pr.note = "search incomplete: " + result.incomplete_reason;
+            pr.status = PropertyStatus::Holds;
             for (const checker::Violation& v : result.violations) {
                 if (v.kind == checker::ViolationKind::Deadlock &&
                     pr.status != PropertyStatus::Violated) {
@@ -487,25 +510,17 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                     attach_trace(pr, model, checker, engine, v, timed);
                 }
             }
-            if (pr.status == PropertyStatus::Holds && !args.all && !result.violations.empty()) {
+            const std::optional<Undecided> open = undecided(coverage);
+            // A deadlock found before the search stopped incomplete keeps the note too.
+            if (open && (coverage.incomplete || pr.status != PropertyStatus::Violated))
+                pr.note = open->note;
+            if (open && pr.status != PropertyStatus::Violated)
                 pr.status = PropertyStatus::Unknown;
-                pr.note = "search stopped at the first violation (use --all)";
-            }
             r.properties.push_back(pr);
         }
-        bool any_vacuous = false;
-        for (const PropertyReport& p : r.properties)
-            any_vacuous = any_vacuous || p.status == PropertyStatus::Vacuous;
-        if (!result.violations.empty() || liveness_violated) {
-            r.verdict = Verdict::Violated;
-        } else if (incomplete || !leads_to_skipped.empty()) {
-            r.verdict = Verdict::Incomplete;
-        } else if (args.strict && any_vacuous) {
-            r.verdict = Verdict::Vacuous;
-        } else {
-            r.verdict = Verdict::Holds;
-        }
-        r.incomplete_reason = incomplete ? result.incomplete_reason : leads_to_skipped;
+        r.verdict = run_verdict(r.properties, coverage.incomplete, !leads_to_unchecked.empty(),
+                                args.strict);
+        r.incomplete_reason = coverage.incomplete ? result.incomplete_reason : leads_to_unchecked;
         r.never_fired = progress.never_fired();
         r.exhaustive = graph_complete;
         return r;
