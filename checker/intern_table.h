@@ -101,8 +101,8 @@ public:
 private:
     static constexpr std::size_t min_slots = 1024;
     struct Slot {
-        std::atomic<std::uint32_t> id;  ///< id + 1; 0 while free
-        std::uint64_t value;            ///< written before id, never after
+        std::atomic<std::uint32_t> id{0};  ///< id + 1; 0 while free
+        std::uint64_t value = 0;           ///< written before id, never after
     };
     struct Index {
         std::size_t mask;

@@ -504,7 +504,7 @@ private:
     /// One state's successors, hashed, their slots prefetched and their transitions checked.
     struct Expansion {
         std::vector<Successor> successors;
-        typename Store::Parts parts;  ///< the expanded state, as the store takes it apart
+        typename Store::Parts parts{};  ///< the expanded state, as the store takes it apart
         bool ready = false;
     };
     /// One cache line apart: workers write their own counters and vectors in the hot loop.
@@ -622,9 +622,10 @@ private:
             if (const int p = checker.check_transition(s, a, t); p >= 0)
                 note_all(checker, me.found, ViolationKind::Transition, p, std::nullopt, i, t, succ);
             e.successors.push_back(Successor{t, h});
-            if (++succ == std::uint32_t{1} << key_order_bits)
+            if (++succ == std::uint32_t{1} << key_order_bits) {
                 throw std::length_error("parallel search: a state has more successors than a "
                                         "discovery key can number (2^24)");
+            }
         });
         me.transitions += succ;
         if (succ == 0 && options_.check_deadlock && !model_.is_valid_end(s))
@@ -1073,15 +1074,16 @@ private:
         const unsigned threads = std::max(1U, options_.threads);
         run_phase(
             [&](unsigned w) {
+                // Past the tag-home limit: a settled slot's state is in the store, a
+                // provisional one's in its finder's buffer with its hash.
+                auto hash_of = [this](std::uint64_t slot) {
+                    const std::uint64_t idx = SlotTable::index_of(slot);
+                    if ((idx & provisional) != 0)
+                        return entry_at(idx & ~provisional).hash;
+                    return hash(states_[idx]);
+                };
                 for (std::size_t c = w; c < chunks; c += threads)
-                    slots_.move_chunk<true>(bigger, c, [this](std::uint64_t slot) {
-                        // Past the tag-home limit: a settled slot's state is in the store, a
-                        // provisional one's in its finder's buffer with its hash.
-                        const std::uint64_t idx = SlotTable::index_of(slot);
-                        if ((idx & provisional) != 0)
-                            return entry_at(idx & ~provisional).hash;
-                        return hash(states_[idx]);
-                    });
+                    slots_.move_chunk<true>(bigger, c, hash_of);
             },
             slots_.size());
         slots_ = std::move(bigger);

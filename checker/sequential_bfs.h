@@ -229,8 +229,8 @@ private:
     struct Expansion {
         std::vector<Successor> successors;
         std::vector<int> also;
-        std::exception_ptr error;     ///< what the model or checker threw, if anything
-        typename Store::Parts parts;  ///< the expanded state, as the store takes it apart
+        std::exception_ptr error;       ///< what the model or checker threw, if anything
+        typename Store::Parts parts{};  ///< the expanded state, as the store takes it apart
         bool ready = false;
     };
 

@@ -68,7 +68,7 @@ public:
         return p;
     }
     static State state_of(const Parts& p) {
-        State s;
+        State s{};
         std::memcpy(&s, p.w.data(), sizeof(State));
         return s;
     }
@@ -131,7 +131,7 @@ public:
             fill<0, half>(w, static_cast<std::uint32_t>(r >> 32U));
             fill<half, words>(w, static_cast<std::uint32_t>(r));
         }
-        State s;
+        State s{};
         std::memcpy(&s, w.data(), sizeof(State));
         return s;
     }

@@ -489,10 +489,11 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         for (const int i : checker.selected()) {
             const properties::Property& p = cat[static_cast<std::size_t>(i)];
             PropertyReport pr = property_header(p);
-            if (p.kind == properties::PropertyKind::LeadsTo)
+            if (p.kind == properties::PropertyKind::LeadsTo) {
                 report_leads_to(pr, i);
-            else
+            } else {
                 report_safety(pr, i);
+            }
             r.properties.push_back(pr);
         }
         if (options.check_deadlock) {
