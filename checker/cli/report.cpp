@@ -81,7 +81,8 @@ Json distributed_json(const checker::DistributedFigures& d) {
                             {"messages_sent", r.messages_sent},
                             {"bytes_sent", r.bytes_sent},
                             {"comm_seconds", r.comm_seconds},
-                            {"peak_rss_bytes", r.peak_rss_bytes}});
+                            {"peak_rss_bytes", r.peak_rss_bytes},
+                            {"violations_found", r.violations_found}});
     }
     Json levels = Json::array();
     for (const checker::DistributedLevelFigures& l : d.levels) {

@@ -90,7 +90,7 @@ public:
     /// The bytes rank 0 needs to hold n gathered states: each state, its parent link and
     /// its table slot (at most two slots a state, the table being a power of two).
     static std::uint64_t gathered_bytes(std::uint64_t n) {
-        return n * (sizeof(State) + sizeof(std::uint64_t) + 2 * sizeof(std::uint64_t));
+        return n * (sizeof(State) + sizeof(std::uint64_t)) + gathered_slots(n) * sizeof(std::uint64_t);
     }
 
     /// Runs the search on every rank (collectively). Every rank returns the global figures;
@@ -239,6 +239,13 @@ public:
     }
 
 private:
+    /// The gathered table's slots: a power of two, at least 2^16, at most 3/4 full.
+    static std::size_t gathered_slots(std::uint64_t n) {
+        std::size_t slots = std::size_t{1} << 16U;
+        while (slots * 3 < n * 4)
+            slots *= 2;
+        return slots;
+    }
     static constexpr std::uint64_t no_parent = std::numeric_limits<std::uint64_t>::max();
     /// A successor's key: its parent's global id and its position among the parent's
     /// successors, packed (the position in the low 16 bits).
@@ -416,6 +423,7 @@ private:
         std::vector<int> recv_counts(n);
         std::vector<int> send_displs(n);
         std::vector<int> recv_displs(n);
+        const auto me = static_cast<std::size_t>(rank_);
         int failed = 0;
         for (std::uint64_t c = 0; c < chunks; ++c) {
             for (auto& o : out_)
@@ -431,7 +439,7 @@ private:
                 }
             }
             for (std::size_t r = 0; r < n; ++r) {
-                send_counts[r] = static_cast<int>(out_[r].size());
+                send_counts[r] = static_cast<int>(r == me ? 0 : out_[r].size());
                 if (send_counts[r] > 0 && static_cast<int>(r) != rank_) {
                     ++messages_sent_;
                     bytes_sent_ += out_[r].size();
@@ -461,7 +469,7 @@ private:
                 return failed;
             send_.resize(total_out);
             for (std::size_t r = 0; r < n; ++r) {
-                if (!out_[r].empty())
+                if (r != me && !out_[r].empty())
                     std::memcpy(send_.data() + send_displs[r], out_[r].data(), out_[r].size());
             }
             in_.resize(total_in);
@@ -470,18 +478,36 @@ private:
                               in_.data(), recv_counts.data(), recv_displs.data(), MPI_BYTE, comm_);
             });
             try {
-                for (std::size_t at = 0; at < in_.size(); at += record_bytes) {
-                    State t;
-                    std::uint64_t key = 0;
-                    std::memcpy(&t, in_.data() + at, sizeof(State));
-                    std::memcpy(&key, in_.data() + at + sizeof(State), sizeof key);
-                    insert(t, state_hash(t), key);
-                }
+                insert_records(out_[me]);
+                insert_records(in_);
             } catch (const std::bad_alloc& e) {
                 failed = encode_failure(failure_code(e));
             }
         }
         return agree_failure(failed);
+    }
+
+    /// Inserts successor records (state, key) in batches: each batch's hashes are computed
+    /// and their slots prefetched before any is looked up, since a large search waits on
+    /// memory (as SequentialBfs's pipeline does).
+    void insert_records(const std::vector<unsigned char>& records) {
+        constexpr std::size_t batch = 16;
+        State t[batch];
+        std::uint64_t key[batch];
+        std::uint64_t h[batch];
+        const std::size_t count = records.size() / record_bytes;
+        for (std::size_t first = 0; first < count; first += batch) {
+            const std::size_t n = std::min(batch, count - first);
+            for (std::size_t i = 0; i < n; ++i) {
+                const unsigned char* at = records.data() + (first + i) * record_bytes;
+                std::memcpy(&t[i], at, sizeof(State));
+                std::memcpy(&key[i], at + sizeof(State), sizeof(std::uint64_t));
+                h[i] = state_hash(t[i]);
+                __builtin_prefetch(slots_.address(h[i]));
+            }
+            for (std::size_t i = 0; i < n; ++i)
+                insert(t[i], h[i], key[i]);
+        }
     }
 
     template <class Checker>
@@ -514,17 +540,14 @@ private:
             }
             const std::uint64_t h = state_hash(t);
             const std::uint64_t key = (g << pos_bits) | k;
-            const int owner = owner_of(h);
-            if (owner == rank_) {
-                insert(t, h, key);
-            } else {
-                std::vector<unsigned char>& o = out_[static_cast<std::size_t>(owner)];
-                reserve_charged(o, o.size() + record_bytes, budget_);
-                const std::size_t at = o.size();
-                o.resize(at + record_bytes);
-                std::memcpy(o.data() + at, &t, sizeof(State));
-                std::memcpy(o.data() + at + sizeof(State), &key, sizeof key);
-            }
+            // This rank's own successors wait in their buffer too, to be inserted in
+            // batches with the others (insert_records()).
+            std::vector<unsigned char>& o = out_[static_cast<std::size_t>(owner_of(h))];
+            reserve_charged(o, o.size() + record_bytes, budget_);
+            const std::size_t at = o.size();
+            o.resize(at + record_bytes);
+            std::memcpy(o.data() + at, &t, sizeof(State));
+            std::memcpy(o.data() + at + sizeof(State), &key, sizeof key);
             ++k;
         });
         transitions += k;
@@ -633,6 +656,7 @@ private:
     /// reports them: stopping at the first, only those of the first violation's parent; in
     /// the order of their keys. Transition targets get their ids from their owners.
     std::vector<Violation> agree_violations() {
+        violations_found_ = best_.size();
         const int mine = static_cast<int>(best_.size() * sizeof(Event));
         std::vector<int> counts(static_cast<std::size_t>(ranks_));
         std::vector<int> displs(static_cast<std::size_t>(ranks_));
@@ -837,9 +861,7 @@ private:
         }
         if (rank_ != 0)
             return;
-        std::size_t slots = std::size_t{1} << 16U;
-        while (slots * 3 < total_ * 4)
-            slots *= 2;
+        const std::size_t slots = gathered_slots(total_);
         all_slots_ = SlotTable(slots);
         budget_.charge(all_slots_.bytes());
         for (std::uint64_t i = 0; i < total_; ++i) {
@@ -881,6 +903,7 @@ private:
         me.bytes_sent = bytes_sent_;
         me.comm_seconds = comm_seconds_;
         me.peak_rss_bytes = peak_rss_bytes();
+        me.violations_found = violations_found_;
         figures_.ranks = ranks_;
         figures_.per_rank.resize(rank_ == 0 ? static_cast<std::size_t>(ranks_) : 0);
         MPI_Gather(&me, sizeof me, MPI_BYTE, figures_.per_rank.data(), sizeof me, MPI_BYTE, 0,
@@ -947,6 +970,7 @@ private:
     std::vector<unsigned char> in_;
     std::uint64_t messages_sent_ = 0;
     std::uint64_t bytes_sent_ = 0;
+    std::uint64_t violations_found_ = 0;
     double comm_seconds_ = 0;
     std::vector<DistributedLevelFigures> levels_;
     DistributedFigures figures_;

@@ -16,6 +16,9 @@ struct DistributedRankFigures {
     std::uint64_t bytes_sent = 0;     ///< their bytes
     double comm_seconds = 0;          ///< time in MPI calls (waiting for other ranks included)
     std::uint64_t peak_rss_bytes = 0;
+    /// Properties whose first violation on this rank this rank found (before the ranks
+    /// agree which is the first of all).
+    std::uint64_t violations_found = 0;
 };
 
 struct DistributedLevelFigures {
