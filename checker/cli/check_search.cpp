@@ -416,8 +416,10 @@ distributed_search([[maybe_unused]] const CheckArgs& args, [[maybe_unused]] cons
 CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
     RseqModel model(plan.scenario);
     properties::CatalogChecker checker(model.scenario(), plan.selected);
-    // Under --distributed only rank 0 prints (checker/cli/distributed_session.h).
-    ProgressChecker progress(checker, (args.progress || is_tty(stderr)) && distributed_rank() == 0);
+    // Under --distributed only rank 0 prints (checker/cli/distributed_session.h), and only when
+    // asked: mpirun gives every rank a terminal, whatever its own stderr is.
+    ProgressChecker progress(checker, (args.progress || (is_tty(stderr) && !args.distributed)) &&
+                                          distributed_rank() == 0);
     checker::SearchOptions options;
     options.threads = args.threads;
     options.stop_at_first = !args.all;

@@ -64,7 +64,9 @@ int check(const CheckArgs& args) {
     if (!session.prints())
         return exit_status(report);  // rank 0's, which it sent to every rank
     const bool to_stdout = args.output.empty();
-    const std::string document = render(report, plan.format, to_stdout && colour_allowed());
+    // Open MPI hands its ranks a terminal even when mpirun's own output is a file: no colour.
+    const std::string document =
+        render(report, plan.format, to_stdout && colour_allowed() && !args.distributed);
     if (!args.trace_out.empty()) {
         fs::create_directories(args.trace_out);
         for (const PropertyReport& p : report.properties) {

@@ -90,7 +90,8 @@ public:
     /// The bytes rank 0 needs to hold n gathered states: each state, its parent link and
     /// its table slot (at most two slots a state, the table being a power of two).
     static std::uint64_t gathered_bytes(std::uint64_t n) {
-        return n * (sizeof(State) + sizeof(std::uint64_t)) + gathered_slots(n) * sizeof(std::uint64_t);
+        return n * (sizeof(State) + sizeof(std::uint64_t)) +
+               gathered_slots(n) * sizeof(std::uint64_t);
     }
 
     /// Runs the search on every rank (collectively). Every rank returns the global figures;
