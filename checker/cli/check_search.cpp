@@ -170,12 +170,14 @@ CheckPlan plan_check(const CheckArgs& args) {
     }
     plan.compressed = compressed_store(args.store, plan.scenario);
     if (args.distributed) {
-        if (args.por || args.symmetry)
+        if (args.por || args.symmetry) {
             throw InputError({}, "--distributed searches the full state space: drop --por and "
                                  "--symmetry");
-        if (args.store == "compressed")
+        }
+        if (args.store == "compressed") {
             throw InputError({}, "--distributed keeps its states in the plain store: drop "
                                  "--store compressed");
+        }
         plan.compressed = false;
     }
     return plan;

@@ -39,6 +39,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -134,9 +135,9 @@ public:
             }
             transitions += level_transitions;
             const std::uint64_t new_states = level_start_.back() - level_start_[depth + 1];
-            for (std::uint64_t x = local_level_[depth + 1]; x < states_.size(); ++x)
-                record_state_events(checker, x,
-                                    Key{parent_[x], pos_[x - local_level_[depth + 1]] + 1, 2});
+            const std::uint64_t first_new = local_level_[depth + 1];
+            for (std::uint64_t x = first_new; x < states_.size(); ++x)
+                record_state_events(checker, x, Key{parent_[x], pos_[x - first_new] + 1, 2});
             local_level_.push_back(states_.size());
             DistributedLevelFigures level;
             level.depth = depth;
@@ -180,10 +181,8 @@ public:
             static_cast<double>(std::max<std::uint64_t>(1, states_.size()));
         result.stats.charged_peak_bytes = budget_.peak();
         total_ = total[0];
-        if (options_.gather_refusal)
-            refusal_ = options_.gather_refusal(result);
-        else
-            refusal_ = "the states were not gathered to rank 0";
+        refusal_ = options_.gather_refusal ? options_.gather_refusal(result)
+                                           : "the states were not gathered to rank 0";
         if (refusal_.empty()) {
             gather();
             result.stats.store_bytes = store_bytes();
@@ -204,9 +203,10 @@ public:
         if (gathered_)
             return all_states_[i];
         const auto at = fetched_.find(i);
-        if (at == fetched_.end())
+        if (at == fetched_.end()) {
             throw std::logic_error("distributed search: state " + std::to_string(i) +
                                    " was not fetched to rank 0");
+        }
         return at->second.state;
     }
     std::optional<std::uint64_t> find(const State& t) const { return find(t, state_hash(t)); }
@@ -942,9 +942,10 @@ private:
         const DistributedBfs* search;
         std::uint64_t operator[](std::uint64_t i) const {
             const auto at = search->fetched_.find(i);
-            if (at == search->fetched_.end())
+            if (at == search->fetched_.end()) {
                 throw std::logic_error("distributed search: the parent of state " +
                                        std::to_string(i) + " was not fetched to rank 0");
+            }
             return at->second.parent;
         }
     };

@@ -125,9 +125,10 @@ TEST_P(DistributedIdentity, TwoAndThreeRanksGiveTheSequentialReport) {
     const std::string args = "check " + GetParam() + " --format json";
     const RunResult sequential = run_rseqcheck(args);
     ASSERT_TRUE(sequential.status == 0 || sequential.status == 1) << sequential.err;
-    for (const int ranks : {2, 3})
+    for (const int ranks : {2, 3}) {
         expect_same_report(args + " on " + std::to_string(ranks), sequential,
                            run_distributed(ranks, args), ranks);
+    }
 }
 
 // --all: the whole state space, every violated property with its trace.
