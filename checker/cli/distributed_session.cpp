@@ -2,9 +2,12 @@
 
 #include <cstdlib>
 #include <exception>
+#include <filesystem>
 #include <iostream>
 #include <optional>
 #include <string_view>
+#include <system_error>
+#include <unistd.h>
 
 #include "model/input_error.h"
 
@@ -15,8 +18,9 @@
 namespace rseqcheck::cli {
 
 std::string distributed_unavailable_message() {
-    return "--distributed needs rseqcheck built with MPI: apt-get install libopenmpi-dev "
-           "openmpi-bin, configure again (scripts/test) and run it under mpirun";
+    return "--distributed needs rseqcheck-mpi, built beside rseqcheck when CMake finds MPI: "
+           "apt-get install libopenmpi-dev openmpi-bin, configure again (scripts/test) and run "
+           "it under mpirun";
 }
 
 #ifdef RSEQCHECK_HAVE_MPI
@@ -86,6 +90,7 @@ int distributed_rank() {
 
 #else
 
+// Reached with --distributed only when main() found no rseqcheck-mpi to run instead.
 DistributedSession::DistributedSession(bool distributed) {
     if (distributed)
         throw InputError({}, distributed_unavailable_message());
@@ -103,11 +108,27 @@ int distributed_rank() {
 
 #endif
 
+bool wants_distributed(int argc, const char* const* argv) {
+    for (int i = 1; i < argc; ++i) {
+        if (std::string_view(argv[i]) == "--distributed")
+            return true;
+    }
+    return false;
+}
+
+void exec_distributed(char** argv) {
+    std::error_code ec;
+    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec)
+        return;
+    const std::string mpi = (self.parent_path() / "rseqcheck-mpi").string();
+    if (access(mpi.c_str(), X_OK) != 0)
+        return;
+    execv(mpi.c_str(), argv);  // returns only on failure
+}
+
 bool quiet_distributed_rank(int argc, const char* const* argv) {
-    bool distributed = false;
-    for (int i = 1; i < argc; ++i)
-        distributed = distributed || std::string_view(argv[i]) == "--distributed";
-    if (!distributed)
+    if (!wants_distributed(argc, argv))
         return false;
     // Open MPI, PMIx, MPICH (PMI) and Slurm's srun each set one of these for every rank.
     for (const char* name : {"OMPI_COMM_WORLD_RANK", "PMIX_RANK", "PMI_RANK", "SLURM_PROCID"}) {

@@ -40,6 +40,11 @@ private:
 int distributed_rank();
 /// What --distributed says when rseqcheck was built without MPI.
 std::string distributed_unavailable_message();
+/// Whether the command line asks for `--distributed`.
+bool wants_distributed(int argc, const char* const* argv);
+/// Replaces this process by the rseqcheck-mpi beside its binary, with the same arguments
+/// (checker/cli/CMakeLists.txt); returns only if there is none to run.
+void exec_distributed(char** argv);
 /// Whether this process is a rank other than 0 of a `--distributed` run, judged from the
 /// command line and the environment that mpirun or srun set (known before MPI_Init, so that
 /// an error in the command line itself is printed once).

@@ -44,6 +44,11 @@ void print_input_error(const rseqcheck::InputError& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifndef RSEQCHECK_HAVE_MPI
+    // `check --distributed` runs as rseqcheck-mpi, which links MPI; this binary does not.
+    if (rseqcheck::cli::wants_distributed(argc, argv))
+        rseqcheck::cli::exec_distributed(argv);
+#endif
     try {
         return rseqcheck::cli::run(argc, argv);
     } catch (const rseqcheck::InputError& e) {
