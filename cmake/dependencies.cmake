@@ -42,3 +42,16 @@ if(RSEQCHECK_BUILD_BENCH)
   find_package(benchmark QUIET CONFIG)
   rseqcheck_require(benchmark_FOUND libbenchmark-dev)
 endif()
+
+# MPI is optional: with it, `rseqcheck check --distributed` runs the search over `mpirun`
+# ranks (checker/distributed/); without it the option says how to get it and exits 2.
+# Sanitizer builds leave it out: ASan reports Open MPI's own allocations as leaks.
+find_package(MPI QUIET COMPONENTS CXX)
+if(MPI_CXX_FOUND AND NOT RSEQCHECK_SANITIZE)
+  set(RSEQCHECK_HAVE_MPI ON)
+  find_program(RSEQCHECK_MPIEXEC NAMES mpirun mpiexec HINTS ${MPIEXEC_EXECUTABLE})
+else()
+  set(RSEQCHECK_HAVE_MPI OFF)
+  message(STATUS "no MPI (not found, or a sanitizer build): rseqcheck check --distributed is "
+                 "left out (apt-get install libopenmpi-dev openmpi-bin)")
+endif()

@@ -86,6 +86,10 @@ std::uint64_t CatalogChecker::premise_count(int catalog_index) const {
     return sum;
 }
 
+void CatalogChecker::add_premise_count(int catalog_index, std::uint64_t n) {
+    premise_[static_cast<std::size_t>(catalog_index)].fetch_add(n, std::memory_order_relaxed);
+}
+
 std::vector<int> CatalogChecker::selected_leads_to() const {
     std::vector<int> out;
     const auto all = catalog();

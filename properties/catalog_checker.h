@@ -27,6 +27,9 @@ public:
     int check_transition(const State& s, const Action& a, const State& t);
 
     std::uint64_t premise_count(int catalog_index) const;
+    /// Adds n to a premise count: the distributed search sums the other ranks' counts into
+    /// rank 0's checker.
+    void add_premise_count(int catalog_index, std::uint64_t n);
     const std::vector<int>& selected() const { return selected_; }
     /// The selected leads-to properties (checked on the graph, not here).
     std::vector<int> selected_leads_to() const;

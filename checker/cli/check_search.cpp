@@ -7,16 +7,21 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <unistd.h>
 #include <vector>
 
 #include "checker/cli/commands.h"
+#include "checker/cli/distributed_session.h"
 #include "checker/cli/errors.h"
 #include "checker/cli/lasso.h"
 #include "checker/cli/output_file.h"
 #include "checker/cli/reduction_run.h"
 #include "checker/cli/verdict_rules.h"
+#ifdef RSEQCHECK_HAVE_MPI
+#include "checker/distributed/distributed_bfs.h"
+#endif
 #include "checker/liveness.h"
 #include "checker/memory_budget.h"
 #include "checker/parallel_bfs.h"
@@ -165,6 +170,17 @@ CheckPlan plan_check(const CheckArgs& args) {
         }
     }
     plan.compressed = compressed_store(args.store, plan.scenario);
+    if (args.distributed) {
+        if (args.por || args.symmetry) {
+            throw InputError({}, "--distributed searches the full state space: drop --por and "
+                                 "--symmetry");
+        }
+        if (args.store == "compressed") {
+            throw InputError({}, "--distributed keeps its states in the plain store: drop "
+                                 "--store compressed");
+        }
+        plan.compressed = false;
+    }
     return plan;
 }
 
@@ -198,6 +214,26 @@ public:
         return inner_.check_transition(s, a, t);
     }
     const std::vector<int>& last_violations() const { return inner_.last_violations(); }
+    /// The counts the distributed search sums over its ranks: every catalogue property's
+    /// premise count, then 1 for each transition that fired.
+    std::vector<std::uint64_t> counters() const {
+        std::vector<std::uint64_t> out;
+        for (std::size_t i = 0; i < properties::catalog().size(); ++i)
+            out.push_back(inner_.premise_count(static_cast<int>(i)));
+        for (std::size_t k = 0; k < action_kind_count; ++k)
+            out.push_back((fired_.load() >> k) & 1U);
+        return out;
+    }
+    /// Adds other ranks' counters() (summed) to this one's.
+    void add_counters(const std::vector<std::uint64_t>& more) {
+        const std::size_t n = properties::catalog().size();
+        for (std::size_t i = 0; i < n && i < more.size(); ++i)
+            inner_.add_premise_count(static_cast<int>(i), more[i]);
+        for (std::size_t k = 0; k < action_kind_count && n + k < more.size(); ++k) {
+            if (more[n + k] != 0)
+                fired_.fetch_or(std::uint64_t{1} << k, std::memory_order_relaxed);
+        }
+    }
     /// The transitions (model/transitions.h names) that never fired in the search.
     std::vector<std::string> never_fired() const {
         std::vector<std::string> out;
@@ -389,6 +425,10 @@ std::vector<checker::LeadsToResult> check_leads_to_all(const RseqModel& model, c
 /// that would have counted it over the graph's vertices, the same states, did not run).
 template <class Engine>
 std::uint64_t premise_over_reached(const Scenario& sc, const Engine& engine, int index) {
+    if constexpr (requires { engine.reached_count(index); }) {
+        if (const auto counted = engine.reached_count(index))
+            return *counted;  // counted on every rank (checker/distributed)
+    }
     const properties::Property& p = properties::catalog()[static_cast<std::size_t>(index)];
     std::uint64_t count = 0;
     for (std::uint64_t v = 0; v < engine.size(); ++v)
@@ -406,12 +446,78 @@ PropertyReport property_header(const properties::Property& p) {
     return pr;
 }
 
+/// `check --distributed` (checker/distributed/distributed_bfs.h): every rank searches its
+/// part; rank 0 builds the report with `finish` and tells the others its exit status.
+template <class Progress, class Finish>
+CheckReport
+distributed_search([[maybe_unused]] const CheckArgs& args, [[maybe_unused]] const CheckPlan& plan,
+                   [[maybe_unused]] const RseqModel& model,
+                   [[maybe_unused]] properties::CatalogChecker& checker,
+                   [[maybe_unused]] const checker::SearchOptions& options,
+                   [[maybe_unused]] Progress& progress, [[maybe_unused]] Finish& finish) {
+#ifdef RSEQCHECK_HAVE_MPI
+    using Engine = checker::DistributedBfs<RseqModel>;
+    checker::DistributedOptions<State> dist;
+    dist.search = options;
+    const std::vector<int> leads_to = checker.selected_leads_to();
+    const Scenario& sc = model.scenario();
+    for (const int i : leads_to) {
+        const properties::Property& p = properties::catalog()[static_cast<std::size_t>(i)];
+        dist.reached_counts.emplace_back(i, [&p, &sc](const State& s) { return p.from(sc, s); });
+    }
+    // The leads-to checks run on rank 0, on every state gathered there, when they fit its
+    // memory limit (the same estimates as finish's); there is no distributed leads-to check.
+    dist.gather_refusal = [&](const checker::SearchResult& r) -> std::string {
+        const bool complete =
+            r.verdict != checker::Verdict::Incomplete && (args.all || r.violations.empty());
+        if (!complete || leads_to.empty())
+            return "the state graph is not needed";
+        const std::uint64_t n = r.stats.states;
+        const std::uint64_t m = r.stats.transitions;
+        if (n > std::numeric_limits<std::uint32_t>::max())
+            return "the state graph of " + std::to_string(n) + " states is too large for rank 0";
+        if (plan.memory_limit == 0)
+            return {};
+        const std::uint64_t need =
+            Engine::gathered_bytes(n) + checker::leads_to_stage_min_bytes(n, m);
+        if (need <= checker::search_budget_bytes(plan.memory_limit))
+            return {};
+        return "memory limit of " + std::to_string(plan.memory_limit) +
+               " bytes per rank: the leads-to checks need every state and the state graph on "
+               "rank 0, an estimated " +
+               std::to_string(need) + " bytes";
+    };
+    Engine engine(model, MPI_COMM_WORLD, dist);
+    int status = 0;
+    if (engine.rank() != 0) {
+        engine.run(progress);
+        MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+        CheckReport r;
+        r.verdict = status == 0   ? Verdict::Holds
+                    : status == 1 ? Verdict::Violated
+                                  : Verdict::Incomplete;
+        return r;
+    }
+    CheckReport r = finish(engine);
+    r.distributed = engine.figures();
+    r.distributed->gathered = engine.leads_to_unavailable().empty();
+    status = exit_status(r);
+    MPI_Bcast(&status, 1, MPI_INT, 0, MPI_COMM_WORLD);
+    return r;
+#else
+    throw InputError({}, distributed_unavailable_message());
+#endif
+}
+
 }  // namespace
 
 CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
     RseqModel model(plan.scenario);
     properties::CatalogChecker checker(model.scenario(), plan.selected);
-    ProgressChecker progress(checker, args.progress || is_tty(stderr));
+    // Under --distributed only rank 0 prints (checker/cli/distributed_session.h), and only when
+    // asked: mpirun gives every rank a terminal, whatever its own stderr is.
+    ProgressChecker progress(checker, (args.progress || (is_tty(stderr) && !args.distributed)) &&
+                                          distributed_rank() == 0);
     checker::SearchOptions options;
     options.threads = args.threads;
     options.stop_at_first = !args.all;
@@ -439,8 +545,13 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
         std::vector<checker::LeadsToResult> leads_to_result;
         if (graph_complete && !leads_to.empty()) {
             std::uint64_t at_once = 0;
-            leads_to_unchecked =
-                leads_to_unchecked_reason(plan, r, result.stats.store_bytes, at_once);
+            // The distributed search has the graph on rank 0 only when it gathered the states.
+            if constexpr (requires { engine.leads_to_unavailable(); })
+                leads_to_unchecked = engine.leads_to_unavailable();
+            if (leads_to_unchecked.empty()) {
+                leads_to_unchecked =
+                    leads_to_unchecked_reason(plan, r, result.stats.store_bytes, at_once);
+            }
             if (leads_to_unchecked.empty())
                 leads_to_result = check_leads_to_all(model, engine, leads_to, at_once, r.threads);
         }
@@ -533,6 +644,8 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
                            !checker.selected_leads_to().empty(), finish,
                            [&] { return search(plain, plan); });
     }
+    if (args.distributed)
+        return distributed_search(args, plan, model, checker, options, progress, finish);
     using Compressed = checker::TreeStore<State>;
     if (args.threads > 1 && plan.compressed) {
         checker::ParallelBfs<RseqModel, Compressed> engine(model, options);

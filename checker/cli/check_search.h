@@ -36,6 +36,7 @@ struct CheckArgs {
     bool progress = false;
     bool timed = false;               ///< --timed: timestamps on every trace (Z3)
     std::vector<std::string> params;  ///< --param NAME=VALUE for --timed
+    bool distributed = false;         ///< --distributed: over the MPI ranks (mpirun)
 };
 
 /// Everything `check` needs, validated, before any output is opened.

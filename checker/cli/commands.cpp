@@ -21,6 +21,7 @@
 #include "checker/cli/bound_command.h"
 #include "checker/cli/check_search.h"
 #include "checker/cli/compare_command.h"
+#include "checker/cli/distributed_session.h"
 #include "checker/cli/errors.h"
 #include "checker/cli/graph_command.h"
 #include "checker/cli/impact_command.h"
@@ -56,10 +57,16 @@ namespace {
 namespace fs = std::filesystem;
 
 int check(const CheckArgs& args) {
-    const CheckPlan plan = plan_check(args);
-    const CheckReport report = search(args, plan);
+    // --distributed: MPI from here to the end of the check (checker/cli/distributed_session.h).
+    const DistributedSession session(args.distributed);
+    const CheckPlan plan = session.plan(args);
+    const CheckReport report = session.search([&] { return search(args, plan); });
+    if (!session.prints())
+        return exit_status(report);  // rank 0's, which it sent to every rank
     const bool to_stdout = args.output.empty();
-    const std::string document = render(report, plan.format, to_stdout && colour_allowed());
+    // Open MPI hands its ranks a terminal even when mpirun's own output is a file: no colour.
+    const std::string document =
+        render(report, plan.format, to_stdout && colour_allowed() && !args.distributed);
     if (!args.trace_out.empty()) {
         fs::create_directories(args.trace_out);
         for (const PropertyReport& p : report.properties) {
@@ -266,6 +273,9 @@ int run(int argc, char** argv) {
         "--trace-out", args.trace_out,
         "write each violated property's trace to DIR: <property>.trace.txt, .trace.json, "
         ".replay.json, .html and .dot");
+    check_cmd->add_flag("--distributed", args.distributed,
+                        "search over the MPI ranks of mpirun/srun, each holding a part of the "
+                        "states (docs/distributed.md)");
     check_cmd->add_flag("--progress", args.progress,
                         "progress line on stderr (default: only when stderr is a terminal)");
 

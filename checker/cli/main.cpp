@@ -9,6 +9,7 @@
 #include <string>
 
 #include "checker/cli/commands.h"
+#include "checker/cli/distributed_session.h"
 #include "checker/cli/errors.h"
 #include "model/input_error.h"
 #include "model/scenario_file.h"
@@ -43,10 +44,17 @@ void print_input_error(const rseqcheck::InputError& e) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifndef RSEQCHECK_HAVE_MPI
+    // `check --distributed` runs as rseqcheck-mpi, which links MPI; this binary does not.
+    if (rseqcheck::cli::wants_distributed(argc, argv))
+        rseqcheck::cli::exec_distributed(argv);
+#endif
     try {
         return rseqcheck::cli::run(argc, argv);
     } catch (const rseqcheck::InputError& e) {
-        print_input_error(e);
+        // Under `check --distributed` every rank rejects bad input; rank 0 says why.
+        if (!rseqcheck::cli::quiet_distributed_rank(argc, argv))
+            print_input_error(e);
         return 2;
     } catch (const rseqcheck::cli::UnavailableError& e) {
         std::cerr << "rseqcheck: error: " << e.what() << "\n";

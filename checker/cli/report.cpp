@@ -71,6 +71,33 @@ std::string violation_message(const CheckReport& r, const PropertyReport& p) {
            std::to_string(p.trace.size()) + " steps";
 }
 
+/// The `distributed` object (docs/json-schema.md): per rank, what it stored and sent; per
+/// level, the round's wall time and the most any rank spent in MPI calls.
+Json distributed_json(const checker::DistributedFigures& d) {
+    Json per_rank = Json::array();
+    for (const checker::DistributedRankFigures& r : d.per_rank) {
+        per_rank.push_back({{"states", r.states},
+                            {"bytes_per_state", r.bytes_per_state},
+                            {"messages_sent", r.messages_sent},
+                            {"bytes_sent", r.bytes_sent},
+                            {"comm_seconds", r.comm_seconds},
+                            {"peak_rss_bytes", r.peak_rss_bytes},
+                            {"violations_found", r.violations_found}});
+    }
+    Json levels = Json::array();
+    for (const checker::DistributedLevelFigures& l : d.levels) {
+        levels.push_back({{"depth", l.depth},
+                          {"states", l.states},
+                          {"seconds", l.seconds},
+                          {"comm_seconds", l.comm_seconds}});
+    }
+    return {{"ranks", d.ranks},
+            {"gathered", d.gathered},
+            {"comm_share", d.comm_share},
+            {"per_rank", per_rank},
+            {"levels", levels}};
+}
+
 Json trace_json(const PropertyReport& p) {
     Json steps = Json::array();
     for (const TraceStep& s : p.trace) {
@@ -194,6 +221,13 @@ std::string render_text(const CheckReport& r, bool colour) {
     out << r.states << " states, " << r.transitions << " transitions, depth " << r.depth << ", "
         << fixed(r.seconds, 2) << " s, " << fixed(r.states_per_second, 0) << " states/s, "
         << fixed(r.bytes_per_state, 1) << " bytes/state\n";
+    if (r.distributed) {
+        std::uint64_t sent = 0;
+        for (const checker::DistributedRankFigures& rank : r.distributed->per_rank)
+            sent += rank.bytes_sent;
+        out << "distributed over " << r.distributed->ranks << " ranks: " << sent << " bytes sent, "
+            << fixed(100 * r.distributed->comm_share, 1) << "% of the search in MPI calls\n";
+    }
     if (!r.reductions.empty()) {
         out << "reductions:";
         for (const std::string& name : r.reductions)
@@ -266,6 +300,8 @@ std::string render_json(const CheckReport& r) {
                    {"peak_rss_bytes", r.peak_rss_bytes},
                    {"store_bytes", r.store_bytes},
                    {"threads", r.threads}};
+    if (r.distributed)
+        j["distributed"] = distributed_json(*r.distributed);
     return j.dump(2) + "\n";
 }
 

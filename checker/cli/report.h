@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "checker/distributed/figures.h"
+
 namespace rseqcheck::cli {
 
 /// One step of a counterexample: the action and what it changed.
@@ -77,6 +79,8 @@ struct CheckReport {
     /// Set when the figures above are not of the reduced search, and why (the reduced
     /// search found a violation, or a leads-to property needs the full state graph).
     std::string reduction_note;
+    /// `check --distributed`: per rank and per level figures (the JSON `distributed` object).
+    std::optional<checker::DistributedFigures> distributed;
 };
 
 /// 0 all hold, 1 violated (or vacuous under --strict), 3 incomplete.
