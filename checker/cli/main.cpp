@@ -9,7 +9,6 @@
 #include <string>
 
 #include "checker/cli/commands.h"
-#include "checker/cli/errors.h"
 #include "model/input_error.h"
 #include "model/scenario_file.h"
 
@@ -48,9 +47,6 @@ int main(int argc, char** argv) {
     } catch (const rseqcheck::InputError& e) {
         print_input_error(e);
         return 2;
-    } catch (const rseqcheck::cli::UnavailableError& e) {
-        std::cerr << "rseqcheck: error: " << e.what() << "\n";
-        return 3;
     } catch (const rseqcheck::InternalError& e) {
         std::cerr << "rseqcheck: internal error: " << e.what() << "\n";
         return 4;
