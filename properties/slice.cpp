@@ -90,6 +90,13 @@ bool timer_armed_on_grant(const Scenario& sc, const State& s) {
     });
 }
 
+// I3, second half: a live grant in user mode has SYSCALL_RSEQ_SLICE set, so that the task's
+// next syscall revokes it (dd0a0460; spec 3.7 A2, 3.9).
+bool grant_has_syscall_work(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(
+        sc, s, [](const Task& t, TaskId) { return !t.slice_granted || t.syscall_work_rseq_slice; });
+}
+
 // I7: the IDs in user memory and the kernel's cache are the task's CPU on every return.
 bool ids_correct_in_user_mode(const Scenario& sc, const State& s) {
     return all_slice_users_in_user(sc, s, [](const Task& t, TaskId) {
@@ -340,6 +347,9 @@ constexpr std::array<Reads, 10> i3_reads{"pc",
                                          "slice_timer.cookie",
                                          "hrtimer expires",
                                          "SYSCALL_WORK_SYSCALL_RSEQ_SLICE"};
+constexpr std::array<Reads, 5> grant_work_reads{"pc", "state", "rseq.event.has_rseq",
+                                                "rseq.slice.state.granted",
+                                                "SYSCALL_WORK_SYSCALL_RSEQ_SLICE"};
 constexpr std::array<Reads, 5> i4_reads{"rseq.slice.state.granted", "ti_work",
                                         "rseq.slice.state.enabled", "rseq.event.user_irq",
                                         "in_syscall"};
@@ -417,6 +427,13 @@ const std::array entries{
                 "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
                 timer_armed_on_grant, some_grant_in_user_mode),
             i3_reads, role),
+    reading(invariant("grant-has-syscall-work", "I3",
+                      "a live grant in user mode has SYSCALL_RSEQ_SLICE set, so the next "
+                      "syscall revokes it",
+                      "dd0a0460 (\"rseq: Implement syscall entry work for time slice "
+                      "extensions\")",
+                      grant_has_syscall_work, some_grant_in_user_mode),
+            grant_work_reads, role),
     reading(transition("grant-only-on-irq-return", "I4",
                        "granted goes 0->1 only in G6 of an interrupt return, with a grantable "
                        "reschedule and no other work pending",

@@ -57,6 +57,7 @@ inline constexpr std::array safety_twins{
     Twin{"views-agree-in-user-mode", "mut_syscall_skips_user_clear", 16,
          "exit_to_user_mode_prepare"},
     Twin{"timer-armed-on-grant", "pre_0ac3b5c3", 9, "rseq_exit_to_user_mode_restart"},
+    Twin{"grant-has-syscall-work", "pre_dd0a0460", 9, "rseq_exit_to_user_mode_restart"},
     Twin{"grant-only-on-irq-return", "mut_grant_ignores_user_irq", 9,
          "rseq_grant_slice_extension_commit"},
     Twin{"grant-only-on-irq-return", "mut_rt_full_grantable", 6,
