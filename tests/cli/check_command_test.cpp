@@ -393,6 +393,10 @@ TEST(CheckCommand, JsonStepsCarryTheFieldsTheTextTraceShows) {
                     << "step " << step["step"] << ": " << word << " of" << changed;
             }
         }
+        // Copied from the program's output, a change detector. Backed by the hand walk
+        // (walkthrough_test.cpp, switch_between_grant_write_and_commit()): step 3 is
+        // exit_to_user_mode_prepare, which snapshots ti_work with NEED_RESCHED (set by the
+        // wakeup of step 2) and enters the loop at its need-resched test.
         EXPECT_EQ(p["trace"][2]["changed"], " pc=LoopResched ti_work=NEED_RESCHED");
     }
 }
