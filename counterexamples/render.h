@@ -69,7 +69,8 @@ std::string render_json(const Trace& trace);
 std::string render_dot(const Trace& trace);
 /// Whether graphviz `dot` is on PATH.
 bool dot_available();
-/// SVG through `dot -Tsvg`; nullopt when dot is not installed or fails.
+/// SVG through `dot -Tsvg`, run without a shell on files in a fresh mkdtemp() directory;
+/// nullopt when dot is not installed or fails.
 std::optional<std::string> render_svg(const Trace& trace);
 
 /// Plain text for a kernel mailing list, no line over 72 columns: a header (property and

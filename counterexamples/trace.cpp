@@ -107,6 +107,18 @@ std::size_t context_switches(std::span<const TraceStep> steps) {
     return n;
 }
 
+std::string_view to_string(Fault f) {
+    switch (f) {
+    case Fault::None:
+        return "none";
+    case Fault::Resolved:
+        return "resolved";
+    case Fault::Unresolvable:
+        return "unresolvable";
+    }
+    return "?";
+}
+
 std::string actor(const Action& a) {
     return "CPU" + std::to_string(a.cpu) + " " +
            (a.task == no_task ? std::string("-") : "T" + std::to_string(a.task));

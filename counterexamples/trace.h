@@ -75,6 +75,9 @@ std::size_t environment_events(std::span<const TraceStep> steps);
 /// Changes of actor between consecutive steps: a different CPU, or a different task.
 std::size_t context_switches(std::span<const TraceStep> steps);
 
+/// The fault outcome as trace files spell it: "none", "resolved", "unresolvable" (the JSON
+/// writer and the trace-file reader both use it).
+std::string_view to_string(Fault f);
 /// "CPU0 T1", "CPU1 -" for a step without a task.
 std::string actor(const Action& a);
 /// The action with its parameters: `irq_wakeup cpu=0 task=1`, plus arg, next and fault when

@@ -15,18 +15,6 @@ namespace {
 
 using nlohmann::json;
 
-std::string_view to_string(Fault f) {
-    switch (f) {
-    case Fault::None:
-        return "none";
-    case Fault::Resolved:
-        return "resolved";
-    case Fault::Unresolvable:
-        return "unresolvable";
-    }
-    return "?";
-}
-
 /// 1-based line and column of byte `offset` (nlohmann counts bytes read, 1-based).
 SourceLocation locate(std::string_view text, std::size_t offset, const std::string& file) {
     SourceLocation at{file, 1, 1};

@@ -5,8 +5,6 @@
 
 namespace rseqcheck {
 
-namespace {}  // namespace
-
 RseqModel::RseqModel(Scenario sc) : sc_(std::move(sc)) {
     validate(sc_);
 }

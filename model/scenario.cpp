@@ -3,6 +3,8 @@
 #include <array>
 #include <string>
 
+#include "util/text.h"
+
 namespace rseqcheck {
 
 namespace {
@@ -45,16 +47,6 @@ Scenario base(std::string_view name, unsigned cpus, PreemptModel preempt) {
     sc.preempt = preempt;
     sc.tasks = {slice_user(), waiter()};
     return sc;
-}
-
-std::string join_names() {
-    std::string out;
-    for (const PresetInfo& p : presets) {
-        if (!out.empty())
-            out += ", ";
-        out += p.name;
-    }
-    return out;
 }
 
 void check_bound(const char* what, unsigned value, unsigned max, const SourceLocation& where) {
@@ -145,8 +137,8 @@ Scenario make_preset(std::string_view name) {
                            .syscalls = 2};
         return sc;
     }
-    throw InputError({},
-                     "unknown preset '" + std::string(name) + "' (valid: " + join_names() + ")");
+    throw InputError({}, "unknown preset '" + std::string(name) + "' (valid: " +
+                             join(presets, ", ", [](const PresetInfo& p) { return p.name; }) + ")");
 }
 
 void validate(const Scenario& sc, const SourceLocation& where) {

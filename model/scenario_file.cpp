@@ -14,6 +14,7 @@
 #include <toml++/toml.h>
 
 #include "model/nearest_name.h"
+#include "util/text.h"
 
 namespace rseqcheck {
 
@@ -29,17 +30,6 @@ constexpr std::array<std::string_view, 8> bound_keys{
 template <class Names>
 std::string nearest(std::string_view name, const Names& names) {
     return nearest_name(name, names).name;
-}
-
-template <class Names>
-std::string join(const Names& names) {
-    std::string out;
-    for (const auto& n : names) {
-        if (!out.empty())
-            out += ", ";
-        out += std::string(n);
-    }
-    return out;
 }
 
 std::string type_phrase(toml::node_type t) {

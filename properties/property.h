@@ -80,7 +80,71 @@ struct Property {
     ScenarioFacts facts = 0;
 };
 
-/// Every property, in `rseqcheck list properties` order.
+// Builders for catalogue entries (properties/slice.cpp, properties/catalog.cpp).
+
+/// An invariant: `holds(s)` on every state where `premise(s)` says the claim is about.
+constexpr Property invariant(std::string_view name, std::string_view spec_id,
+                             std::string_view summary, std::string_view promised_by,
+                             StatePredicate holds, StatePredicate premise) {
+    Property p{};
+    p.name = name;
+    p.spec_id = spec_id;
+    p.summary = summary;
+    p.promised_by = promised_by;
+    p.kind = PropertyKind::Invariant;
+    p.holds = holds;
+    p.premise = premise;
+    return p;
+}
+
+/// A transition property: `holds(s, a, t)` on every step where `premise(s, a, t)`.
+constexpr Property transition(std::string_view name, std::string_view spec_id,
+                              std::string_view summary, std::string_view promised_by,
+                              TransitionPredicate holds, TransitionPredicate premise) {
+    Property p{};
+    p.name = name;
+    p.spec_id = spec_id;
+    p.summary = summary;
+    p.promised_by = promised_by;
+    p.kind = PropertyKind::Transition;
+    p.holds_on = holds;
+    p.premise_on = premise;
+    return p;
+}
+
+/// A leads-to property `from ~> to` under `fairness`.
+constexpr Property leads_to(std::string_view name, std::string_view spec_id,
+                            std::string_view summary, std::string_view promised_by,
+                            StatePredicate from, StatePredicate to, std::string_view fairness) {
+    Property p{};
+    p.name = name;
+    p.spec_id = spec_id;
+    p.summary = summary;
+    p.promised_by = promised_by;
+    p.kind = PropertyKind::LeadsTo;
+    p.from = from;
+    p.to = to;
+    p.fairness = fairness;
+    return p;
+}
+
+/// `p` as a probe of a known finding: left out of the default set (docs/findings.md).
+constexpr Property finding(Property p) {
+    p.in_default_set = false;
+    return p;
+}
+
+/// `p` with the state fields it reads and the scenario facts it depends on.
+constexpr Property reading(Property p, std::span<const std::string_view> reads,
+                           ScenarioFacts facts = 0) {
+    p.reads = reads;
+    p.facts = facts;
+    return p;
+}
+
+/// Every property, in `rseqcheck list properties` order: the default set's safety properties
+/// (properties/slice.cpp, in its order), its leads-to properties (catalog.cpp), then the
+/// probes of known findings outside the default set, leads-to before safety.
 std::span<const Property> catalog();
 /// The entry of that name, or nullptr.
 const Property* find_property(std::string_view name);

@@ -1,5 +1,8 @@
 #include "properties/slice.h"
 
+#include <array>
+#include <string_view>
+
 #include "model/kabi.h"
 #include "model/transition.h"
 
@@ -47,8 +50,6 @@ bool timer_live_for(const State& s, TaskId t) {
            cpu.slice_timer_expires == task.slice_expires;
 }
 
-}  // namespace
-
 bool some_slice_user_in_user_mode(const Scenario& sc, const State& s) {
     return any_slice_user_in_user(sc, s, [](const Task&) { return true; });
 }
@@ -87,6 +88,13 @@ bool timer_armed_on_grant(const Scenario& sc, const State& s) {
             return true;
         return timer_live_for(s, id) && t.syscall_work_rseq_slice;
     });
+}
+
+// I3, second half: a live grant in user mode has SYSCALL_RSEQ_SLICE set, so that the task's
+// next syscall revokes it (dd0a0460; spec 3.7 A2, 3.9).
+bool grant_has_syscall_work(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(
+        sc, s, [](const Task& t, TaskId) { return !t.slice_granted || t.syscall_work_rseq_slice; });
 }
 
 // I7: the IDs in user memory and the kernel's cache are the task's CPU on every return.
@@ -315,6 +323,204 @@ bool grant_clears_resched(const Scenario& sc, const State& s, const Action& a, c
     const Task& after = t.task(a.task);
     return !after.tif_set(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY) &&
            !t.cpu(a.cpu).preempt_need_resched;
+}
+
+// What each entry reads (state_fields() names), from its predicates above. A premise "a
+// slice user in user mode" reads pc, state and has_rseq, and the task's role (a scenario
+// fact). tests/properties/property_reads_test.cpp checks each list by perturbation.
+using Reads = std::string_view;
+constexpr std::array<Reads, 5> i1_reads{"pc", "state", "rseq.event.has_rseq",
+                                        "rseq.slice.state.granted", "switched since grant"};
+constexpr std::array<Reads, 6> i2_reads{"pc",
+                                        "state",
+                                        "rseq.event.has_rseq",
+                                        "rseq.slice.state.granted",
+                                        "kernel's last slice_ctrl.granted write",
+                                        "kernel's last slice_ctrl.request write"};
+constexpr std::array<Reads, 10> i3_reads{"pc",
+                                         "state",
+                                         "rseq.event.has_rseq",
+                                         "rseq.slice.state.granted",
+                                         "task_cpu",
+                                         "rseq.slice.expires",
+                                         "hrtimer armed",
+                                         "slice_timer.cookie",
+                                         "hrtimer expires",
+                                         "SYSCALL_WORK_SYSCALL_RSEQ_SLICE"};
+constexpr std::array<Reads, 5> grant_work_reads{"pc", "state", "rseq.event.has_rseq",
+                                                "rseq.slice.state.granted",
+                                                "SYSCALL_WORK_SYSCALL_RSEQ_SLICE"};
+constexpr std::array<Reads, 5> i4_reads{"rseq.slice.state.granted", "ti_work",
+                                        "rseq.slice.state.enabled", "rseq.event.user_irq",
+                                        "in_syscall"};
+constexpr std::array<Reads, 4> i5_reads{"ti_work", "rseq.slice.state.granted", "pc",
+                                        "kernel's last slice_ctrl.granted write"};
+constexpr std::array<Reads, 6> i6_reads{"ti_work",
+                                        "rseq.event.sched_switch",
+                                        "rseq.slice.state.granted",
+                                        "slice_ctrl.request",
+                                        "slice_ctrl.granted",
+                                        "kernel's last slice_ctrl.granted write"};
+constexpr std::array<Reads, 7> i7_reads{"pc",
+                                        "state",
+                                        "rseq.event.has_rseq",
+                                        "rseq->cpu_id",
+                                        "rseq->cpu_id_start",
+                                        "rseq.ids.cpu_id",
+                                        "task_cpu"};
+constexpr std::array<Reads, 6> i9_reads{"pc",
+                                        "state",
+                                        "rseq.event.has_rseq",
+                                        "TIF_RSEQ",
+                                        "rseq.event.slowpath",
+                                        "rseq.event.sched_switch"};
+constexpr std::array<Reads, 10> i11_reads{"pc",
+                                          "state",
+                                          "rseq.event.has_rseq",
+                                          "rseq.slice.state.granted",
+                                          "rseq.slice.expires passed",
+                                          "task_cpu",
+                                          "rseq.slice.expires",
+                                          "hrtimer armed",
+                                          "slice_timer.cookie",
+                                          "hrtimer expires"};
+constexpr std::array<Reads, 6> i13_reads{
+    "hrtimer armed", "slice_timer.cookie",       "hrtimer expires",
+    "curr",          "rseq.slice.state.granted", "TIF_NEED_RESCHED"};
+constexpr std::array<Reads, 4> i14_reads{"granted at syscall entry", "rseq.slice.state.granted",
+                                         "slice_ctrl.granted", "SIGSEGV pending"};
+constexpr std::array<Reads, 4> i15_reads{"syscall", "rseq.slice.yielded",
+                                         "rseq_slice_yield() returned", "granted at syscall entry"};
+constexpr std::array<Reads, 5> i16_reads{"pc", "rseq.slice.state.granted", "TIF_NEED_RESCHED",
+                                         "TIF_NEED_RESCHED_LAZY", "PREEMPT_NEED_RESCHED"};
+constexpr std::array<Reads, 4> folded_reads{"curr", "TIF_NEED_RESCHED", "PREEMPT_NEED_RESCHED",
+                                            "scheduler IPI pending"};
+constexpr std::array<Reads, 6> i17_reads{"pc",
+                                         "state",
+                                         "rseq.event.has_rseq",
+                                         "rseq.event.user_irq",
+                                         "rseq.event.sched_switch",
+                                         "rseq.event.ids_changed"};
+constexpr std::array<Reads, 3> yield_after_switch_reads{"syscall", "rseq.slice.yielded",
+                                                        "switched since grant"};
+
+constexpr ScenarioFacts role = static_cast<ScenarioFacts>(ScenarioFact::Role);
+
+// The safety properties, in `rseqcheck list properties` order (a finding() is listed after
+// the leads-to properties: properties/property.h catalog()).
+const std::array entries{
+    reading(
+        invariant("no-stale-grant-after-switch", "I1",
+                  "a grant live in user mode was not followed by a context switch into the task",
+                  "7ee58f98 (\"rseq: Reset slice extension when scheduled\"), rseq.rst",
+                  no_stale_grant_after_switch, some_grant_in_user_mode),
+        i1_reads, role),
+    reading(invariant("views-agree-in-user-mode", "I2",
+                      "the kernel's last slice_ctrl write agrees with rseq.slice.state.granted",
+                      "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\")",
+                      views_agree_in_user_mode, some_slice_user_in_user_mode),
+            i2_reads, role),
+    reading(invariant(
+                "timer-armed-on-grant", "I3",
+                "a live grant in user mode has its CPU's slice hrtimer armed for its deadline and "
+                "SYSCALL_RSEQ_SLICE set",
+                "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
+                timer_armed_on_grant, some_grant_in_user_mode),
+            i3_reads, role),
+    reading(invariant("grant-has-syscall-work", "I3",
+                      "a live grant in user mode has SYSCALL_RSEQ_SLICE set, so the next "
+                      "syscall revokes it",
+                      "dd0a0460 (\"rseq: Implement syscall entry work for time slice "
+                      "extensions\")",
+                      grant_has_syscall_work, some_grant_in_user_mode),
+            grant_work_reads, role),
+    reading(transition("grant-only-on-irq-return", "I4",
+                       "granted goes 0->1 only in G6 of an interrupt return, with a grantable "
+                       "reschedule and no other work pending",
+                       "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\"), 3c78aaec",
+                       grant_only_on_irq_return, grant_sets),
+            i4_reads, ScenarioFact::SliceKey | ScenarioFact::SliceEnabled | ScenarioFact::Preempt),
+    reading(transition("revoke-on-pending-work", "I5",
+                       "with other work pending or a grant live, the grant decision revokes and "
+                       "schedules; no grant is ever extended",
+                       "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\")",
+                       revoke_on_pending_work, grant_decision_with_resched),
+            i5_reads, static_cast<ScenarioFacts>(ScenarioFact::Preempt)),
+    reading(transition("slice-reset-on-id-update", "I6",
+                       "every rseq ID/CS update on exit (fast path F1/F2, slow path P4) clears "
+                       "slice_ctrl and the grant",
+                       "7ee58f98 (\"rseq: Reset slice extension when scheduled\")",
+                       slice_reset_on_id_update, id_update_ran),
+            i6_reads, static_cast<ScenarioFacts>(ScenarioFact::SliceKey)),
+    reading(invariant("ids-correct-in-user-mode", "I7",
+                      "cpu_id_start, cpu_id and rseq.ids.cpu_id equal task_cpu() in user mode",
+                      "05b44aef (\"rseq: Implement fast path for exit to user\")",
+                      ids_correct_in_user_mode, some_slice_user_in_user_mode),
+            i7_reads, role),
+    reading(invariant("no-rseq-work-in-user-mode", "I9",
+                      "TIF_RSEQ, event.slowpath and event.sched_switch are clear in user mode: a "
+                      "fast-path fault always reached the slow path",
+                      "05b44aef (\"rseq: Implement fast path for exit to user\")",
+                      no_rseq_work_in_user_mode, some_slice_user_in_user_mode),
+            i9_reads, role),
+    reading(
+        invariant("expired-grant-has-timer", "I11",
+                  "past its deadline a grant runs in user mode only while its hrtimer is pending",
+                  "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
+                  expired_grant_has_timer, some_expired_grant_in_user_mode),
+        i11_reads, role),
+    reading(transition("timer-hygiene", "I13",
+                       "only the granted current task arms its CPU's timer; only its expiry or its "
+                       "own syscall disarms it; a stale expiry requests no reschedule",
+                       "0ac3b5c3 (\"rseq: Implement time slice extension enforcement timer\")",
+                       timer_hygiene, timer_changes),
+            i13_reads),
+    reading(
+        transition("syscall-revokes-grant", "I14",
+                   "a syscall entered with a live grant runs its body only after both views are "
+                   "revoked",
+                   "dd0a0460 (\"rseq: Implement syscall entry work for time slice extensions\")",
+                   syscall_revokes_grant, syscall_body_after_grant),
+        i14_reads),
+    reading(transition("yield-result-honest", "I15",
+                       "rseq_slice_yield() returns 1 only if a grant was live at entry, and clears "
+                       "yielded",
+                       "99d25920 (\"rseq: Implement sys_rseq_slice_yield()\")", yield_result_honest,
+                       yield_returns),
+            i15_reads),
+    reading(
+        transition("grant-clears-resched", "I16",
+                   "when a grant completes, TIF_NEED_RESCHED(_LAZY) and the folded preempt bit are "
+                   "clear",
+                   "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\")",
+                   grant_clears_resched, grant_completes),
+        i16_reads),
+    reading(invariant("need-resched-folded", "I16",
+                      "the folded PREEMPT_NEED_RESCHED bit follows the current task's "
+                      "TIF_NEED_RESCHED (or the IPI that folds it is pending)",
+                      "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\"), c04507ac",
+                      need_resched_folded, some_task_needs_resched),
+            folded_reads),
+    reading(invariant("events-clear-in-user-mode", "I17",
+                      "rseq.event (user_irq, sched_switch, ids_changed) is clear in user mode",
+                      "7a5201ea (\"rseq: Split up rseq_exit_to_user_mode()\")",
+                      events_clear_in_user_mode, some_slice_user_in_user_mode),
+            i17_reads, role),
+    reading(
+        finding(transition("yield-after-switch-returns-zero", "I15",
+                           "as sys_rseq_slice_yield()'s comment states it: after the task was "
+                           "scheduled out since its grant, rseq_slice_yield() returns 0 (S4 takes "
+                           "the yield branch only for a task not switched in again; known finding "
+                           "F2: docs/findings.md)",
+                           "99d25920 (comment of sys_rseq_slice_yield())",
+                           yield_after_switch_returns_zero, yield_branch_taken)),
+        yield_after_switch_reads),
+};
+
+}  // namespace
+
+std::span<const Property> slice_properties() {
+    return entries;
 }
 
 }  // namespace rseqcheck::properties

@@ -5,11 +5,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "checker/cli/output_file.h"
 #include "counterexamples/render.h"
 #include "counterexamples/trace.h"
 #include "model/input_error.h"
 #include "properties/timing/bound_query.h"
+#include "util/output_file.h"
 
 namespace rseqcheck::cli {
 

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <fmt/format.h>
 #include <iostream>
 #include <limits>
 #include <string>
@@ -14,9 +15,7 @@
 
 #include "checker/cli/commands.h"
 #include "checker/cli/distributed_session.h"
-#include "checker/cli/errors.h"
 #include "checker/cli/lasso.h"
-#include "checker/cli/output_file.h"
 #include "checker/cli/reduction_run.h"
 #include "checker/cli/verdict_rules.h"
 #ifdef RSEQCHECK_HAVE_MPI
@@ -37,17 +36,12 @@
 #include "properties/catalog_checker.h"
 #include "properties/fairness.h"
 #include "properties/timing/path_encoding.h"
+#include "util/output_file.h"
+#include "util/text.h"
 
 namespace rseqcheck::cli {
 
 namespace fs = std::filesystem;
-
-std::string join(const std::vector<std::string>& names) {
-    std::string out;
-    for (const std::string& n : names)
-        out += (out.empty() ? "" : ", ") + n;
-    return out;
-}
 
 bool is_tty(FILE* f) {
     return isatty(fileno(f)) == 1;
@@ -262,13 +256,10 @@ private:
             return;
         last_ = now;
         const double secs = std::chrono::duration<double>(now - start_).count();
-        char line[160];
-        std::snprintf(line, sizeof line,
-                      "rseqcheck: %llu states, %llu transitions, %.0f states/s, %zu MiB",
-                      static_cast<unsigned long long>(states_.load()),
-                      static_cast<unsigned long long>(transitions_.load()),
-                      static_cast<double>(states_.load()) / secs,
-                      checker::peak_rss_bytes() / (std::size_t{1024} * 1024U));
+        const std::string line = fmt::format(
+            "rseqcheck: {} states, {} transitions, {:.0f} states/s, {} MiB", states_.load(),
+            transitions_.load(), static_cast<double>(states_.load()) / secs,
+            checker::peak_rss_bytes() / (std::size_t{1024} * 1024U));
         std::cerr << (is_tty(stderr) ? "\r" : "") << line << (is_tty(stderr) ? "" : "\n");
         std::cerr.flush();
         printed_ = is_tty(stderr);

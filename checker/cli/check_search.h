@@ -61,8 +61,6 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan);
 
 /// "invariant", "transition" or "leads-to".
 std::string_view kind_name(properties::PropertyKind k);
-/// "a, b, c".
-std::string join(const std::vector<std::string>& names);
 /// Whether `f` is a terminal.
 bool is_tty(FILE* f);
 /// Colour on stdout: a terminal and NO_COLOR unset.

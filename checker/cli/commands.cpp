@@ -22,11 +22,9 @@
 #include "checker/cli/check_search.h"
 #include "checker/cli/compare_command.h"
 #include "checker/cli/distributed_session.h"
-#include "checker/cli/errors.h"
 #include "checker/cli/graph_command.h"
 #include "checker/cli/impact_command.h"
 #include "checker/cli/lasso.h"
-#include "checker/cli/output_file.h"
 #include "checker/cli/reduction_run.h"
 #include "checker/cli/replay_command.h"
 #include "checker/cli/report.h"
@@ -49,6 +47,7 @@
 #include "properties/property.h"
 #include "properties/timing/path_encoding.h"
 #include "properties/timing/timing_params.h"
+#include "util/output_file.h"
 
 namespace rseqcheck::cli {
 

@@ -1,7 +1,7 @@
 /// \file
-/// The rseqcheck commands: check, list, replay, bound. run() parses the command line and
-/// returns the exit status. Bad input throws rseqcheck::InputError, a missing layer throws
-/// UnavailableError; main() maps both (and internal errors) to exit codes.
+/// The rseqcheck commands: check, list, replay, graph, compare, impact, bound. run() parses
+/// the command line and returns the exit status. Bad input throws rseqcheck::InputError;
+/// main() maps it (and internal errors) to exit codes.
 #pragma once
 
 #include <cstddef>

@@ -6,11 +6,12 @@
 
 #include "checker/cli/check_search.h"
 #include "checker/cli/compare_report.h"
-#include "checker/cli/output_file.h"
 #include "checker/cli/patch_divergence.h"
 #include "model/input_error.h"
 #include "model/variant.h"
 #include "properties/property.h"
+#include "util/output_file.h"
+#include "util/text.h"
 
 namespace rseqcheck::cli {
 

@@ -5,6 +5,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "util/text.h"
+
 namespace rseqcheck::cli {
 
 std::string_view to_string(VerdictChange c) {
@@ -115,10 +117,7 @@ std::string conclusion(const CompareReport& r) {
         parts.push_back("takes no effect on " + idle);
     if (any_incomplete(r))
         parts.emplace_back("some search was incomplete");
-    std::string out;
-    for (const std::string& p : parts)
-        out += (out.empty() ? "" : "; ") + p;
-    return out;
+    return join(parts, "; ");
 }
 
 std::string render_text(const CompareReport& r) {

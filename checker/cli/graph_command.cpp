@@ -3,12 +3,12 @@
 #include <iostream>
 #include <sstream>
 
-#include "checker/cli/output_file.h"
 #include "checker/sequential_bfs.h"
 #include "checker/state_graph.h"
 #include "model/input_error.h"
 #include "model/model.h"
 #include "model/transitions.h"
+#include "util/output_file.h"
 
 namespace rseqcheck::cli {
 

@@ -10,7 +10,6 @@
 
 #include "checker/cli/commands.h"
 #include "checker/cli/distributed_session.h"
-#include "checker/cli/errors.h"
 #include "model/input_error.h"
 #include "model/scenario_file.h"
 
@@ -56,9 +55,6 @@ int main(int argc, char** argv) {
         if (!rseqcheck::cli::quiet_distributed_rank(argc, argv))
             print_input_error(e);
         return 2;
-    } catch (const rseqcheck::cli::UnavailableError& e) {
-        std::cerr << "rseqcheck: error: " << e.what() << "\n";
-        return 3;
     } catch (const rseqcheck::InternalError& e) {
         std::cerr << "rseqcheck: internal error: " << e.what() << "\n";
         return 4;

@@ -1,11 +1,12 @@
 #include "checker/cli/report.h"
 
-#include <cstdio>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 
 #include "model/input_error.h"
+#include "util/text.h"
 
 namespace rseqcheck::cli {
 
@@ -14,9 +15,7 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 std::string fixed(double value, int decimals) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
-    return buf;
+    return fmt::format("{:.{}f}", value, decimals);
 }
 
 std::string who(const TraceStep& s) {
@@ -27,29 +26,7 @@ std::string who(const TraceStep& s) {
 }
 
 std::string xml_escape(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        case '\'':
-            out += "&apos;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
+    return markup_escape(s, Quotes::Both);
 }
 
 /// One line per step, the same in text, JUnit failure bodies and KTAP diagnostics.

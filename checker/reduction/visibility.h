@@ -7,7 +7,8 @@
 /// rseq.slice.state.granted, every CPU's timer). A step of a task that stays in the kernel
 /// and writes none of the fields below, on a kind no transition property names, cannot
 /// change any property's value on any state or transition: it is invisible.
-/// tests/checker/reduction_visibility_test.cpp checks this table by perturbation.
+/// tests/checker/reduction_footprint_test.cpp checks this table by perturbation
+/// (ReductionFootprint.InvisibleFieldsOfATaskInTheKernelChangeNoProperty, on sampled states).
 #pragma once
 
 #include <cstdint>

@@ -6,20 +6,20 @@
 #include <optional>
 #include <string>
 
-#include "checker/cli/output_file.h"
 #include "counterexamples/corpus.h"
 #include "counterexamples/render.h"
 #include "counterexamples/trace.h"
 #include "counterexamples/trace_file.h"
 #include "model/input_error.h"
 #include "model/variant.h"
+#include "util/output_file.h"
 
 namespace {
 
-/// Whole or not at all, as every output of rseqcheck (checker/cli/output_file.h): a fresh
+/// Whole or not at all, as every output of rseqcheck (util/output_file.h): a fresh
 /// temporary file beside `path`, renamed over it.
 void write(const std::string& path, const std::string& text) {
-    rseqcheck::cli::write_file_atomically(path, text);
+    rseqcheck::write_file_atomically(path, text);
 }
 
 }  // namespace

@@ -1,10 +1,16 @@
 // DOT with one lane per CPU, and SVG through graphviz `dot` when it is installed.
-#include <cstdio>
+#include <array>
+#include <cerrno>
 #include <cstdlib>
+#include <fcntl.h>
 #include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
+#include <spawn.h>
 #include <sstream>
+#include <string_view>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "counterexamples/render.h"
 #include "model/transitions.h"
@@ -76,35 +82,68 @@ std::string render_dot(const Trace& trace) {
 }
 
 bool dot_available() {
-    return std::system("command -v dot >/dev/null 2>&1") == 0;
+    const char* path = std::getenv("PATH");
+    std::string_view dirs = path != nullptr ? path : "";
+    while (true) {
+        const std::size_t colon = dirs.find(':');
+        const std::string_view dir = dirs.substr(0, colon);
+        const std::string file = (dir.empty() ? std::string(".") : std::string(dir)) + "/dot";
+        if (access(file.c_str(), X_OK) == 0)
+            return true;
+        if (colon == std::string_view::npos)
+            return false;
+        dirs.remove_prefix(colon + 1);
+    }
 }
 
+namespace {
+
+/// Runs `dot -Tsvg IN -o OUT` with no shell, its stderr on /dev/null; true when it exits 0.
+bool run_dot(const std::string& in, const std::string& out) {
+    posix_spawn_file_actions_t actions;
+    if (posix_spawn_file_actions_init(&actions) != 0)
+        return false;
+    posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+    std::array<std::string, 5> args{"dot", "-Tsvg", in, "-o", out};
+    std::array<char*, 6> argv{args[0].data(), args[1].data(), args[2].data(),
+                              args[3].data(), args[4].data(), nullptr};
+    pid_t pid = 0;
+    const int spawned = posix_spawnp(&pid, "dot", &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    if (spawned != 0)
+        return false;
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return false;
+    }
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+}  // namespace
+
 std::optional<std::string> render_svg(const Trace& trace) {
-    if (!dot_available())
-        return std::nullopt;
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path();
-    const std::string stem =
-        fmt::format("rseqcheck-{}-{}", static_cast<const void*>(&trace), std::rand());
-    const fs::path in = dir / (stem + ".dot");
-    const fs::path out = dir / (stem + ".svg");
+    // A fresh private directory (mkdtemp, mode 0700) holds the two files: no name another
+    // process can guess or pre-create.
+    std::string dir = (fs::temp_directory_path() / "rseqcheck-svg-XXXXXX").string();
+    if (mkdtemp(dir.data()) == nullptr)
+        return std::nullopt;
+    const std::string in = dir + "/trace.dot";
+    const std::string out = dir + "/trace.svg";
+    std::optional<std::string> svg;
     {
         std::ofstream f(in);
         f << render_dot(trace);
     }
-    const std::string cmd =
-        fmt::format("dot -Tsvg '{}' -o '{}' 2>/dev/null", in.string(), out.string());
-    const int rc = std::system(cmd.c_str());
-    std::optional<std::string> svg;
-    if (rc == 0) {
+    if (run_dot(in, out)) {
         std::ifstream f(out);
         std::ostringstream text;
         text << f.rdbuf();
         svg = text.str();
     }
     std::error_code ec;
-    fs::remove(in, ec);
-    fs::remove(out, ec);
+    fs::remove_all(dir, ec);
     return svg;
 }
 

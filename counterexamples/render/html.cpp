@@ -3,32 +3,15 @@
 
 #include "counterexamples/render.h"
 #include "model/transitions.h"
+#include "util/text.h"
 
 namespace rseqcheck::cex {
 
 namespace {
 
+/// HTML text and double-quoted attributes: an apostrophe stays as it is.
 std::string html_escape(std::string_view s) {
-    std::string out;
-    for (const char c : s) {
-        switch (c) {
-        case '&':
-            out += "&amp;";
-            break;
-        case '<':
-            out += "&lt;";
-            break;
-        case '>':
-            out += "&gt;";
-            break;
-        case '"':
-            out += "&quot;";
-            break;
-        default:
-            out += c;
-        }
-    }
-    return out;
+    return markup_escape(s, Quotes::Double);
 }
 
 /// JSON inside <script>: "</" must not close the element.
@@ -143,10 +126,7 @@ std::string render_html(const Trace& trace) {
                        html_escape(sc.description));
     out += fmt::format("<p class=\"meta\">Bounds: {}</p>\n", html_escape(describe_bounds(sc)));
     if (const std::vector<std::string> facts = trace_facts(trace); !facts.empty()) {
-        std::string joined;
-        for (const std::string& f : facts)
-            joined += (joined.empty() ? "" : "; ") + f;
-        out += fmt::format("<p class=\"meta\">Facts: {}</p>\n", html_escape(joined));
+        out += fmt::format("<p class=\"meta\">Facts: {}</p>\n", html_escape(join(facts, "; ")));
     }
     if (!trace.timing_note.empty())
         out += fmt::format("<p class=\"meta\">Timed: {}</p>\n", html_escape(trace.timing_note));

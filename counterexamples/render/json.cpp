@@ -23,18 +23,6 @@ std::string_view kind_name(checker::ViolationKind k) {
     return "?";
 }
 
-std::string_view fault_name(Fault f) {
-    switch (f) {
-    case Fault::None:
-        return "none";
-    case Fault::Resolved:
-        return "resolved";
-    case Fault::Unresolvable:
-        return "unresolvable";
-    }
-    return "?";
-}
-
 ordered_json value_json(const StateField& f, unsigned v) {
     if (f.format != nullptr)
         return f.format(v);
@@ -113,7 +101,7 @@ std::string render_json(const Trace& trace) {
             {"next", a.next == no_task     ? ordered_json(nullptr)
                      : a.next == idle_task ? ordered_json("idle")
                                            : ordered_json(a.next)},
-            {"fault", std::string(fault_name(a.fault))}};
+            {"fault", std::string(to_string(a.fault))}};
         if (a.no_preempt)
             action["no_preempt"] = true;
         std::string changed = changed_fields(sc, trace.before(k), s.state, a.task, a.cpu);

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "model/input_error.h"
+#include "util/text.h"
 
 namespace rseqcheck::timing {
 
@@ -89,9 +90,7 @@ void Params::set_named(std::string_view name, std::int64_t ns, const SourceLocat
         v_[i] = ns;
         return;
     }
-    std::string names;
-    for (const ParamInfo& p : table)
-        names += (names.empty() ? "" : ", ") + std::string(p.name);
+    const std::string names = join(table, ", ", [](const ParamInfo& p) { return p.name; });
     throw InputError(where,
                      "unknown timing parameter '" + std::string(name) + "' (valid: " + names + ")");
 }

@@ -170,7 +170,8 @@ struct NoChecker {
 };
 
 /// The funnel, failing (as a model with a bug would) when it expands a state of level 6 whose
-/// i is 17 mod 400: level 6 has 3000 states, so several workers fail, in different chunks.
+/// i is 17 mod 400: level 6 has 2280 states (see below), so several workers fail, in
+/// different chunks.
 struct FailingFunnel : Funnel {
     template <class F>
     void for_each_successor(const State& s, F&& f) const {

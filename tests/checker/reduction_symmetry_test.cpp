@@ -98,7 +98,7 @@ TEST(ReductionSymmetry, CanonicalFormIsOneStatePerOrbit) {
 // descheduled task waits in the kernel). No reachable state's twin is reachable, so the
 // reduction cannot merge anything here: the verdicts agree and the count does not grow.
 // The remapping of curr and the timer cookie is checked by the two tests above.
-TEST(ReductionSymmetry, TwoSliceUsersAgree) {
+TEST(ReductionSymmetry, TwoSliceUsersAgreeWhereNoStateCanMerge) {
     const Scenario sc = two_slice_users();
     const testing::ModeResult full = testing::run_mode(sc, testing::Mode::Full);
     for (const testing::Mode m : {testing::Mode::Symmetry, testing::Mode::Both}) {

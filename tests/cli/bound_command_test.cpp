@@ -191,7 +191,7 @@ TEST(BoundCommand, OutputFileIsWrittenWhole) {
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_TRUE(r.out.empty());
     EXPECT_EQ(json::parse(read_text(out))["bound_ns"], 6000);
-    // Nothing but the report: no temporary file left beside it (checker/cli/output_file.h).
+    // Nothing but the report: no temporary file left beside it (util/output_file.h).
     EXPECT_EQ(std::distance(std::filesystem::directory_iterator(dir.path()),
                             std::filesystem::directory_iterator{}),
               1);

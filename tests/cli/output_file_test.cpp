@@ -1,4 +1,4 @@
-// checker/cli/output_file.cpp: an output replaces a regular file whole, follows symlinks to
+// util/output_file.cpp: an output replaces a regular file whole, follows symlinks to
 // their target, writes devices in place (an error such as /dev/full's ENOSPC is exit 2) and
 // open descriptors (/dev/stdout, /dev/fd/N) through themselves, and never touches a file it
 // did not create, `<path>.partial` included.
@@ -14,16 +14,16 @@
 
 #include <gtest/gtest.h>
 
-#include "checker/cli/output_file.h"
 #include "model/input_error.h"
 #include "tests/cli/cli_process.h"
+#include "util/output_file.h"
 
 namespace rseqcheck::test {
 namespace {
 
 namespace fs = std::filesystem;
-using cli::check_output_path;
-using cli::write_file_atomically;
+using rseqcheck::check_output_path;
+using rseqcheck::write_file_atomically;
 
 void write_text(const fs::path& p, const std::string& text) {
     std::ofstream(p, std::ios::binary) << text;

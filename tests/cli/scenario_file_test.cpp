@@ -27,7 +27,11 @@ TEST(ScenarioFile, EveryPresetRoundTripsThroughAFile) {
         const Scenario preset = make_preset(info.name);
         const Scenario back = parse_scenario(scenario_to_toml(preset), "p.toml").scenario;
         EXPECT_EQ(back.name, preset.name);
+        EXPECT_EQ(back.description, preset.description);
         EXPECT_EQ(back.cpus, preset.cpus);
+        EXPECT_EQ(back.slice_key, preset.slice_key);
+        EXPECT_EQ(back.debug_key, preset.debug_key);
+        EXPECT_EQ(back.adversarial, preset.adversarial);
         EXPECT_EQ(back.preempt, preset.preempt);
         EXPECT_EQ(describe_bounds(back), describe_bounds(preset));
         ASSERT_EQ(back.tasks.size(), preset.tasks.size());

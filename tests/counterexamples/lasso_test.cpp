@@ -41,7 +41,7 @@ TEST(Lasso, MinimisationKeepsTheViolation) {
               ReplayOutcome::Violated);
 }
 
-TEST(Lasso, ARunThatDoesNotStopOrNeverMeetsThePremiseIsNoViolation) {
+TEST(Lasso, ARunThatDoesNotStopOrAClaimedCycleThatDoesNotRepeatIsNoViolation) {
     const TraceFile tf = load_trace_file(corpus_lasso);
     ASSERT_FALSE(tf.cycle_start.has_value()) << "this corpus trace is a run that stops";
     const RseqModel model(tf.scenario);

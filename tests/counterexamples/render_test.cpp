@@ -82,7 +82,10 @@ TEST(RenderHtml, DrawsTheTimelineWithoutItsScript) {
     EXPECT_NE(html.find("<span class=\"k\">include/linux/rseq_entry.h:"
                         "rseq_exit_to_user_mode_restart()"),
               std::string::npos);
-    // Each changed field with the function that wrote it as its tooltip.
+    // Each changed field with the function that wrote it as its tooltip. The fragments are
+    // copied from the renderer's output (change detectors); what backs them is the model:
+    // a migration writes task_cpu in __set_task_cpu() and raises ids_changed in
+    // rseq_sched_set_ids_changed() (model/sched.h), and the trace's second CPU is CPU1.
     EXPECT_NE(html.find("<span class=\"ch\"><span title=\"__set_task_cpu()\">task_cpu=1</span> "
                         "<span title=\"rseq_sched_set_ids_changed()\">rseq.event.ids_changed=1"
                         "</span></span>"),

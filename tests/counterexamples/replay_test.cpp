@@ -63,7 +63,7 @@ TEST(Replay, ReportsTheFirstStepThatIsNotEnabled) {
     EXPECT_NE(r.reason.find("step 2"), std::string::npos) << r.reason;
 }
 
-TEST(Minimise, KeepsTheViolationAndDropsNoNeededEvent) {
+TEST(Minimise, KeepsTheViolationWithNoMoreEnvironmentEvents) {
     const Trace t = first_trace("preempt-full", "pre_7ee58f98");
     const RseqModel model(t.scenario);
     const Trace m = minimise(model, t);

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include "model/scenario_file.h"
+#include "model/transitions.h"
 #include "tests/properties/twin_list.h"
 #include "tests/support/liveness.h"
 #include "tests/support/reference_bfs.h"
@@ -33,15 +35,26 @@ TEST_P(FailingTwin, ViolatedOnVariant) {
     const auto explored = testing::reference_bfs(preset_of(twin.variant), {index});
     ASSERT_EQ(explored.violations.size(), 1U) << twin.property << " on " << twin.variant;
     EXPECT_EQ(explored.violations[0].property, index);
-    EXPECT_EQ(explored.violations[0].trace.size(), twin.trace_length);
+    const std::vector<Action>& trace = explored.violations[0].trace;
+    EXPECT_EQ(trace.size(), twin.trace_length);
+    // The step that exposes the bug: the kind of action the property catches it on.
+    ASSERT_FALSE(trace.empty());
+    EXPECT_EQ(action_name(trace.back().kind), twin.last_action) << twin.property;
 }
 
-TEST_P(FailingTwin, HoldsOnFixedModel) {
+// Holds, and not vacuously: the fixed model reaches the premise (the states or steps the
+// claim constrains) at least once, on the variant's preset or on the twin's fixed_scenario.
+TEST_P(FailingTwin, HoldsOnFixedModelWithThePremiseReached) {
     const Twin& twin = GetParam();
     Scenario sc = preset_of(twin.variant);
+    if (twin.fixed_scenario != nullptr)
+        sc = parse_scenario(twin.fixed_scenario, "twin_list.h").scenario;
     sc.variant = Variant{};
-    const auto explored = testing::reference_bfs(sc, {properties::property_index(twin.property)});
+    const int index = properties::property_index(twin.property);
+    const auto explored = testing::reference_bfs(sc, {index});
     EXPECT_TRUE(explored.violations.empty()) << twin.property;
+    EXPECT_GT(explored.premise[static_cast<std::size_t>(index)], 0U)
+        << twin.property << " holds vacuously on the fixed model of " << sc.name;
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -2,9 +2,11 @@
 // on the preset of its candidate patch, with the trace length pinned there, and holds once
 // the patch is applied: the finding is real in the model, and the patch removes it.
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
+#include "model/transitions.h"
 #include "properties/property.h"
 #include "tests/properties/twin_list.h"
 #include "tests/support/liveness.h"
@@ -28,6 +30,7 @@ Scenario on_patch_preset(const Twin& probe, bool patched) {
 struct ProbeOutcome {
     bool holds = true;
     std::size_t trace_length = 0;
+    std::string last_action;  ///< of the shortest trace (safety)
 };
 
 ProbeOutcome check_probe(const Scenario& sc, const std::string& name) {
@@ -36,7 +39,7 @@ ProbeOutcome check_probe(const Scenario& sc, const std::string& name) {
     if (p->kind == properties::PropertyKind::LeadsTo) {
         for (const testing::LivenessOutcome& o : testing::check_all_leads_to(sc)) {
             if (o.property == name)
-                return {o.result.holds, 0};
+                return {o.result.holds, 0, ""};
         }
         ADD_FAILURE() << name << " was not checked";
         return {};
@@ -44,7 +47,8 @@ ProbeOutcome check_probe(const Scenario& sc, const std::string& name) {
     const auto explored = testing::reference_bfs(sc, {properties::property_index(name)});
     if (explored.violations.empty())
         return {};
-    return {false, explored.violations[0].trace.size()};
+    const std::vector<Action>& trace = explored.violations[0].trace;
+    return {false, trace.size(), trace.empty() ? "" : std::string(action_name(trace.back().kind))};
 }
 
 TEST_P(FindingProbe, FailsOnTheFixedModel) {
@@ -53,6 +57,7 @@ TEST_P(FindingProbe, FailsOnTheFixedModel) {
     const ProbeOutcome fixed = check_probe(on_patch_preset(probe, false), probe.property);
     EXPECT_FALSE(fixed.holds) << probe.property << " holds on the fixed model";
     EXPECT_EQ(fixed.trace_length, probe.trace_length) << probe.property;
+    EXPECT_EQ(fixed.last_action, probe.last_action) << probe.property;
 }
 
 TEST_P(FindingProbe, HoldsWithItsCandidatePatch) {

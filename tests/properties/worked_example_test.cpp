@@ -1,8 +1,10 @@
 // The worked example of docs/adding-an-invariant.md: "a live grant in user mode has its
 // syscall work armed" (SYSCALL_WORK_SYSCALL_RSEQ_SLICE is set whenever a task returns to
 // user mode holding a grant, so that its next syscall revokes it, spec 3.7 A2 / 3.9).
-// The predicate below is what the doc adds to properties/slice.cpp; this test runs it with
-// the engine directly, on the fixed model and on the variant that breaks it.
+// The catalogue has it as grant-has-syscall-work (properties/slice.cpp). This test is a
+// second computation of that twin's figures: the predicate written again without the
+// catalogue's helpers (any task in user mode, not only slice users), run with the engine
+// directly rather than through the reference BFS, on the fixed model and on pre_dd0a0460.
 #include <gtest/gtest.h>
 
 #include "checker/sequential_bfs.h"

@@ -33,6 +33,9 @@ struct Explored {
     std::uint64_t transitions = 0;
     std::uint32_t depth = 0;
     std::vector<Found> violations;  ///< first violation of each property, shortest trace
+    /// Per catalogue index: how often the property's premise held (properties/catalog_checker.h),
+    /// 0 for a property not selected or a leads-to one.
+    std::vector<std::uint64_t> premise;
 };
 
 /// Explores the whole reachable graph of `sc`, checking the selected properties.
@@ -87,6 +90,8 @@ inline Explored reference_bfs(const Scenario& sc, std::vector<int> selected = {}
         });
     }
     out.states = states.size();
+    for (std::size_t p = 0; p < properties::catalog().size(); ++p)
+        out.premise.push_back(checker.premise_count(static_cast<int>(p)));
     return out;
 }
 

@@ -1,4 +1,4 @@
-#include "checker/cli/output_file.h"
+#include "util/output_file.h"
 
 #include <atomic>
 #include <cerrno>
@@ -13,9 +13,9 @@
 #include <unistd.h>
 #include <utility>
 
-#include "model/input_error.h"
+#include "util/input_error.h"
 
-namespace rseqcheck::cli {
+namespace rseqcheck {
 
 namespace {
 
@@ -236,4 +236,4 @@ void write_file_atomically(const std::string& path, const std::string& content) 
     }
 }
 
-}  // namespace rseqcheck::cli
+}  // namespace rseqcheck

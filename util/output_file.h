@@ -9,7 +9,7 @@
 
 #include <string>
 
-namespace rseqcheck::cli {
+namespace rseqcheck {
 
 /// Throws InputError when `path` cannot be an output file (it is a directory, its directory
 /// is missing or not a directory, or its symlinks loop). Opens nothing: call it while
@@ -23,4 +23,4 @@ void check_output_path(const std::string& path);
 /// failure removes the temporary file it created and nothing else.
 void write_file_atomically(const std::string& path, const std::string& content);
 
-}  // namespace rseqcheck::cli
+}  // namespace rseqcheck
