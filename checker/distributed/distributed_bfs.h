@@ -221,9 +221,10 @@ public:
         return static_cast<std::uint32_t>(above - level_start_.begin() - 1);
     }
     std::vector<Step> path_to(std::uint64_t target) const {
-        if (gathered_)
+        if (gathered_) {
             return shortest_path(
                 model_, all_states_, [this](std::uint64_t i) { return all_parent_[i]; }, target);
+        }
         const FetchedStates states{this};
         const FetchedParents parents{this};
         return shortest_path(
