@@ -24,7 +24,7 @@ struct CheckArgs {
     std::vector<std::string> variants;
     std::vector<std::string> properties;
     unsigned threads = 1;
-    bool por = false;
+    bool por = false;  ///< removed (docs/reductions.md): refused with a message
     bool symmetry = false;
     bool all = false;
     bool strict = false;

@@ -1,15 +1,13 @@
 /// \file
-/// `rseqcheck check --por` / `--symmetry`: the search runs on the reduced model adapters of
-/// checker/reduction/ (any engine: sequential or --threads N), and the report says which
-/// reductions were on.
+/// `rseqcheck check --symmetry`: the search runs on the symmetry-reduced model adapter of
+/// checker/reduction/ (any engine: sequential or --threads N), and the report says so.
 ///
 /// Two cases run without reduction, and the report's reduction_note says so:
 /// - a leads-to property is selected: it is checked on the state graph, which must be the
-///   full one (the reductions preserve safety properties and deadlocks, not leads-to);
+///   full one (the reduction preserves safety properties and deadlocks, not leads-to);
 /// - the symmetry-reduced search found a violation: its stored states are canonical, so the
 ///   counterexample is re-derived by an unreduced search, whose BFS trace is the shortest
-///   and replays as it is. (Under --por alone the reduced states are concrete and the
-///   trace comes from the reduced search.) The verdict is the same either way; the tests
+///   and replays as it is. The verdict is the same either way; the tests
 ///   in tests/checker/reduction_soundness_test.cpp pin that, and that a reduced path maps
 ///   back to a concrete one (checker/reduction/concretise.h).
 #pragma once
@@ -21,7 +19,6 @@
 
 #include "checker/cli/report.h"
 #include "checker/parallel_bfs.h"
-#include "checker/reduction/ample_set.h"
 #include "checker/reduction/symmetry_reduced.h"
 #include "checker/search_types.h"
 #include "checker/sequential_bfs.h"
@@ -31,13 +28,10 @@
 namespace rseqcheck::cli {
 
 struct ReductionFlags {
-    bool por = false;
     bool symmetry = false;
-    bool any() const { return por || symmetry; }
+    bool any() const { return symmetry; }
     std::vector<std::string> names() const {
         std::vector<std::string> out;
-        if (por)
-            out.emplace_back("por");
         if (symmetry)
             out.emplace_back("symmetry");
         return out;
@@ -49,17 +43,16 @@ namespace detail {
 /// Thrown out of a symmetry-reduced run that found a violation (caught below).
 struct NeedsConcreteTrace {};
 
-/// Forwards to an engine; with `stop_on_violation`, a violation ends the reduced run.
+/// Forwards to an engine; a violation ends the reduced run.
 template <class Reduced, class Engine>
 class ReducedEngine {
 public:
-    ReducedEngine(const Reduced& model, Engine& engine, bool stop_on_violation)
-        : model_(model), engine_(engine), stop_(stop_on_violation) {}
+    ReducedEngine(const Reduced& model, Engine& engine) : model_(model), engine_(engine) {}
     template <class Checker>
     checker::SearchResult run(Checker& c) {
         checker::SearchResult r =
             checker::with_reduced_checker(model_, c, [&](auto& wc) { return engine_.run(wc); });
-        if (stop_ && !r.violations.empty())
+        if (!r.violations.empty())
             throw NeedsConcreteTrace{};
         return r;
     }
@@ -73,21 +66,18 @@ public:
 private:
     const Reduced& model_;
     Engine& engine_;
-    bool stop_;
 };
 
 template <class Reduced, class Finish>
 CheckReport run_on(const Reduced& reduced, const checker::SearchOptions& options,
-                   bool stop_on_violation, Finish& finish) {
+                   Finish& finish) {
     if (options.threads > 1) {
         checker::ParallelBfs<Reduced> engine(reduced, options);
-        ReducedEngine<Reduced, checker::ParallelBfs<Reduced>> view(reduced, engine,
-                                                                   stop_on_violation);
+        ReducedEngine<Reduced, checker::ParallelBfs<Reduced>> view(reduced, engine);
         return finish(view);
     }
     checker::SequentialBfs<Reduced> engine(reduced, options);
-    ReducedEngine<Reduced, checker::SequentialBfs<Reduced>> view(reduced, engine,
-                                                                 stop_on_violation);
+    ReducedEngine<Reduced, checker::SequentialBfs<Reduced>> view(reduced, engine);
     return finish(view);
 }
 
@@ -105,18 +95,8 @@ CheckReport run_reduced(const RseqModel& model, const ReductionFlags& flags,
         r.reduction_note = "not applied: leads-to properties need the full state graph";
     } else {
         try {
-            const checker::AmpleSetReduced<RseqModel> por(model);
-            if (flags.por && flags.symmetry) {
-                const checker::SymmetryReduced<checker::AmpleSetReduced<RseqModel>> both(
-                    por, TaskSymmetry(model.scenario()));
-                r = detail::run_on(both, options, true, finish);
-            } else if (flags.symmetry) {
-                const checker::SymmetryReduced<RseqModel> sym(model,
-                                                              TaskSymmetry(model.scenario()));
-                r = detail::run_on(sym, options, true, finish);
-            } else {
-                r = detail::run_on(por, options, false, finish);
-            }
+            const checker::SymmetryReduced<RseqModel> sym(model, TaskSymmetry(model.scenario()));
+            r = detail::run_on(sym, options, finish);
         } catch (const detail::NeedsConcreteTrace&) {
             r = unreduced();
             r.reduction_note = "a violation was found under symmetry; its trace and these "

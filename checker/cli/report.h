@@ -74,7 +74,7 @@ struct CheckReport {
     std::size_t peak_rss_bytes = 0;
     std::size_t store_bytes = 0;  ///< the search's store (what --memory-limit counts)
     unsigned threads = 1;
-    /// Reductions asked for (--por, --symmetry): "por", "symmetry"; empty when none.
+    /// Reductions asked for (--symmetry): "symmetry"; empty when none.
     std::vector<std::string> reductions;
     /// Set when the figures above are not of the reduced search, and why (the reduced
     /// search found a violation, or a leads-to property needs the full state graph).

@@ -9,7 +9,6 @@
 #include <utility>
 #include <vector>
 
-#include "checker/reduction/ample_set.h"
 #include "checker/reduction/symmetry_reduced.h"
 #include "checker/sequential_bfs.h"
 #include "model/model.h"
@@ -48,18 +47,14 @@ struct ModeResult {
     std::set<int> violated;  ///< catalogue indices; -1 for a deadlock
 };
 
-enum class Mode { Full, Por, Symmetry, Both };
+enum class Mode { Full, Symmetry };
 
 inline const char* mode_name(Mode m) {
     switch (m) {
     case Mode::Full:
         return "full";
-    case Mode::Por:
-        return "por";
     case Mode::Symmetry:
         return "symmetry";
-    case Mode::Both:
-        return "por+symmetry";
     }
     return "?";
 }
@@ -82,16 +77,11 @@ ModeResult run_engine(const M& m, const Scenario& sc) {
 
 inline ModeResult run_mode(const Scenario& sc, Mode mode) {
     const RseqModel model(sc);
-    const AmpleSetReduced<RseqModel> por(model);
     switch (mode) {
     case Mode::Full:
         return run_engine(model, sc);
-    case Mode::Por:
-        return run_engine(por, sc);
     case Mode::Symmetry:
         return run_engine(SymmetryReduced<RseqModel>(model, TaskSymmetry(sc)), sc);
-    case Mode::Both:
-        return run_engine(SymmetryReduced<AmpleSetReduced<RseqModel>>(por, TaskSymmetry(sc)), sc);
     }
     return {};
 }

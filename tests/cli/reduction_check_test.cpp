@@ -1,4 +1,4 @@
-// rseqcheck check --por / --symmetry end to end: the reductions run, the report names them,
+// rseqcheck check --symmetry end to end: the reductions run, the report names them,
 // violations come with replayable traces, and the cases that fall back to an unreduced
 // search say so (checker/cli/reduction_run.h).
 #include <nlohmann/json.hpp>
@@ -38,27 +38,28 @@ TEST(ReductionCheck, SymmetryReducesTheTwoWaitersAndSaysSo) {
     EXPECT_LT(sym["states"].get<unsigned>(), full["states"].get<unsigned>());
 }
 
-// On one CPU (preempt-full) POR finds nothing to prune; what this pins is that the two
-// reductions together count the same on two threads as on one.
-TEST(ReductionCheck, BothReductionsOnOneCpuWithTwoThreadsCountAsOne) {
-    const std::string args =
-        "--preset preempt-full --property need-resched-folded --por --symmetry";
+// The symmetry-reduced search counts the same on two threads as on one.
+TEST(ReductionCheck, SymmetryWithTwoThreadsCountsAsOne) {
+    const std::string args = "--preset preempt-full --property need-resched-folded --symmetry";
     const json one = run_json(args, 0);
     const json two = run_json(args + " --threads 2", 0);
-    EXPECT_EQ(one["reductions"], json::array({"por", "symmetry"}));
+    EXPECT_EQ(one["reductions"], json::array({"symmetry"}));
+    EXPECT_LT(one["states"].get<unsigned>(),
+              run_json("--preset preempt-full --property need-resched-folded", 0)["states"]
+                  .get<unsigned>());
     EXPECT_EQ(one["states"], two["states"]);
     EXPECT_EQ(one["transitions"], two["transitions"]);
 }
 
-TEST(ReductionCheck, PorViolationHasItsTraceFromTheReducedSearch) {
-    const json r =
-        run_json("--variant pre_7ee58f98 --por --property no-stale-grant-after-switch", 1);
-    EXPECT_EQ(r["reductions"], json::array({"por"}));
-    EXPECT_FALSE(r.contains("reduction_note"));
-    const json* p = property(r, "no-stale-grant-after-switch");
-    ASSERT_NE(p, nullptr);
-    EXPECT_EQ((*p)["status"], "violated");
-    EXPECT_FALSE((*p)["trace"].empty());
+// Partial-order reduction was removed (docs/reductions.md): an old command line gets the
+// reason and exit 2, not a run without it.
+TEST(ReductionCheck, PorIsRefusedWithTheReason) {
+    const RunResult r = run_rseqcheck("check --preset tiny --por");
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_TRUE(r.out.empty()) << r.out;
+    EXPECT_NE(r.err.find("--por: partial-order reduction was removed"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("docs/reductions.md"), std::string::npos) << r.err;
 }
 
 TEST(ReductionCheck, SymmetryViolationIsReDerivedWithoutReduction) {
@@ -74,8 +75,8 @@ TEST(ReductionCheck, SymmetryViolationIsReDerivedWithoutReduction) {
 }
 
 TEST(ReductionCheck, LeadsToPropertiesRunUnreducedAndTheReportSaysSo) {
-    const json r = run_json("--preset tiny --symmetry --por", 0);
-    EXPECT_EQ(r["reductions"], json::array({"por", "symmetry"}));
+    const json r = run_json("--preset tiny --symmetry", 0);
+    EXPECT_EQ(r["reductions"], json::array({"symmetry"}));
     ASSERT_TRUE(r.contains("reduction_note"));
     EXPECT_NE(r["reduction_note"].get<std::string>().find("leads-to"), std::string::npos);
     EXPECT_EQ(r["states"], run_json("--preset tiny", 0)["states"]);

@@ -12,12 +12,55 @@
 #include <gtest/gtest.h>
 
 #include "counterexamples/render.h"
-#include "model/footprint.h"
 #include "model/model.h"
 #include "properties/property.h"
 
 namespace rseqcheck::cex {
 namespace {
+
+/// Task code in the kernel on the task's own CPU: the exit path, the grant, syscall entry
+/// and body (not user mode, interrupts or the environment).
+bool is_kernel_task_step(ActionKind k) {
+    switch (k) {
+    case ActionKind::ExitPrepare:
+    case ActionKind::LoopResched:
+    case ActionKind::GrantUserAccess:
+    case ActionKind::GrantCommit:
+    case ActionKind::GrantClearResched:
+    case ActionKind::GrantClearFolded:
+    case ActionKind::LoopSignal:
+    case ActionKind::LoopNotifyResume:
+    case ActionKind::SlowpathUpdate:
+    case ActionKind::LoopReread:
+    case ActionKind::ExitRestart:
+    case ActionKind::SyscallEntryWork:
+    case ActionKind::SyscallSliceRevoke:
+    case ActionKind::SyscallSliceResched:
+    case ActionKind::SyscallSliceClear:
+    case ActionKind::SyscallBody:
+        return true;
+    case ActionKind::SliceRequest:
+    case ActionKind::SliceEnd:
+    case ActionKind::UserWriteAny:
+    case ActionKind::SyscallEnter:
+    case ActionKind::UserException:
+    case ActionKind::WaiterSleeps:
+    case ActionKind::IrqWakeup:
+    case ActionKind::IrqTick:
+    case ActionKind::IrqTaskWork:
+    case ActionKind::IrqSignal:
+    case ActionKind::IpiMembarrier:
+    case ActionKind::IpiResched:
+    case ActionKind::SliceTimerFires:
+    case ActionKind::TickPreemptFair:
+    case ActionKind::RemoteWakeup:
+    case ActionKind::Migrate:
+    case ActionKind::IdleSchedule:
+    case ActionKind::SliceDeadlinePasses:
+        return false;
+    }
+    return false;
+}
 
 bool disabled_task_step(const Scenario& sc, const State&, const Action& a, const State&) {
     return is_kernel_task_step(a.kind) && a.task < sc.task_count() &&

@@ -36,7 +36,8 @@ TEST(LivenessTwin, GrantEndsFailsWithoutTheEnforcementTimer) {
     const auto& r = outcome(broken, "grant-ends");
     EXPECT_FALSE(r.holds);
     EXPECT_FALSE(r.stem.empty());
-    const auto& fixed = outcome(testing::check_all_leads_to(on("grant")), "grant-ends");
+    const auto fixed_outcomes = testing::check_all_leads_to(on("grant"));  // kept alive
+    const auto& fixed = outcome(fixed_outcomes, "grant-ends");
     EXPECT_TRUE(fixed.holds);
     EXPECT_GT(fixed.premise_count, 0U) << "a vacuous hold: no grant on the fixed model";
 }
@@ -45,8 +46,8 @@ TEST(LivenessTwin, ErasedRescheduleIsHonouredOnlyWithTheTimer) {
     EXPECT_FALSE(
         outcome(testing::check_all_leads_to(on("grant", "pre_0ac3b5c3")), "erased-resched-honoured")
             .holds);
-    const auto& fixed =
-        outcome(testing::check_all_leads_to(on("grant")), "erased-resched-honoured");
+    const auto fixed_outcomes = testing::check_all_leads_to(on("grant"));
+    const auto& fixed = outcome(fixed_outcomes, "erased-resched-honoured");
     EXPECT_TRUE(fixed.holds);
     EXPECT_GT(fixed.premise_count, 0U) << "a vacuous hold: no erased reschedule";
 }
@@ -55,7 +56,8 @@ TEST(LivenessTwin, YieldSchedulesFailsWhenS4RequestsNoReschedule) {
     const auto broken = testing::check_all_leads_to(on("grant", "mut_yield_no_resched"));
     const auto& r = outcome(broken, "yield-schedules");
     EXPECT_FALSE(r.holds);
-    const auto& fixed = outcome(testing::check_all_leads_to(on("grant")), "yield-schedules");
+    const auto fixed_outcomes = testing::check_all_leads_to(on("grant"));
+    const auto& fixed = outcome(fixed_outcomes, "yield-schedules");
     EXPECT_TRUE(fixed.holds);
     EXPECT_GT(fixed.premise_count, 0U) << "a vacuous hold: no yield";
 }

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "model/footprint.h"
+#include "model/field_access.h"
 #include "model/model.h"
 #include "model/state_fields.h"
 #include "model/transitions.h"
@@ -48,7 +48,7 @@ TEST(PropertyReads, FactsAreDescribedInKernelTerms) {
     EXPECT_TRUE(describe_facts(sc, 0).empty());
 }
 
-/// One bit of one raw field (model/footprint.h) of one owner, and the state_fields() names
+/// One bit of one raw field (model/field_access.h) of one owner, and the state_fields() names
 /// a flip of it changes.
 struct Flip {
     FieldScope scope;
