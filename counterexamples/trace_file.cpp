@@ -208,8 +208,15 @@ void parse_param(const Reader& r, const json& j, const std::string& ap, const Sc
         r.fail(ap + ".arg", "version 3 names the parameter (branch, woken, ...) instead");
     for (const ActionParam p : action_params) {
         const std::string name(to_string(p));
-        if (p != own && j.contains(name))
-            r.fail(ap + "." + name, std::string(action_name(a.kind)) + " has no " + name);
+        if (p == own || !j.contains(name))
+            continue;
+        std::string member = ap;
+        member += '.';
+        member += name;
+        std::string what(action_name(a.kind));
+        what += " has no ";
+        what += name;
+        r.fail(member, what);
     }
     const std::string name(to_string(own));
     switch (own) {
