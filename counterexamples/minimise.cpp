@@ -48,7 +48,7 @@ std::uint8_t actor_id(const Action& a) {
 
 /// Environment events are matched by everything but the scheduler's choice of next task.
 bool same_event(const Action& a, const Action& b) {
-    return a.kind == b.kind && a.cpu == b.cpu && a.task == b.task && a.arg == b.arg &&
+    return a.kind == b.kind && a.cpu == b.cpu && a.task == b.task && a.same_param(b) &&
            a.fault == b.fault;
 }
 

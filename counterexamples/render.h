@@ -61,8 +61,9 @@ std::string changed_fields(const Scenario& sc, const State& before, const State&
 /// One line per variant switch: `name: commit, description` ("fixed (...)" for none).
 std::vector<std::string> variant_descriptions(const Variant& v);
 
-/// The trace as JSON (format "rseqcheck-trace", version 2): scenario, variant, property,
-/// every action with its parameters, the changed fields and the full state after each step.
+/// The trace as JSON (format "rseqcheck-trace", version 3): scenario, variant, property,
+/// every action with its named parameter ("branch": "revoke"), the changed fields and the
+/// full state after each step.
 std::string render_json(const Trace& trace);
 
 /// Graphviz DOT: one lane (cluster) per CPU, steps in order, the violating step in red.

@@ -1,5 +1,6 @@
 #include "counterexamples/trace.h"
 
+#include "model/state_fields.h"
 #include "model/transitions.h"
 #include "properties/property.h"
 
@@ -140,12 +141,53 @@ std::string action_label(const Action& a) {
     return out;
 }
 
+ParamField param_field(const Action& a) {
+    ParamField f;
+    f.param = action_param(a.kind);
+    switch (f.param) {
+    case ActionParam::None:
+        break;
+    case ActionParam::Branch:
+        if (a.branch() == Branch::None)
+            f.param = ActionParam::None;
+        f.text = to_string(a.branch());
+        f.form = ParamField::Form::String;
+        break;
+    case ActionParam::TiWork:
+        f.number = a.ti_work();
+        f.text = tif_names(f.number);
+        break;
+    case ActionParam::Syscall:
+        f.text = to_string(a.syscall());
+        f.form = ParamField::Form::String;
+        break;
+    case ActionParam::Woken:
+        f.number = a.woken();
+        f.text = std::to_string(f.number);
+        break;
+    case ActionParam::FromCpu:
+        f.number = a.from_cpu();
+        f.text = std::to_string(f.number);
+        break;
+    case ActionParam::SliceCtrl:
+        f.number = a.slice_ctrl();
+        f.text = std::to_string(f.number);
+        break;
+    case ActionParam::Granted:
+        f.number = a.granted() ? 1 : 0;
+        f.text = std::to_string(f.number);
+        f.form = ParamField::Form::Boolean;
+        break;
+    }
+    return f;
+}
+
 std::string describe(const Action& a) {
     std::string out = std::string(action_name(a.kind)) + " cpu=" + std::to_string(a.cpu);
     if (a.task != no_task)
         out += " task=" + std::to_string(a.task);
-    if (a.arg != 0)
-        out += " arg=" + std::to_string(a.arg);
+    if (const ParamField f = param_field(a); f.param != ActionParam::None)
+        out += " " + std::string(f.name()) + "=" + f.text;
     if (a.next == idle_task) {
         out += " next=idle";
     } else if (a.next != no_task) {

@@ -78,10 +78,25 @@ std::size_t context_switches(std::span<const TraceStep> steps);
 /// The fault outcome as trace files spell it: "none", "resolved", "unresolvable" (the JSON
 /// writer and the trace-file reader both use it).
 std::string_view to_string(Fault f);
+/// The action's parameter (model/action.h action_param()) as a trace field. Text traces
+/// print ` name=text`; the JSON trace (version 3) writes `"name": value` in `form`.
+struct ParamField {
+    enum class Form : std::uint8_t { String, Number, Boolean };
+    ActionParam param = ActionParam::None;  ///< None: nothing to print
+    std::string text;                       ///< "revoke", "NEED_RESCHED|RSEQ", "getpid", "2"
+    unsigned number = 0;                    ///< the value of a Number or Boolean field
+    Form form = Form::Number;
+
+    std::string_view name() const { return to_string(param); }
+};
+/// The field of `a`: none for a kind without a parameter and for the main path
+/// (Branch::None), which traces leave implicit.
+ParamField param_field(const Action& a);
+
 /// "CPU0 T1", "CPU1 -" for a step without a task.
 std::string actor(const Action& a);
-/// The action with its parameters: `irq_wakeup cpu=0 task=1`, plus arg, next and fault when
-/// they are set.
+/// The action with its parameters: `irq_wakeup cpu=0 woken=1`, plus the kind's parameter
+/// (param_field()), next and fault when they are set.
 std::string describe(const Action& a);
 /// The action as a trace step names it: `schedule -> T1`, `exit_to_user (fault, -EFAULT)`.
 std::string action_label(const Action& a);

@@ -148,8 +148,119 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
     return sc;
 }
 
-Action parse_action(const Reader& r, const json& step, const std::string& path,
-                    const Scenario& sc) {
+/// The list of names a kind's branches may take, for messages: "none, revoke, ...".
+std::string branch_names(ActionKind kind) {
+    std::string out;
+    for (const Branch b : branches_of(kind))
+        out += (out.empty() ? "" : ", ") + std::string(to_string(b));
+    return out;
+}
+
+/// Version 1 and 2: one number `arg` whose meaning depends on the kind; a branch was the
+/// index into branches_of().
+void parse_legacy_param(const Reader& r, const json& j, const std::string& ap, Action& a) {
+    const unsigned arg = r.number(j, ap, "arg", 255);
+    const auto narrow = [](unsigned v) {
+        return static_cast<std::uint8_t>(v);
+    };
+    switch (action_param(a.kind)) {
+    case ActionParam::None:
+        if (arg != 0)
+            r.fail(ap + ".arg", "expected 0: " + std::string(action_name(a.kind)) + " takes none");
+        return;
+    case ActionParam::Branch: {
+        const std::span<const Branch> branches = branches_of(a.kind);
+        if (arg >= branches.size()) {
+            r.fail(ap + ".arg", "expected an integer in 0.." + std::to_string(branches.size() - 1) +
+                                    " (" + branch_names(a.kind) + "), found " +
+                                    std::to_string(arg));
+        }
+        a.set_branch(branches[arg]);
+        return;
+    }
+    case ActionParam::TiWork:
+        a.set_ti_work(narrow(arg));
+        return;
+    case ActionParam::Syscall:
+        a.set_syscall(static_cast<Syscall>(arg));
+        return;
+    case ActionParam::Woken:
+        a.set_woken(narrow(arg));
+        return;
+    case ActionParam::FromCpu:
+        a.set_from_cpu(narrow(arg));
+        return;
+    case ActionParam::SliceCtrl:
+        a.set_slice_ctrl(narrow(arg));
+        return;
+    case ActionParam::Granted:
+        a.set_granted(arg != 0);
+        return;
+    }
+}
+
+/// Version 3: the kind's parameter as a named member ("branch": "revoke", "woken": 2); no
+/// member of another kind's parameter, and no `arg`.
+void parse_param(const Reader& r, const json& j, const std::string& ap, const Scenario& sc,
+                 Action& a) {
+    const ActionParam own = action_param(a.kind);
+    if (j.contains("arg"))
+        r.fail(ap + ".arg", "version 3 names the parameter (branch, woken, ...) instead");
+    for (const ActionParam p : action_params) {
+        const std::string name(to_string(p));
+        if (p == own || !j.contains(name))
+            continue;
+        std::string member = ap;
+        member += '.';
+        member += name;
+        std::string what(action_name(a.kind));
+        what += " has no ";
+        what += name;
+        r.fail(member, what);
+    }
+    const std::string name(to_string(own));
+    switch (own) {
+    case ActionParam::None:
+        return;
+    case ActionParam::Branch: {
+        if (!j.contains(name))
+            return;  // the main path (Branch::None) is left implicit
+        const std::string text = r.string(j, ap, "branch");
+        for (const Branch b : branches_of(a.kind)) {
+            if (to_string(b) == text) {
+                a.set_branch(b);
+                return;
+            }
+        }
+        r.fail(ap + ".branch", "unknown branch '" + text + "' of " +
+                                   std::string(action_name(a.kind)) +
+                                   " (valid: " + branch_names(a.kind) + ")");
+    }
+    case ActionParam::TiWork:
+        a.set_ti_work(static_cast<std::uint8_t>(r.number(j, ap, "ti_work", 0x1FU)));
+        return;
+    case ActionParam::Syscall:
+        a.set_syscall(
+            parse_enum(r, ap + ".syscall", r.string(j, ap, "syscall"),
+                       std::array{Syscall::RseqSliceYield, Syscall::SchedYield, Syscall::Getpid}));
+        return;
+    case ActionParam::Woken:
+        a.set_woken(static_cast<TaskId>(r.number(j, ap, "woken", sc.task_count() - 1)));
+        return;
+    case ActionParam::FromCpu:
+        a.set_from_cpu(static_cast<CpuId>(r.number(j, ap, "from_cpu", sc.cpus - 1)));
+        return;
+    case ActionParam::SliceCtrl:
+        a.set_slice_ctrl(static_cast<std::uint8_t>(r.number(j, ap, "slice_ctrl", 7)));
+        return;
+    case ActionParam::Granted:
+        a.set_granted(r.boolean(j, ap, "granted"));
+        return;
+    }
+}
+
+Action parse_action(const Reader& r, const json& step, const std::string& path, const Scenario& sc,
+                    unsigned version) {
     const json& j = r.member(step, path, "action");
     const std::string ap = path + ".action";
     Action a;
@@ -158,7 +269,11 @@ Action parse_action(const Reader& r, const json& step, const std::string& path,
         r.fail(ap + ".kind", "unknown action '" + kind + "'");
     a.cpu = static_cast<CpuId>(r.number(j, ap, "cpu", sc.cpus - 1));
     a.task = r.task_or_null(j, ap, "task");
-    a.arg = static_cast<std::uint8_t>(r.number(j, ap, "arg", 255));
+    if (version < 3) {
+        parse_legacy_param(r, j, ap, a);
+    } else {
+        parse_param(r, j, ap, sc, a);
+    }
     a.next = r.next_task(j, ap, "next");
     a.fault = parse_enum(r, ap + ".fault", r.string(j, ap, "fault"),
                          std::array{Fault::None, Fault::Resolved, Fault::Unresolvable});
@@ -216,10 +331,11 @@ TraceFile parse_trace_json(std::string_view text, const std::string& file) {
     if (r.string(doc, "trace", "format") != "rseqcheck-trace")
         r.fail("format", "expected \"rseqcheck-trace\"");
     // Version 2 (issue 21): "next" may be "idle", and a wakeup may say "no_preempt".
-    // Version 1 traces read as before.
-    if (const unsigned version = r.number(doc, "trace", "version", 1000);
-        version != 1 && version != 2)
-        r.fail("version", "this rseqcheck reads versions 1 and 2 only");
+    // Version 3 (issue 25): the action's parameter is a named member ("branch": "revoke",
+    // "woken": 2, ...) instead of the number "arg". Versions 1 and 2 read as before.
+    const unsigned version = r.number(doc, "trace", "version", 1000);
+    if (version < 1 || version > 3)
+        r.fail("version", "this rseqcheck reads versions 1 to 3 only");
     TraceFile out;
     out.scenario = parse_scenario(r, doc);
     out.scenario.variant = parse_variant(r.string(doc, "trace", "variant"), {file, 0, 0});
@@ -239,7 +355,7 @@ TraceFile parse_trace_json(std::string_view text, const std::string& file) {
         r.fail("steps", "expected an array");
     for (std::size_t k = 0; k < steps.size(); ++k) {
         out.actions.push_back(
-            parse_action(r, steps[k], "steps[" + std::to_string(k) + "]", out.scenario));
+            parse_action(r, steps[k], "steps[" + std::to_string(k) + "]", out.scenario, version));
     }
     // Optional: what minimisation started from, shown again when the trace still fails.
     if (const auto summary = doc.find("summary"); summary != doc.end() && summary->is_object()) {

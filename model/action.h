@@ -1,11 +1,17 @@
 /// \file
 /// The label of one model step: which transition, on which CPU, for which task, with which
-/// nondeterministic choices (argument, fault, the task the scheduler switched to).
+/// nondeterministic choices (the kind's typed parameter, fault, the task the scheduler
+/// switched to).
 #pragma once
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
+#include <span>
+#include <string_view>
 
 #include "model/state.h"
+#include "util/input_error.h"
 
 namespace rseqcheck {
 
@@ -62,16 +68,292 @@ enum class Fault : std::uint8_t {
 
 inline constexpr TaskId no_task = 0xFF;
 
+/// The branch a step took where its kernel function decides between paths. `None` is the
+/// step's only or main path; the others name the path the way the kernel's comments do.
+/// The trace spelling is to_string(Branch) (model/transitions.h): "revoke", "no_request", ...
+enum class Branch : std::uint8_t {
+    None,
+    /// LoopResched: rseq_grant_slice_extension() returned false at G0/G1 (no static key, or
+    /// neither enabled on this return nor a live grant): schedule(). SyscallSliceResched:
+    /// the folded PREEMPT_NEED_RESCHED bit is set: schedule() at the end of S4 / in S5.
+    Schedule,
+    /// GrantUserAccess G3: work pending or a live grant: clear slice_ctrl and the grant,
+    /// return false, schedule(). SyscallEntryWork S1/S3: the task holds a grant: go on to the
+    /// S4 revoke (taken even when S2 also failed).
+    Revoke,
+    /// GrantUserAccess G4: slice_ctrl.request is clear: return false, schedule().
+    NoRequest,
+    /// GrantUserAccess G7: the user access failed (-EFAULT): SIGSEGV, schedule().
+    /// SyscallEntryWork S2: rseq_slice_validate_ctrl() failed: force_sig(SIGSEGV).
+    Sigsegv,
+    /// GrantClearResched, fix_grant_denies_after_switch: a switch or membarrier event since
+    /// the snapshot denies the grant under the guard: schedule().
+    Deny,
+    /// LoopSignal: a fatal SIGSEGV is pending: the task dies in do_exit().
+    Exit,
+    /// LoopNotifyResume: rseq.event.slowpath is set: rseq_handle_slowpath() ran P2.
+    Slowpath,
+    /// ExitRestart, fix_revoke_reraises_resched / fix_fastpath_revoke_reraises: the fast
+    /// path's revoke asked for the reschedule again: the exit loop runs again.
+    Reraise,
+    /// ExitRestart A1: rseq_arm_slice_extension_timer() found the deadline already passed:
+    /// set_need_resched_current(), the exit loop runs again.
+    DeadlinePassed,
+};
+inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::DeadlinePassed) + 1;
+
+/// What a kind's parameter is: the one nondeterministic choice or observation, beyond CPU,
+/// task, next task and fault, that tells two steps of that kind apart.
+enum class ActionParam : std::uint8_t {
+    None,       ///< nothing beyond the common fields
+    Branch,     ///< the path taken (Branch)
+    TiWork,     ///< the thread-flag snapshot read with interrupts off (TIF_* bits)
+    Syscall,    ///< the syscall entered or run (Syscall)
+    Woken,      ///< the task that try_to_wake_up() in the interrupt woke
+    FromCpu,    ///< the CPU the event came from (the waker's, or the migrating task's old CPU)
+    SliceCtrl,  ///< the value written to slice_ctrl: request | granted << 1 | reserved << 2
+    Granted,    ///< slice_ctrl.granted as the user read it after clearing the request
+};
+
+/// The parameter each kind carries. No default: a new kind must say what it carries.
+constexpr ActionParam action_param(ActionKind k) {
+    switch (k) {
+    case ActionKind::SliceRequest:
+    case ActionKind::UserException:
+    case ActionKind::WaiterSleeps:
+    case ActionKind::IrqTick:
+    case ActionKind::IrqTaskWork:
+    case ActionKind::IrqSignal:
+    case ActionKind::IpiMembarrier:
+    case ActionKind::IpiResched:
+    case ActionKind::SliceTimerFires:
+    case ActionKind::TickPreemptFair:
+    case ActionKind::GrantCommit:
+    case ActionKind::GrantClearFolded:
+    case ActionKind::SlowpathUpdate:
+    case ActionKind::SyscallSliceRevoke:
+    case ActionKind::SyscallSliceClear:
+    case ActionKind::IdleSchedule:
+    case ActionKind::SliceDeadlinePasses:
+        return ActionParam::None;
+    case ActionKind::LoopResched:
+    case ActionKind::GrantUserAccess:
+    case ActionKind::GrantClearResched:
+    case ActionKind::LoopSignal:
+    case ActionKind::LoopNotifyResume:
+    case ActionKind::ExitRestart:
+    case ActionKind::SyscallEntryWork:
+    case ActionKind::SyscallSliceResched:
+        return ActionParam::Branch;
+    case ActionKind::ExitPrepare:
+    case ActionKind::LoopReread:
+        return ActionParam::TiWork;
+    case ActionKind::SyscallEnter:
+    case ActionKind::SyscallBody:
+        return ActionParam::Syscall;
+    case ActionKind::IrqWakeup:
+        return ActionParam::Woken;
+    case ActionKind::RemoteWakeup:
+    case ActionKind::Migrate:
+        return ActionParam::FromCpu;
+    case ActionKind::UserWriteAny:
+        return ActionParam::SliceCtrl;
+    case ActionKind::SliceEnd:
+        return ActionParam::Granted;
+    }
+    return ActionParam::None;  // not reached: the switch lists every kind
+}
+
+/// The trace spelling of a branch: `"branch": "revoke"` in JSON, ` branch=revoke` in text.
+constexpr std::string_view to_string(Branch b) {
+    switch (b) {
+    case Branch::None:
+        return "none";
+    case Branch::Schedule:
+        return "schedule";
+    case Branch::Revoke:
+        return "revoke";
+    case Branch::NoRequest:
+        return "no_request";
+    case Branch::Sigsegv:
+        return "sigsegv";
+    case Branch::Deny:
+        return "deny";
+    case Branch::Exit:
+        return "exit";
+    case Branch::Slowpath:
+        return "slowpath";
+    case Branch::Reraise:
+        return "reraise";
+    case Branch::DeadlinePassed:
+        return "deadline_passed";
+    }
+    return "?";
+}
+
+/// The trace spelling of a parameter: the member name in JSON and in text traces.
+constexpr std::string_view to_string(ActionParam p) {
+    switch (p) {
+    case ActionParam::None:
+        return "";
+    case ActionParam::Branch:
+        return "branch";
+    case ActionParam::TiWork:
+        return "ti_work";
+    case ActionParam::Syscall:
+        return "syscall";
+    case ActionParam::Woken:
+        return "woken";
+    case ActionParam::FromCpu:
+        return "from_cpu";
+    case ActionParam::SliceCtrl:
+        return "slice_ctrl";
+    case ActionParam::Granted:
+        return "granted";
+    }
+    return "?";
+}
+
+inline constexpr std::array<ActionParam, 7> action_params{
+    ActionParam::Branch,  ActionParam::TiWork,    ActionParam::Syscall, ActionParam::Woken,
+    ActionParam::FromCpu, ActionParam::SliceCtrl, ActionParam::Granted};
+
+namespace detail {
+inline constexpr std::array<Branch, 2> loop_resched_branches{Branch::None, Branch::Schedule};
+inline constexpr std::array<Branch, 4> grant_user_access_branches{
+    Branch::None, Branch::Revoke, Branch::NoRequest, Branch::Sigsegv};
+inline constexpr std::array<Branch, 2> grant_clear_resched_branches{Branch::None, Branch::Deny};
+inline constexpr std::array<Branch, 2> loop_signal_branches{Branch::None, Branch::Exit};
+inline constexpr std::array<Branch, 2> loop_notify_resume_branches{Branch::None, Branch::Slowpath};
+inline constexpr std::array<Branch, 3> exit_restart_branches{Branch::None, Branch::DeadlinePassed,
+                                                             Branch::Reraise};
+inline constexpr std::array<Branch, 3> syscall_entry_work_branches{Branch::None, Branch::Revoke,
+                                                                   Branch::Sigsegv};
+inline constexpr std::array<Branch, 2> syscall_slice_resched_branches{Branch::None,
+                                                                      Branch::Schedule};
+}  // namespace detail
+
+/// The branches kind `k` can take, in the order of the numbers that trace format versions 1
+/// and 2 wrote as `arg` (arg N is element N). Empty for a kind without branches.
+constexpr std::span<const Branch> branches_of(ActionKind k) {
+    switch (k) {
+    case ActionKind::LoopResched:
+        return detail::loop_resched_branches;
+    case ActionKind::GrantUserAccess:
+        return detail::grant_user_access_branches;
+    case ActionKind::GrantClearResched:
+        return detail::grant_clear_resched_branches;
+    case ActionKind::LoopSignal:
+        return detail::loop_signal_branches;
+    case ActionKind::LoopNotifyResume:
+        return detail::loop_notify_resume_branches;
+    case ActionKind::ExitRestart:
+        return detail::exit_restart_branches;
+    case ActionKind::SyscallEntryWork:
+        return detail::syscall_entry_work_branches;
+    case ActionKind::SyscallSliceResched:
+        return detail::syscall_slice_resched_branches;
+    case ActionKind::SliceRequest:
+    case ActionKind::SliceEnd:
+    case ActionKind::UserWriteAny:
+    case ActionKind::SyscallEnter:
+    case ActionKind::UserException:
+    case ActionKind::WaiterSleeps:
+    case ActionKind::IrqWakeup:
+    case ActionKind::IrqTick:
+    case ActionKind::IrqTaskWork:
+    case ActionKind::IrqSignal:
+    case ActionKind::IpiMembarrier:
+    case ActionKind::IpiResched:
+    case ActionKind::SliceTimerFires:
+    case ActionKind::TickPreemptFair:
+    case ActionKind::ExitPrepare:
+    case ActionKind::GrantCommit:
+    case ActionKind::GrantClearFolded:
+    case ActionKind::SlowpathUpdate:
+    case ActionKind::LoopReread:
+    case ActionKind::SyscallSliceRevoke:
+    case ActionKind::SyscallSliceClear:
+    case ActionKind::SyscallBody:
+    case ActionKind::RemoteWakeup:
+    case ActionKind::Migrate:
+    case ActionKind::IdleSchedule:
+    case ActionKind::SliceDeadlinePasses:
+        return {};
+    }
+    return {};
+}
+
 struct Action {
     ActionKind kind{};
     CpuId cpu = 0;          ///< the CPU the step runs on (target CPU for remote events)
     TaskId task = no_task;  ///< the task whose code runs, or that the event targets
-    std::uint8_t arg = 0;   ///< per kind: syscall nr, written value, source CPU, ...
     TaskId next = no_task;  ///< the task schedule() switched to, when the step scheduled
     Fault fault = Fault::None;
     /// A wakeup for which wakeup_preempt() declined: no reschedule was asked (EEVDF).
     bool no_preempt = false;
+    /// The storage of the kind's parameter (action_param()). Read and write it only through
+    /// the typed members below. It is public so that Action stays an aggregate, and because
+    /// model/footprint.cpp and tests/checker/reduction_symmetry_test.cpp, which the removal
+    /// of partial-order reduction rewrites, still read it raw.
+    std::uint8_t arg = 0;
+
+    constexpr Branch branch() const {
+        return action_param(kind) == ActionParam::Branch ? static_cast<Branch>(arg) : Branch::None;
+    }
+    constexpr std::uint8_t ti_work() const {
+        return action_param(kind) == ActionParam::TiWork ? arg : 0;
+    }
+    constexpr Syscall syscall() const {
+        return action_param(kind) == ActionParam::Syscall ? static_cast<Syscall>(arg)
+                                                          : Syscall::None;
+    }
+    constexpr TaskId woken() const {
+        return action_param(kind) == ActionParam::Woken ? arg : no_task;
+    }
+    constexpr CpuId from_cpu() const {
+        return action_param(kind) == ActionParam::FromCpu ? arg : 0;
+    }
+    constexpr std::uint8_t slice_ctrl() const {
+        return action_param(kind) == ActionParam::SliceCtrl ? arg : 0;
+    }
+    constexpr bool granted() const {
+        return action_param(kind) == ActionParam::Granted && arg != 0;
+    }
+
+    constexpr Action& set_branch(Branch b) { return set(ActionParam::Branch, b); }
+    constexpr Action& set_ti_work(std::uint8_t ti_work) {
+        return set(ActionParam::TiWork, ti_work);
+    }
+    constexpr Action& set_syscall(Syscall nr) { return set(ActionParam::Syscall, nr); }
+    constexpr Action& set_woken(TaskId w) { return set(ActionParam::Woken, w); }
+    constexpr Action& set_from_cpu(CpuId c) { return set(ActionParam::FromCpu, c); }
+    constexpr Action& set_slice_ctrl(std::uint8_t v) { return set(ActionParam::SliceCtrl, v); }
+    constexpr Action& set_granted(bool g) { return set(ActionParam::Granted, g); }
+
+    /// Same kind and the same parameter (whatever the kind carries).
+    constexpr bool same_param(const Action& o) const { return kind == o.kind && arg == o.arg; }
+
     bool operator==(const Action&) const = default;
+
+private:
+    template <class V>
+    constexpr Action& set(ActionParam p, V v) {
+        RSEQCHECK_CHECK(action_param(kind) == p, "Action: this kind carries another parameter");
+        arg = static_cast<std::uint8_t>(v);
+        return *this;
+    }
 };
+static_assert(sizeof(Action) == 7, "Action is stored per transition: keep it seven bytes");
+
+/// Every kind with a branch lists its branches, and only those kinds do.
+static_assert([] {
+    for (std::size_t k = 0; k < action_kind_count; ++k) {
+        const auto kind = static_cast<ActionKind>(k);
+        if ((action_param(kind) == ActionParam::Branch) == branches_of(kind).empty())
+            return false;
+    }
+    return true;
+}());
 
 }  // namespace rseqcheck

@@ -51,7 +51,7 @@ struct ExitPrepare {
             } else {
                 task.set_pc(Pc::ExitRestart);
             }
-            emit(Action{kind, c, t, ti_work, no_task, Fault::None}, n);
+            emit(Action{kind, c, t, no_task, Fault::None}.set_ti_work(ti_work), n);
         });
     }
 };
@@ -76,7 +76,7 @@ struct LoopReread {
             task.ti_work = ti_work & 0x1FU;
             task.set_pc((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0 ? Pc::LoopResched
                                                                            : Pc::ExitRestart);
-            emit(Action{kind, c, t, ti_work, no_task, Fault::None}, n);
+            emit(Action{kind, c, t, no_task, Fault::None}.set_ti_work(ti_work), n);
         };
         for_each_current_at(sc, s, Pc::LoopEnd, reread);
         for_each_current_at(sc, s, Pc::LoopReread, reread);
@@ -100,7 +100,7 @@ struct LoopResched {
             const Task& task = s.task(t);
             const Pc after =
                 next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched);
-            Action a{kind, c, t, 0, no_task, Fault::None};
+            Action a{kind, c, t, no_task, Fault::None};
             if ((task.ti_work & (kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY)) == 0) {
                 State n = s;
                 n.task(t).set_pc(after);
@@ -111,7 +111,7 @@ struct LoopResched {
                 task.user_irq || sc.variant.has(VariantSwitch::MutGrantIgnoresUserIrq);
             const bool enabled = task.slice_enabled && user_irq;
             if (!sc.slice_key || (!enabled && !task.slice_granted)) {
-                a.arg = 1;  // rseq_grant_slice_extension() returned false: schedule()
+                a.set_branch(Branch::Schedule);  // rseq_grant_slice_extension() returned false
                 sched::schedule(sc, s, c, t, after, a, emit);
                 return;
             }
@@ -141,7 +141,8 @@ struct LoopSignal {
             if (s.task(t).sigsegv) {
                 State n = s;
                 n.task(t).clear_tif(kabi::TIF_SIGPENDING);
-                Action a{kind, c, t, 1, no_task, Fault::None};
+                Action a{kind, c, t, no_task, Fault::None};
+                a.set_branch(Branch::Exit);
                 sched::schedule(sc, n, c, t, Pc::Dead, a, emit, sched::Leave::Exits);
                 return;
             }
@@ -151,7 +152,7 @@ struct LoopSignal {
                 State n = s;
                 Task& task = n.task(t);
                 task.clear_tif(kabi::TIF_SIGPENDING);
-                const Action a{kind, c, t, 0, no_task, f};
+                const Action a{kind, c, t, no_task, f};
                 if (f == Fault::Resolved) {  // the frame's page faulted in after a sleep
                     fault::consume(task);
                     sched::schedule(sc, n, c, t, after, a, emit, sched::Leave::Blocks);
@@ -188,7 +189,7 @@ struct LoopNotifyResume {
                 Task& task = n.task(t);
                 task.clear_tif(kabi::TIF_NOTIFY_RESUME);
                 fault::consume(task);
-                const Action a{kind, c, t, 0, no_task, Fault::Resolved};
+                const Action a{kind, c, t, no_task, Fault::Resolved};
                 sched::schedule(sc, n, c, t, Pc::LoopNotifyResume, a, emit, sched::Leave::Blocks);
             }
             State n = s;
@@ -198,7 +199,7 @@ struct LoopNotifyResume {
                 next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterNotifyResume);
             if (!task.slowpath) {
                 task.set_pc(after);
-                emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+                emit(Action{kind, c, t, no_task, Fault::None}, n);
                 return;
             }
             const bool event = task.sched_switch;
@@ -208,7 +209,7 @@ struct LoopNotifyResume {
             task.fatal = 0;
             task.sampled_cpu = task.cpu;
             task.set_pc(event ? Pc::SlowpathUpdate : after);
-            emit(Action{kind, c, t, 1, no_task, Fault::None}, n);
+            emit(Action{kind, c, t, no_task, Fault::None}.set_branch(Branch::Slowpath), n);
         });
     }
 };
@@ -245,7 +246,7 @@ private:
     static void finish(const Scenario& sc, const State& s, TaskId t, CpuId c, Fault f, Emit& emit) {
         State n = s;
         Task& task = n.task(t);
-        Action a{kind, c, t, 0, no_task, f};
+        Action a{kind, c, t, no_task, f};
         if ((task.ti_work & kabi::TIF_RSEQ) != 0) {
             if (task.sched_switch && f != Fault::None) {  // R1b
                 // The budget is not consumed: the same page is not present for P4, which
@@ -273,14 +274,14 @@ private:
             task.clear_tif(kabi::TIF_RSEQ);  // R1c
             // fix_revoke_reraises_resched, fix_fastpath_revoke_reraises: the loop runs again
             if (reraised) {
-                a.arg = 2;
+                a.set_branch(Branch::Reraise);
                 task.set_pc(Pc::LoopReread);
                 emit(a, n);
                 return;
             }
         }
         if (slice_timer::arm_slice_extension_timer(sc, n, t, c)) {  // R2, A1
-            a.arg = 1;
+            a.set_branch(Branch::DeadlinePassed);
             task.set_pc(Pc::LoopReread);
             emit(a, n);
             return;
@@ -308,7 +309,7 @@ struct SlowpathUpdate {
             fault::for_each_outcome(task, /*can_sleep=*/true, [&](Fault f) {
                 State n = s;
                 Task& nt = n.task(t);
-                Action a{kind, c, t, 0, no_task, f};
+                Action a{kind, c, t, no_task, f};
                 if (f == Fault::Resolved) {  // handle_mm_fault() slept: the task blocked
                     fault::consume(nt);
                     sched::schedule(sc, n, c, t, Pc::SlowpathUpdate, a, emit, sched::Leave::Blocks);

@@ -86,7 +86,7 @@ struct IrqWakeup {
                 if (preempt ? !choice.may_preempt : !choice.may_decline)
                     continue;
                 interrupt(
-                    sc, s, c, Action{kind, c, no_task, w, no_task, Fault::None, !preempt},
+                    sc, s, c, Action{kind, c, no_task, no_task, Fault::None, !preempt}.set_woken(w),
                     [&](State& n) {
                         n.budget.wakeups = (n.budget.wakeups - 1U) & 0x7U;
                         n.task(w).set_run(Run::Runnable);
@@ -115,7 +115,7 @@ struct IrqTick {
             if (!irqs_on(sc, s, c) || s.cpu(c).curr == idle_task)
                 continue;
             interrupt(
-                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
                 [&](State& n) {
                     n.budget.irqs = (n.budget.irqs - 1U) & 0x7U;
                     const TaskId t = static_cast<TaskId>(n.cpu(c).curr);
@@ -172,7 +172,7 @@ struct TickPreemptFair {
             if (!enabled_on(sc, s, c))
                 continue;
             interrupt(
-                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
                 [&](State& n) {
                     const bool lazy =
                         sc.preempt == PreemptModel::Lazy || sc.preempt == PreemptModel::Rt;
@@ -203,7 +203,7 @@ struct IrqTaskWork {
             if (!irqs_on(sc, s, c) || !curr_is_slice_user(sc, s, c))
                 continue;
             interrupt(
-                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
                 [&](State& n) {
                     n.budget.irqs = (n.budget.irqs - 1U) & 0x7U;
                     n.task(static_cast<TaskId>(n.cpu(c).curr)).set_tif(kabi::TIF_NOTIFY_RESUME);
@@ -228,7 +228,7 @@ struct IrqSignal {
             if (!irqs_on(sc, s, c) || !curr_is_slice_user(sc, s, c))
                 continue;
             interrupt(
-                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
                 [&](State& n) {
                     n.budget.signals = (n.budget.signals - 1U) & 0x3U;
                     n.task(static_cast<TaskId>(n.cpu(c).curr)).set_tif(kabi::TIF_SIGPENDING);
@@ -255,7 +255,7 @@ struct IpiMembarrier {
             if (!irqs_on(sc, s, c) || !curr_is_slice_user(sc, s, c))
                 continue;
             interrupt(
-                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
                 [&](State& n) {
                     n.budget.membarriers = (n.budget.membarriers - 1U) & 0x3U;
                     sched::rseq_sched_switch_event(sc, n, static_cast<TaskId>(n.cpu(c).curr));
@@ -278,7 +278,7 @@ struct IpiResched {
             if (!s.cpu(c).ipi_pending || !irqs_on(sc, s, c))
                 continue;
             interrupt(
-                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
                 [&](State& n) {
                     n.cpu(c).ipi_pending = 0;
                     const TaskId t = static_cast<TaskId>(n.cpu(c).curr);
@@ -313,9 +313,9 @@ struct UserException {
             nt.user_irq = 1;
             nt.from_syscall = 0;
             nt.set_pc(Pc::ExitPrepare);
-            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+            emit(Action{kind, c, t, no_task, Fault::None}, n);
             // handle_mm_fault() slept on I/O: the task blocks, with user_irq == 1
-            Action slept{kind, c, t, 0, no_task, Fault::Resolved};
+            Action slept{kind, c, t, no_task, Fault::Resolved};
             sched::schedule(sc, n, c, t, Pc::ExitPrepare, slept, emit, sched::Leave::Blocks);
         }
     }

@@ -199,7 +199,7 @@ struct IdleSchedule {
                 State n = s;
                 n.cpu(c).ipi_pending = 0;
                 context_switch(sc, n, c, t);
-                emit(Action{kind, c, t, 0, t, Fault::None}, n);
+                emit(Action{kind, c, t, t, Fault::None}, n);
             }
         }
     }
@@ -231,7 +231,7 @@ struct RemoteWakeup {
                 n.task(w).set_run(Run::Runnable);
                 if (preempt)
                     resched_curr(sc, n, c, w, /*local=*/false);
-                emit(Action{kind, c, w, from, no_task, Fault::None, !preempt}, n);
+                emit(Action{kind, c, w, no_task, Fault::None, !preempt}.set_from_cpu(from), n);
             }
         }
     }
@@ -260,7 +260,8 @@ struct Migrate {
                 n.budget.migrations = (n.budget.migrations - 1U) & 0x3U;
                 n.task(t).cpu = c & 0x3U;
                 n.task(t).ids_changed = 1;
-                emit(Action{kind, c, t, static_cast<std::uint8_t>(task.cpu), no_task, Fault::None},
+                emit(Action{kind, c, t, no_task, Fault::None}.set_from_cpu(
+                         static_cast<CpuId>(task.cpu)),
                      n);
             }
         }

@@ -40,7 +40,7 @@ struct GrantUserAccess {
             fault::for_each_outcome(task, /*can_sleep=*/true, [&](Fault f) {
                 State n = s;
                 Task& nt = n.task(t);
-                Action a{kind, c, t, 0, no_task, f};
+                Action a{kind, c, t, no_task, f};
                 if (f == Fault::Resolved) {  // handle_mm_fault() slept: the task blocked
                     fault::consume(nt);
                     sched::schedule(sc, n, c, t, Pc::GrantUserAccess, a, emit,
@@ -50,7 +50,7 @@ struct GrantUserAccess {
                 if (f == Fault::Unresolvable) {  // G7
                     fault::consume(nt);
                     fault::force_sigsegv(nt);
-                    a.arg = 3;
+                    a.set_branch(Branch::Sigsegv);
                     sched::schedule(sc, n, c, t, after, a, emit);
                     return;
                 }
@@ -65,12 +65,12 @@ struct GrantUserAccess {
                     nt.kwrite_granted = 0;
                     nt.slice_granted = 0;  // rseq_slice_clear_grant()
                     nt.ghost_switched_since_grant = 0;
-                    a.arg = 1;
+                    a.set_branch(Branch::Revoke);
                     sched::schedule(sc, n, c, t, after, a, emit);
                     return;
                 }
                 if (!nt.usr_slice_request) {  // G4
-                    a.arg = 2;
+                    a.set_branch(Branch::NoRequest);
                     sched::schedule(sc, n, c, t, after, a, emit);
                     return;
                 }
@@ -115,7 +115,7 @@ struct GrantCommit {
                                 "scenario allows too many grants for the 2-bit generation");
             }
             task.set_pc(Pc::GrantClearResched);
-            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+            emit(Action{kind, c, t, no_task, Fault::None}, n);
         });
     }
 };
@@ -154,8 +154,8 @@ struct GrantClearResched {
             if (sc.variant.has(VariantSwitch::FixGrantDeniesAfterSwitch) &&
                 (task.tif_set(kabi::TIF_RSEQ) || task.sched_switch)) {
                 task.slice_granted = 0;
-                Action a{kind, c, t, 0, no_task, Fault::None};
-                a.arg = 1;
+                Action a{kind, c, t, no_task, Fault::None};
+                a.set_branch(Branch::Deny);
                 sched::schedule(sc, n, c, t, after, a, emit);
                 return;
             }
@@ -171,7 +171,7 @@ struct GrantClearResched {
                 n.cpu(c).preempt_need_resched = 0;
                 task.set_pc(after);
             }
-            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+            emit(Action{kind, c, t, no_task, Fault::None}, n);
         });
     }
 };
@@ -192,7 +192,7 @@ struct GrantClearFolded {
             Task& task = n.task(t);
             task.set_pc(
                 next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched));
-            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+            emit(Action{kind, c, t, no_task, Fault::None}, n);
         });
     }
 };

@@ -67,7 +67,7 @@ struct SliceTimerFires {
             if (!timer_may_fire(s, c) || !irq::irqs_on(sc, s, c))
                 continue;
             irq::interrupt(
-                sc, s, c, Action{kind, c, no_task, 0, no_task, Fault::None},
+                sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
                 [&](State& n) {
                     Cpu& cpu = n.cpu(c);
                     cpu.slice_timer_armed = 0;
@@ -99,7 +99,7 @@ struct SliceDeadlinePasses {
                 continue;
             State n = s;
             n.task(t).slice_expired = 1;
-            emit(Action{kind, static_cast<CpuId>(task.cpu), t, 0, no_task, Fault::None}, n);
+            emit(Action{kind, static_cast<CpuId>(task.cpu), t, no_task, Fault::None}, n);
         }
     }
 };

@@ -231,6 +231,10 @@ std::string_view to_string(Run run) {
     return "?";
 }
 
+std::string tif_names(unsigned tif) {
+    return tif_text(tif);
+}
+
 std::string_view to_string(Syscall nr) {
     switch (nr) {
     case Syscall::None:

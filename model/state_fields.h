@@ -38,6 +38,9 @@ std::span<const StateField> state_fields();
 /// The field's value as text (its formatter, or the decimal number).
 std::string format_field(const StateField& f, unsigned value);
 
+/// A TIF word as kernel names joined with '|' ("NEED_RESCHED|RSEQ"), "0" when empty.
+std::string tif_names(unsigned tif);
+
 /// Names of Pc, Run, Syscall and UserProto values, for traces.
 std::string_view to_string(Pc pc);
 std::string_view to_string(Run run);

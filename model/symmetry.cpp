@@ -51,9 +51,9 @@ Action TaskSymmetry::apply(const TaskPermutation& perm, const Action& a) {
         out.task = remap(perm, a.task);
     if (a.next != no_task && a.next != idle_task)
         out.next = remap(perm, a.next);
-    // IrqWakeup names the woken task in arg (model/irq_entry.h).
-    if (a.kind == ActionKind::IrqWakeup)
-        out.arg = remap(perm, a.arg);
+    // IrqWakeup names the task it woke (model/irq_entry.h).
+    if (action_param(a.kind) == ActionParam::Woken)
+        out.set_woken(remap(perm, a.woken()));
     return out;
 }
 

@@ -29,7 +29,7 @@ struct SyscallEntryWork {
             if (!task.syscall_work_rseq_slice || sc.variant.has(VariantSwitch::PreDd0a0460)) {
                 State n = s;
                 n.task(t).set_pc(Pc::SyscallBody);
-                emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+                emit(Action{kind, c, t, no_task, Fault::None}, n);
                 return;
             }
             if (!sc.debug_key) {
@@ -52,7 +52,7 @@ private:
                            Emit& emit) {
         State n = s;
         Task& task = n.task(t);
-        Action a{kind, c, t, 0, no_task, f};
+        Action a{kind, c, t, no_task, f};
         const bool granted = task.slice_granted;  // S1
         task.syscall_work_rseq_slice = 0;
         if (f != Fault::None)
@@ -61,10 +61,10 @@ private:
                               task.usr_slice_granted != task.slice_granted;
         if (sc.debug_key && (f == Fault::Unresolvable || mismatch)) {
             fault::force_sigsegv(task);  // S2: rseq_slice_validate_ctrl()
-            a.arg = 2;
+            a.set_branch(Branch::Sigsegv);
         }
         if (granted)
-            a.arg = 1;
+            a.set_branch(Branch::Revoke);
         const Pc next = granted ? Pc::SyscallSliceRevoke : Pc::SyscallBody;  // S3
         if (f == Fault::Resolved) {
             sched::schedule(sc, n, c, t, next, a, emit, sched::Leave::Blocks);
@@ -102,7 +102,7 @@ struct SyscallSliceRevoke {
                 }
             }
             task.set_pc(Pc::SyscallSliceResched);
-            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+            emit(Action{kind, c, t, no_task, Fault::None}, n);
         });
     }
 };
@@ -122,9 +122,9 @@ struct SyscallSliceResched {
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SyscallSliceResched, [&](TaskId t, CpuId c) {
-            Action a{kind, c, t, 0, no_task, Fault::None};
+            Action a{kind, c, t, no_task, Fault::None};
             if (s.cpu(c).preempt_need_resched) {
-                a.arg = 1;
+                a.set_branch(Branch::Schedule);
                 sched::schedule(sc, s, c, t, Pc::SyscallSliceClear, a, emit, sched::Leave::Yields);
                 return;
             }
@@ -148,7 +148,7 @@ struct SyscallSliceClear {
                 State n = s;
                 Task& task = n.task(t);
                 task.slice_granted = 0;
-                Action a{kind, c, t, 0, no_task, f};
+                Action a{kind, c, t, no_task, f};
                 if (f == Fault::Resolved) {  // handle_mm_fault() slept: the task blocked
                     fault::consume(task);
                     sched::schedule(sc, n, c, t, Pc::SyscallSliceClear, a, emit,
@@ -188,7 +188,8 @@ struct SyscallBody {
         for_each_current_at(sc, s, Pc::SyscallBody, [&](TaskId t, CpuId c) {
             State n = s;
             Task& task = n.task(t);
-            Action a{kind, c, t, static_cast<std::uint8_t>(task.syscall_nr), no_task, Fault::None};
+            Action a{kind, c, t, no_task, Fault::None};
+            a.set_syscall(task.get_syscall());
             if (task.get_syscall() == Syscall::RseqSliceYield) {
                 task.yield_ret = task.slice_yielded;
                 if (!sc.variant.has(VariantSwitch::MutYieldKeepsYielded))

@@ -43,7 +43,7 @@ struct SliceRequest {
             nt.user_writes_left = (nt.user_writes_left - 1U) & 0x7U;
             nt.usr_slice_request = 1;
             nt.set_proto(UserProto::Critical);
-            emit(Action{kind, c, t, 0, no_task, Fault::None}, n);
+            emit(Action{kind, c, t, no_task, Fault::None}, n);
         });
     }
 };
@@ -65,8 +65,7 @@ struct SliceEnd {
             Task& nt = n.task(t);
             nt.usr_slice_request = 0;
             nt.set_proto(nt.usr_slice_granted ? UserProto::MustYield : UserProto::Idle);
-            emit(Action{kind, c, t, static_cast<std::uint8_t>(nt.usr_slice_granted), no_task,
-                        Fault::None},
+            emit(Action{kind, c, t, no_task, Fault::None}.set_granted(nt.usr_slice_granted != 0),
                  n);
         });
     }
@@ -93,7 +92,7 @@ struct UserWriteAny {
                 nt.usr_slice_request = v & 1U;
                 nt.usr_slice_granted = (v >> 1U) & 1U;
                 nt.usr_slice_reserved = (v >> 2U) & 1U;
-                emit(Action{kind, c, t, v, no_task, Fault::None}, n);
+                emit(Action{kind, c, t, no_task, Fault::None}.set_slice_ctrl(v), n);
             }
         });
     }
@@ -128,7 +127,7 @@ struct SyscallEnter {
                 nt.set_pc(Pc::SyscallEntryWork);
                 n.cpu(c).ghost_resched_erased = 0;  // I12: the task entered a syscall
                 n.cpu(c).ghost_erased_unrevoked = 0;
-                emit(Action{kind, c, t, static_cast<std::uint8_t>(nr), no_task, Fault::None}, n);
+                emit(Action{kind, c, t, no_task, Fault::None}.set_syscall(nr), n);
             }
         });
     }
@@ -148,8 +147,8 @@ struct WaiterSleeps {
                 continue;
             if (!s.task(t).in_user())
                 continue;
-            sched::schedule(sc, s, c, t, Pc::User, Action{kind, c, t, 0, no_task, Fault::None},
-                            emit, sched::Leave::Sleeps);
+            sched::schedule(sc, s, c, t, Pc::User, Action{kind, c, t, no_task, Fault::None}, emit,
+                            sched::Leave::Sleeps);
         }
     }
 };

@@ -325,7 +325,7 @@ void fill_trace(PropertyReport& pr, const cex::Trace& t) {
         const Action& a = t.steps[k].action;
         pr.trace.push_back(TraceStep{
             k + 1, std::string(action_name(a.kind)), a.cpu,
-            a.task == no_task ? -1 : static_cast<int>(a.task), a.arg,
+            a.task == no_task ? -1 : static_cast<int>(a.task), cex::param_field(a),
             std::string(action_kernel(a.kind)),
             cex::changed_fields(t.scenario, t.before(k), t.steps[k].state, a.task, a.cpu)});
     }

@@ -80,7 +80,20 @@ Json trace_json(const PropertyReport& p) {
     for (const TraceStep& s : p.trace) {
         Json step{{"step", s.step}, {"action", s.action}, {"cpu", s.cpu}};
         step["task"] = s.task >= 0 ? Json(s.task) : Json(nullptr);
-        step["arg"] = s.arg;
+        if (s.param.param != ActionParam::None) {
+            const std::string param(s.param.name());
+            switch (s.param.form) {  // as the version 3 trace file writes it
+            case cex::ParamField::Form::String:
+                step[param] = s.param.text;
+                break;
+            case cex::ParamField::Form::Number:
+                step[param] = s.param.number;
+                break;
+            case cex::ParamField::Form::Boolean:
+                step[param] = s.param.number != 0;
+                break;
+            }
+        }
         step["kernel"] = s.kernel;
         step["changed"] = s.changed;
         steps.push_back(step);

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "checker/distributed/figures.h"
+#include "counterexamples/trace.h"
 
 namespace rseqcheck::cli {
 
@@ -19,10 +20,10 @@ struct TraceStep {
     std::size_t step = 0;  ///< 1-based
     std::string action;    ///< action_name()
     unsigned cpu = 0;
-    int task = -1;  ///< -1: the action has no task
-    unsigned arg = 0;
-    std::string kernel;   ///< action_kernel(): `path:function()` and spec step
-    std::string changed;  ///< the fields it changed, " name=value" each
+    int task = -1;          ///< -1: the action has no task
+    cex::ParamField param;  ///< the kind's parameter (branch, woken, ...), if it has one
+    std::string kernel;     ///< action_kernel(): `path:function()` and spec step
+    std::string changed;    ///< the fields it changed, " name=value" each
 };
 
 enum class PropertyStatus { Holds, Violated, Vacuous, Unknown, Skipped };

@@ -1,4 +1,4 @@
-// The JSON form of a trace (format "rseqcheck-trace", version 2), read back by trace_file.cpp.
+// The JSON form of a trace (format "rseqcheck-trace", version 3), read back by trace_file.cpp.
 #include <nlohmann/json.hpp>
 
 #include "counterexamples/render.h"
@@ -85,6 +85,19 @@ ordered_json scenario_json(const Scenario& sc) {
                         {"bounds_text", describe_bounds(sc)}};
 }
 
+/// A parameter in the form it has in a version 3 trace.
+ordered_json param_json(const ParamField& f) {
+    switch (f.form) {
+    case ParamField::Form::String:
+        return f.text;
+    case ParamField::Form::Number:
+        return f.number;
+    case ParamField::Form::Boolean:
+        return f.number != 0;
+    }
+    return nullptr;
+}
+
 }  // namespace
 
 std::string render_json(const Trace& trace) {
@@ -96,12 +109,13 @@ std::string render_json(const Trace& trace) {
         ordered_json action{
             {"kind", std::string(action_name(a.kind))},
             {"cpu", a.cpu},
-            {"task", a.task == no_task ? ordered_json(nullptr) : ordered_json(a.task)},
-            {"arg", a.arg},
-            {"next", a.next == no_task     ? ordered_json(nullptr)
-                     : a.next == idle_task ? ordered_json("idle")
-                                           : ordered_json(a.next)},
-            {"fault", std::string(to_string(a.fault))}};
+            {"task", a.task == no_task ? ordered_json(nullptr) : ordered_json(a.task)}};
+        if (const ParamField f = param_field(a); f.param != ActionParam::None)
+            action[std::string(f.name())] = param_json(f);
+        action["next"] = a.next == no_task     ? ordered_json(nullptr)
+                         : a.next == idle_task ? ordered_json("idle")
+                                               : ordered_json(a.next);
+        action["fault"] = std::string(to_string(a.fault));
         if (a.no_preempt)
             action["no_preempt"] = true;
         std::string changed = changed_fields(sc, trace.before(k), s.state, a.task, a.cpu);
@@ -126,7 +140,7 @@ std::string render_json(const Trace& trace) {
     }
     ordered_json doc{
         {"format", "rseqcheck-trace"},
-        {"version", 2},
+        {"version", 3},
         {"property",
          {{"name", trace.property.name},
           {"spec_id", trace.property.spec_id},

@@ -55,7 +55,7 @@ struct KeyHash {
 TaskId start_subject(Query q, const Scenario& sc, const State& s, const Action& a, const State& n) {
     if (q == Query::WaiterDelay) {
         if (a.kind == ActionKind::IrqWakeup)
-            return a.arg;  // try_to_wake_up() in the interrupt: a.task is the interrupted one
+            return a.woken();  // try_to_wake_up() in the interrupt: a.task is the interrupted one
         if (a.kind == ActionKind::RemoteWakeup)
             return a.task;
         return no_task;

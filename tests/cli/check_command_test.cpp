@@ -83,6 +83,17 @@ TEST(CheckCommand, ViolationExitsOneWithAShortestTrace) {
         EXPECT_EQ(p["trace"].front()["step"], 1);
         EXPECT_NE(p["trace"].back()["kernel"].get<std::string>().find("rseq_entry.h"),
                   std::string::npos);
+        // The step's parameter is named as in a version 3 trace: the wakeups say whom they
+        // woke, the flag snapshots what they read; no step carries the old number "arg".
+        for (const json& step : p["trace"]) {
+            EXPECT_FALSE(step.contains("arg")) << step;
+            if (step["action"] == "irq_wakeup") {
+                EXPECT_TRUE(step.contains("woken")) << step;
+            }
+            if (step["action"] == "exit_to_user_mode_prepare") {
+                EXPECT_TRUE(step.contains("ti_work")) << step;
+            }
+        }
     }
     EXPECT_TRUE(found);
 }

@@ -241,7 +241,7 @@ TEST(JunitFormat, EscapesMarkupInNamesAndMessages) {
     p.name = "x<&>y";
     p.spec_id = "I\"1";
     p.status = cli::PropertyStatus::Violated;
-    p.trace.push_back({1, "act<>", 0, 1, 0, "file.h:f() & <g>", " T0.x=1"});
+    p.trace.push_back({1, "act<>", 0, 1, {}, "file.h:f() & <g>", " T0.x=1"});
     report.properties.push_back(p);
     report.verdict = cli::Verdict::Violated;
     TempDir dir;

@@ -1,6 +1,7 @@
 // Traces of interleavings that the fidelity fixes (issue 21) made reachable: the spec 7.4
 // stale-timer trace, committed under counterexamples/corpus/fidelity/ and replayed; and the
-// trace format's version 2, which names the idle task as `next` and reads version 1 still.
+// trace format: version 2 names the idle task as `next`, version 3 names the action's parameter
+// ("branch": "revoke"), and versions 1 and 2 still read.
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -142,6 +143,63 @@ TEST(FidelityTrace, AVersionOneTraceStillReadsAndReplays) {
     ASSERT_NE(text.find("\"version\": 1"), std::string::npos);
     const cex::ReplayReport r = cex::replay_text(text, v1.string(), {});
     EXPECT_EQ(r.exit_code, 1) << r.error << r.output;
+}
+
+// A version-2 trace (before issue 25: the parameter as a number "arg") still reads: its
+// numbers mean the typed parameters they meant, it replays to its violation, and written again
+// as version 3 ("branch": "revoke", ...) it reads back to the same actions and replays to the
+// same text. The file is a copy of the corpus trace as it was committed at version 2.
+TEST(FidelityTrace, AVersionTwoTraceReplaysAsItsVersionThreeForm) {
+    const fs::path v2 = fs::path(RSEQCHECK_SOURCE_DIR) / "tests" / "data" / "traces" /
+                        "version2-mut-yield-keeps-yielded.json";
+    const std::string text = read(v2);
+    ASSERT_NE(text.find("\"version\": 2"), std::string::npos);
+    const cex::TraceFile old = cex::parse_trace_json(text, v2.string());
+    const auto first = [&](ActionKind k) {
+        for (const Action& a : old.actions) {
+            if (a.kind == k)
+                return a;
+        }
+        ADD_FAILURE() << "no " << action_name(k) << " in " << v2;
+        return Action{};
+    };
+    EXPECT_EQ(first(ActionKind::IrqWakeup).woken(), 1);                           // "arg": 1
+    EXPECT_EQ(first(ActionKind::ExitPrepare).ti_work(), kabi::TIF_NEED_RESCHED);  // "arg": 4
+    EXPECT_EQ(first(ActionKind::SyscallEnter).syscall(), Syscall::RseqSliceYield);
+    EXPECT_EQ(first(ActionKind::SyscallEntryWork).branch(), Branch::Revoke);
+    EXPECT_EQ(first(ActionKind::SyscallSliceResched).branch(), Branch::Schedule);
+    const cex::ReplayReport r = cex::replay_text(text, v2.string(), {});
+    ASSERT_EQ(r.exit_code, 1) << r.error << r.output;
+
+    const std::string v3 = cex::render_json(r.result.trace);
+    EXPECT_NE(v3.find("\"version\": 3"), std::string::npos);
+    EXPECT_NE(v3.find("\"branch\": \"revoke\""), std::string::npos) << v3;
+    EXPECT_NE(v3.find("\"woken\": 1"), std::string::npos) << v3;
+    EXPECT_EQ(v3.find("\"arg\""), std::string::npos) << v3;
+    EXPECT_EQ(cex::parse_trace_json(v3, "v3.json").actions, old.actions);
+    const cex::ReplayReport r3 = cex::replay_text(v3, "v3.json", {});
+    EXPECT_EQ(r3.exit_code, 1) << r3.error;
+    EXPECT_EQ(r3.output, r.output);
+}
+
+// Every parameter and every branch of every kind survives the round trip through version 3.
+TEST(FidelityTrace, EveryBranchRoundTripsThroughVersionThree) {
+    Walk w(make_preset("grant"));
+    const cex::Trace t = trace_of(w, "timer-armed-on-grant");
+    for (std::size_t k = 0; k < action_kind_count; ++k) {
+        const auto kind = static_cast<ActionKind>(k);
+        for (const Branch b : branches_of(kind)) {
+            Action a{kind, 0, 0};
+            a.set_branch(b);
+            cex::Trace one = t;
+            one.steps.push_back(cex::TraceStep{a, State{}});
+            const cex::TraceFile back =
+                cex::parse_trace_json(cex::render_json(one), "branches.json");
+            ASSERT_EQ(back.actions.size(), 1U);
+            EXPECT_EQ(back.actions[0], a) << cex::describe(a);
+            EXPECT_EQ(back.actions[0].branch(), b) << cex::describe(a);
+        }
+    }
 }
 
 }  // namespace

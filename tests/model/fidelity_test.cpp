@@ -14,8 +14,8 @@ namespace {
 
 constexpr TaskId slice_task = 0;
 constexpr TaskId waiter_task = 1;
-constexpr auto getpid = static_cast<std::uint8_t>(Syscall::Getpid);
-constexpr auto sched_yield = static_cast<std::uint8_t>(Syscall::SchedYield);
+constexpr Syscall getpid = Syscall::Getpid;
+constexpr Syscall sched_yield = Syscall::SchedYield;
 
 /// One CPU, a slice user and a waiter, with the bounds given.
 Scenario one_cpu(PreemptModel preempt, Bounds bounds) {
@@ -81,7 +81,7 @@ TEST(Fidelity, D2ARequestAfterTheGuardIsRevokedByTheNextLoopPass) {
     ASSERT_EQ(w.task(slice_task).get_pc(), Pc::LoopResched);
     ASSERT_TRUE(w.step("exit_loop_need_resched"));
     ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault().to(waiter_task)));
-    EXPECT_EQ(w.last_action().arg, 1) << "G3 revoke";
+    EXPECT_EQ(w.last_action().branch(), Branch::Revoke) << "G3 revoke";
     EXPECT_FALSE(w.task(slice_task).slice_granted);
     EXPECT_FALSE(w.task(slice_task).usr_slice_granted);
     EXPECT_EQ(w.cpu(0).curr, waiter_task);

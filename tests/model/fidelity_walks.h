@@ -42,7 +42,7 @@ inline void grant_to_user(Walk& w) {
 /// Scenario: the preempt-full preset.
 inline void f2_yield_returns_one_after_a_preemption(Walk& w) {
     constexpr TaskId t0 = 0;
-    constexpr auto yield = static_cast<std::uint8_t>(Syscall::RseqSliceYield);
+    constexpr Syscall yield = Syscall::RseqSliceYield;
     grant_to_user(w);
     ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(yield)));
     ASSERT_TRUE(w.step("slice_deadline_passes"));

@@ -14,6 +14,7 @@
 #include <gtest/gtest.h>
 
 #include "model/model.h"
+#include "model/state_fields.h"
 #include "model/transitions.h"
 
 namespace rseqcheck::test {
@@ -22,14 +23,16 @@ namespace rseqcheck::test {
 struct StepFilter {
     std::optional<TaskId> task;
     std::optional<CpuId> cpu;
-    std::optional<std::uint8_t> arg;
-    std::optional<TaskId> next;  ///< the task schedule() switched to
+    std::optional<Syscall> syscall;  ///< the syscall entered or run
+    std::optional<Branch> branch;    ///< the branch taken
+    std::optional<TaskId> next;      ///< the task schedule() switched to
     std::optional<Fault> fault;
     std::optional<bool> no_preempt;  ///< a wakeup that wakeup_preempt() declined
 
     StepFilter& by(TaskId t) { return task = t, *this; }
     StepFilter& on(CpuId c) { return cpu = c, *this; }
-    StepFilter& with(std::uint8_t a) { return arg = a, *this; }
+    StepFilter& with(Syscall nr) { return syscall = nr, *this; }
+    StepFilter& taking(Branch b) { return branch = b, *this; }
     StepFilter& to(TaskId t) { return next = t, *this; }
     StepFilter& no_fault() { return fault = Fault::None, *this; }
     StepFilter& faulting(Fault f) { return fault = f, *this; }
@@ -44,8 +47,11 @@ inline StepFilter by(TaskId t) {
 inline StepFilter on(CpuId c) {
     return StepFilter{}.on(c);
 }
-inline StepFilter with(std::uint8_t a) {
-    return StepFilter{}.with(a);
+inline StepFilter with(Syscall nr) {
+    return StepFilter{}.with(nr);
+}
+inline StepFilter taking(Branch b) {
+    return StepFilter{}.taking(b);
 }
 inline StepFilter to(TaskId t) {
     return StepFilter{}.to(t);
@@ -86,8 +92,9 @@ public:
             if (found || action_name(a.kind) != name)
                 return;
             if ((f.task && a.task != *f.task) || (f.cpu && a.cpu != *f.cpu) ||
-                (f.arg && a.arg != *f.arg) || (f.next && a.next != *f.next) ||
-                (f.fault && a.fault != *f.fault) || (f.no_preempt && a.no_preempt != *f.no_preempt))
+                (f.syscall && a.syscall() != *f.syscall) || (f.branch && a.branch() != *f.branch) ||
+                (f.next && a.next != *f.next) || (f.fault && a.fault != *f.fault) ||
+                (f.no_preempt && a.no_preempt != *f.no_preempt))
                 return;
             found.emplace(a, t);
         });
@@ -113,12 +120,18 @@ public:
 
     const Action& last_action() const { return last_; }
 
-    /// "name(cpu,task,arg)" for every enabled step.
+    /// "name(cpu,task,parameter)" for every enabled step.
     std::string enabled() const {
         std::ostringstream out;
         model_.for_each_successor(state_, [&](const Action& a, const State&) {
             out << action_name(a.kind) << "(CPU" << int{a.cpu} << ",T"
-                << (a.task == no_task ? -1 : int{a.task}) << ",arg=" << int{a.arg};
+                << (a.task == no_task ? -1 : int{a.task});
+            if (action_param(a.kind) == ActionParam::Branch)
+                out << ",branch=" << to_string(a.branch());
+            if (action_param(a.kind) == ActionParam::Syscall)
+                out << ",syscall=" << to_string(a.syscall());
+            if (action_param(a.kind) == ActionParam::Woken)
+                out << ",woken=T" << int{a.woken()};
             if (a.next != no_task)
                 out << ",next=T" << int{a.next};
             if (a.no_preempt)

@@ -13,8 +13,8 @@ namespace {
 
 constexpr TaskId slice_task = 0;
 constexpr TaskId waiter_task = 1;
-constexpr auto rseq_slice_yield = static_cast<std::uint8_t>(Syscall::RseqSliceYield);
-constexpr auto getpid = static_cast<std::uint8_t>(Syscall::Getpid);
+constexpr Syscall rseq_slice_yield = Syscall::RseqSliceYield;
+constexpr Syscall getpid = Syscall::Getpid;
 
 /// T0 requests an extension, an interrupt wakes T1 (NEED_RESCHED), the exit path grants
 /// instead of scheduling and arms the slice timer on the way out (spec 3.5 G0-G7, 3.7).
@@ -77,7 +77,8 @@ TEST(Walkthrough, TheGrantIsRefusedOnASyscallReturn) {
     ASSERT_TRUE(w.step("syscall_body", with(getpid)));
     ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
     ASSERT_TRUE(w.step("exit_loop_need_resched"));
-    EXPECT_EQ(w.last_action().arg, 1) << "rseq_grant_slice_extension() must return false";
+    EXPECT_EQ(w.last_action().branch(), Branch::Schedule)
+        << "rseq_grant_slice_extension() must return false";
     EXPECT_EQ(w.cpu(0).curr, waiter_task);
     EXPECT_FALSE(w.task(slice_task).slice_granted);
     EXPECT_TRUE(w.task(slice_task).usr_slice_request) << "the request stays for a later irq";
