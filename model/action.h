@@ -293,9 +293,9 @@ struct Action {
     /// A wakeup for which wakeup_preempt() declined: no reschedule was asked (EEVDF).
     bool no_preempt = false;
     /// The storage of the kind's parameter (action_param()). Read and write it only through
-    /// the typed members below. It is public so that Action stays an aggregate, and because
-    /// model/footprint.cpp and tests/checker/reduction_symmetry_test.cpp, which the removal
-    /// of partial-order reduction rewrites, still read it raw.
+    /// the typed members below. It is public so that Action stays an aggregate; outside
+    /// this header only tests/checker/reduction_symmetry_test.cpp reads it raw, to order
+    /// actions byte by byte.
     std::uint8_t arg = 0;
 
     constexpr Branch branch() const {
