@@ -69,8 +69,7 @@ private:
 };
 
 template <class Reduced, class Finish>
-CheckReport run_on(const Reduced& reduced, const checker::SearchOptions& options,
-                   Finish& finish) {
+CheckReport run_on(const Reduced& reduced, const checker::SearchOptions& options, Finish& finish) {
     if (options.threads > 1) {
         checker::ParallelBfs<Reduced> engine(reduced, options);
         ReducedEngine<Reduced, checker::ParallelBfs<Reduced>> view(reduced, engine);

@@ -57,8 +57,7 @@ TEST(ReductionCheck, PorIsRefusedWithTheReason) {
     const RunResult r = run_rseqcheck("check --preset tiny --por");
     EXPECT_EQ(r.status, 2) << r.err;
     EXPECT_TRUE(r.out.empty()) << r.out;
-    EXPECT_NE(r.err.find("--por: partial-order reduction was removed"), std::string::npos)
-        << r.err;
+    EXPECT_NE(r.err.find("--por: partial-order reduction was removed"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("docs/reductions.md"), std::string::npos) << r.err;
 }
 
