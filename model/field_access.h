@@ -7,7 +7,6 @@
 #pragma once
 
 #include <cstddef>
-#include <cstdint>
 #include <span>
 #include <string_view>
 
@@ -15,66 +14,12 @@
 
 namespace rseqcheck {
 
-/// Fields of Task, in model/state.h order.
-enum class TaskField : std::uint8_t {
-    Pc,
-    Run,
-    Cpu,
-    FromSyscall,
-    Tif,
-    TiWork,
-    SyscallWorkRseqSlice,
-    UserIrq,
-    SchedSwitch,
-    IdsChanged,
-    Slowpath,
-    Fatal,
-    HasRseq,
-    IdsCpuId,
-    SliceEnabled,
-    SliceGranted,
-    SliceYielded,
-    SliceExpires,
-    SliceExpired,
-    UsrCpuIdStart,
-    UsrCpuId,
-    UsrSliceRequest,
-    UsrSliceGranted,
-    UsrSliceReserved,
-    UsrFlagsEnabled,
-    KwriteRequest,
-    KwriteGranted,
-    SyscallNr,
-    YieldRet,
-    Sigsegv,
-    Proto,
-    SampledCpu,
-    GhostSwitchedSinceGrant,
-    GhostGrantAtSyscallEntry,
-    FaultsLeft,
-    UserWritesLeft,
-    SyscallsLeft,
-    UsrInCs,
-};
-inline constexpr std::size_t task_field_count = 38;
-
-/// Fields of Cpu (the reserved bits are never written).
-enum class CpuField : std::uint8_t {
-    Curr,
-    PreemptNeedResched,
-    IpiPending,
-    SliceTimerArmed,
-    SliceTimerCookie,
-    SliceTimerExpires,
-    GhostReschedErased,
-    GhostErasedUnrevoked,
-    GhostYieldUnscheduled,
-};
-inline constexpr std::size_t cpu_field_count = 9;
-
-/// Fields of Budget.
-enum class GlobalField : std::uint8_t { Wakeups, Irqs, Migrations, Signals, Membarriers };
-inline constexpr std::size_t global_field_count = 5;
+#define RSEQCHECK_COUNT_FIELD(name, bits, ...) +1
+/// How many fields each list of model/state.h holds (the tables below, in list order).
+inline constexpr std::size_t task_field_count = 0 RSEQCHECK_TASK_FIELDS(RSEQCHECK_COUNT_FIELD);
+inline constexpr std::size_t cpu_field_count = 0 RSEQCHECK_CPU_FIELDS(RSEQCHECK_COUNT_FIELD);
+inline constexpr std::size_t global_field_count = 0 RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_COUNT_FIELD);
+#undef RSEQCHECK_COUNT_FIELD
 
 /// One field of State with its getter and setter (the value is masked to the field width).
 struct FieldAccess {
@@ -83,8 +28,8 @@ struct FieldAccess {
     unsigned (*get)(const State& s, std::size_t owner) = nullptr;
     void (*set)(State& s, std::size_t owner, unsigned value) = nullptr;
 };
-std::span<const FieldAccess> task_field_access();    ///< indexed by TaskField
-std::span<const FieldAccess> cpu_field_access();     ///< indexed by CpuField
-std::span<const FieldAccess> global_field_access();  ///< indexed by GlobalField
+std::span<const FieldAccess> task_field_access();    ///< RSEQCHECK_TASK_FIELDS order
+std::span<const FieldAccess> cpu_field_access();     ///< RSEQCHECK_CPU_FIELDS order
+std::span<const FieldAccess> global_field_access();  ///< RSEQCHECK_BUDGET_FIELDS order
 
 }  // namespace rseqcheck

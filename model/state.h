@@ -60,67 +60,134 @@ enum class Syscall : std::uint8_t { None, RseqSliceYield, SchedYield, Getpid };
 /// state machine of the slice user: request, critical work, clear, yield if granted.
 enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
 
-/// One task. 64 bits. Field names are the kernel's; `usr_*` are fields of the task's
-/// struct rseq in user memory, `kwrite_*` the kernel's shadow of its last slice_ctrl write
-/// (spec 4, notation kwrite), `ghost_*` history the properties need and the kernel keeps not.
+/// The fields of the packed state, one list per struct, in storage order. Each entry is
+/// X(member, bits, kind, label, format):
+///  - member, bits: the bit-field Task, Cpu or Budget declares (Task's are 64-bit
+///    bit-fields, Cpu's and Budget's 16-bit ones with 4 reserved bits after them);
+///  - kind: `kernel` (the kernel's own data), `user` (the task's struct rseq in user memory,
+///    and what user space saw), `ghost` (history the properties need and the kernel keeps
+///    not; `kwrite_*` is the kernel's shadow of its last slice_ctrl write, spec 4), or
+///    `budget` (what the scenario still allows);
+///  - label: the name a trace prints, in the kernel's spelling;
+///  - format: how a trace prints the value (`number`, or a name the value stands for:
+///    `pc`, `run`, `syscall`, `proto`, `tif` (TIF names joined with '|'), `tif_bits` (one
+///    trace line per TIF bit), `cpu_id`, `curr` (a task or idle)).
+/// Everything that lists the fields derives from these lists: the struct declarations below,
+/// the trace and JSON tables (model/state_fields.cpp), the raw field table of the
+/// perturbation tests and its counts (model/field_access.h). Adding a field is one line.
+#define RSEQCHECK_TASK_FIELDS(X)                                                                   \
+    /* where and how it runs */                                                                    \
+    X(pc, 5, kernel, "pc", pc)                                                                     \
+    X(run, 2, kernel, "state", run)                                                                \
+    X(cpu, 2, kernel, "task_cpu", number)                                                          \
+    X(from_syscall, 1, kernel, "in_syscall", number) /* this kernel entry was a syscall */         \
+    /* thread_info */                                                                              \
+    X(tif, 5, kernel, "TIF", tif_bits)    /* kabi::TIF_* */                                        \
+    X(ti_work, 5, kernel, "ti_work", tif) /* the exit loop's snapshot of tif */                    \
+    X(syscall_work_rseq_slice, 1, kernel, "SYSCALL_WORK_SYSCALL_RSEQ_SLICE", number)               \
+    /* task_struct::rseq */                                                                        \
+    X(user_irq, 1, kernel, "rseq.event.user_irq", number)                                          \
+    X(sched_switch, 1, kernel, "rseq.event.sched_switch", number)                                  \
+    X(ids_changed, 1, kernel, "rseq.event.ids_changed", number)                                    \
+    X(slowpath, 1, kernel, "rseq.event.slowpath", number)                                          \
+    X(fatal, 1, kernel, "rseq.event.fatal", number)                                                \
+    X(has_rseq, 1, kernel, "rseq.event.has_rseq", number)                                          \
+    X(ids_cpu_id, 2, kernel, "rseq.ids.cpu_id", cpu_id)                                            \
+    X(slice_enabled, 1, kernel, "rseq.slice.state.enabled", number)                                \
+    X(slice_granted, 1, kernel, "rseq.slice.state.granted", number)                                \
+    X(slice_yielded, 1, kernel, "rseq.slice.yielded", number)                                      \
+    /* abstract deadline: a generation number per grant, and whether the clock passed it */        \
+    X(slice_expires, 2, kernel, "rseq.slice.expires", number)                                      \
+    X(slice_expired, 1, kernel, "rseq.slice.expires passed", number)                               \
+    /* struct rseq in user memory */                                                               \
+    X(usr_cpu_id_start, 2, user, "rseq->cpu_id_start", cpu_id)                                     \
+    X(usr_cpu_id, 2, user, "rseq->cpu_id", cpu_id)                                                 \
+    X(usr_slice_request, 1, user, "slice_ctrl.request", number)                                    \
+    X(usr_slice_granted, 1, user, "slice_ctrl.granted", number)                                    \
+    X(usr_slice_reserved, 1, user, "slice_ctrl.reserved", number) /* reserved bytes non-zero */    \
+    X(usr_flags_enabled, 1, user, "rseq->flags SLICE_EXT_ENABLED", number)                         \
+    X(usr_in_cs, 1, user, "rseq_cs (ip in critical section)", number) /* for the rseq_cs part */   \
+    X(kwrite_request, 1, ghost, "kernel's last slice_ctrl.request write", number)                  \
+    X(kwrite_granted, 1, ghost, "kernel's last slice_ctrl.granted write", number)                  \
+    /* the syscall in progress and what user space saw */                                          \
+    X(syscall_nr, 2, kernel, "syscall", syscall)                                                   \
+    X(yield_ret, 1, user, "rseq_slice_yield() returned", number)                                   \
+    X(sigsegv, 1, kernel, "SIGSEGV pending", number) /* force_sig(SIGSEGV) */                      \
+    X(proto, 2, user, "user protocol", proto)                                                      \
+    X(sampled_cpu, 2, kernel, "slow path sampled cpu", number) /* sampled in P2, written in P4 */  \
+    X(ghost_switched_since_grant, 1, ghost, "switched since grant", number)                        \
+    X(ghost_grant_at_syscall_entry, 1, ghost, "granted at syscall entry", number)                  \
+    /* per-task environment budget */                                                              \
+    X(faults_left, 2, budget, "faults left", number)                                               \
+    X(user_writes_left, 3, budget, "user writes left", number)                                     \
+    X(syscalls_left, 3, budget, "syscalls left", number)
+
+#define RSEQCHECK_CPU_FIELDS(X)                                                                    \
+    X(curr, 2, kernel, "curr", curr)                                                               \
+    X(preempt_need_resched, 1, kernel, "PREEMPT_NEED_RESCHED", number) /* folded in preempt */     \
+    X(ipi_pending, 1, kernel, "scheduler IPI pending", number)                                     \
+    X(slice_timer_armed, 1, kernel, "hrtimer armed", number)     /* slice_timer.timer queued */    \
+    X(slice_timer_cookie, 2, kernel, "slice_timer.cookie", curr) /* never cleared */               \
+    X(slice_timer_expires, 2, kernel, "hrtimer expires", number) /* the grant generation */        \
+    /* Ghost (spec I12): a grant on this CPU erased the current task's reschedule request */       \
+    /* (G6) and no schedule() ran on this CPU, nor did the task enter a syscall, since. */         \
+    X(ghost_resched_erased, 1, ghost, "reschedule erased by grant", number)                        \
+    /* Ghost (spec I12 as amended by 7.7): the same, but also cleared when the exit path's */      \
+    /* rseq update revokes the grant silently (F1/F2/P4 slice reset). */                           \
+    X(ghost_erased_unrevoked, 1, ghost, "erased, grant not revoked", number)                       \
+    /* Ghost (yield-schedules): S4 recorded a yield of the current task and no schedule() */       \
+    /* has run on this CPU since. */                                                               \
+    X(ghost_yield_unscheduled, 1, ghost, "yield not yet scheduled", number)
+
+/// The global environment budget: how many more of each event the scenario allows.
+#define RSEQCHECK_BUDGET_FIELDS(X)                                                                 \
+    X(wakeups, 3, budget, "wakeups left", number) /* local interrupt or remote CPU */              \
+    X(irqs, 3, budget, "irqs left", number)       /* other device interrupts (tick, task_work) */  \
+    X(migrations, 2, budget, "migrations left", number) /* load-balancer migrations */             \
+    X(signals, 2, budget, "signals left", number)                                                  \
+    X(membarriers, 2, budget, "membarriers left", number) /* PRIVATE_EXPEDITED_RSEQ IPIs */
+
+#define RSEQCHECK_DECLARE_U64_FIELD(name, bits, ...) std::uint64_t name : bits;
+#define RSEQCHECK_DECLARE_U16_FIELD(name, bits, ...) std::uint16_t name : bits;
+#define RSEQCHECK_DECLARE_MAX(name, bits, ...) inline constexpr unsigned name = (1U << (bits)) - 1U;
+#define RSEQCHECK_SUM_FIELD_BITS(name, bits, ...) +(bits)
+
+/// The largest value each field holds, by member name (task_field_max::pc is 31).
+namespace task_field_max {
+RSEQCHECK_TASK_FIELDS(RSEQCHECK_DECLARE_MAX)
+}
+namespace cpu_field_max {
+RSEQCHECK_CPU_FIELDS(RSEQCHECK_DECLARE_MAX)
+}
+namespace budget_field_max {
+RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_DECLARE_MAX)
+}
+
+// Every value of the enumerations fits the field that holds it.
+static_assert(pc_count - 1 <= task_field_max::pc);
+static_assert(static_cast<unsigned>(Run::Exited) <= task_field_max::run);
+static_assert(static_cast<unsigned>(Syscall::Getpid) <= task_field_max::syscall_nr);
+static_assert(static_cast<unsigned>(UserProto::Unused) <= task_field_max::proto);
+static_assert(kabi::EXIT_TO_USER_MODE_WORK <= task_field_max::tif);
+static_assert(max_cpus - 1 <= task_field_max::cpu && idle_task <= cpu_field_max::curr);
+
+/// One task. 64 bits, every one of them a field of RSEQCHECK_TASK_FIELDS.
 struct Task {
-    // where and how it runs
-    std::uint64_t pc : 5;            ///< Pc
-    std::uint64_t run : 2;           ///< Run
-    std::uint64_t cpu : 2;           ///< task_cpu()
-    std::uint64_t from_syscall : 1;  ///< the current kernel entry was a syscall
-    // thread_info
-    std::uint64_t tif : 5;                      ///< kabi::TIF_* bits
-    std::uint64_t ti_work : 5;                  ///< the exit loop's snapshot of tif
-    std::uint64_t syscall_work_rseq_slice : 1;  ///< SYSCALL_WORK_SYSCALL_RSEQ_SLICE
-    // task_struct::rseq
-    std::uint64_t user_irq : 1;
-    std::uint64_t sched_switch : 1;
-    std::uint64_t ids_changed : 1;
-    std::uint64_t slowpath : 1;
-    std::uint64_t fatal : 1;
-    std::uint64_t has_rseq : 1;
-    std::uint64_t ids_cpu_id : 2;  ///< rseq.ids.cpu_id (kabi::RSEQ_CPU_ID_UNINITIALIZED)
-    std::uint64_t slice_enabled : 1;
-    std::uint64_t slice_granted : 1;
-    std::uint64_t slice_yielded : 1;
-    std::uint64_t slice_expires : 2;  ///< abstract deadline: a generation number per grant
-    std::uint64_t slice_expired : 1;  ///< the clock has passed slice_expires
-    // struct rseq in user memory
-    std::uint64_t usr_cpu_id_start : 2;
-    std::uint64_t usr_cpu_id : 2;
-    std::uint64_t usr_slice_request : 1;   ///< slice_ctrl.request
-    std::uint64_t usr_slice_granted : 1;   ///< slice_ctrl.granted
-    std::uint64_t usr_slice_reserved : 1;  ///< slice_ctrl reserved bytes non-zero
-    std::uint64_t usr_flags_enabled : 1;   ///< flags & RSEQ_CS_FLAG_SLICE_EXT_ENABLED
-    std::uint64_t kwrite_request : 1;
-    std::uint64_t kwrite_granted : 1;
-    // the syscall in progress and what user space saw
-    std::uint64_t syscall_nr : 2;   ///< Syscall
-    std::uint64_t yield_ret : 1;    ///< last return value of rseq_slice_yield()
-    std::uint64_t sigsegv : 1;      ///< a fatal SIGSEGV is pending (force_sig)
-    std::uint64_t proto : 2;        ///< UserProto
-    std::uint64_t sampled_cpu : 2;  ///< the CPU the slow path sampled in P2, written in P4
-    std::uint64_t ghost_switched_since_grant : 1;
-    std::uint64_t ghost_grant_at_syscall_entry : 1;
-    // per-task environment budget
-    std::uint64_t faults_left : 2;
-    std::uint64_t user_writes_left : 3;
-    std::uint64_t syscalls_left : 3;
-    /// Room for the rseq critical-section part of the model (user IP inside rseq_cs).
-    std::uint64_t usr_in_cs : 1;
+    RSEQCHECK_TASK_FIELDS(RSEQCHECK_DECLARE_U64_FIELD)
 
     Pc get_pc() const { return static_cast<Pc>(pc); }
-    void set_pc(Pc p) { pc = static_cast<std::uint8_t>(p) & 0x1FU; }
+    void set_pc(Pc p) { pc = static_cast<unsigned>(p) & task_field_max::pc; }
     Run get_run() const { return static_cast<Run>(run); }
-    void set_run(Run r) { run = static_cast<std::uint8_t>(r) & 0x3U; }
+    void set_run(Run r) { run = static_cast<unsigned>(r) & task_field_max::run; }
     Syscall get_syscall() const { return static_cast<Syscall>(syscall_nr); }
-    void set_syscall(Syscall n) { syscall_nr = static_cast<std::uint8_t>(n) & 0x3U; }
+    void set_syscall(Syscall n) {
+        syscall_nr = static_cast<unsigned>(n) & task_field_max::syscall_nr;
+    }
     UserProto get_proto() const { return static_cast<UserProto>(proto); }
-    void set_proto(UserProto p) { proto = static_cast<std::uint8_t>(p) & 0x3U; }
+    void set_proto(UserProto p) { proto = static_cast<unsigned>(p) & task_field_max::proto; }
     bool tif_set(std::uint8_t bits) const { return (tif & bits) != 0; }
-    void set_tif(std::uint8_t bits) { tif = (tif | bits) & 0x1FU; }
-    void clear_tif(std::uint8_t bits) { tif = tif & static_cast<std::uint8_t>(~bits) & 0x1FU; }
+    void set_tif(std::uint8_t bits) { tif = (tif | bits) & task_field_max::tif; }
+    void clear_tif(std::uint8_t bits) { tif = tif & ~unsigned{bits} & task_field_max::tif; }
     /// rseq.event.events = 0: user_irq, sched_switch, ids_changed.
     void clear_events() {
         user_irq = 0;
@@ -133,33 +200,25 @@ struct Task {
 
 /// One CPU. 16 bits.
 struct Cpu {
-    std::uint16_t curr : 2;                  ///< current task, or idle_task
-    std::uint16_t preempt_need_resched : 1;  ///< PREEMPT_NEED_RESCHED folded in preempt_count
-    std::uint16_t ipi_pending : 1;           ///< a scheduler IPI sent, not yet taken
-    std::uint16_t slice_timer_armed : 1;     ///< slice_timer.timer is queued
-    std::uint16_t slice_timer_cookie : 2;    ///< slice_timer.cookie (never cleared)
-    std::uint16_t slice_timer_expires : 2;   ///< the grant generation it was armed for
-    /// Ghost (spec I12): a grant on this CPU erased the current task's reschedule request
-    /// (G6) and no schedule() ran on this CPU, nor did the task enter a syscall, since.
-    std::uint16_t ghost_resched_erased : 1;
-    /// Ghost (spec I12 as amended by 7.7): the same, but also cleared when the exit path's
-    /// rseq update revokes the grant silently (F1/F2/P4 slice reset).
-    std::uint16_t ghost_erased_unrevoked : 1;
-    /// Ghost (yield-schedules): S4 recorded a yield of the current task and no schedule()
-    /// has run on this CPU since.
-    std::uint16_t ghost_yield_unscheduled : 1;
+    RSEQCHECK_CPU_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
     std::uint16_t reserved : 4;
 };
 
-/// Global environment budget: how many more of each event the scenario allows.
+/// Global environment budget. 16 bits.
 struct Budget {
-    std::uint16_t wakeups : 3;      ///< waiter wakeups (local interrupt or remote CPU)
-    std::uint16_t irqs : 3;         ///< other device interrupts (tick, task_work)
-    std::uint16_t migrations : 2;   ///< load-balancer migrations of a runnable task
-    std::uint16_t signals : 2;      ///< signals sent to a task
-    std::uint16_t membarriers : 2;  ///< membarrier(PRIVATE_EXPEDITED_RSEQ) IPIs
+    RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
     std::uint16_t reserved : 4;
 };
+
+#undef RSEQCHECK_DECLARE_U64_FIELD
+#undef RSEQCHECK_DECLARE_U16_FIELD
+#undef RSEQCHECK_DECLARE_MAX
+
+// The lists account for every bit: no field is declared outside them but `reserved`.
+static_assert(0 RSEQCHECK_TASK_FIELDS(RSEQCHECK_SUM_FIELD_BITS) == 64);
+static_assert(0 RSEQCHECK_CPU_FIELDS(RSEQCHECK_SUM_FIELD_BITS) + 4 == 16);
+static_assert(0 RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_SUM_FIELD_BITS) + 4 == 16);
+#undef RSEQCHECK_SUM_FIELD_BITS
 
 struct State {
     std::array<Task, max_tasks> tasks;
