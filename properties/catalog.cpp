@@ -1,64 +1,19 @@
 // The property catalogue, in `rseqcheck list properties` order: the safety properties of
-// properties/slice.cpp (slice_properties(), beside their predicates, so that adding an
-// invariant touches that file and its twin only) and the leads-to properties below. Explicit
+// properties/slice.cpp and the leads-to properties of properties/liveness.cpp, each beside
+// its predicates, so that adding a property touches that file and its twin only. Explicit
 // lists, no self-registering statics (STYLE.md 2). docs/properties.md documents each entry.
 #include <algorithm>
-#include <array>
 #include <cctype>
 #include <string>
 #include <vector>
 
 #include "model/nearest_name.h"
-#include "properties/liveness_predicates.h"
+#include "properties/liveness.h"
 #include "properties/property.h"
 #include "properties/slice.h"
 #include "util/text.h"
 
 namespace rseqcheck::properties {
-
-namespace {
-
-// What each leads-to entry reads (state_fields() names), from its predicates in
-// liveness_predicates.cpp.
-using Reads = std::string_view;
-constexpr std::array<Reads, 2> grant_ends_reads{"rseq.slice.state.granted", "pc"};
-constexpr std::array<Reads, 1> erased_reads{"erased, grant not revoked"};
-constexpr std::array<Reads, 1> yield_schedules_reads{"yield not yet scheduled"};
-constexpr std::array<Reads, 1> erased_strict_reads{"reschedule erased by grant"};
-
-const std::array leads_to_entries{
-    reading(leads_to("grant-ends", "I11",
-                     "a live grant always ends: revoked, cleared or expired and rescheduled",
-                     "0ac3b5c3, rseq.rst", some_grant_live, no_grant_live,
-                     "every kernel step and the slice hrtimer"),
-            grant_ends_reads),
-    reading(
-        leads_to("erased-resched-honoured", "I12",
-                 "a reschedule request erased by a grant (G6) is followed by a schedule() of the "
-                 "task or its syscall entry, unless the exit path revoked the grant silently "
-                 "(spec 7.7)",
-                 "dfb630f5 (comment on erased requests: the timer is the safety net)",
-                 some_erased_resched_unrevoked, no_erased_resched_unrevoked,
-                 "every kernel step and the slice hrtimer"),
-        erased_reads),
-    reading(
-        leads_to("yield-schedules", "I14",
-                 "rseq_slice_yield() that took S4's yield branch is followed by a schedule() on "
-                 "the task's CPU",
-                 "99d25920, dd0a0460", some_task_yielding, no_task_yielding,
-                 "every kernel step and the slice hrtimer"),
-        yield_schedules_reads),
-    reading(
-        finding(leads_to("erased-resched-honoured-strict", "I12",
-                         "I12 as spec 4 words it: every reschedule request erased by a grant is "
-                         "followed by a schedule() of the task or its syscall entry (known finding "
-                         "F1: a silent revoke drops it; docs/findings.md)",
-                         "dfb630f5 comment; contradicted by spec 7.7", some_erased_resched_pending,
-                         no_erased_resched_pending, "every kernel step and the slice hrtimer")),
-        erased_strict_reads),
-};
-
-}  // namespace
 
 std::vector<std::string> describe_facts(const Scenario& sc, ScenarioFacts facts) {
     std::vector<std::string> out;
@@ -102,8 +57,8 @@ std::span<const Property> catalog() {
             }
         };
         add(slice_properties(), true);
-        add(leads_to_entries, true);
-        add(leads_to_entries, false);
+        add(leads_to_properties(), true);
+        add(leads_to_properties(), false);
         add(slice_properties(), false);
         return out;
     }();

@@ -1,75 +1,99 @@
-// Every leads-to property has a failing twin with a lasso (or a run that stops), and holds
-// on the fixed model of the same preset; the known finding F1 (docs/findings.md) is pinned.
+// Every leads-to property has a failing twin (tests/properties/twin_list.h, liveness_twins):
+// the variant breaks it with a counterexample of the right shape, and the fixed model of the
+// same preset satisfies it with the premise reached. The known finding F1 is pinned too.
+#include <cctype>
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "model/scenario.h"
 #include "model/variant.h"
+#include "tests/properties/twin_list.h"
 #include "tests/support/liveness.h"
 
 namespace rseqcheck {
 namespace {
 
-Scenario on(const char* preset, const char* variant = nullptr) {
-    Scenario sc = make_preset(preset);
+Scenario on(std::string_view preset, const char* variant = nullptr) {
+    Scenario sc = make_preset(std::string(preset));
     if (variant != nullptr)
         sc.variant.add(find_variant(variant)->id);
     return sc;
 }
 
-const checker::LeadsToResult& outcome(const std::vector<testing::LivenessOutcome>& all,
-                                      const std::string& name) {
+const testing::LivenessOutcome& outcome(const std::vector<testing::LivenessOutcome>& all,
+                                        const std::string& name) {
     for (const testing::LivenessOutcome& o : all) {
         if (o.property == name)
-            return o.result;
+            return o;
     }
     ADD_FAILURE() << "no leads-to property " << name;
-    static const checker::LeadsToResult none;
+    static const testing::LivenessOutcome none;
     return none;
 }
 
-TEST(LivenessTwin, GrantEndsFailsWithoutTheEnforcementTimer) {
-    const auto broken = testing::check_all_leads_to(on("grant", "pre_0ac3b5c3"));
-    const auto& r = outcome(broken, "grant-ends");
-    EXPECT_FALSE(r.holds);
-    EXPECT_FALSE(r.stem.empty());
-    const auto fixed_outcomes = testing::check_all_leads_to(on("grant"));  // kept alive
-    const auto& fixed = outcome(fixed_outcomes, "grant-ends");
-    EXPECT_TRUE(fixed.holds);
-    EXPECT_GT(fixed.premise_count, 0U) << "a vacuous hold: no grant on the fixed model";
+class LivenessTwin : public ::testing::TestWithParam<Twin> {};
+
+// The variant breaks the property with a counterexample a reader can follow: a run from a
+// state where P holds and Q not, through not-Q states only, into a fair loop or a state with
+// no successor.
+TEST_P(LivenessTwin, ViolatedOnVariantWithALassoOrAStop) {
+    const Twin& twin = GetParam();
+    const VariantInfo* info = find_variant(twin.variant);
+    ASSERT_NE(info, nullptr) << twin.variant;
+    const auto broken = testing::check_all_leads_to(on(info->preset, twin.variant));
+    const testing::LivenessOutcome& o = outcome(broken, twin.property);
+    EXPECT_FALSE(o.result.holds) << twin.property << " on " << twin.variant;
+    ASSERT_FALSE(o.result.stem.empty()) << twin.property;
+    EXPECT_NE(o.result.cycle.empty(), !o.result.terminal)
+        << "a counterexample is a loop or a stop, exactly one";
+    EXPECT_TRUE(o.stem_starts_in_premise) << "the stem's first state has P and not Q";
+    EXPECT_TRUE(o.counterexample_avoids_goal) << "a state of the counterexample has Q";
 }
 
-TEST(LivenessTwin, ErasedRescheduleIsHonouredOnlyWithTheTimer) {
-    EXPECT_FALSE(
-        outcome(testing::check_all_leads_to(on("grant", "pre_0ac3b5c3")), "erased-resched-honoured")
-            .holds);
-    const auto fixed_outcomes = testing::check_all_leads_to(on("grant"));
-    const auto& fixed = outcome(fixed_outcomes, "erased-resched-honoured");
-    EXPECT_TRUE(fixed.holds);
-    EXPECT_GT(fixed.premise_count, 0U) << "a vacuous hold: no erased reschedule";
+// Holds on the fixed model of the variant's preset, and not vacuously.
+TEST_P(LivenessTwin, HoldsOnFixedModelWithThePremiseReached) {
+    const Twin& twin = GetParam();
+    const VariantInfo* info = find_variant(twin.variant);
+    ASSERT_NE(info, nullptr) << twin.variant;
+    const auto fixed_outcomes = testing::check_all_leads_to(on(info->preset));
+    const testing::LivenessOutcome& o = outcome(fixed_outcomes, twin.property);
+    EXPECT_TRUE(o.result.holds) << twin.property;
+    EXPECT_GT(o.result.premise_count, 0U)
+        << twin.property << " holds vacuously on the fixed model of " << info->preset;
 }
 
-TEST(LivenessTwin, YieldSchedulesFailsWhenS4RequestsNoReschedule) {
-    const auto broken = testing::check_all_leads_to(on("grant", "mut_yield_no_resched"));
-    const auto& r = outcome(broken, "yield-schedules");
-    EXPECT_FALSE(r.holds);
-    const auto fixed_outcomes = testing::check_all_leads_to(on("grant"));
-    const auto& fixed = outcome(fixed_outcomes, "yield-schedules");
-    EXPECT_TRUE(fixed.holds);
-    EXPECT_GT(fixed.premise_count, 0U) << "a vacuous hold: no yield";
-}
+INSTANTIATE_TEST_SUITE_P(Catalog, LivenessTwin, ::testing::ValuesIn(liveness_twins),
+                         [](const ::testing::TestParamInfo<Twin>& param_info) {
+                             std::string out;
+                             bool upper = true;
+                             for (const char c : std::string(param_info.param.property) + "_" +
+                                                     param_info.param.variant) {
+                                 if (c == '-' || c == '_') {
+                                     upper = true;
+                                     continue;
+                                 }
+                                 out += upper ? static_cast<char>(
+                                                    std::toupper(static_cast<unsigned char>(c)))
+                                              : c;
+                                 upper = false;
+                             }
+                             return out;
+                         });
 
-TEST(LivenessTwin, FindingF1MembarrierRevokeDropsTheErasedReschedule) {
+TEST(LivenessFinding, F1MembarrierRevokeDropsTheErasedReschedule) {
     // Spec 7.7: a membarrier RSEQ IPI revokes the grant silently; the reschedule the grant
     // erased is then lost until some other event. The amended I12 holds, the strict one not.
     const auto all = testing::check_all_leads_to(on("membarrier"));
-    EXPECT_TRUE(outcome(all, "erased-resched-honoured").holds);
-    const auto& strict = outcome(all, "erased-resched-honoured-strict");
-    EXPECT_FALSE(strict.holds);
-    EXPECT_TRUE(strict.terminal) << "the run stops with the waiter never scheduled";
+    EXPECT_TRUE(outcome(all, "erased-resched-honoured").result.holds);
+    const testing::LivenessOutcome& strict = outcome(all, "erased-resched-honoured-strict");
+    EXPECT_FALSE(strict.result.holds);
+    EXPECT_TRUE(strict.result.terminal) << "the run stops with the waiter never scheduled";
+    EXPECT_TRUE(strict.stem_starts_in_premise);
+    EXPECT_TRUE(strict.counterexample_avoids_goal);
 }
 
 // Holds on each small preset (vacuously on some: rt never grants), and each is exercised

@@ -3,7 +3,9 @@
 /// does: a complete sequential search, the state graph, then checker/liveness.h per property.
 #pragma once
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "checker/liveness.h"
@@ -23,6 +25,10 @@ struct NoChecks {
 struct LivenessOutcome {
     std::string property;
     checker::LeadsToResult result;
+    /// A counterexample's shape, checked against the property's own predicates: the stem
+    /// starts where P holds and Q not, and no state of the stem or the loop has Q.
+    bool stem_starts_in_premise = false;
+    bool counterexample_avoids_goal = false;
 };
 
 /// Every leads-to property of the catalogue (including non-default probes) on `sc`.
@@ -37,10 +43,21 @@ inline std::vector<LivenessOutcome> check_all_leads_to(const Scenario& sc) {
     for (const properties::Property& p : properties::catalog()) {
         if (p.kind != properties::PropertyKind::LeadsTo)
             continue;
-        out.push_back({std::string(p.name),
-                       checker::check_leads_to(
-                           g, [&](std::uint32_t v) { return p.from(sc, search.state_at(v)); },
-                           [&](std::uint32_t v) { return p.to(sc, search.state_at(v)); })});
+        const auto has_p = [&](std::uint32_t v) {
+            return p.from(sc, search.state_at(v));
+        };
+        const auto has_q = [&](std::uint32_t v) {
+            return p.to(sc, search.state_at(v));
+        };
+        LivenessOutcome o{std::string(p.name), checker::check_leads_to(g, has_p, has_q)};
+        if (!o.result.stem.empty()) {
+            const std::uint32_t first = o.result.stem.front();
+            o.stem_starts_in_premise = has_p(first) && !has_q(first);
+            o.counterexample_avoids_goal =
+                std::none_of(o.result.stem.begin(), o.result.stem.end(), has_q) &&
+                std::none_of(o.result.cycle.begin(), o.result.cycle.end(), has_q);
+        }
+        out.push_back(std::move(o));
     }
     return out;
 }
