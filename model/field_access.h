@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <iterator>
 #include <span>
 #include <string_view>
 
@@ -14,12 +15,10 @@
 
 namespace rseqcheck {
 
-#define RSEQCHECK_COUNT_FIELD(name, bits, ...) +1
 /// How many fields each list of model/state.h holds (the tables below, in list order).
-inline constexpr std::size_t task_field_count = 0 RSEQCHECK_TASK_FIELDS(RSEQCHECK_COUNT_FIELD);
-inline constexpr std::size_t cpu_field_count = 0 RSEQCHECK_CPU_FIELDS(RSEQCHECK_COUNT_FIELD);
-inline constexpr std::size_t global_field_count = 0 RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_COUNT_FIELD);
-#undef RSEQCHECK_COUNT_FIELD
+inline constexpr std::size_t task_field_count = std::size(task_field_widths);
+inline constexpr std::size_t cpu_field_count = std::size(cpu_field_widths);
+inline constexpr std::size_t global_field_count = std::size(budget_field_widths);
 
 /// One field of State with its getter and setter (the value is masked to the field width).
 struct FieldAccess {

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <type_traits>
 
 #include "model/kabi.h"
@@ -150,7 +151,7 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
 #define RSEQCHECK_DECLARE_U64_FIELD(name, bits, ...) std::uint64_t name : bits;
 #define RSEQCHECK_DECLARE_U16_FIELD(name, bits, ...) std::uint16_t name : bits;
 #define RSEQCHECK_DECLARE_MAX(name, bits, ...) inline constexpr unsigned name = (1U << (bits)) - 1U;
-#define RSEQCHECK_SUM_FIELD_BITS(name, bits, ...) +(bits)
+#define RSEQCHECK_FIELD_WIDTH(name, bits, ...) bits,
 
 /// The largest value each field holds, by member name (task_field_max::pc is 31).
 namespace task_field_max {
@@ -214,11 +215,25 @@ struct Budget {
 #undef RSEQCHECK_DECLARE_U16_FIELD
 #undef RSEQCHECK_DECLARE_MAX
 
+/// The widths of each list's fields, in list order (their number is the list's length).
+inline constexpr auto task_field_widths =
+    std::to_array<unsigned>({RSEQCHECK_TASK_FIELDS(RSEQCHECK_FIELD_WIDTH)});
+inline constexpr auto cpu_field_widths =
+    std::to_array<unsigned>({RSEQCHECK_CPU_FIELDS(RSEQCHECK_FIELD_WIDTH)});
+inline constexpr auto budget_field_widths =
+    std::to_array<unsigned>({RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_FIELD_WIDTH)});
+#undef RSEQCHECK_FIELD_WIDTH
+
+constexpr unsigned total_bits(std::span<const unsigned> widths) {
+    unsigned sum = 0;
+    for (const unsigned w : widths)
+        sum += w;
+    return sum;
+}
 // The lists account for every bit: no field is declared outside them but `reserved`.
-static_assert(0 RSEQCHECK_TASK_FIELDS(RSEQCHECK_SUM_FIELD_BITS) == 64);
-static_assert(0 RSEQCHECK_CPU_FIELDS(RSEQCHECK_SUM_FIELD_BITS) + 4 == 16);
-static_assert(0 RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_SUM_FIELD_BITS) + 4 == 16);
-#undef RSEQCHECK_SUM_FIELD_BITS
+static_assert(total_bits(task_field_widths) == 64);
+static_assert(total_bits(cpu_field_widths) + 4 == 16);
+static_assert(total_bits(budget_field_widths) + 4 == 16);
 
 struct State {
     std::array<Task, max_tasks> tasks;

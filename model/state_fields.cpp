@@ -86,10 +86,11 @@ std::string tif_bits(unsigned v) {
 std::vector<StateField> make_fields() {
     std::vector<StateField> out;
     const auto add = [&out](const StateField& f) {
-        if (f.format == format::tif_bits)
+        if (f.format == format::tif_bits) {
             out.insert(out.end(), tif_rows.begin(), tif_rows.end());
-        else
+        } else {
             out.push_back(f);
+        }
     };
 #define RSEQCHECK_TASK_ROW(member, bits, kind_, label, format_)                                    \
     add(StateField{label, FieldScope::Task, kind::kind_,                                           \
