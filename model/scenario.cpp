@@ -142,6 +142,11 @@ Scenario make_preset(std::string_view name) {
 }
 
 void validate(const Scenario& sc, const SourceLocation& where) {
+    if (const KernelInfo& k = kernel_info(sc.kernel); !k.modelled) {
+        throw InputError(where, "kernel '" + std::string(k.name) +
+                                    "' is listed but not modelled yet (" +
+                                    std::string(k.description) + ")");
+    }
     if (sc.cpus < 1 || sc.cpus > max_cpus) {
         throw InputError(where, "cpus = " + std::to_string(sc.cpus) + " is outside 1.." +
                                     std::to_string(max_cpus));

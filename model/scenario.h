@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/input_error.h"
+#include "model/kernel.h"
 #include "model/state.h"
 #include "model/variant.h"
 
@@ -59,9 +60,10 @@ struct Scenario {
     unsigned cpus = 1;
     std::vector<TaskConfig> tasks;
     PreemptModel preempt = PreemptModel::None;
-    bool slice_key = true;     ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
-    bool debug_key = false;    ///< rseq_debug_enabled
-    bool adversarial = false;  ///< user space may write any value to slice_ctrl
+    Kernel kernel = Kernel::V7_0;  ///< the kernel checked (`rseqcheck list kernels`)
+    bool slice_key = true;         ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
+    bool debug_key = false;        ///< rseq_debug_enabled
+    bool adversarial = false;      ///< user space may write any value to slice_ctrl
     Bounds bounds;
     Variant variant;
     /// Where each setting came from (for errors on files); empty for presets.

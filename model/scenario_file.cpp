@@ -20,9 +20,9 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<std::string_view, 13> top_keys{
+constexpr std::array<std::string_view, 14> top_keys{
     "name",        "description", "preset",     "cpus",   "preempt", "slice_key", "debug_key",
-    "adversarial", "variants",    "properties", "bounds", "tasks",   "timing"};
+    "adversarial", "variants",    "properties", "bounds", "tasks",   "timing",    "kernel"};
 constexpr std::array<std::string_view, 4> task_keys{"role", "slice_enabled", "rt", "cpu"};
 constexpr std::array<std::string_view, 8> bound_keys{
     "wakeups", "irqs", "faults", "migrations", "signals", "membarriers", "user_writes", "syscalls"};
@@ -131,6 +131,8 @@ public:
                 sc.cpus = unsigned_of(value, k, static_cast<unsigned>(max_cpus), 1);
             } else if (k == "preempt") {
                 sc.preempt = preempt_of(value);
+            } else if (k == "kernel") {
+                sc.kernel = kernel_of(value);
             } else if (k == "slice_key") {
                 sc.slice_key = bool_of(value, k);
             } else if (k == "debug_key") {
@@ -253,6 +255,22 @@ private:
         }
         throw InputError(at(v.source()), "unknown preemption model '" + s +
                                              "' (valid: none, voluntary, full, lazy, rt)");
+    }
+
+    /// `kernel = "7.0"`: a name of the kernel catalogue (model/kernel.h) that the model
+    /// implements.
+    Kernel kernel_of(const toml::node& v) const {
+        const std::string s = string_of(v, "kernel");
+        const KernelInfo* info = find_kernel(s);
+        if (info == nullptr) {
+            throw InputError(at(v.source()), "unknown kernel '" + s + "' (did you mean '" +
+                                                 nearest(s, kernel_names()) + "'?)");
+        }
+        if (!info->modelled) {
+            throw InputError(at(v.source()), "kernel '" + s + "' is listed but not modelled yet (" +
+                                                 std::string(info->description) + ")");
+        }
+        return info->id;
     }
 
     /// `[timing]`: each key a timing parameter, each value whole nanoseconds.
@@ -405,6 +423,8 @@ private:
     /// Where the contradiction validate() reports was written. Follows validate()'s order of
     /// checks; the message itself is validate()'s.
     SourceLocation blame(const Scenario& sc) const {
+        if (!kernel_info(sc.kernel).modelled)
+            return first_of({"kernel", "preset"});
         if (sc.tasks.empty() || sc.tasks.size() > max_tasks)
             return first_of({"tasks", "preset"});
         if (sc.bounds.migrations > 0 && sc.cpus < 2)
@@ -469,6 +489,7 @@ std::string scenario_to_toml(const Scenario& sc) {
     if (!sc.description.empty())
         out << "description = " << toml_quoted(sc.description) << "\n";
     out << "cpus = " << sc.cpus << "\n";
+    out << "kernel = \"" << to_string(sc.kernel) << "\"\n";
     out << "preempt = \"" << to_string(sc.preempt) << "\"\n";
     out << "slice_key = " << (sc.slice_key ? "true" : "false") << "\n";
     out << "debug_key = " << (sc.debug_key ? "true" : "false") << "\n";

@@ -33,6 +33,7 @@ TEST(ScenarioFile, EveryPresetRoundTripsThroughAFile) {
         EXPECT_EQ(back.debug_key, preset.debug_key);
         EXPECT_EQ(back.adversarial, preset.adversarial);
         EXPECT_EQ(back.preempt, preset.preempt);
+        EXPECT_EQ(back.kernel, preset.kernel);
         EXPECT_EQ(describe_bounds(back), describe_bounds(preset));
         ASSERT_EQ(back.tasks.size(), preset.tasks.size());
         for (std::size_t i = 0; i < back.tasks.size(); ++i) {
@@ -58,6 +59,30 @@ TEST(ScenarioFile, StartsFromAPresetAndOverridesBounds) {
     EXPECT_EQ(f.properties[0].name, "timer-hygiene");
     EXPECT_EQ(f.properties[0].where.line, 3);
     EXPECT_EQ(f.properties[0].where.column, 15);
+}
+
+TEST(ScenarioFile, KernelDefaultsTo70AndIsNamedByTheCatalogue) {
+    EXPECT_EQ(parse_scenario("preset = \"tiny\"\n", "s.toml").scenario.kernel, Kernel::V7_0);
+    EXPECT_EQ(parse_scenario("preset = \"tiny\"\nkernel = \"7.0\"\n", "s.toml").scenario.kernel,
+              Kernel::V7_0);
+    const SourceLocation unknown = error_at("preset = \"tiny\"\nkernel = \"7.2\"\n");
+    EXPECT_EQ(unknown.line, 2);
+    EXPECT_EQ(unknown.column, 10);
+    const SourceLocation type = error_at("preset = \"tiny\"\nkernel = 7.0\n");
+    EXPECT_EQ(type.line, 2);
+    EXPECT_EQ(type.column, 10);
+    for (const KernelInfo& k : kernel_catalog()) {
+        const std::string text = "preset = \"tiny\"\nkernel = \"" + std::string(k.name) + "\"\n";
+        if (k.modelled) {
+            EXPECT_EQ(parse_scenario(text, "s.toml").scenario.kernel, k.id) << k.name;
+        } else {
+            EXPECT_EQ(error_at(text).line, 2) << k.name;
+        }
+    }
+    Scenario sc = make_preset("tiny");
+    sc.kernel = Kernel::V7_0;
+    const std::string toml = scenario_to_toml(sc);
+    EXPECT_NE(toml.find("\nkernel = \"7.0\"\n"), std::string::npos) << toml;
 }
 
 TEST(ScenarioFile, WaiterSliceEnabledDefaultsToOff) {
