@@ -90,6 +90,7 @@ const std::array<FieldAccess, global_field_count> global_access{{
     RSEQCHECK_GLOBAL_ACCESS(migrations, 2),
     RSEQCHECK_GLOBAL_ACCESS(signals, 2),
     RSEQCHECK_GLOBAL_ACCESS(membarriers, 2),
+    RSEQCHECK_GLOBAL_ACCESS(ghost_cs_abort_due, 3),
 }};
 
 #undef RSEQCHECK_TASK_ACCESS

@@ -73,8 +73,15 @@ enum class CpuField : std::uint8_t {
 inline constexpr std::size_t cpu_field_count = 9;
 
 /// Fields of Budget.
-enum class GlobalField : std::uint8_t { Wakeups, Irqs, Migrations, Signals, Membarriers };
-inline constexpr std::size_t global_field_count = 5;
+enum class GlobalField : std::uint8_t {
+    Wakeups,
+    Irqs,
+    Migrations,
+    Signals,
+    Membarriers,
+    GhostCsAbortDue,
+};
+inline constexpr std::size_t global_field_count = 6;
 
 /// One field of State with its getter and setter (the value is masked to the field width).
 struct FieldAccess {

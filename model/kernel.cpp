@@ -24,7 +24,7 @@ constexpr std::array<KernelInfo, 3> catalog{{
     {Kernel::V7_0y, "7.0.y", follows_7_0y,
      "7.0 with the stable ABI split: slice extension and slice_ctrl writes for RSEQ ABI V2 "
      "registrations only; V1 tasks get the historical ID updates",
-     false},
+     true},
     {Kernel::V7_1, "7.1", follows_7_1,
      "7.0 with the deferred hrtimer rearm (TIF_HRTIMER_REARM) on the exit path", false},
 }};

@@ -158,7 +158,12 @@ struct Budget {
     std::uint16_t migrations : 2;   ///< load-balancer migrations of a runnable task
     std::uint16_t signals : 2;      ///< signals sent to a task
     std::uint16_t membarriers : 2;  ///< membarrier(PRIVATE_EXPEDITED_RSEQ) IPIs
-    std::uint16_t reserved : 4;
+    /// Ghost (I8), one bit per task (1 << TaskId): the task's interrupted user context is
+    /// inside an rseq critical section and, since it entered the kernel from user mode, it
+    /// was switched in, hit by a membarrier RSEQ IPI or had a signal delivered; cleared when
+    /// the section is aborted. Kept here because Task has no bit left.
+    std::uint16_t ghost_cs_abort_due : 3;
+    std::uint16_t reserved : 1;
 };
 
 struct State {

@@ -156,6 +156,8 @@ const std::array fields{
     StateField{"migrations left", global, budget, RSEQCHECK_BUDGET_FIELD(migrations), nullptr},
     StateField{"signals left", global, budget, RSEQCHECK_BUDGET_FIELD(signals), nullptr},
     StateField{"membarriers left", global, budget, RSEQCHECK_BUDGET_FIELD(membarriers), nullptr},
+    StateField{"cs abort due (task mask)", global, ghost,
+               RSEQCHECK_BUDGET_FIELD(ghost_cs_abort_due), nullptr},
 };
 
 #undef RSEQCHECK_TASK_FIELD
