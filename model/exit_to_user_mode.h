@@ -276,8 +276,13 @@ private:
             bool reraised = false;
             if (task.sched_switch) {
                 const bool was_granted = task.slice_granted;
+                // rseq_exit_user_update(): with unchanged IDs (F1) a set rseq_cs always goes
+                // to rseq_update_user_cs(); with changed IDs (F2) rseq_update_usr() looks at
+                // the section only after an interrupt from user mode (or with the debug key).
+                const bool cs_checked = !task.ids_changed || task.user_irq || sc.debug_key;
                 rseq::exit_user_update(sc, task, sc.rseq_v2(t));  // R1a fast path
-                rseq::abort_cs(n, t);  // rseq_update_user_cs() on rseq_cs
+                if (cs_checked)
+                    rseq::abort_cs(n, t);  // rseq_update_user_cs() on rseq_cs
                 if (was_granted && !task.slice_granted)
                     n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
                 reraised = rseq::reraise_after_revoke(sc, n, c, t, was_granted, /*fastpath=*/true);
@@ -332,7 +337,10 @@ struct SlowpathUpdate {
                     fault::force_sigsegv(nt);
                 } else {
                     rseq::write_ids(nt, static_cast<CpuId>(nt.sampled_cpu));
-                    rseq::abort_cs(n, t);  // rseq_update_usr() -> rseq_update_user_cs()
+                    // rseq_update_usr() -> rseq_update_user_cs(), with GENERIC_IRQ_ENTRY only
+                    // after an interrupt from user mode (P2 keeps user_irq) or with debug on
+                    if (nt.user_irq || sc.debug_key)
+                        rseq::abort_cs(n, t);
                     const bool was_granted = nt.slice_granted;
                     rseq::reset_slice(sc, nt, sc.rseq_v2(t));
                     if (was_granted && !nt.slice_granted)
