@@ -119,6 +119,19 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
     sc.preempt = parse_enum(r, "scenario.preempt", r.string(j, "scenario", "preempt"),
                             std::array{PreemptModel::None, PreemptModel::Voluntary,
                                        PreemptModel::Full, PreemptModel::Lazy, PreemptModel::Rt});
+    // kernel, arch and the tasks' in_critical_section and abi (issue 22) are optional: a trace
+    // written before them is of the 7.0 x86 model.
+    if (j.is_object() && j.contains("kernel")) {
+        const std::string name = r.string(j, "scenario", "kernel");
+        const KernelInfo* k = find_kernel(name);
+        if (k == nullptr || !k->modelled)
+            r.fail("scenario.kernel", "unknown or unmodelled kernel '" + name + "'");
+        sc.kernel = k->id;
+    }
+    if (j.is_object() && j.contains("arch")) {
+        sc.arch = parse_enum(r, "scenario.arch", r.string(j, "scenario", "arch"),
+                             std::array{Arch::X86, Arch::Arm64});
+    }
     sc.slice_key = r.boolean(j, "scenario", "slice_key");
     sc.debug_key = r.boolean(j, "scenario", "debug_key");
     sc.adversarial = r.boolean(j, "scenario", "adversarial");
@@ -133,6 +146,11 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
         t.slice_enabled = r.boolean(tasks[i], path, "slice_enabled");
         t.rt = r.boolean(tasks[i], path, "rt");
         t.cpu = static_cast<CpuId>(r.number(tasks[i], path, "cpu", max_cpus - 1));
+        t.in_critical_section = r.optional_boolean(tasks[i], path, "in_critical_section", false);
+        if (tasks[i].is_object() && tasks[i].contains("abi")) {
+            t.abi = parse_enum(r, path + ".abi", r.string(tasks[i], path, "abi"),
+                               std::array{RseqAbi::V1, RseqAbi::V2});
+        }
         sc.tasks.push_back(t);
     }
     const json& b = r.member(j, "scenario", "bounds");

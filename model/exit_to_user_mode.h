@@ -152,6 +152,17 @@ struct LoopSignal {
                 State n = s;
                 Task& task = n.task(t);
                 task.clear_tif(kabi::TIF_SIGPENDING);
+                // rseq_signal_deliver(): with GENERIC_IRQ_ENTRY only after an interrupt from
+                // user mode (has_rseq && user_irq) does __rseq_signal_deliver() abort the
+                // interrupted section (rseq_update_user_cs()); I8 asks for the abort.
+                // 7.0.y (b9eac6a9): a V1 task is handled whenever it is registered, and
+                // __rseq_signal_deliver() then forces the ID update (rseq_force_update()).
+                sched::note_cs_abort_due(n, t);
+                const bool v2 = sc.rseq_v2(t);
+                if (task.has_rseq && (task.user_irq || !v2))
+                    rseq::abort_cs(n, t);
+                if (task.has_rseq && !v2)
+                    sched::rseq_force_update(n, t);
                 const Action a{kind, c, t, no_task, f};
                 if (f == Fault::Resolved) {  // the frame's page faulted in after a sleep
                     fault::consume(task);
@@ -265,7 +276,13 @@ private:
             bool reraised = false;
             if (task.sched_switch) {
                 const bool was_granted = task.slice_granted;
-                rseq::exit_user_update(sc, task);  // R1a fast path
+                // rseq_exit_user_update(): with unchanged IDs (F1) a set rseq_cs always goes
+                // to rseq_update_user_cs(); with changed IDs (F2) rseq_update_usr() looks at
+                // the section only after an interrupt from user mode (or with the debug key).
+                const bool cs_checked = !task.ids_changed || task.user_irq || sc.debug_key;
+                rseq::exit_user_update(sc, task, sc.rseq_v2(t));  // R1a fast path
+                if (cs_checked)
+                    rseq::abort_cs(n, t);  // rseq_update_user_cs() on rseq_cs
                 if (was_granted && !task.slice_granted)
                     n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
                 reraised = rseq::reraise_after_revoke(sc, n, c, t, was_granted, /*fastpath=*/true);
@@ -320,8 +337,12 @@ struct SlowpathUpdate {
                     fault::force_sigsegv(nt);
                 } else {
                     rseq::write_ids(nt, static_cast<CpuId>(nt.sampled_cpu));
+                    // rseq_update_usr() -> rseq_update_user_cs(), with GENERIC_IRQ_ENTRY only
+                    // after an interrupt from user mode (P2 keeps user_irq) or with debug on
+                    if (nt.user_irq || sc.debug_key)
+                        rseq::abort_cs(n, t);
                     const bool was_granted = nt.slice_granted;
-                    rseq::reset_slice(sc, nt);
+                    rseq::reset_slice(sc, nt, sc.rseq_v2(t));
                     if (was_granted && !nt.slice_granted)
                         n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
                     // fix_revoke_reraises_resched (not fix_fastpath_revoke_reraises): the

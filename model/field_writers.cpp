@@ -36,6 +36,8 @@ constexpr std::array writers{
     FieldWriter{K::ExitRestart, "slice_timer.cookie", "rseq_arm_slice_extension_timer()"},
     FieldWriter{K::ExitRestart, "hrtimer expires", "rseq_arm_slice_extension_timer()"},
     FieldWriter{K::ExitRestart, "TIF_NEED_RESCHED", "set_need_resched_current()"},
+    FieldWriter{K::ExitRestart, "rseq_cs (ip in critical section)", "rseq_update_user_cs()"},
+    FieldWriter{K::ExitRestart, "cs abort due (task mask)", "rseq_update_user_cs()"},
     FieldWriter{K::ExitRestart, "PREEMPT_NEED_RESCHED", "set_need_resched_current()"},
     // P4: rseq_update_usr() writes the IDs and slice_ctrl; a failed access is SIGSEGV.
     FieldWriter{K::SlowpathUpdate, "slice_ctrl.request", "rseq_update_usr()"},
@@ -50,6 +52,8 @@ constexpr std::array writers{
     FieldWriter{K::SlowpathUpdate, "switched since grant", "rseq_slice_clear_grant()"},
     FieldWriter{K::SlowpathUpdate, "erased, grant not revoked", "rseq_slice_clear_grant()"},
     FieldWriter{K::SlowpathUpdate, "SIGSEGV pending", "force_sigsegv()"},
+    FieldWriter{K::SlowpathUpdate, "rseq_cs (ip in critical section)", "rseq_update_user_cs()"},
+    FieldWriter{K::SlowpathUpdate, "cs abort due (task mask)", "rseq_update_user_cs()"},
     FieldWriter{K::SlowpathUpdate, "TIF_NEED_RESCHED", "set_need_resched_current()"},
     FieldWriter{K::SlowpathUpdate, "PREEMPT_NEED_RESCHED", "set_need_resched_current()"},
     // P1-P3 run in rseq_slowpath_update_usr(); resume_user_mode_work() clears the TIF bit.
@@ -59,6 +63,11 @@ constexpr std::array writers{
     FieldWriter{K::LoopNotifyResume, "rseq.event.fatal", "rseq_slowpath_update_usr()"},
     FieldWriter{K::LoopNotifyResume, "slow path sampled cpu", "rseq_slowpath_update_usr()"},
     FieldWriter{K::LoopSignal, "SIGSEGV pending", "force_sigsegv()"},
+    FieldWriter{K::LoopSignal, "rseq_cs (ip in critical section)", "rseq_update_user_cs()"},
+    FieldWriter{K::LoopSignal, "cs abort due (task mask)", "rseq_signal_deliver()"},
+    FieldWriter{K::LoopSignal, "rseq.event.ids_changed", "rseq_force_update()"},
+    FieldWriter{K::LoopSignal, "rseq.event.sched_switch", "rseq_force_update()"},
+    FieldWriter{K::LoopSignal, "TIF_RSEQ", "rseq_force_update()"},
     // G6 with interrupts off.
     FieldWriter{K::GrantClearResched, "TIF_NEED_RESCHED", "clear_tsk_need_resched()"},
     FieldWriter{K::GrantClearResched, "TIF_NEED_RESCHED_LAZY", "clear_tsk_need_resched()"},
@@ -77,6 +86,8 @@ constexpr std::array writers{
     FieldWriter{K::IrqSignal, "TIF_SIGPENDING", "set_tsk_thread_flag()"},
     FieldWriter{K::IpiMembarrier, "rseq.event.sched_switch", "rseq_sched_switch_event()"},
     FieldWriter{K::IpiMembarrier, "TIF_RSEQ", "rseq_sched_switch_event()"},
+    FieldWriter{K::IpiMembarrier, "cs abort due (task mask)", "ipi_rseq()"},
+    FieldWriter{K::IpiMembarrier, "rseq.event.ids_changed", "rseq_force_update()"},
     FieldWriter{K::IpiResched, "PREEMPT_NEED_RESCHED", "fold_need_resched()"},
     FieldWriter{K::Migrate, "rseq.event.ids_changed", "rseq_sched_set_ids_changed()"},
     // S4: the timer cancel and the reschedule request; the syscall's result and return.
@@ -91,6 +102,8 @@ constexpr std::array writers{
 std::string schedule_writer(std::string_view field, FieldOwner owner) {
     if (owner == FieldOwner::Other)
         return "";
+    if (field == "cs abort due (task mask)")
+        return "context_switch()";  // the switch-in notes the section's abort as due (I8)
     if (owner == FieldOwner::Next) {
         if (field == "rseq.event.sched_switch" || field == "TIF_RSEQ")
             return "rseq_sched_switch_event()";

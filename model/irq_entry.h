@@ -12,6 +12,14 @@
 
 namespace rseqcheck::irq {
 
+/// Whether an interrupt or exception entry from user mode records rseq.event.user_irq:
+/// irqentry_enter_from_user_mode() -> rseq_note_user_irq_entry() (2fc0e4b4), on x86 and on
+/// arm64 since 411c1cf4. pre_411c1cf4: arm64's own entry code
+/// (arch/arm64/kernel/entry-common.c:enter_from_user_mode()) never called it.
+inline bool records_user_irq(const Scenario& sc) {
+    return !sc.variant.has(VariantSwitch::Pre411c1cf4);
+}
+
 /// One interrupt on CPU c, whose handler is `handler(State&)`: entry, handler, exit.
 /// From user mode: rseq.event.user_irq := 1 and the task continues at the exit path
 /// (irqentry_exit_to_user_mode()). From an IRQ-ON kernel section: user_irq untouched; on
@@ -31,7 +39,8 @@ void interrupt(const Scenario& sc, const State& s, CpuId c, Action a, Handler&& 
     Task& task = n.task(t);
     a.task = t;
     if (task.in_user()) {
-        task.user_irq = 1;  // rseq_note_user_irq_entry()
+        if (records_user_irq(sc))
+            task.user_irq = 1;  // rseq_note_user_irq_entry()
         task.from_syscall = 0;
         handler(n);
         task.set_pc(Pc::ExitPrepare);
@@ -258,7 +267,14 @@ struct IpiMembarrier {
                 sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
                 [&](State& n) {
                     n.budget.membarriers = (n.budget.membarriers - 1U) & 0x3U;
-                    sched::rseq_sched_switch_event(sc, n, static_cast<TaskId>(n.cpu(c).curr));
+                    const TaskId curr = static_cast<TaskId>(n.cpu(c).curr);
+                    sched::note_cs_abort_due(n, curr);
+                    // 7.0.y (b9eac6a9): a V1 task gets rseq_force_update() instead
+                    if (sc.rseq_v2(curr)) {
+                        sched::rseq_sched_switch_event(sc, n, curr);
+                    } else {
+                        sched::rseq_force_update(n, curr);
+                    }
                 },
                 emit);
         }
@@ -310,7 +326,8 @@ struct UserException {
             State n = s;
             Task& nt = n.task(t);
             nt.faults_left = (nt.faults_left - 1U) & 0x3U;
-            nt.user_irq = 1;
+            if (records_user_irq(sc))
+                nt.user_irq = 1;  // rseq_note_user_irq_entry()
             nt.from_syscall = 0;
             nt.set_pc(Pc::ExitPrepare);
             emit(Action{kind, c, t, no_task, Fault::None}, n);

@@ -35,6 +35,7 @@ State RseqModel::initial_state() const {
             task.usr_cpu_id = cfg.cpu & 0x3U;
             task.slice_enabled = cfg.slice_enabled ? 1 : 0;
             task.usr_flags_enabled = cfg.slice_enabled ? 1 : 0;
+            task.usr_in_cs = cfg.in_critical_section ? 1 : 0;
             task.faults_left = (sc_.bounds.faults) & 0x3U;
             task.user_writes_left = (sc_.bounds.user_writes) & 0x7U;
             task.syscalls_left = (sc_.bounds.syscalls) & 0x7U;

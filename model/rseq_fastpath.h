@@ -12,14 +12,18 @@ namespace rseqcheck::rseq {
 
 /// rseq_slice_clear_grant() plus the whole-word slice_ctrl := 0 store that 7ee58f98 put in
 /// the same user-access region as the ID/CS update. pre_7ee58f98 does neither.
-inline void reset_slice(const Scenario& sc, Task& task) {
+/// 7.0.y (b9eac6a9): rseq_slice_clear_user() stores only for a V2 registration (`v2`): a
+/// legacy area's bytes past mm_cid are left alone (TCMalloc keeps data there).
+inline void reset_slice(const Scenario& sc, Task& task, bool v2) {
     if (!sc.slice_key || sc.variant.has(VariantSwitch::Pre7ee58f98))
         return;
-    task.usr_slice_request = 0;
-    task.usr_slice_granted = 0;
-    task.usr_slice_reserved = 0;
-    task.kwrite_request = 0;
-    task.kwrite_granted = 0;
+    if (v2) {
+        task.usr_slice_request = 0;
+        task.usr_slice_granted = 0;
+        task.usr_slice_reserved = 0;
+        task.kwrite_request = 0;
+        task.kwrite_granted = 0;
+    }
     task.slice_granted = 0;
     task.ghost_switched_since_grant = 0;
 }
@@ -41,6 +45,18 @@ inline bool reraise_after_revoke(const Scenario& sc, State& s, CpuId c, TaskId t
     return true;
 }
 
+/// include/linux/rseq_entry.h:rseq_update_user_cs() (spec 3.12), reached from the fast
+/// path F1 (rseq_exit_user_update()), the slow path P4 (rseq_update_usr()) and signal
+/// delivery (__rseq_signal_deliver()): the interrupted user IP lies inside the section
+/// rseq_cs describes, so the kernel sets it to abort_ip and clears rseq_cs. The model's
+/// section has a valid descriptor (no SIGSEGV path here); an IP outside it is left alone.
+inline void abort_cs(State& s, TaskId t) {
+    if (!s.task(t).usr_in_cs)
+        return;
+    s.task(t).usr_in_cs = 0;
+    s.budget.ghost_cs_abort_due = (s.budget.ghost_cs_abort_due & ~(1U << t)) & 0x7U;
+}
+
 /// rseq_set_ids_get_csaddr(): cpu_id_start, cpu_id := cpu; cache rseq.ids.
 inline void write_ids(Task& task, CpuId cpu) {
     task.usr_cpu_id_start = cpu & 0x3U;
@@ -49,10 +65,10 @@ inline void write_ids(Task& task, CpuId cpu) {
 }
 
 /// F1/F2 of rseq_exit_user_update(): IDs only when ids_changed (F2), slice reset always.
-inline void exit_user_update(const Scenario& sc, Task& task) {
+inline void exit_user_update(const Scenario& sc, Task& task, bool v2) {
     if (task.ids_changed)
         write_ids(task, static_cast<CpuId>(task.cpu));
-    reset_slice(sc, task);
+    reset_slice(sc, task, v2);
 }
 
 }  // namespace rseqcheck::rseq

@@ -9,7 +9,7 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 11> presets{{
+constexpr std::array<PresetInfo, 12> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
     {"deep", "nightly: as default with two requests and two syscalls per run"},
@@ -27,6 +27,9 @@ constexpr std::array<PresetInfo, 11> presets{{
                       "back to user"},
     {"membarrier", "1 CPU (PREEMPT_NONE): a grant revoked by a membarrier RSEQ IPI, then a "
                    "stale slice timer"},
+    {"arm64-cs", "1 CPU (PREEMPT_NONE) on arm64: a task inside an rseq critical section is "
+                 "preempted by a wakeup, hit by a membarrier RSEQ IPI or signalled, and must "
+                 "find its section aborted"},
 }};
 
 TaskConfig slice_user(CpuId cpu = 0) {
@@ -113,6 +116,17 @@ Scenario make_preset(std::string_view name) {
         sc.bounds = Bounds{.wakeups = 1, .membarriers = 1, .user_writes = 1, .syscalls = 0};
         return sc;
     }
+    if (name == "arm64-cs") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.arch = Arch::Arm64;
+        TaskConfig cs_user = slice_user();
+        cs_user.slice_enabled = false;  // arm64 has no slice extension in 7.0
+        cs_user.in_critical_section = true;
+        sc.tasks = {cs_user, waiter()};
+        sc.bounds =
+            Bounds{.wakeups = 1, .signals = 1, .membarriers = 1, .user_writes = 0, .syscalls = 0};
+        return sc;
+    }
     if (name == "default") {
         Scenario sc = base(name, 2, PreemptModel::Full);
         sc.bounds = Bounds{.wakeups = 2,
@@ -142,6 +156,11 @@ Scenario make_preset(std::string_view name) {
 }
 
 void validate(const Scenario& sc, const SourceLocation& where) {
+    if (const KernelInfo& k = kernel_info(sc.kernel); !k.modelled) {
+        throw InputError(where, "kernel '" + std::string(k.name) +
+                                    "' is listed but not modelled yet (" +
+                                    std::string(k.description) + ")");
+    }
     if (sc.cpus < 1 || sc.cpus > max_cpus) {
         throw InputError(where, "cpus = " + std::to_string(sc.cpus) + " is outside 1.." +
                                     std::to_string(max_cpus));
@@ -179,10 +198,35 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                         " enables slice extensions but slice_key is off (prctl "
                                         "returns -ENOTSUPP with rseq_slice_ext=off)");
         }
+        if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.arch == Arch::Arm64) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " enables slice extensions but arm64 cannot "
+                                        "(CONFIG_RSEQ_SLICE_EXTENSION needs GENERIC_ENTRY, "
+                                        "which arm64 lacks in 7.0)");
+        }
+        if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::V7_0 &&
+            t.abi == RseqAbi::V1) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " enables slice extensions but registered RSEQ ABI V1: "
+                                        "on " +
+                                        std::string(to_string(sc.kernel)) +
+                                        " sys_rseq() does not offer them to a legacy "
+                                        "registration and prctl(PR_RSEQ_SLICE_EXTENSION_SET) "
+                                        "returns -ENOTSUPP (b9eac6a9)");
+        }
+        if (t.role == TaskRole::Waiter && t.in_critical_section) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " is a waiter (not registered) and cannot be inside an "
+                                        "rseq critical section");
+        }
         has_slice_user = has_slice_user || t.role == TaskRole::SliceUser;
     }
     if (!has_slice_user)
         throw InputError(where, "the scenario has no slice user task");
+    if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64) {
+        throw InputError(where, "variant pre_411c1cf4 needs arch = \"arm64\" (it undoes a fix "
+                                "to arm64's own entry code)");
+    }
     if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {
         throw InputError(where, "variant mut_rt_full_grantable needs preempt = \"rt\" (it "
                                 "changes the PREEMPT_RT grant mask only)");
@@ -215,6 +259,26 @@ std::string_view to_string(TaskRole r) {
     return "?";
 }
 
+std::string_view to_string(Arch a) {
+    switch (a) {
+    case Arch::X86:
+        return "x86";
+    case Arch::Arm64:
+        return "arm64";
+    }
+    return "?";
+}
+
+std::string_view to_string(RseqAbi a) {
+    switch (a) {
+    case RseqAbi::V1:
+        return "v1";
+    case RseqAbi::V2:
+        return "v2";
+    }
+    return "?";
+}
+
 std::string describe_bounds(const Scenario& sc) {
     const Bounds& b = sc.bounds;
     return "cpus=" + std::to_string(sc.cpus) + " tasks=" + std::to_string(sc.tasks.size()) +
@@ -225,7 +289,8 @@ std::string describe_bounds(const Scenario& sc) {
            " membarriers=" + std::to_string(b.membarriers) +
            " user_writes=" + std::to_string(b.user_writes) +
            " syscalls=" + std::to_string(b.syscalls) + (sc.adversarial ? " adversarial" : "") +
-           (sc.slice_key ? "" : " slice_key=off") + (sc.debug_key ? " debug_key=on" : "");
+           (sc.slice_key ? "" : " slice_key=off") + (sc.debug_key ? " debug_key=on" : "") +
+           (sc.arch == Arch::X86 ? "" : " arch=" + std::string(to_string(sc.arch)));
 }
 
 }  // namespace rseqcheck

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/input_error.h"
+#include "model/kernel.h"
 #include "model/state.h"
 #include "model/variant.h"
 
@@ -20,6 +21,18 @@ namespace rseqcheck {
 
 /// CONFIG_PREEMPT_* of the kernel under study (spec 2.4).
 enum class PreemptModel : std::uint8_t { None, Voluntary, Full, Lazy, Rt };
+
+/// The architecture whose entry code runs (spec 1.1, 6.5): x86-64, or arm64, whose own
+/// interrupt and exception entry (arch/arm64/kernel/entry-common.c) records user_irq only
+/// since 411c1cf4, and which cannot enable slice extensions in 7.0 (no GENERIC_ENTRY).
+enum class Arch : std::uint8_t { X86, Arm64 };
+
+/// The RSEQ ABI version a task registered (spec 2.1 has_rseq, 6.5 b9eac6a9/99428157): V2
+/// (optimized) when sys_rseq() was given an rseq_len above the original 32 bytes, V1
+/// (legacy) otherwise. 7.0 has no such distinction; 7.0.y and later treat V1 tasks the
+/// historical way and give slice extensions to V2 tasks only. Static: the registration
+/// life cycle is not modelled.
+enum class RseqAbi : std::uint8_t { V1, V2 };
 
 /// What a task does in the scenario.
 enum class TaskRole : std::uint8_t {
@@ -32,6 +45,10 @@ struct TaskConfig {
     bool slice_enabled = true;  ///< prctl(PR_RSEQ_SLICE_EXTENSION_SET) done (SliceUser only)
     bool rt = false;            ///< an RT/DL task: its wakeup sets a full NEED_RESCHED
     CpuId cpu = 0;              ///< initial task_cpu()
+    /// Starts inside an rseq critical section: rseq_cs points at a descriptor whose
+    /// [start_ip, start_ip + post_commit_offset) holds the user IP (SliceUser only).
+    bool in_critical_section = false;
+    RseqAbi abi = RseqAbi::V2;  ///< the ABI version it registered (SliceUser only)
 };
 
 /// Bounds on environment events. Each is the most that may happen in one run.
@@ -59,15 +76,20 @@ struct Scenario {
     unsigned cpus = 1;
     std::vector<TaskConfig> tasks;
     PreemptModel preempt = PreemptModel::None;
-    bool slice_key = true;     ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
-    bool debug_key = false;    ///< rseq_debug_enabled
-    bool adversarial = false;  ///< user space may write any value to slice_ctrl
+    Kernel kernel = Kernel::V7_0;  ///< the kernel checked (`rseqcheck list kernels`)
+    Arch arch = Arch::X86;         ///< whose entry code runs
+    bool slice_key = true;         ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
+    bool debug_key = false;        ///< rseq_debug_enabled
+    bool adversarial = false;      ///< user space may write any value to slice_ctrl
     Bounds bounds;
     Variant variant;
     /// Where each setting came from (for errors on files); empty for presets.
     std::string source;
 
     TaskId task_count() const { return static_cast<TaskId>(tasks.size()); }
+    /// include/linux/rseq.h:rseq_v2() (b9eac6a9): whether task t gets the optimized (V2)
+    /// behaviour. On 7.0 every registration does: the legacy mode does not exist there.
+    bool rseq_v2(TaskId t) const { return kernel == Kernel::V7_0 || tasks[t].abi == RseqAbi::V2; }
     bool preemptible() const {
         return preempt == PreemptModel::Full || preempt == PreemptModel::Lazy ||
                preempt == PreemptModel::Rt;
@@ -89,6 +111,8 @@ void validate(const Scenario& sc, const SourceLocation& where = {});
 
 std::string_view to_string(PreemptModel p);
 std::string_view to_string(TaskRole r);
+std::string_view to_string(Arch a);
+std::string_view to_string(RseqAbi a);
 
 /// A one-line summary of the bounds, as printed with every verdict.
 std::string describe_bounds(const Scenario& sc);

@@ -20,10 +20,14 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<std::string_view, 13> top_keys{
-    "name",        "description", "preset",     "cpus",   "preempt", "slice_key", "debug_key",
-    "adversarial", "variants",    "properties", "bounds", "tasks",   "timing"};
-constexpr std::array<std::string_view, 4> task_keys{"role", "slice_enabled", "rt", "cpu"};
+constexpr std::array<std::string_view, 15> top_keys{
+    "name",      "description", "preset",      "cpus",     "preempt",
+    "slice_key", "debug_key",   "adversarial", "variants", "properties",
+    "bounds",    "tasks",       "timing",      "kernel",   "arch"};
+constexpr std::array<std::string_view, 6> task_keys{"role", "slice_enabled",       "rt",
+                                                    "cpu",  "in_critical_section", "abi"};
+constexpr std::array<std::string_view, 2> abi_names{"v1", "v2"};
+constexpr std::array<std::string_view, 2> arch_names{"x86", "arm64"};
 constexpr std::array<std::string_view, 8> bound_keys{
     "wakeups", "irqs", "faults", "migrations", "signals", "membarriers", "user_writes", "syscalls"};
 
@@ -131,6 +135,10 @@ public:
                 sc.cpus = unsigned_of(value, k, static_cast<unsigned>(max_cpus), 1);
             } else if (k == "preempt") {
                 sc.preempt = preempt_of(value);
+            } else if (k == "kernel") {
+                sc.kernel = kernel_of(value);
+            } else if (k == "arch") {
+                sc.arch = arch_of(value);
             } else if (k == "slice_key") {
                 sc.slice_key = bool_of(value, k);
             } else if (k == "debug_key") {
@@ -255,6 +263,33 @@ private:
                                              "' (valid: none, voluntary, full, lazy, rt)");
     }
 
+    /// `kernel = "7.0"`: a name of the kernel catalogue (model/kernel.h) that the model
+    /// implements.
+    Kernel kernel_of(const toml::node& v) const {
+        const std::string s = string_of(v, "kernel");
+        const KernelInfo* info = find_kernel(s);
+        if (info == nullptr) {
+            throw InputError(at(v.source()), "unknown kernel '" + s + "' (did you mean '" +
+                                                 nearest(s, kernel_names()) + "'?)");
+        }
+        if (!info->modelled) {
+            throw InputError(at(v.source()), "kernel '" + s + "' is listed but not modelled yet (" +
+                                                 std::string(info->description) + ")");
+        }
+        return info->id;
+    }
+
+    /// `arch = "x86" | "arm64"`.
+    Arch arch_of(const toml::node& v) const {
+        const std::string s = string_of(v, "arch");
+        if (s == "x86")
+            return Arch::X86;
+        if (s == "arm64")
+            return Arch::Arm64;
+        throw InputError(at(v.source()), "unknown arch '" + s + "' (did you mean '" +
+                                             nearest(s, arch_names) + "'?)");
+    }
+
     /// `[timing]`: each key a timing parameter, each value whole nanoseconds.
     std::vector<ValueAt> timing_of(const toml::node& v) {
         std::vector<ValueAt> out;
@@ -377,6 +412,19 @@ private:
                     slice_enabled_given = true;
                 } else if (k == "rt") {
                     t.rt = bool_of(value, k);
+                } else if (k == "abi") {
+                    const std::string abi = string_of(value, "abi");
+                    if (abi == "v1") {
+                        t.abi = RseqAbi::V1;
+                    } else if (abi == "v2") {
+                        t.abi = RseqAbi::V2;
+                    } else {
+                        throw InputError(at(value.source()), "unknown RSEQ ABI '" + abi +
+                                                                 "' (did you mean '" +
+                                                                 nearest(abi, abi_names) + "'?)");
+                    }
+                } else if (k == "in_critical_section") {
+                    t.in_critical_section = bool_of(value, k);
                 } else if (k == "cpu") {
                     t.cpu = static_cast<CpuId>(
                         unsigned_of(value, k, static_cast<unsigned>(max_cpus - 1)));
@@ -405,6 +453,8 @@ private:
     /// Where the contradiction validate() reports was written. Follows validate()'s order of
     /// checks; the message itself is validate()'s.
     SourceLocation blame(const Scenario& sc) const {
+        if (!kernel_info(sc.kernel).modelled)
+            return first_of({"kernel", "preset"});
         if (sc.tasks.empty() || sc.tasks.size() > max_tasks)
             return first_of({"tasks", "preset"});
         if (sc.bounds.migrations > 0 && sc.cpus < 2)
@@ -418,7 +468,16 @@ private:
                 return first_of({p + ".slice_enabled", p + ".role", p});
             if (t.role == TaskRole::SliceUser && t.slice_enabled && !sc.slice_key)
                 return first_of({"slice_key", p + ".slice_enabled", p});
+            if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.arch == Arch::Arm64)
+                return first_of({"arch", p + ".slice_enabled", p, "preset"});
+            if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::V7_0 &&
+                t.abi == RseqAbi::V1)
+                return first_of({p + ".abi", p + ".slice_enabled", "kernel", p, "preset"});
+            if (t.role == TaskRole::Waiter && t.in_critical_section)
+                return first_of({p + ".in_critical_section", p + ".role", p});
         }
+        if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64)
+            return first_of({"variants.pre_411c1cf4", "arch", "preset"});
         if (sc.variant.has(VariantSwitch::MutRtFullGrantable))
             return first_of({"variants.mut_rt_full_grantable", "preempt", "preset"});
         return first_of({"tasks", "preset"});
@@ -469,6 +528,8 @@ std::string scenario_to_toml(const Scenario& sc) {
     if (!sc.description.empty())
         out << "description = " << toml_quoted(sc.description) << "\n";
     out << "cpus = " << sc.cpus << "\n";
+    out << "kernel = \"" << to_string(sc.kernel) << "\"\n";
+    out << "arch = \"" << to_string(sc.arch) << "\"\n";
     out << "preempt = \"" << to_string(sc.preempt) << "\"\n";
     out << "slice_key = " << (sc.slice_key ? "true" : "false") << "\n";
     out << "debug_key = " << (sc.debug_key ? "true" : "false") << "\n";
@@ -498,6 +559,8 @@ std::string scenario_to_toml(const Scenario& sc) {
         out << "slice_enabled = " << (t.slice_enabled ? "true" : "false") << "\n";
         out << "rt = " << (t.rt ? "true" : "false") << "\n";
         out << "cpu = " << static_cast<unsigned>(t.cpu) << "\n";
+        out << "in_critical_section = " << (t.in_critical_section ? "true" : "false") << "\n";
+        out << "abi = \"" << to_string(t.abi) << "\"\n";
     }
     return out.str();
 }

@@ -17,12 +17,43 @@ namespace rseqcheck::sched {
 /// syscall preempted before it sees that the task was scheduled out.
 inline void rseq_sched_switch_event(const Scenario& sc, State& s, TaskId t) {
     Task& task = s.task(t);
+    // 7.0.y (b9eac6a9): a legacy (V1) registration gets the historical behaviour: every
+    // switch-in records ids_changed and sched_switch, so its IDs are rewritten on the way out.
+    if (!sc.rseq_v2(t)) {
+        if (task.has_rseq) {
+            task.ids_changed = 1;
+            task.sched_switch = 1;
+            task.set_tif(kabi::TIF_RSEQ);  // rseq_raise_notify_resume()
+        }
+        return;
+    }
     const bool granted_switch =
         sc.variant.has(VariantSwitch::FixSwitchEventWhileGranted) && task.slice_granted;
     if (task.has_rseq && (task.user_irq || task.ids_changed || granted_switch)) {
         task.sched_switch = 1;
         task.set_tif(kabi::TIF_RSEQ);
     }
+}
+
+/// Ghost of I8 (spec 4): task t's interrupted user context is inside an rseq critical
+/// section, it entered the kernel by an interrupt or exception (not a syscall: a syscall
+/// inside a section is an ABI violation the kernel ignores), and it was just switched in,
+/// hit by a membarrier RSEQ IPI or had a signal delivered: the section must be aborted
+/// before the task resumes it. Bookkeeping only; no kernel field.
+inline void note_cs_abort_due(State& s, TaskId t) {
+    const Task& task = s.task(t);
+    if (task.usr_in_cs && !task.from_syscall)
+        s.budget.ghost_cs_abort_due = (s.budget.ghost_cs_abort_due | (1U << t)) & 0x7U;
+}
+
+/// include/linux/rseq.h:rseq_force_update(): ids_changed and sched_switch set, TIF_RSEQ
+/// raised, so the IDs (and a critical section) are handled on the way out. 7.0.y (b9eac6a9)
+/// calls it for V1 tasks from signal delivery and the membarrier RSEQ IPI.
+inline void rseq_force_update(State& s, TaskId t) {
+    Task& task = s.task(t);
+    task.ids_changed = 1;
+    task.sched_switch = 1;
+    task.set_tif(kabi::TIF_RSEQ);
 }
 
 /// kernel/sched/core.c:set_need_resched_current() (c04507ac): TIF and folded bit, IRQs off.
@@ -93,6 +124,8 @@ inline void context_switch(const Scenario& sc, State& s, CpuId c, TaskId next) {
     n.cpu = c & 0x3U;
     cpu.preempt_need_resched = n.tif_set(kabi::TIF_NEED_RESCHED) ? 1 : 0;
     rseq_sched_switch_event(sc, s, next);
+    if (!n.in_user())
+        note_cs_abort_due(s, next);
     if (n.slice_granted || n.usr_slice_granted)
         n.ghost_switched_since_grant = 1;
 }

@@ -64,7 +64,7 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
 /// The fields of the packed state, one list per struct, in storage order. Each entry is
 /// X(member, bits, kind, label, format):
 ///  - member, bits: the bit-field Task, Cpu or Budget declares (Task's are 64-bit
-///    bit-fields, Cpu's and Budget's 16-bit ones with 4 reserved bits after them);
+///    bit-fields, Cpu's and Budget's 16-bit ones with reserved bits after them);
 ///  - kind: `kernel` (the kernel's own data), `user` (the task's struct rseq in user memory,
 ///    and what user space saw), `ghost` (history the properties need and the kernel keeps
 ///    not; `kwrite_*` is the kernel's shadow of its last slice_ctrl write, spec 4), or
@@ -146,7 +146,12 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
     X(irqs, 3, budget, "irqs left", number)       /* other device interrupts (tick, task_work) */  \
     X(migrations, 2, budget, "migrations left", number) /* load-balancer migrations */             \
     X(signals, 2, budget, "signals left", number)                                                  \
-    X(membarriers, 2, budget, "membarriers left", number) /* PRIVATE_EXPEDITED_RSEQ IPIs */
+    X(membarriers, 2, budget, "membarriers left", number) /* PRIVATE_EXPEDITED_RSEQ IPIs */        \
+    /* Ghost (I8), one bit per task (1 << TaskId): the task's interrupted user context is */       \
+    /* inside an rseq critical section and, since it entered the kernel from user mode, it */      \
+    /* was switched in, hit by a membarrier RSEQ IPI or had a signal delivered; cleared when */    \
+    /* the section is aborted. Kept here because Task has no bit left. */                          \
+    X(ghost_cs_abort_due, 3, ghost, "cs abort due (task mask)", number)
 
 #define RSEQCHECK_DECLARE_U64_FIELD(name, bits, ...) std::uint64_t name : bits;
 #define RSEQCHECK_DECLARE_U16_FIELD(name, bits, ...) std::uint16_t name : bits;
@@ -208,7 +213,7 @@ struct Cpu {
 /// Global environment budget. 16 bits.
 struct Budget {
     RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
-    std::uint16_t reserved : 4;
+    std::uint16_t reserved : 1;
 };
 
 #undef RSEQCHECK_DECLARE_U64_FIELD
@@ -233,7 +238,7 @@ constexpr unsigned total_bits(std::span<const unsigned> widths) {
 // The lists account for every bit: no field is declared outside them but `reserved`.
 static_assert(total_bits(task_field_widths) == 64);
 static_assert(total_bits(cpu_field_widths) + 4 == 16);
-static_assert(total_bits(budget_field_widths) + 4 == 16);
+static_assert(total_bits(budget_field_widths) + 1 == 16);
 
 struct State {
     std::array<Task, max_tasks> tasks;

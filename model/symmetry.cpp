@@ -9,7 +9,8 @@ namespace rseqcheck {
 namespace {
 
 bool same_config(const TaskConfig& a, const TaskConfig& b) {
-    return a.role == b.role && a.slice_enabled == b.slice_enabled && a.rt == b.rt && a.cpu == b.cpu;
+    return a.role == b.role && a.slice_enabled == b.slice_enabled && a.rt == b.rt &&
+           a.cpu == b.cpu && a.in_critical_section == b.in_critical_section && a.abi == b.abi;
 }
 
 TaskId remap(const TaskPermutation& perm, unsigned id) {
@@ -42,6 +43,13 @@ State TaskSymmetry::apply(const TaskPermutation& perm, const State& s) {
             cpu.curr = remap(perm, cpu.curr) & 0x3U;
         cpu.slice_timer_cookie = remap(perm, cpu.slice_timer_cookie) & 0x3U;
     }
+    // The ghost task mask of I8 moves with its tasks.
+    unsigned due = 0;
+    for (TaskId t = 0; t < max_tasks; ++t) {
+        if ((s.budget.ghost_cs_abort_due >> t) & 1U)
+            due |= 1U << perm[t];
+    }
+    out.budget.ghost_cs_abort_due = due & 0x7U;
     return out;
 }
 

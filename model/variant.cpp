@@ -62,6 +62,11 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{
     bug(VariantSwitch::MutYieldNoResched, "mut_yield_no_resched", "",
         "rseq_syscall_enter_work() S4 records the yield but does not request the reschedule",
         "grant", "I14 (yield-schedules)"),
+    bug(VariantSwitch::Pre411c1cf4, "pre_411c1cf4",
+        "411c1cf4 (\"arm64/entry: Fix arm64-specific rseq brokenness\")",
+        "arm64's own interrupt and exception entry never calls rseq_note_user_irq_entry(): a "
+        "preempted critical section is not aborted",
+        "arm64-cs", "I8"),
     // Candidate patches for the findings (docs/findings.md), as a maintainer would write
     // them: each a small change to one kernel function. `catches` is empty: a patch is not
     // caught, it is compared (rseqcheck compare).

@@ -29,6 +29,7 @@ enum class VariantSwitch : std::uint8_t {
     MutYieldKeepsYielded,        ///< rseq_slice_yield() does not clear `yielded`
     MutIrqExitKeepsEvents,       ///< the irq exit hook leaves rseq.event set
     MutYieldNoResched,           ///< S4 records the yield but requests no reschedule
+    Pre411c1cf4,                 ///< arm64 entry never records user_irq
     FixGrantDeniesAfterSwitch,   ///< G6's guard denies when TIF_RSEQ or sched_switch is set
     FixRevokeReraisesResched,    ///< a silent revoke of a live grant re-raises NEED_RESCHED
     FixSwitchEventWhileGranted,  ///< a switch-in of a granted task records sched_switch

@@ -71,6 +71,24 @@ bool no_stale_grant_after_switch(const Scenario& sc, const State& s) {
     });
 }
 
+// I8: a critical section interrupted from user mode is aborted before the task resumes it,
+// when the task was switched in, hit by a membarrier RSEQ IPI or had a signal delivered since
+// (2fc0e4b4 records the interrupt that makes the switch-in raise TIF_RSEQ; 411c1cf4 for
+// arm64). The ghost mask marks the tasks whose section is due for an abort.
+bool cs_aborted_when_due(const Scenario& sc, const State& s) {
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        const Task& task = s.task(t);
+        if (task.in_user() && task.running() && task.usr_in_cs &&
+            ((s.budget.ghost_cs_abort_due >> t) & 1U) != 0)
+            return false;
+    }
+    return true;
+}
+
+bool some_cs_abort_due(const Scenario&, const State& s) {
+    return s.budget.ghost_cs_abort_due != 0;
+}
+
 // I2: the kernel's last slice_ctrl write agrees with its grant flag in user mode.
 bool views_agree_in_user_mode(const Scenario& sc, const State& s) {
     return all_slice_users_in_user(sc, s, [](const Task& t, TaskId) {
@@ -214,6 +232,14 @@ bool slice_reset_on_id_update(const Scenario& sc, const State& s, const Action& 
     if (!id_update_ran(sc, s, a, t))
         return true;
     const Task& after = t.task(a.task);
+    if (!sc.rseq_v2(a.task)) {
+        // 7.0.y, a legacy (V1) registration: the grant is cleared, the user word never
+        // written (b9eac6a9; spec I6 [V1]).
+        const Task& before = s.task(a.task);
+        return !after.slice_granted && after.usr_slice_request == before.usr_slice_request &&
+               after.usr_slice_granted == before.usr_slice_granted &&
+               after.usr_slice_reserved == before.usr_slice_reserved;
+    }
     return !after.slice_granted && !after.usr_slice_request && !after.usr_slice_granted &&
            !after.kwrite_granted;
 }
@@ -368,6 +394,8 @@ constexpr std::array<Reads, 7> i7_reads{"pc",
                                         "rseq->cpu_id_start",
                                         "rseq.ids.cpu_id",
                                         "task_cpu"};
+constexpr std::array<Reads, 4> i8_reads{"pc", "state", "rseq_cs (ip in critical section)",
+                                        "cs abort due (task mask)"};
 constexpr std::array<Reads, 6> i9_reads{"pc",
                                         "state",
                                         "rseq.event.has_rseq",
@@ -457,6 +485,14 @@ const std::array entries{
                       "05b44aef (\"rseq: Implement fast path for exit to user\")",
                       ids_correct_in_user_mode, some_slice_user_in_user_mode),
             i7_reads, role),
+    reading(invariant("cs-aborted-when-due", "I8",
+                      "a critical section interrupted from user mode is aborted before the task "
+                      "resumes it, if the task was switched in, hit by a membarrier RSEQ IPI or "
+                      "sent a signal meanwhile",
+                      "2fc0e4b4 (\"rseq: Record interrupt from user space\"), 411c1cf4 "
+                      "(\"arm64/entry: Fix arm64-specific rseq brokenness\")",
+                      cs_aborted_when_due, some_cs_abort_due),
+            i8_reads),
     reading(invariant("no-rseq-work-in-user-mode", "I9",
                       "TIF_RSEQ, event.slowpath and event.sched_switch are clear in user mode: a "
                       "fast-path fault always reached the slow path",

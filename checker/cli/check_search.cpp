@@ -351,6 +351,9 @@ void fill_figures(CheckReport& r, const CheckArgs& args, const CheckPlan& plan, 
     r.source = plan.source;
     r.bounds = describe_bounds(sc);
     r.variant = sc.variant.name();
+    const KernelInfo& kernel = kernel_info(sc.kernel);
+    r.kernel = std::string(kernel.name);
+    r.kernel_follows.assign(kernel.follows.begin(), kernel.follows.end());
     r.strict = args.strict;
     r.states = result.stats.states;
     r.transitions = result.stats.transitions;

@@ -150,6 +150,20 @@ int list(const std::string& what, const std::string& format, const std::string& 
                 text << p.name << ": " << p.description << "\n";
             }
         }
+    } else if (what == "kernels") {
+        for (const KernelInfo& k : kernel_catalog()) {
+            Json follows = Json::array();
+            for (const std::string_view f : k.follows)
+                follows.push_back(f);
+            json.push_back({{"name", k.name},
+                            {"follows", follows},
+                            {"description", k.description},
+                            {"modelled", k.modelled}});
+            text << k.name << ": " << k.description
+                 << (k.modelled ? "" : " (listed, not modelled yet)") << "\n";
+            for (const std::string_view f : k.follows)
+                text << "  follows " << f << "\n";
+        }
     } else if (what == "transitions") {
         for (const auto& info : AllTransitions::infos) {
             Json functions = Json::array();
@@ -161,7 +175,7 @@ int list(const std::string& what, const std::string& format, const std::string& 
         }
     } else {
         throw InputError({}, "unknown list '" + what +
-                                 "' (valid: properties, variants, presets, transitions)");
+                                 "' (valid: properties, variants, presets, kernels, transitions)");
     }
     std::cout << (format == "json" ? json.dump(2) + "\n" : text.str());
     return 0;
@@ -282,8 +296,10 @@ int run(int argc, char** argv) {
     std::string what;
     std::string list_format = "text";
     std::string list_name;
-    CLI::App* list_cmd = app.add_subcommand("list", "list properties, variants or presets");
-    list_cmd->add_option("what", what, "properties | variants | presets | transitions")->required();
+    CLI::App* list_cmd =
+        app.add_subcommand("list", "list properties, variants, presets, kernels or transitions");
+    list_cmd->add_option("what", what, "properties | variants | presets | kernels | transitions")
+        ->required();
     list_cmd->add_option("name", list_name, "a preset to show (list presets NAME)");
     list_cmd->add_option("--format", list_format, "text | json | toml (presets NAME only)");
 

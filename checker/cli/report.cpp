@@ -176,6 +176,10 @@ std::string render_text(const CheckReport& r, bool colour) {
     std::ostringstream out;
     out << "rseqcheck: scenario " << r.scenario << " (" << r.bounds << ")\n";
     out << "variant: " << r.variant << "\n";
+    out << "kernel: " << r.kernel;
+    if (!r.kernel_follows.empty())
+        out << " (follows " << r.kernel_follows.front() << ")";
+    out << "\n";
     for (const PropertyReport& p : r.properties) {
         std::string status(to_string(p.status));
         status.resize(9, ' ');
@@ -257,6 +261,7 @@ std::string render_json(const CheckReport& r) {
                  {"kernel_version", RSEQCHECK_KERNEL_VERSION}};
     j["scenario"] = {{"name", r.scenario}, {"source", r.source}, {"bounds", r.bounds}};
     j["variant"] = r.variant;
+    j["kernel"] = {{"name", r.kernel}, {"follows", r.kernel_follows}};
     j["verdict"] = to_string(r.verdict);
     if (r.verdict == Verdict::Incomplete)
         j["incomplete_reason"] = r.incomplete_reason;

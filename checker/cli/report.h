@@ -55,6 +55,9 @@ struct CheckReport {
     std::string source;    ///< "preset" or the scenario file's path
     std::string bounds;    ///< describe_bounds()
     std::string variant;   ///< Variant::name()
+    std::string kernel;    ///< the scenario's kernel, KernelInfo::name ("7.0")
+    /// KernelInfo::follows: the tree and the commits the model follows for that kernel.
+    std::vector<std::string> kernel_follows;
     std::vector<PropertyReport> properties;
     Verdict verdict = Verdict::Holds;
     std::string incomplete_reason;

@@ -62,13 +62,17 @@ ordered_json scenario_json(const Scenario& sc) {
         tasks.push_back({{"role", std::string(to_string(t.role))},
                          {"slice_enabled", t.slice_enabled},
                          {"rt", t.rt},
-                         {"cpu", t.cpu}});
+                         {"cpu", t.cpu},
+                         {"in_critical_section", t.in_critical_section},
+                         {"abi", std::string(to_string(t.abi))}});
     }
     const Bounds& b = sc.bounds;
     return ordered_json{{"preset", sc.name},
                         {"description", sc.description},
                         {"cpus", sc.cpus},
                         {"preempt", std::string(to_string(sc.preempt))},
+                        {"kernel", std::string(to_string(sc.kernel))},
+                        {"arch", std::string(to_string(sc.arch))},
                         {"slice_key", sc.slice_key},
                         {"debug_key", sc.debug_key},
                         {"adversarial", sc.adversarial},

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -479,6 +480,44 @@ TEST(ListCommand, PropertiesAndPresetsInText) {
     const RunResult presets = run_rseqcheck("list presets --format json");
     EXPECT_EQ(presets.status, 0);
     EXPECT_GE(json::parse(presets.out).size(), 6U);
+}
+
+TEST(ListCommand, KernelsInTextAndJsonWithTheCommitsEachFollows) {
+    const RunResult text = run_rseqcheck("list kernels");
+    ASSERT_EQ(text.status, 0) << text.err;
+    EXPECT_EQ(text.out.find("7.0: "), 0U) << text.out;
+    EXPECT_NE(text.out.find("  follows torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e\n"),
+              std::string::npos)
+        << text.out;
+    const RunResult r = run_rseqcheck("list kernels --format json");
+    ASSERT_EQ(r.status, 0) << r.err;
+    const json j = json::parse(r.out);
+    std::vector<std::string> names;
+    for (const json& k : j) {
+        names.push_back(k["name"]);
+        ASSERT_FALSE(k["follows"].empty()) << k["name"];
+        EXPECT_EQ(k["follows"][0], "torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e");
+        EXPECT_TRUE(k.contains("description") && k.contains("modelled"));
+    }
+    EXPECT_EQ(names, (std::vector<std::string>{"7.0", "7.0.y", "7.1"}));
+    EXPECT_EQ(j[0]["modelled"], true);
+    const RunResult named = run_rseqcheck("list kernels 7.0");
+    EXPECT_EQ(named.status, 2);
+    EXPECT_NE(named.err.find("a NAME applies to 'list presets' only"), std::string::npos);
+}
+
+TEST(CheckCommand, EveryReportSaysWhichKernelItChecked) {
+    const RunResult text = run_rseqcheck("check --preset tiny");
+    ASSERT_EQ(text.status, 0) << text.err;
+    EXPECT_NE(text.out.find("\nvariant: fixed\nkernel: 7.0 (follows torvalds/linux "
+                            "c17ee635fd3a482b2ad2bf5e269755c2eae5f25e)\n"),
+              std::string::npos)
+        << text.out;
+    const RunResult r = run_rseqcheck("check --preset grant --variant pre_0ac3b5c3 --format json");
+    ASSERT_EQ(r.status, 1) << r.err;
+    const json j = json::parse(r.out);
+    EXPECT_EQ(j["kernel"]["name"], "7.0");
+    EXPECT_EQ(j["kernel"]["follows"][0], "torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e");
 }
 
 TEST(ListCommand, PresetAsTomlChecksLikeThePreset) {

@@ -33,6 +33,8 @@ TEST(ScenarioFile, EveryPresetRoundTripsThroughAFile) {
         EXPECT_EQ(back.debug_key, preset.debug_key);
         EXPECT_EQ(back.adversarial, preset.adversarial);
         EXPECT_EQ(back.preempt, preset.preempt);
+        EXPECT_EQ(back.kernel, preset.kernel);
+        EXPECT_EQ(back.arch, preset.arch);
         EXPECT_EQ(describe_bounds(back), describe_bounds(preset));
         ASSERT_EQ(back.tasks.size(), preset.tasks.size());
         for (std::size_t i = 0; i < back.tasks.size(); ++i) {
@@ -40,6 +42,8 @@ TEST(ScenarioFile, EveryPresetRoundTripsThroughAFile) {
             EXPECT_EQ(back.tasks[i].slice_enabled, preset.tasks[i].slice_enabled);
             EXPECT_EQ(back.tasks[i].rt, preset.tasks[i].rt);
             EXPECT_EQ(back.tasks[i].cpu, preset.tasks[i].cpu);
+            EXPECT_EQ(back.tasks[i].in_critical_section, preset.tasks[i].in_critical_section);
+            EXPECT_EQ(back.tasks[i].abi, preset.tasks[i].abi);
         }
         EXPECT_EQ(back.variant, preset.variant);
     }
@@ -58,6 +62,59 @@ TEST(ScenarioFile, StartsFromAPresetAndOverridesBounds) {
     EXPECT_EQ(f.properties[0].name, "timer-hygiene");
     EXPECT_EQ(f.properties[0].where.line, 3);
     EXPECT_EQ(f.properties[0].where.column, 15);
+}
+
+TEST(ScenarioFile, KernelDefaultsTo70AndIsNamedByTheCatalogue) {
+    EXPECT_EQ(parse_scenario("preset = \"tiny\"\n", "s.toml").scenario.kernel, Kernel::V7_0);
+    EXPECT_EQ(parse_scenario("preset = \"tiny\"\nkernel = \"7.0\"\n", "s.toml").scenario.kernel,
+              Kernel::V7_0);
+    const SourceLocation unknown = error_at("preset = \"tiny\"\nkernel = \"7.2\"\n");
+    EXPECT_EQ(unknown.line, 2);
+    EXPECT_EQ(unknown.column, 10);
+    const SourceLocation type = error_at("preset = \"tiny\"\nkernel = 7.0\n");
+    EXPECT_EQ(type.line, 2);
+    EXPECT_EQ(type.column, 10);
+    for (const KernelInfo& k : kernel_catalog()) {
+        const std::string text = "preset = \"tiny\"\nkernel = \"" + std::string(k.name) + "\"\n";
+        if (k.modelled) {
+            EXPECT_EQ(parse_scenario(text, "s.toml").scenario.kernel, k.id) << k.name;
+        } else {
+            EXPECT_EQ(error_at(text).line, 2) << k.name;
+        }
+    }
+    Scenario sc = make_preset("tiny");
+    sc.kernel = Kernel::V7_0;
+    const std::string toml = scenario_to_toml(sc);
+    EXPECT_NE(toml.find("\nkernel = \"7.0\"\n"), std::string::npos) << toml;
+}
+
+TEST(ScenarioFile, ArchAbiAndCriticalSectionParse) {
+    const ScenarioFile f = parse_scenario("arch = \"arm64\"\ncpus = 1\n[[tasks]]\nrole = "
+                                          "\"slice_user\"\nslice_enabled = false\n"
+                                          "in_critical_section = true\nabi = \"v1\"\n",
+                                          "s.toml");
+    EXPECT_EQ(f.scenario.arch, Arch::Arm64);
+    ASSERT_EQ(f.scenario.tasks.size(), 1U);
+    EXPECT_TRUE(f.scenario.tasks[0].in_critical_section);
+    EXPECT_EQ(f.scenario.tasks[0].abi, RseqAbi::V1);
+    const Scenario defaults = parse_scenario("preset = \"tiny\"\n", "s.toml").scenario;
+    EXPECT_EQ(defaults.arch, Arch::X86);
+    EXPECT_EQ(defaults.tasks[0].abi, RseqAbi::V2);
+    EXPECT_FALSE(defaults.tasks[0].in_critical_section);
+    // On 7.0 a V1 task may enable slice extensions (no ABI split); on 7.0.y it may not.
+    EXPECT_NO_THROW(parse_scenario("cpus = 1\n[[tasks]]\nabi = \"v1\"\n", "s.toml"));
+    const SourceLocation v1 = error_at("kernel = \"7.0.y\"\ncpus = 1\n[[tasks]]\nabi = \"v1\"\n");
+    EXPECT_EQ(v1.line, 4);
+    EXPECT_EQ(v1.column, 1);
+    EXPECT_NO_THROW(parse_scenario(
+        "kernel = \"7.0.y\"\ncpus = 1\n[[tasks]]\nabi = \"v1\"\nslice_enabled = false\n",
+        "s.toml"));
+    const SourceLocation arch = error_at("preset = \"tiny\"\narch = \"sparc\"\n");
+    EXPECT_EQ(arch.line, 2);
+    EXPECT_EQ(arch.column, 8);
+    const SourceLocation variant = error_at("preset = \"tiny\"\nvariants = [\"pre_411c1cf4\"]\n");
+    EXPECT_EQ(variant.line, 2);
+    EXPECT_EQ(variant.column, 13);
 }
 
 TEST(ScenarioFile, WaiterSliceEnabledDefaultsToOff) {

@@ -248,7 +248,9 @@ TEST(DistributedCheck, LeadsToThatDoNotFitRankZeroAreUnknown) {
     bool saw_leads_to = false;
     for (const json& p : j["properties"]) {
         if (p["kind"] != "leads-to") {
-            EXPECT_EQ(p["status"], "holds") << p["name"];
+            // cs-aborted-when-due (I8) has no critical section to check on preempt-full
+            const bool vacuous_i8 = p["name"] == "cs-aborted-when-due" && p["status"] == "vacuous";
+            EXPECT_TRUE(p["status"] == "holds" || vacuous_i8) << p["name"] << " " << p["status"];
             continue;
         }
         saw_leads_to = true;

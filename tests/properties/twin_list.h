@@ -66,6 +66,7 @@ inline constexpr std::array safety_twins{
     Twin{"slice-reset-on-id-update", "pre_7ee58f98", 11, "rseq_exit_to_user_mode_restart"},
     Twin{"ids-correct-in-user-mode", "mut_fastpath_fault_returns", 8,
          "rseq_exit_to_user_mode_restart"},
+    Twin{"cs-aborted-when-due", "pre_411c1cf4", 2, "exit_to_user_mode_prepare"},
     Twin{"no-rseq-work-in-user-mode", "mut_fastpath_fault_returns", 7,
          "rseq_exit_to_user_mode_restart"},
     Twin{"expired-grant-has-timer", "pre_0ac3b5c3", 10, "slice_deadline_passes"},

@@ -1,0 +1,71 @@
+#include "model/kernel.h"
+
+#include <array>
+
+namespace rseqcheck {
+
+namespace {
+
+constexpr std::array<std::string_view, 1> follows_7_0{
+    "torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e"};
+constexpr std::array<std::string_view, 3> follows_7_0y{
+    "torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e",
+    "b9eac6a9 (\"rseq: Revert to historical performance killing behaviour\")",
+    "99428157 (\"rseq: Reenable performance optimizations conditionally\"), its registration "
+    "rule only: a task's ABI version is a scenario attribute"};
+constexpr std::array<std::string_view, 3> follows_7_1{
+    "torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e",
+    "0e98eb14 (\"entry: Prepare for deferred hrtimer rearming\")",
+    "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return path\")"};
+
+constexpr std::array<KernelInfo, 3> catalog{{
+    {Kernel::V7_0, "7.0", follows_7_0,
+     "the baseline: the rseq exit-path rework and the time slice extension as merged", true},
+    {Kernel::V7_0y, "7.0.y", follows_7_0y,
+     "7.0 with the stable ABI split: slice extension and slice_ctrl writes for RSEQ ABI V2 "
+     "registrations only; V1 tasks get the historical ID updates",
+     true},
+    {Kernel::V7_1, "7.1", follows_7_1,
+     "7.0 with the deferred hrtimer rearm (TIF_HRTIMER_REARM) on the exit path", false},
+}};
+
+constexpr bool in_enum_order() {
+    for (std::size_t i = 0; i < catalog.size(); ++i) {
+        if (static_cast<std::size_t>(catalog[i].id) != i)
+            return false;
+    }
+    return true;
+}
+static_assert(in_enum_order(), "the kernel catalogue lists the kernels in enum order");
+
+}  // namespace
+
+std::span<const KernelInfo> kernel_catalog() {
+    return catalog;
+}
+
+const KernelInfo& kernel_info(Kernel k) {
+    return catalog[static_cast<std::size_t>(k)];
+}
+
+const KernelInfo* find_kernel(std::string_view name) {
+    for (const KernelInfo& info : catalog) {
+        if (info.name == name)
+            return &info;
+    }
+    return nullptr;
+}
+
+std::vector<std::string> kernel_names() {
+    std::vector<std::string> names;
+    names.reserve(catalog.size());
+    for (const KernelInfo& info : catalog)
+        names.emplace_back(info.name);
+    return names;
+}
+
+std::string_view to_string(Kernel k) {
+    return kernel_info(k).name;
+}
+
+}  // namespace rseqcheck
