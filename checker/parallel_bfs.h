@@ -763,17 +763,11 @@ private:
                     return hash(states_[SlotTable::index_of(slot)]);
                 });
             }
-            const std::uint32_t want = SlotTable::tag(h);
-            for (std::size_t pos = seen.home(h);; pos = (pos + 1) & (seen.size() - 1)) {
-                const std::uint64_t slot = seen[pos];
-                if (slot == SlotTable::free_slot) {
-                    seen[pos] = SlotTable::make(want, index);
-                    return true;
-                }
-                if (SlotTable::tag_of(slot) == want &&
-                    states_.holds(SlotTable::index_of(slot), states_.key(t), t))
-                    return false;
-            }
+            return seen
+                .find_or_add(
+                    h, [&](std::uint64_t idx) { return states_.holds(idx, states_.key(t), t); },
+                    [&] { return index; })
+                .second;
         };
         for (std::uint64_t i = 0; i < end; ++i)
             insert(states_[i], hash(states_[i]), i);
@@ -805,12 +799,11 @@ private:
     /// this level gets the smaller of the two keys.
     void insert(Worker& me, unsigned w, const State& t, std::uint64_t h, std::uint64_t key,
                 const typename Store::Parts& from) {
-        const std::size_t mask = slots_.size() - 1;
         const std::uint32_t want = SlotTable::tag(h);
         const std::uint64_t place = me.entries.size();
         bool written = false;
         const auto& lookup = states_.key(t, from);
-        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
+        slots_.probe(h, [&](std::size_t pos) {
             std::atomic_ref<std::uint64_t> cell(slots_[pos]);
             std::uint64_t slot = cell.load(std::memory_order_acquire);
             if (slot == SlotTable::free_slot) {
@@ -824,24 +817,23 @@ private:
                                                  std::memory_order_release,
                                                  std::memory_order_acquire)) {
                     ++me.inserted;
-                    return;
+                    return true;
                 }
                 // Another worker took this slot first; `slot` is what it wrote.
             }
             if (SlotTable::tag_of(slot) != want)
-                continue;
+                return false;
             const std::uint64_t idx = SlotTable::index_of(slot);
             if ((idx & provisional) == 0) {
-                if (states_.holds(idx, lookup, t)) {
-                    if (written)
-                        me.entries.resize(place);
-                    return;
-                }
-                continue;
+                if (!states_.holds(idx, lookup, t))
+                    return false;
+                if (written)
+                    me.entries.resize(place);
+                return true;
             }
             Entry& other = entry_at(idx & ~provisional);
             if (std::memcmp(&other.state, &t, sizeof(State)) != 0)
-                continue;
+                return false;
             if (written)
                 me.entries.resize(place);
             std::atomic_ref<std::uint64_t> other_key(other.key);
@@ -852,8 +844,8 @@ private:
                     break;
                 }
             }
-            return;
-        }
+            return true;
+        });
     }
 
     /// Worker 0 in the level's leading chunks: looks successor t up and, if this level had not
@@ -863,7 +855,6 @@ private:
     template <class Checker>
     void insert_numbered(Checker& checker, Worker& me, const State& t, std::uint64_t h,
                          std::uint64_t key, const typename Store::Parts& from) {
-        const std::size_t mask = slots_.size() - 1;
         const std::uint32_t want = SlotTable::tag(h);
         // Once an index past what a slot can name was asked for, this worker inserts nothing
         // more: the search ends incomplete after this pass.
@@ -888,39 +879,36 @@ private:
             ++me.direct_next;
             check_new_state(checker, t, index, key_parent(key), me.fresh_found, key_order(key));
         };
-        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
+        slots_.probe(h, [&](std::size_t pos) {
             std::atomic_ref<std::uint64_t> cell(slots_[pos]);
             std::uint64_t slot = cell.load(std::memory_order_acquire);
             if (slot == SlotTable::free_slot) {
                 const std::optional<std::uint64_t> index = take_index();
                 if (!index)
-                    return;
+                    return true;
                 // The release makes the stored state visible to a worker that reads the slot.
                 if (cell.compare_exchange_strong(slot, SlotTable::make(want, *index),
                                                  std::memory_order_release,
                                                  std::memory_order_acquire)) {
                     ++me.inserted;
                     numbered(*index);
-                    return;
+                    return true;
                 }
                 // Another worker took this slot first; `slot` is what it wrote.
             }
             if (SlotTable::tag_of(slot) != want)
-                continue;
+                return false;
             const std::uint64_t idx = SlotTable::index_of(slot);
-            if ((idx & provisional) == 0) {
-                if (states_.holds(idx, lookup, t))
-                    return;
-                continue;
-            }
+            if ((idx & provisional) == 0)
+                return states_.holds(idx, lookup, t);
             Entry& other = entry_at(idx & ~provisional);
             if (std::memcmp(&other.state, &t, sizeof(State)) != 0)
-                continue;
+                return false;
             // A later chunk's entry: lowering its key takes the state from that chunk. The index
             // comes first: a key lowered for a state left unnumbered would stay lowered.
             const std::optional<std::uint64_t> index = take_index();
             if (!index)
-                return;
+                return true;
             std::atomic_ref<std::uint64_t> other_key(other.key);
             std::uint64_t seen = other_key.load(std::memory_order_relaxed);
             bool lowered = false;
@@ -933,8 +921,8 @@ private:
             // The slot is used, so no other worker writes it during this pass.
             cell.store(SlotTable::make(want, *index), std::memory_order_release);
             numbered(*index);
-            return;
-        }
+            return true;
+        });
     }
 
     /// Worker 0, past the store's charged pages: charges the pages for `index` (std::bad_alloc
@@ -1044,15 +1032,14 @@ private:
                 .store(settled, std::memory_order_relaxed);
             return;
         }
-        const std::size_t mask = slots_.size() - 1;
         const std::uint64_t marked = SlotTable::make(tag, provisional | ref);
-        for (std::size_t pos = slots_.home(entry.hash);; pos = (pos + 1) & mask) {
+        slots_.probe(entry.hash, [&](std::size_t pos) {
             std::atomic_ref<std::uint64_t> cell(slots_[pos]);
-            if (cell.load(std::memory_order_relaxed) == marked) {
-                cell.store(settled, std::memory_order_relaxed);
-                return;
-            }
-        }
+            if (cell.load(std::memory_order_relaxed) != marked)
+                return false;
+            cell.store(settled, std::memory_order_relaxed);
+            return true;
+        });
     }
 
     /// Doubles the table, every thread moving some of its chunks.

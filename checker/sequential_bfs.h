@@ -277,12 +277,10 @@ private:
            const typename Store::Parts* from) {
         if ((states_.size() + 1) * 4 > slots_.size() * 3)
             grow();
-        const std::size_t mask = slots_.size() - 1;
-        const std::uint32_t want = SlotTable::tag(h);
         const auto& key = from != nullptr ? states_.key(t, *from) : states_.key(t);
-        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
-            const std::uint64_t slot = slots_[pos];
-            if (slot == SlotTable::free_slot) {
+        return slots_.find_or_add(
+            h, [&](std::uint64_t idx) { return states_.holds(idx, key, t); },
+            [&] {
                 if (states_.size() >= stored_room_)
                     make_room();
                 if (states_.size() > SlotTable::index_mask)
@@ -293,16 +291,11 @@ private:
                 // First, as it may throw (the compressed store interns t's new parts).
                 states_.push_back(t, key);
                 parent_.push_back(link);
-                slots_[pos] = SlotTable::make(want, index);
                 // BFS meets the states level by level: a new depth starts a new level.
                 if (depth == level_start_.size())
                     level_start_.push_back(index);
-                return {index, true};
-            }
-            const std::uint64_t idx = SlotTable::index_of(slot);
-            if (SlotTable::tag_of(slot) == want && states_.holds(idx, key, t))
-                return {idx, false};
-        }
+                return index;
+            });
     }
 
     /// Doubles the table; each slot's new place follows from its tag. The budget is charged
