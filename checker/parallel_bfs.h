@@ -71,28 +71,28 @@
 #include "checker/phase_pool.h"
 #include "checker/plain_store.h"
 #include "checker/reserved_array.h"
+#include "checker/search_store.h"
 #include "checker/search_types.h"
-#include "checker/shortest_path.h"
 #include "checker/slot_table.h"
-#include "checker/state_hash.h"
 
 namespace rseqcheck::checker {
 
-template <ExplorableModel M, class Store = PlainStore<typename M::State>>
-class ParallelBfs {
-public:
-    using State = typename M::State;
-    using Action = typename M::Action;
-    using Step = ShortestPathStep<M>;
+/// Marks a slot's index as provisional: worker and buffer place, not a state index. The
+/// top bit of the slot's index field, so states are numbered up to 2^35.
+inline constexpr unsigned parallel_provisional_bits = SlotTable::index_bits - 1;
 
-    ParallelBfs(const M& model, SearchOptions options)
-        : model_(model), options_(options), budget_(options.memory_limit_bytes) {
+template <ExplorableModel M, class Store = PlainStore<typename M::State>>
+class ParallelBfs : public SearchStore<M, Store, std::uint64_t{1} << parallel_provisional_bits> {
+    using Base = SearchStore<M, Store, std::uint64_t{1} << parallel_provisional_bits>;
+
+public:
+    using typename Base::Action;
+    using typename Base::State;
+    using typename Base::Step;
+
+    ParallelBfs(const M& model, SearchOptions options) : Base(model, options) {
         if (options_.threads < 1)
             options_.threads = 1;
-        // Every state has a parent link: of what the two may hold, the states take this part.
-        constexpr std::size_t per_state = Store::bytes_per_state + sizeof(std::uint32_t);
-        states_.set_budget(&budget_, Store::bytes_per_state, per_state);
-        parent_.set_budget(&budget_, sizeof(std::uint32_t), per_state);
     }
 
     /// Searches; what the model or checker throws leaves as it would leave SequentialBfs::run,
@@ -110,31 +110,21 @@ public:
         }
     }
 
-    std::uint64_t size() const { return states_.size(); }
-    /// State i (a reference into the plain store, a value rebuilt by the compressed one).
-    decltype(auto) state_at(std::uint64_t i) const { return states_[i]; }
-    /// Depth (BFS level) of a reached state: the last level that starts at or before i.
-    std::uint32_t depth_of(std::uint64_t i) const { return depth_in(level_start_, i); }
-    /// The index of a reached state, or nothing (the state graph export uses it).
-    std::optional<std::uint64_t> find(const State& t) const { return find(t, hash(t)); }
-    /// The same with t's hash (state_hash) already computed.
-    std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
-        const auto& lookup = states_.key(t);
-        return slots_.find(h, [&](std::uint64_t idx) {
-            return (idx & provisional) == 0 && states_.holds(idx, lookup, t);
-        });
-    }
-    /// Asks for the first slot a find() with hash h reads (checker/state_graph.h).
-    void prefetch(std::uint64_t h) const { __builtin_prefetch(slots_.address(h)); }
-
-    /// Shortest path from the initial state; element 0 is the initial state.
-    std::vector<Step> path_to(std::uint64_t target) const {
-        return shortest_path(
-            model_, states_,
-            [this](std::uint64_t i) { return parent_of(level_start_, parent_, i); }, target);
-    }
-
 private:
+    using Base::budget_;
+    using Base::conclude;
+    using Base::drop_table;
+    using Base::hash;
+    using Base::level_start_;
+    using Base::model_;
+    using Base::open_search;
+    using Base::options_;
+    using Base::parent_;
+    using Base::record_stats;
+    using Base::report_once;
+    using Base::slots_;
+    using Base::states_;
+
     /// run() without the replay after an error.
     template <class Checker>
     SearchResult search(Checker& checker) {
@@ -142,14 +132,7 @@ private:
         // At least one: the constructor clamps it, restated here for the analyser.
         const unsigned threads = std::max(1U, options_.threads);
         SearchResult result;
-        // What is kept for the program, the first table and the initial state are charged
-        // whatever the limit: a search that stops has at least them to report.
-        budget_.allow_overdraft(true);
-        budget_.charge(options_.memory_kept_bytes);
-        slots_ =
-            SlotTable(options_.initial_slots != 0 ? options_.initial_slots : std::size_t{1} << 12U,
-                      options_.tag_home_limit);
-        budget_.charge(slots_.bytes());
+        open_search(std::size_t{1} << 12U);
         table_count_ = 0;
         insert_initial(model_.initial_state());
         budget_.allow_overdraft(false);
@@ -192,16 +175,8 @@ private:
             }
             pool->run(f);
         };
-        std::vector<bool> reported;
         auto report = [&](const Found& f) {
-            const std::size_t key = f.property < 0 ? 0 : static_cast<std::size_t>(f.property) + 1;
-            if (reported.size() <= key)
-                reported.resize(key + 1, false);
-            if (reported[key])
-                return;
-            reported[key] = true;
-            result.violations.push_back(
-                Violation{f.kind, f.property, f.state, f.from, depth_of(f.state)});
+            report_once(result, f.kind, f.property, f.state, f.from);
         };
         {
             std::vector<Found> found;
@@ -364,7 +339,7 @@ private:
             for (unsigned w = 0; w < threads; ++w) {
                 for (Found& f : workers_[w].found) {
                     if (f.unresolved)
-                        f.state = *find(f.target);
+                        f.state = *this->find(f.target);
                     level.push_back(f);
                 }
                 level.insert(level.end(), workers_[w].fresh_found.begin(),
@@ -383,25 +358,12 @@ private:
             stop = options_.stop_at_first && !result.violations.empty();
             level_begin = level_end;
         }
-        result.stats.states = states_.size();
-        result.stats.transitions = transitions;
-        result.stats.depth = static_cast<std::uint32_t>(level_start_.size() - 1);
-        result.stats.seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        result.stats.states_per_second =
-            result.stats.seconds > 0 ? static_cast<double>(states_.size()) / result.stats.seconds
-                                     : 0.0;
-        result.stats.store_bytes = store_bytes();
-        result.stats.bytes_per_state =
-            static_cast<double>(store_bytes()) / static_cast<double>(states_.size());
-        result.stats.peak_rss_bytes = peak_rss_bytes();
-        result.stats.charged_peak_bytes = budget_.peak();
+        record_stats(result, transitions, start);
         // The report after an incomplete search reads the store, never the table or the
         // workers' buffers: their memory goes back for the report to use.
         if (result.verdict == Verdict::Incomplete)
             drop_search_memory(threads);
-        if (result.verdict != Verdict::Incomplete)
-            result.verdict = result.violations.empty() ? Verdict::Holds : Verdict::Violated;
+        conclude(result);
         return result;
     }
 
@@ -432,8 +394,7 @@ private:
     /// After an incomplete search: the table and the workers' buffers, which the report
     /// never reads, go back.
     void drop_search_memory(unsigned threads) {
-        budget_.release(slots_.bytes());
-        slots_ = SlotTable();
+        drop_table();
         for (unsigned w = 0; w < threads; ++w) {
             workers_[w].entries.clear();
             workers_[w].lowered.clear();
@@ -442,7 +403,7 @@ private:
 
     /// Marks a slot's index as provisional: worker and buffer place, not a state index. The
     /// top bit of the slot's index field, so states are numbered up to 2^35.
-    static constexpr unsigned provisional_bits = SlotTable::index_bits - 1;
+    static constexpr unsigned provisional_bits = parallel_provisional_bits;
     static constexpr std::uint64_t provisional = std::uint64_t{1} << provisional_bits;
     static constexpr const char* past_numbering =
         "the search reached 2^35 states, past the parallel engine's numbering; use --threads 1";
@@ -590,8 +551,6 @@ private:
         if (const int p = checker.check_state(s); p >= 0)
             note_all(checker, out, ViolationKind::Invariant, p, i, from, s, order);
     }
-
-    static std::uint64_t hash(const State& s) { return state_hash(s); }
 
     std::uint64_t chunk_begin(std::uint64_t c) const { return level_begin_ + c * chunk_states_; }
     std::uint64_t chunk_end(std::uint64_t c) const {
@@ -1070,7 +1029,7 @@ private:
                     return hash(states_[idx]);
                 };
                 for (std::size_t c = w; c < chunks; c += threads)
-                    slots_.move_chunk<true>(bigger, c, hash_of);
+                    slots_.template move_chunk<true>(bigger, c, hash_of);
             },
             slots_.size());
         slots_ = std::move(bigger);
@@ -1086,19 +1045,6 @@ private:
         parent_.push_back(0);
     }
 
-    std::size_t store_bytes() const {
-        return states_.capacity_bytes() + parent_.capacity_bytes() +
-               level_start_.capacity() * sizeof(std::uint64_t) + slots_.bytes();
-    }
-
-    const M& model_;
-    SearchOptions options_;
-    MemoryBudget budget_;  ///< before everything that charges it: it outlives them
-    Store states_;
-    ParentLinks parent_;  ///< offsets into the parent's level (checker/parent_links.h)
-    /// level_start_[d]: the index of the first state at depth d (no depth per state).
-    std::vector<std::uint64_t> level_start_;
-    SlotTable slots_;
     std::uint64_t table_count_ = 0;  ///< used slots, as of the last pass
     std::unique_ptr<Worker[]> workers_;
     /// Where each worker's buffer of entries starts, written once before the search. A
