@@ -354,9 +354,10 @@ private:
                 // The slots to settle are far apart in the table: ask for them ahead.
                 if (own + ahead < chunk.entries_end)
                     __builtin_prefetch(&slots_[expander.entries[own + ahead].slot], 1);
-                if (note + ahead < chunk.lowered_end)
-                    __builtin_prefetch(&slots_[entry_at(expander.lowered[note + ahead].ref).slot],
-                                       1);
+                if (note + ahead < chunk.lowered_end) {
+                    const Entry& later = entry_at(expander.lowered[note + ahead].ref);
+                    __builtin_prefetch(&slots_[later.slot], 1);
+                }
                 std::uint64_t ref = 0;
                 if (own_left && (!note_left || expander.entries[own].key <
                                                    entry_at(expander.lowered[note].ref).key)) {

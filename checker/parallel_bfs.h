@@ -471,9 +471,10 @@ private:
         model_.for_each_successor(s, [&](const Action& a, const State& t) {
             const std::uint64_t h = hash(t);
             __builtin_prefetch(slots_.address(h));
-            if (const int p = checker.check_transition(s, a, t); p >= 0)
+            if (const int p = checker.check_transition(s, a, t); p >= 0) {
                 note_all(checker, worker.found, ViolationKind::Transition, p, std::nullopt, i, t,
                          order);
+            }
             into.successors.push_back(Successor{t, h});
             if (++order == std::uint32_t{1} << key_order_bits) {
                 throw std::length_error("parallel search: a state has more successors than a "
@@ -767,9 +768,10 @@ private:
             std::atomic_ref<std::uint64_t> other_key(other.key);
             std::uint64_t other_was = other_key.load(std::memory_order_relaxed);
             bool lowered = false;
-            while (!lowered && key < other_was)
+            while (!lowered && key < other_was) {
                 lowered =
                     other_key.compare_exchange_weak(other_was, key, std::memory_order_relaxed);
+            }
             RSEQCHECK_CHECK(lowered, "parallel search: a state in the level's leading chunks was "
                                      "found first by a later chunk's smaller key");
             // The slot is used, so no other worker writes it during this pass.
