@@ -36,54 +36,35 @@
 #include "checker/parent_links.h"
 #include "checker/plain_store.h"
 #include "checker/reserved_array.h"
+#include "checker/search_store.h"
 #include "checker/search_types.h"
-#include "checker/shortest_path.h"
 #include "checker/slot_table.h"
-#include "checker/state_hash.h"
 
 namespace rseqcheck::checker {
 
 template <ExplorableModel M, class Store = PlainStore<typename M::State>>
-class SequentialBfs {
-public:
-    using State = typename M::State;
-    using Action = typename M::Action;
-    using Step = ShortestPathStep<M>;
+class SequentialBfs : public SearchStore<M, Store> {
+    using Base = SearchStore<M, Store>;
 
-    explicit SequentialBfs(const M& model, SearchOptions options = {})
-        : model_(model), options_(options), budget_(options.memory_limit_bytes) {
-        // Every state has a parent link: of what the two may hold, the states take this part.
-        constexpr std::size_t per_state = Store::bytes_per_state + sizeof(std::uint32_t);
-        states_.set_budget(&budget_, Store::bytes_per_state, per_state);
-        parent_.set_budget(&budget_, sizeof(std::uint32_t), per_state);
-    }
+public:
+    using typename Base::Action;
+    using typename Base::State;
+    using typename Base::Step;
+
+    explicit SequentialBfs(const M& model, SearchOptions options = {}) : Base(model, options) {}
 
     template <class Checker>
     SearchResult run(Checker& checker) {
         const auto start = std::chrono::steady_clock::now();
         SearchResult result;
-        // What is kept for the program, the first table and the initial state are charged
-        // whatever the limit: a search that stops has at least them to report.
-        budget_.allow_overdraft(true);
-        budget_.charge(options_.memory_kept_bytes);
-        slots_ =
-            SlotTable(options_.initial_slots != 0 ? options_.initial_slots : std::size_t{1} << 16U,
-                      options_.tag_home_limit);
-        budget_.charge(slots_.bytes());
-        std::vector<bool> reported;
+        open_search(std::size_t{1} << 16U);
         auto report = [&](ViolationKind kind, int property, std::uint64_t state,
                           std::uint64_t from) {
             // Past the first violating parent, the level is finished but nothing reported.
             if (options_.stop_at_first && !result.violations.empty() &&
                 from != result.violations.front().from_state)
                 return;
-            const std::size_t key = property < 0 ? 0 : static_cast<std::size_t>(property) + 1;
-            if (reported.size() <= key)
-                reported.resize(key + 1, false);
-            if (reported[key])
-                return;
-            reported[key] = true;
-            result.violations.push_back(Violation{kind, property, state, from, depth_of(state)});
+            report_once(result, kind, property, state, from);
         };
         // Reports p, and with --all every other property the same check found violated.
         auto report_all = [&](ViolationKind kind, int p, std::uint64_t state, std::uint64_t from) {
@@ -169,52 +150,30 @@ public:
                 level + 1 < level_start_.size() ? level_start_[level + 1] : states_.size();
             stop = options_.stop_at_first && !result.violations.empty() && i + 1 == level_end;
         }
-        result.stats.states = states_.size();
-        result.stats.transitions = transitions;
-        result.stats.depth = static_cast<std::uint32_t>(level_start_.size() - 1);
-        result.stats.seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        result.stats.states_per_second =
-            result.stats.seconds > 0 ? static_cast<double>(states_.size()) / result.stats.seconds
-                                     : 0.0;
-        result.stats.store_bytes = store_bytes();
-        result.stats.bytes_per_state =
-            static_cast<double>(store_bytes()) / static_cast<double>(states_.size());
-        result.stats.peak_rss_bytes = peak_rss_bytes();
-        result.stats.charged_peak_bytes = budget_.peak();
+        record_stats(result, transitions, start);
         // The report after an incomplete search reads the store, never the table: its
         // memory goes back for the report to use.
         if (result.verdict == Verdict::Incomplete)
             drop_table();
-        if (result.verdict != Verdict::Incomplete)
-            result.verdict = result.violations.empty() ? Verdict::Holds : Verdict::Violated;
+        conclude(result);
         return result;
     }
 
-    std::uint64_t size() const { return states_.size(); }
-    /// The index of a reached state, or nothing (the state graph export uses it).
-    std::optional<std::uint64_t> find(const State& t) const { return find(t, hash(t)); }
-    /// The same with t's hash (state_hash) already computed.
-    std::optional<std::uint64_t> find(const State& t, std::uint64_t h) const {
-        const auto& key = states_.key(t);
-        return slots_.find(h, [&](std::uint64_t idx) { return states_.holds(idx, key, t); });
-    }
-    /// Asks for the first slot a find() with hash h reads (checker/state_graph.h).
-    void prefetch(std::uint64_t h) const { __builtin_prefetch(slots_.address(h)); }
-    /// Depth (BFS level) of a reached state: states are numbered level by level, so it is
-    /// the last level that starts at or before i.
-    std::uint32_t depth_of(std::uint64_t i) const { return depth_in(level_start_, i); }
-    /// State i (a reference into the plain store, a value rebuilt by the compressed one).
-    decltype(auto) state_at(std::uint64_t i) const { return states_[i]; }
-
-    /// Shortest path from the initial state; element 0 is the initial state.
-    std::vector<Step> path_to(std::uint64_t target) const {
-        return shortest_path(
-            model_, states_,
-            [this](std::uint64_t i) { return parent_of(level_start_, parent_, i); }, target);
-    }
-
 private:
+    using Base::budget_;
+    using Base::conclude;
+    using Base::drop_table;
+    using Base::hash;
+    using Base::level_start_;
+    using Base::model_;
+    using Base::open_search;
+    using Base::options_;
+    using Base::parent_;
+    using Base::record_stats;
+    using Base::report_once;
+    using Base::slots_;
+    using Base::states_;
+
     struct Successor {
         State state;
         std::uint64_t hash;
@@ -264,7 +223,6 @@ private:
         }
     }
 
-    static std::uint64_t hash(const State& s) { return state_hash(s); }
     static constexpr const char* past_numbering =
         "the search reached 2^36 states, past what the table's slots can name";
 
@@ -277,12 +235,10 @@ private:
            const typename Store::Parts* from) {
         if ((states_.size() + 1) * 4 > slots_.size() * 3)
             grow();
-        const std::size_t mask = slots_.size() - 1;
-        const std::uint32_t want = SlotTable::tag(h);
         const auto& key = from != nullptr ? states_.key(t, *from) : states_.key(t);
-        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
-            const std::uint64_t slot = slots_[pos];
-            if (slot == SlotTable::free_slot) {
+        return slots_.find_or_add(
+            h, [&](std::uint64_t idx) { return states_.holds(idx, key, t); },
+            [&] {
                 if (states_.size() >= stored_room_)
                     make_room();
                 if (states_.size() > SlotTable::index_mask)
@@ -293,16 +249,11 @@ private:
                 // First, as it may throw (the compressed store interns t's new parts).
                 states_.push_back(t, key);
                 parent_.push_back(link);
-                slots_[pos] = SlotTable::make(want, index);
                 // BFS meets the states level by level: a new depth starts a new level.
                 if (depth == level_start_.size())
                     level_start_.push_back(index);
-                return {index, true};
-            }
-            const std::uint64_t idx = SlotTable::index_of(slot);
-            if (SlotTable::tag_of(slot) == want && states_.holds(idx, key, t))
-                return {idx, false};
-        }
+                return index;
+            });
     }
 
     /// Doubles the table; each slot's new place follows from its tag. The budget is charged
@@ -325,25 +276,8 @@ private:
         parent_.reserve(parent_.size() + 1);
         stored_room_ = std::min(states_.charged(), parent_.charged());
     }
-    void drop_table() {
-        budget_.release(slots_.bytes());
-        slots_ = SlotTable();
-    }
 
-    std::size_t store_bytes() const {
-        return states_.capacity_bytes() + parent_.capacity_bytes() +
-               level_start_.capacity() * sizeof(std::uint64_t) + slots_.bytes();
-    }
-
-    const M& model_;
-    SearchOptions options_;
-    MemoryBudget budget_;  ///< before the arrays that charge it: it outlives them
-    Store states_;
-    ParentLinks parent_;           ///< offsets into the parent's level (checker/parent_links.h)
     std::size_t stored_room_ = 0;  ///< states that fit in the store's charged pages
-    /// level_start_[d]: the index of the first state at depth d (no depth per state).
-    std::vector<std::uint64_t> level_start_;
-    SlotTable slots_;
 };
 
 }  // namespace rseqcheck::checker

@@ -141,29 +141,49 @@ public:
     }
     template <bool shared, class HashOf>
     void move_chunk(SlotTable& bigger, std::size_t c, HashOf&& hash_of) {
-        const std::size_t mask = bigger.size_ - 1;
         const std::size_t begin = c * chunk_slots;
         const std::size_t end = std::min(size_, begin + chunk_slots);
         for (std::size_t i = begin; i < end; ++i) {
             const std::uint64_t slot = slots_[i];
             if (slot == free_slot)
                 continue;
-            for (std::size_t pos = bigger.home_of_slot(slot, hash_of);; pos = (pos + 1) & mask) {
+            bigger.probe_from(bigger.home_of_slot(slot, hash_of), [&](std::size_t pos) {
                 if constexpr (shared) {
                     std::atomic_ref<std::uint64_t> cell(bigger.slots_[pos]);
                     std::uint64_t seen = free_slot;
-                    if (cell.load(std::memory_order_relaxed) == free_slot &&
-                        cell.compare_exchange_strong(seen, slot, std::memory_order_relaxed))
-                        break;
-                } else if (bigger.slots_[pos] == free_slot) {
+                    return cell.load(std::memory_order_relaxed) == free_slot &&
+                           cell.compare_exchange_strong(seen, slot, std::memory_order_relaxed);
+                } else {
+                    if (bigger.slots_[pos] != free_slot)
+                        return false;
                     bigger.slots_[pos] = slot;
-                    break;
+                    return true;
                 }
-            }
+            });
         }
         // A whole chunk is page-aligned (the mapping is); it is never read again.
         if (end - begin == chunk_slots)
             (void)madvise(slots_ + begin, chunk_slots * sizeof(std::uint64_t), MADV_DONTNEED);
+    }
+
+    /// The probe loop, the one every lookup and insert walks (the engines', the doublings',
+    /// find's): calls `visit(pos)` on the positions from `start` on, wrapping at the table's
+    /// end, until it returns true, and returns that position. What a position's slot means
+    /// (free, a tag to compare, a state to read, a compare-and-swap to try) is the visitor's;
+    /// it is inlined, so the loop costs what a loop written out in place costs. The table must
+    /// have a free slot on the way (every user keeps its load under 3/4).
+    template <class Visit>
+    [[gnu::always_inline]] std::size_t probe_from(std::size_t start, Visit&& visit) const {
+        const std::size_t mask = size_ - 1;
+        for (std::size_t pos = start;; pos = (pos + 1) & mask) {
+            if (visit(pos))
+                return pos;
+        }
+    }
+    /// The same from hash h's home.
+    template <class Visit>
+    [[gnu::always_inline]] std::size_t probe(std::uint64_t h, Visit&& visit) const {
+        return probe_from(home(h), std::forward<Visit>(visit));
     }
 
     /// The index held by the first used slot on hash h's probe path whose tag matches and
@@ -174,13 +194,54 @@ public:
         if (empty())
             return std::nullopt;
         const std::uint32_t want = tag(h);
-        for (std::size_t pos = home(h);; pos = (pos + 1) & (size_ - 1)) {
+        std::optional<std::uint64_t> found;
+        probe(h, [&](std::size_t pos) {
             const std::uint64_t slot = slots_[pos];
             if (slot == free_slot)
-                return std::nullopt;
-            if (tag_of(slot) == want && is(index_of(slot)))
-                return index_of(slot);
-        }
+                return true;
+            if (tag_of(slot) == want && is(index_of(slot))) {
+                found = index_of(slot);
+                return true;
+            }
+            return false;
+        });
+        return found;
+    }
+
+    /// A one-thread lookup that inserts what it does not find: the index of the first used
+    /// slot on hash h's probe path whose tag matches and whose index `holds` accepts, with
+    /// false; else, at the first free slot, the index `add()` returns (it stores the state,
+    /// and may throw: the slot is written after it returns), with true.
+    template <class Holds, class Add>
+    [[gnu::always_inline]] std::pair<std::uint64_t, bool> find_or_add(std::uint64_t h,
+                                                                      Holds&& holds, Add&& add) {
+        const std::uint32_t want = tag(h);
+        std::pair<std::uint64_t, bool> found{0, false};
+        probe(h, [&](std::size_t pos) {
+            const std::uint64_t slot = slots_[pos];
+            if (slot == free_slot) {
+                found = {add(), true};
+                slots_[pos] = make(want, found.first);
+                return true;
+            }
+            if (tag_of(slot) == want && holds(index_of(slot))) {
+                found = {index_of(slot), false};
+                return true;
+            }
+            return false;
+        });
+        return found;
+    }
+    /// Places a state with hash h that the table does not hold under `index`, at the first
+    /// free slot on h's probe path (building a table from a store of distinct states).
+    void add_new(std::uint64_t h, std::uint64_t index) {
+        const std::uint64_t used = make(tag(h), index);
+        probe(h, [&](std::size_t pos) {
+            if (slots_[pos] != free_slot)
+                return false;
+            slots_[pos] = used;
+            return true;
+        });
     }
 
     /// A used slot: `index` must be below 2^36.

@@ -358,11 +358,12 @@ private:
     void insert(const State& t, std::uint64_t h, std::uint64_t key) {
         if ((states_.size() + 1) * 4 > slots_.size() * 3)
             grow();
-        const std::size_t mask = slots_.size() - 1;
-        const std::uint32_t want = SlotTable::tag(h);
-        for (std::size_t pos = slots_.home(h);; pos = (pos + 1) & mask) {
-            const std::uint64_t slot = slots_[pos];
-            if (slot == SlotTable::free_slot) {
+        const auto [idx, fresh] = slots_.find_or_add(
+            h,
+            [&](std::uint64_t stored) {
+                return std::memcmp(&states_[stored], &t, sizeof(State)) == 0;
+            },
+            [&] {
                 if (states_.size() >= std::numeric_limits<std::uint32_t>::max())
                     throw std::bad_alloc();
                 states_.reserve(states_.size() + 1);
@@ -378,21 +379,13 @@ private:
                 if (pos_.size() <= index - begin)
                     pos_.resize(index - begin + 1);
                 pos_[index - begin] = static_cast<std::uint32_t>(key & 0xFFFFU);
-                slots_[pos] = SlotTable::make(want, static_cast<std::uint32_t>(index));
-                return;
-            }
-            const std::uint64_t idx = SlotTable::index_of(slot);
-            if (SlotTable::tag_of(slot) == want &&
-                std::memcmp(&states_[idx], &t, sizeof(State)) == 0) {
-                if (key != no_parent && idx >= local_level_.back()) {
-                    const std::uint64_t have =
-                        (parent_[idx] << pos_bits) | pos_[idx - local_level_.back()];
-                    if (key < have) {
-                        parent_[idx] = key >> pos_bits;
-                        pos_[idx - local_level_.back()] = static_cast<std::uint32_t>(key & 0xFFFFU);
-                    }
-                }
-                return;
+                return index;
+            });
+        if (!fresh && key != no_parent && idx >= local_level_.back()) {
+            const std::uint64_t have = (parent_[idx] << pos_bits) | pos_[idx - local_level_.back()];
+            if (key < have) {
+                parent_[idx] = key >> pos_bits;
+                pos_[idx - local_level_.back()] = static_cast<std::uint32_t>(key & 0xFFFFU);
             }
         }
     }
@@ -867,19 +860,10 @@ private:
         }
         if (rank_ != 0)
             return;
-        const std::size_t slots = gathered_slots(total_);
-        all_slots_ = SlotTable(slots);
+        all_slots_ = SlotTable(gathered_slots(total_));
         budget_.charge(all_slots_.bytes());
-        for (std::uint64_t i = 0; i < total_; ++i) {
-            const std::uint64_t h = state_hash(all_states_[i]);
-            for (std::size_t pos = all_slots_.home(h);; pos = (pos + 1) & (slots - 1)) {
-                if (all_slots_[pos] == SlotTable::free_slot) {
-                    all_slots_[pos] =
-                        SlotTable::make(SlotTable::tag(h), static_cast<std::uint32_t>(i));
-                    break;
-                }
-            }
-        }
+        for (std::uint64_t i = 0; i < total_; ++i)
+            all_slots_.add_new(state_hash(all_states_[i]), static_cast<std::uint32_t>(i));
         gathered_ = true;
     }
 

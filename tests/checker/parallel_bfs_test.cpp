@@ -24,6 +24,7 @@
 #include "model/scenario.h"
 #include "model/variant.h"
 #include "properties/catalog_checker.h"
+#include "tests/support/same_numbering.h"
 
 namespace rseqcheck::checker {
 namespace {
@@ -301,21 +302,14 @@ TEST(ParallelBfs, EveryStateHasTheSequentialIndexAndParentUnderRacesAndGrowth) {
         ASSERT_EQ(r.stats.states, expected.stats.states) << threads;
         ASSERT_EQ(r.stats.transitions, expected.stats.transitions) << threads;
         ASSERT_EQ(r.stats.depth, expected.stats.depth) << threads;
-        for (std::uint64_t i = 0; i < seq.size(); ++i) {
-            const Funnel::State a = seq.state_at(i);
-            const Funnel::State b = par.state_at(i);
-            ASSERT_TRUE(a.level == b.level && a.i == b.i) << threads << " state " << i;
-            ASSERT_EQ(par.find(b), std::optional<std::uint64_t>(i)) << threads;
-        }
-        for (const std::uint64_t i : {std::uint64_t{1}, seq.size() / 2, seq.size() - 1}) {
-            const auto want = seq.path_to(i);
-            const auto got = par.path_to(i);
-            ASSERT_EQ(want.size(), got.size()) << threads;
-            for (std::size_t d = 0; d < want.size(); ++d) {
-                ASSERT_EQ(want[d].state.i, got[d].state.i) << threads << " step " << d;
-                ASSERT_EQ(want[d].action.k, got[d].action.k) << threads << " step " << d;
-            }
-        }
+        ASSERT_NO_FATAL_FAILURE(rseqcheck::testing::expect_same_numbering(
+            seq, par, threads,
+            [](const Funnel::State& a, const Funnel::State& b) {
+                return a.level == b.level && a.i == b.i;
+            },
+            [](const auto& a, const auto& b) {
+                return a.state.i == b.state.i && a.action.k == b.action.k;
+            }));
     }
 }
 
