@@ -19,13 +19,13 @@ constexpr std::array<std::string_view, 3> follows_7_1{
     "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return path\")"};
 
 constexpr std::array<KernelInfo, 3> catalog{{
-    {Kernel::V7_0, "7.0", follows_7_0,
+    {Kernel::Linux70, "7.0", follows_7_0,
      "the baseline: the rseq exit-path rework and the time slice extension as merged", true},
-    {Kernel::V7_0y, "7.0.y", follows_7_0y,
+    {Kernel::Linux70Stable, "7.0.y", follows_7_0y,
      "7.0 with the stable ABI split: slice extension and slice_ctrl writes for RSEQ ABI V2 "
      "registrations only; V1 tasks get the historical ID updates",
      true},
-    {Kernel::V7_1, "7.1", follows_7_1,
+    {Kernel::Linux71, "7.1", follows_7_1,
      "7.0 with the deferred hrtimer rearm (TIF_HRTIMER_REARM) on the exit path", false},
 }};
 

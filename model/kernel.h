@@ -15,9 +15,9 @@ namespace rseqcheck {
 /// The kernel a scenario checks. 7.0 is the model's baseline; the others are 7.0 plus the
 /// commits their catalogue entry names.
 enum class Kernel : std::uint8_t {
-    V7_0,   ///< "7.0": torvalds/linux c17ee635 (the 7.0 tree the spec read)
-    V7_0y,  ///< "7.0.y": 7.0 with the stable backport of b9eac6a9 (RSEQ ABI V1/V2)
-    V7_1,   ///< "7.1": 7.0 with the deferred hrtimer rearm (0e98eb14, 15dd3a94)
+    Linux70,        ///< "7.0": torvalds/linux c17ee635 (the 7.0 tree the spec read)
+    Linux70Stable,  ///< "7.0.y": 7.0 with the stable backport of b9eac6a9 (RSEQ ABI V1/V2)
+    Linux71,        ///< "7.1": 7.0 with the deferred hrtimer rearm (0e98eb14, 15dd3a94)
 };
 
 /// What `rseqcheck list kernels` says of one kernel.

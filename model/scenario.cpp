@@ -204,7 +204,7 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                         "(CONFIG_RSEQ_SLICE_EXTENSION needs GENERIC_ENTRY, "
                                         "which arm64 lacks in 7.0)");
         }
-        if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::V7_0 &&
+        if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::Linux70 &&
             t.abi == RseqAbi::V1) {
             throw InputError(where, "task " + std::to_string(i) +
                                         " enables slice extensions but registered RSEQ ABI V1: "

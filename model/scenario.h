@@ -76,11 +76,11 @@ struct Scenario {
     unsigned cpus = 1;
     std::vector<TaskConfig> tasks;
     PreemptModel preempt = PreemptModel::None;
-    Kernel kernel = Kernel::V7_0;  ///< the kernel checked (`rseqcheck list kernels`)
-    Arch arch = Arch::X86;         ///< whose entry code runs
-    bool slice_key = true;         ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
-    bool debug_key = false;        ///< rseq_debug_enabled
-    bool adversarial = false;      ///< user space may write any value to slice_ctrl
+    Kernel kernel = Kernel::Linux70;  ///< the kernel checked (`rseqcheck list kernels`)
+    Arch arch = Arch::X86;            ///< whose entry code runs
+    bool slice_key = true;            ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
+    bool debug_key = false;           ///< rseq_debug_enabled
+    bool adversarial = false;         ///< user space may write any value to slice_ctrl
     Bounds bounds;
     Variant variant;
     /// Where each setting came from (for errors on files); empty for presets.
@@ -89,7 +89,9 @@ struct Scenario {
     TaskId task_count() const { return static_cast<TaskId>(tasks.size()); }
     /// include/linux/rseq.h:rseq_v2() (b9eac6a9): whether task t gets the optimized (V2)
     /// behaviour. On 7.0 every registration does: the legacy mode does not exist there.
-    bool rseq_v2(TaskId t) const { return kernel == Kernel::V7_0 || tasks[t].abi == RseqAbi::V2; }
+    bool rseq_v2(TaskId t) const {
+        return kernel == Kernel::Linux70 || tasks[t].abi == RseqAbi::V2;
+    }
     bool preemptible() const {
         return preempt == PreemptModel::Full || preempt == PreemptModel::Lazy ||
                preempt == PreemptModel::Rt;

@@ -470,7 +470,7 @@ private:
                 return first_of({"slice_key", p + ".slice_enabled", p});
             if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.arch == Arch::Arm64)
                 return first_of({"arch", p + ".slice_enabled", p, "preset"});
-            if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::V7_0 &&
+            if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::Linux70 &&
                 t.abi == RseqAbi::V1)
                 return first_of({p + ".abi", p + ".slice_enabled", "kernel", p, "preset"});
             if (t.role == TaskRole::Waiter && t.in_critical_section)

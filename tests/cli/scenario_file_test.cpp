@@ -65,9 +65,9 @@ TEST(ScenarioFile, StartsFromAPresetAndOverridesBounds) {
 }
 
 TEST(ScenarioFile, KernelDefaultsTo70AndIsNamedByTheCatalogue) {
-    EXPECT_EQ(parse_scenario("preset = \"tiny\"\n", "s.toml").scenario.kernel, Kernel::V7_0);
+    EXPECT_EQ(parse_scenario("preset = \"tiny\"\n", "s.toml").scenario.kernel, Kernel::Linux70);
     EXPECT_EQ(parse_scenario("preset = \"tiny\"\nkernel = \"7.0\"\n", "s.toml").scenario.kernel,
-              Kernel::V7_0);
+              Kernel::Linux70);
     const SourceLocation unknown = error_at("preset = \"tiny\"\nkernel = \"7.2\"\n");
     EXPECT_EQ(unknown.line, 2);
     EXPECT_EQ(unknown.column, 10);
@@ -83,7 +83,7 @@ TEST(ScenarioFile, KernelDefaultsTo70AndIsNamedByTheCatalogue) {
         }
     }
     Scenario sc = make_preset("tiny");
-    sc.kernel = Kernel::V7_0;
+    sc.kernel = Kernel::Linux70;
     const std::string toml = scenario_to_toml(sc);
     EXPECT_NE(toml.find("\nkernel = \"7.0\"\n"), std::string::npos) << toml;
 }

@@ -40,7 +40,7 @@ std::vector<State> reachable(const Scenario& sc) {
 /// value to slice_ctrl, a request included, twice.
 Scenario v1_on_70y() {
     Scenario sc = make_preset("grant");
-    sc.kernel = Kernel::V7_0y;
+    sc.kernel = Kernel::Linux70Stable;
     sc.tasks[slice_task].abi = RseqAbi::V1;
     sc.tasks[slice_task].slice_enabled = false;  // prctl() returns -ENOTSUPP for V1
     sc.adversarial = true;
@@ -90,7 +90,7 @@ TEST(Kernel70y, TheAbiChangesNothingOn70AndV2On70yIs70) {
         EXPECT_EQ(got.states, want.states) << name;
         EXPECT_EQ(got.transitions, want.transitions) << name;
         Scenario y = base;
-        y.kernel = Kernel::V7_0y;
+        y.kernel = Kernel::Linux70Stable;
         const testing::Explored on_y = testing::reference_bfs(y);
         EXPECT_EQ(on_y.states, want.states) << name;
         EXPECT_EQ(on_y.transitions, want.transitions) << name;
@@ -101,13 +101,13 @@ TEST(Kernel70y, TheAbiChangesNothingOn70AndV2On70yIs70) {
 // also one that follows a syscall (user_irq clear), where 7.0 records nothing.
 TEST(Kernel70y, AV1TaskSwitchedInAfterASyscallRecordsTheSwitch) {
     Scenario sc = make_preset("grant-syscall");
-    sc.kernel = Kernel::V7_0y;
+    sc.kernel = Kernel::Linux70Stable;
     sc.tasks[slice_task].abi = RseqAbi::V1;
     sc.tasks[slice_task].slice_enabled = false;
     for (const bool v1 : {false, true}) {
         Scenario run = sc;
         if (!v1)
-            run.kernel = Kernel::V7_0;
+            run.kernel = Kernel::Linux70;
         Walk w(run);
         ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::SchedYield)));
         ASSERT_TRUE(w.step("rseq_syscall_enter_work"));
