@@ -413,14 +413,15 @@ private:
         std::uint64_t transitions = 0;
         std::uint64_t inserted = 0;  ///< inserts since the last budget was set
         std::uint64_t budget = 0;
-        bool paused = false;
         std::exception_ptr error;
-        std::uint64_t generating = 0;  ///< the state being expanded
-        std::uint64_t error_at = 0;    ///< the state whose expansion threw
+        std::uint64_t generating = 0;     ///< the state being expanded
+        std::uint64_t error_at = 0;       ///< the state whose expansion threw
+        std::uint64_t direct_next = 0;    ///< worker 0: the index its next new state gets
+        std::uint64_t direct_chunks = 0;  ///< worker 0: chunks taken so far, the next one's
+        bool paused = false;
         /// Worker 0 only: it is still in the level's leading chunks and numbers as it goes.
+        /// (The two flags last, together: no padding between the 8-byte members.)
         bool direct = false;
-        std::uint64_t direct_next = 0;    ///< the index its next new state gets
-        std::uint64_t direct_chunks = 0;  ///< chunks taken so far: the next one must be this
         void start_level() {
             found.clear();
             current.ready = false;
