@@ -44,7 +44,9 @@
 #include "checker/plain_store.h"
 #include "checker/reserved_array.h"
 #include "checker/search_types.h"
+#include "checker/sequential_bfs.h"
 #include "checker/slot_table.h"
+#include "checker/successor_pipeline.h"
 #include "util/input_error.h"
 
 namespace rseqcheck::checker {
@@ -289,7 +291,7 @@ private:
             for (unsigned worker = 0; worker < threads; ++worker) {
                 added += workers_[worker].inserted;
                 workers_[worker].inserted = 0;
-                need = std::max(need, workers_[worker].current.successors.size());
+                need = std::max(need, workers_[worker].pipeline.current.successors.size());
                 paused = paused || workers_[worker].paused;
             }
             table_count_ += added;
@@ -392,22 +394,14 @@ private:
         drop_buffers(threads);
     }
 
-    struct Successor {
-        State state;
-        std::uint64_t hash;
-    };
-    /// One state's successors, hashed, their slots prefetched and their transitions checked.
-    struct Expansion {
-        std::vector<Successor> successors;
-        typename Store::Parts parts{};  ///< the expanded state, as the store takes it apart
-        bool ready = false;
-    };
+    /// One state's successors, hashed, their slots prefetched and their transitions checked
+    /// (checker/successor_pipeline.h); violations go to the worker's list as they come.
+    using Expanded = Expansion<State, Nothing, typename Store::Parts>;
     /// A worker's phase 1: where it is in the level, what it found. One cache line apart:
     /// workers write their own counters and vectors in the hot loop.
     struct alignas(64) Worker {
         std::vector<Found> found;  ///< transition violations and deadlocks
-        Expansion current;
-        Expansion next;
+        LookAhead<Expanded> pipeline;
         std::uint64_t at = 0;   ///< the next state to look up successors of
         std::uint64_t end = 0;  ///< the end of the chunk being expanded
         std::uint64_t transitions = 0;
@@ -424,8 +418,7 @@ private:
         bool direct = false;
         void start_level() {
             found.clear();
-            current.ready = false;
-            next.ready = false;
+            pipeline.reset();
             at = end = 0;
             transitions = 0;
             inserted = 0;
@@ -462,26 +455,25 @@ private:
     /// Generates state i's successors into `into`, hashing each, prefetching its slot, and
     /// checking the transition properties and the deadlock check on it.
     template <class Checker>
-    void generate(Checker& checker, Worker& worker, std::uint64_t i, Expansion& into) {
-        into.successors.clear();
-        into.ready = true;
+    void generate(Checker& checker, Worker& worker, std::uint64_t i, Expanded& into) {
         worker.generating = i;
         into.parts = states_.parts_of(i);
         const State s = Store::state_of(into.parts);
         std::uint32_t order = 0;
-        model_.for_each_successor(s, [&](const Action& a, const State& t) {
-            const std::uint64_t h = hash(t);
-            __builtin_prefetch(slots_.address(h));
-            if (const int p = checker.check_transition(s, a, t); p >= 0) {
-                note_all(checker, worker.found, ViolationKind::Transition, p, std::nullopt, i, t,
-                         order);
-            }
-            into.successors.push_back(Successor{t, h});
-            if (++order == std::uint32_t{1} << key_order_bits) {
-                throw std::length_error("parallel search: a state has more successors than a "
-                                        "discovery key can number (2^24)");
-            }
-        });
+        generate_successors(
+            model_, s, into.successors,
+            [&](std::uint64_t h) { __builtin_prefetch(slots_.address(h)); },
+            [&](const Action& a, const State& t, std::uint64_t) -> std::optional<Nothing> {
+                if (const int p = checker.check_transition(s, a, t); p >= 0) {
+                    note_all(checker, worker.found, ViolationKind::Transition, p, std::nullopt,
+                             i, t, order);
+                }
+                if (++order == std::uint32_t{1} << key_order_bits) {
+                    throw std::length_error("parallel search: a state has more successors "
+                                            "than a discovery key can number (2^24)");
+                }
+                return Nothing{};
+            });
         worker.transitions += order;
         if (order == 0 && options_.check_deadlock && !model_.is_valid_end(s))
             worker.found.push_back(Found{ViolationKind::Deadlock, -1, i, i, false, {}, 0});
@@ -535,9 +527,9 @@ private:
                         chunk.first_index = worker.direct_next;
                     }
                 }
-                if (!worker.current.ready)
-                    generate(checker, worker, worker.at, worker.current);
-                const std::size_t coming = worker.current.successors.size();
+                auto fill = [&](std::uint64_t k, Expanded& e) { generate(checker, worker, k, e); };
+                const Expanded& current = worker.pipeline.at(worker.at, fill);
+                const std::size_t coming = current.successors.size();
                 if (buffers.entries.size() + coming > buffer_limit)
                     overflow_.store(true, std::memory_order_relaxed);
                 if (worker.inserted + coming > worker.budget ||
@@ -548,20 +540,19 @@ private:
                     return;
                 }
                 if (worker.at + 1 < worker.end)
-                    generate(checker, worker, worker.at + 1, worker.next);
+                    worker.pipeline.ahead(worker.at + 1, fill);
                 const std::uint64_t parent = worker.at;
                 for (std::uint32_t order = 0; order < coming; ++order) {
-                    const Successor& succ = worker.current.successors[order];
+                    const auto& succ = current.successors[order];
                     if (worker.direct) {
                         insert_numbered(checker, worker, buffers, succ.state, succ.hash,
-                                        make_key(parent, order), worker.current.parts);
+                                        make_key(parent, order), current.parts);
                     } else {
                         insert(worker, buffers, id, succ.state, succ.hash, make_key(parent, order),
-                               worker.current.parts);
+                               current.parts);
                     }
                 }
-                std::swap(worker.current, worker.next);
-                worker.next.ready = false;
+                worker.pipeline.advance();
                 ++worker.at;
                 if (worker.at == worker.end) {
                     Chunk& chunk = chunks_[buffers.chunks.back()];
@@ -579,7 +570,7 @@ private:
             worker.error = std::current_exception();
             worker.error_at = worker.generating;
             worker.at = worker.end = 0;
-            worker.current.ready = false;
+            worker.pipeline.reset();
         }
     }
 
@@ -597,57 +588,27 @@ private:
     }
 
     /// After an error in the level [level_begin_, level_end_), from the model, a property or
-    /// the store: expands the level again on this thread as SequentialBfs does, each state's
-    /// successors with their transition checks, then the invariants of the states it adds, so
-    /// that what the model or checker throws is the error that search meets first. The levels
-    /// before are numbered as that search numbers them, so it meets the same states in the
-    /// same order. Returns if nothing throws (the caller rethrows what the workers met).
+    /// the store: searches again on this thread with SequentialBfs, from the initial state up
+    /// to that level and the states it adds, so that what the model or checker throws is the
+    /// error that search meets first (an error path: the time of the search so far again).
+    /// The replay has what is left of the memory limit once this search's table and
+    /// buffers are gone. Returns if nothing throws (the caller rethrows what the workers met).
     template <class Checker>
     void replay_level(Checker& checker) {
-        const std::uint64_t end = level_end_;
-        slots_ = SlotTable();  // it holds this level's provisional entries; the search is over
-        states_.resize(end);
-        // Load 2/3 at most. Without the memory for it, the workers' error stands (a table
-        // past max_slots would be refused the same way).
-        SlotTable seen;
-        try {
-            seen = SlotTable(std::bit_ceil(std::max<std::uint64_t>(end + end / 2, 4096)),
-                             options_.tag_home_limit);
-        } catch (const std::bad_alloc&) {
-            return;
+        SearchOptions replay = options_;
+        replay.threads = 1;
+        replay.expand_below_depth = level_end_ == 0 ? 0 : this->depth_of(level_begin_) + 1;
+        replay.memory_kept_bytes = 0;  // still charged to this search's budget
+        drop_table();
+        drop_buffers(std::max(1U, options_.threads));
+        if (replay.memory_limit_bytes != 0) {
+            const std::size_t held = budget_.used();
+            if (held >= replay.memory_limit_bytes)
+                return;  // without the memory for it, the workers' error stands
+            replay.memory_limit_bytes -= held;
         }
-        // Inserts t (hash h) under `index` unless a state in states_ equals it; true if new.
-        auto insert = [&](const State& t, std::uint64_t h, std::uint64_t index) {
-            if ((index + 1) * 4 > seen.size() * 3) {
-                seen = seen.doubled([this](std::uint64_t slot) {
-                    return hash(states_[SlotTable::index_of(slot)]);
-                });
-            }
-            return seen
-                .find_or_add(
-                    h, [&](std::uint64_t idx) { return states_.holds(idx, states_.key(t), t); },
-                    [&] { return index; })
-                .second;
-        };
-        for (std::uint64_t i = 0; i < end; ++i)
-            insert(states_[i], hash(states_[i]), i);
-        std::vector<State> successors;
-        for (std::uint64_t i = level_begin_; i < end; ++i) {
-            const State s = states_[i];
-            successors.clear();
-            model_.for_each_successor(s, [&](const Action& a, const State& t) {
-                (void)checker.check_transition(s, a, t);
-                successors.push_back(t);
-            });
-            for (const State& t : successors) {
-                if (insert(t, hash(t), states_.size())) {
-                    states_.push_back(t);
-                    (void)checker.check_state(t);
-                }
-            }
-            if (successors.empty() && options_.check_deadlock)
-                (void)model_.is_valid_end(s);
-        }
+        SequentialBfs<M, Store> sequential(model_, replay);
+        (void)sequential.run(checker);
     }
 
     /// Looks successor t (hash h, discovery key `key`) up in the shared table: a new state

@@ -57,6 +57,10 @@ struct SearchOptions {
     /// The table's first size (slots, a power of two); 0 for the engine's own (2^16 in
     /// SequentialBfs, 2^12 in ParallelBfs). Tests make it small so that small searches grow it.
     std::size_t initial_slots = 0;
+    /// SequentialBfs: states at this depth or deeper are stored and have their invariants
+    /// checked, but are not expanded, and the search ends incomplete there. ParallelBfs's
+    /// error replay sets it to stop after the level its workers failed in.
+    std::uint32_t expand_below_depth = 0xFFFFFFFFU;
 };
 
 struct SearchResult {

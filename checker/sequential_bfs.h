@@ -39,6 +39,7 @@
 #include "checker/search_store.h"
 #include "checker/search_types.h"
 #include "checker/slot_table.h"
+#include "checker/successor_pipeline.h"
 
 namespace rseqcheck::checker {
 
@@ -89,20 +90,24 @@ public:
         // and reports still come in the order of the plain loop; an error while expanding
         // i+1 waits its turn. The pipeline does not reach into the next level: a search that
         // stops at the end of this one must not have checked the transitions of the next.
-        Expansion current;
-        Expansion next;
+        LookAhead<Expanded> pipeline;
+        auto fill = [&](std::uint64_t k, Expanded& e) { expand(k, e, checker); };
         std::uint32_t level = 0;  // the depth of state i
         for (std::uint64_t i = 0; i < states_.size() && !stop; ++i) {
             while (level + 1 < level_start_.size() && i >= level_start_[level + 1]) {
                 ++level;
                 states_.quiesce();
             }
-            if (!current.ready)
-                expand(i, current, checker);
+            if (level >= options_.expand_below_depth) {
+                result.verdict = Verdict::Incomplete;
+                result.incomplete_reason = "the depth bound of the search was reached";
+                break;
+            }
+            Expanded& current = pipeline.at(i, fill);
             const State s = Store::state_of(current.parts);
             if (i + 1 < states_.size() &&
                 (level + 1 >= level_start_.size() || i + 1 < level_start_[level + 1]))
-                expand(i + 1, next, checker);
+                pipeline.ahead(i + 1, fill);
             if (current.error)
                 std::rethrow_exception(current.error);
             const std::vector<Successor>& pending = current.successors;
@@ -115,9 +120,10 @@ public:
                     const Successor& succ = *at;
                     const auto [idx, fresh] =
                         insert(succ.state, succ.hash, link, level + 1, &current.parts);
-                    if (succ.violated >= 0) {
-                        report(ViolationKind::Transition, succ.violated, idx, i);
-                        for (std::uint32_t k = succ.also_begin; k < succ.also_end; ++k)
+                    if (succ.extra.violated >= 0) {
+                        report(ViolationKind::Transition, succ.extra.violated, idx, i);
+                        for (std::uint32_t k = succ.extra.also_begin; k < succ.extra.also_end;
+                             ++k)
                             report(ViolationKind::Transition, current.also[k], idx, i);
                     }
                     if (fresh) {
@@ -140,8 +146,7 @@ public:
             if (result.verdict == Verdict::Incomplete)
                 break;
             const bool any = !pending.empty();
-            std::swap(current, next);
-            next.ready = false;
+            pipeline.advance();
             if (!any && options_.check_deadlock && !model_.is_valid_end(s))
                 report(ViolationKind::Deadlock, -1, i, i);
             // The level ends where the next one starts (or with the store, if i's level has
@@ -174,50 +179,45 @@ private:
     using Base::slots_;
     using Base::states_;
 
-    struct Successor {
-        State state;
-        std::uint64_t hash;
-        int violated;  ///< the transition property the step violates, or -1
-        /// With --all, the other properties it violates: Expansion::also[begin, end).
+    /// What the search keeps beside a successor: the transition property the step violates
+    /// (or -1) and, with --all, the others it violates: Expanded::also[also_begin, also_end).
+    struct Checked {
+        int violated;
         std::uint32_t also_begin;
         std::uint32_t also_end;
     };
+    using Successor = HashedSuccessor<State, Checked>;
 
-    /// One state's successors, hashed and their transitions checked, in the model's order
-    /// (see the pipeline in run()).
-    struct Expansion {
-        std::vector<Successor> successors;
+    /// One state's successors (checker/successor_pipeline.h), with what expanding it threw:
+    /// an error waits for the state's turn in the pipeline.
+    struct Expanded : Expansion<State, Checked, typename Store::Parts> {
         std::vector<int> also;
-        std::exception_ptr error;       ///< what the model or checker threw, if anything
-        typename Store::Parts parts{};  ///< the expanded state, as the store takes it apart
-        bool ready = false;
+        std::exception_ptr error;  ///< what the model or checker threw, if anything
     };
 
     /// Generates state i's successors into e, hashing each, prefetching its slot and
     /// checking the transition properties on the step.
     template <class Checker>
-    void expand(std::uint64_t i, Expansion& e, Checker& checker) const {
-        e.successors.clear();
+    void expand(std::uint64_t i, Expanded& e, Checker& checker) const {
         e.also.clear();
         e.error = nullptr;
-        e.ready = true;
         e.parts = states_.parts_of(i);
         const State& s = Store::state_of(e.parts);
         try {
-            model_.for_each_successor(s, [&](const Action& a, const State& t) {
-                const std::uint64_t h = hash(t);
-                __builtin_prefetch(slots_.address(h));
-                const int p = checker.check_transition(s, a, t);
-                const auto begin = static_cast<std::uint32_t>(e.also.size());
-                if constexpr (requires { checker.last_violations(); }) {
-                    if (p >= 0 && !options_.stop_at_first) {
-                        for (const int q : checker.last_violations())
-                            e.also.push_back(q);
+            generate_successors(
+                model_, s, e.successors,
+                [&](std::uint64_t h) { __builtin_prefetch(slots_.address(h)); },
+                [&](const Action& a, const State& t, std::uint64_t) -> std::optional<Checked> {
+                    const int p = checker.check_transition(s, a, t);
+                    const auto begin = static_cast<std::uint32_t>(e.also.size());
+                    if constexpr (requires { checker.last_violations(); }) {
+                        if (p >= 0 && !options_.stop_at_first) {
+                            for (const int q : checker.last_violations())
+                                e.also.push_back(q);
+                        }
                     }
-                }
-                e.successors.push_back(
-                    Successor{t, h, p, begin, static_cast<std::uint32_t>(e.also.size())});
-            });
+                    return Checked{p, begin, static_cast<std::uint32_t>(e.also.size())};
+                });
         } catch (...) {
             e.error = std::current_exception();
         }

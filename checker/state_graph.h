@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -18,7 +19,7 @@
 #include "checker/model_concept.h"
 #include "checker/parallel_tasks.h"
 #include "checker/reserved_array.h"
-#include "checker/state_hash.h"
+#include "checker/successor_pipeline.h"
 #include "model/input_error.h"
 
 namespace rseqcheck::checker {
@@ -113,42 +114,37 @@ private:
 inline constexpr std::uint8_t omitted_edge = 0xFF;
 
 /// The out-edges of states [begin, end) into `part`, and each state's out-degree. A
-/// software pipeline one state deep, as in the searches: state i+1's successors are
-/// generated, hashed and their first slots prefetched before state i's are looked up.
+/// software pipeline one state deep, the searches' own (checker/successor_pipeline.h): state
+/// i+1's successors are generated, hashed and their first slots prefetched before state i's
+/// are looked up.
 template <class M, class Search, class Label>
 void build_graph_part(const M& model, const Search& search, Label& label, std::uint64_t begin,
                       std::uint64_t end, std::span<std::uint32_t> degree, GraphPart& part) {
-    struct Successor {
-        typename M::State state;
-        std::uint64_t hash;
-        std::uint8_t label;
+    using Expanded = Expansion<typename M::State, std::uint8_t>;
+    LookAhead<Expanded> pipeline;
+    auto fill = [&](std::uint64_t i, Expanded& e) {
+        generate_successors(
+            model, search.state_at(i), e.successors,
+            [&](std::uint64_t h) { search.prefetch(h); },
+            [&](const auto& a, const auto&, std::uint64_t) -> std::optional<std::uint8_t> {
+                const auto l = static_cast<std::uint8_t>(label(a));
+                if (l == omitted_edge)
+                    return std::nullopt;
+                return l;
+            });
     };
-    std::vector<Successor> current;
-    std::vector<Successor> next;
-    auto expand = [&](std::uint64_t i, std::vector<Successor>& out) {
-        out.clear();
-        model.for_each_successor(search.state_at(i), [&](const auto& a, const auto& t) {
-            const auto l = static_cast<std::uint8_t>(label(a));
-            if (l == omitted_edge)
-                return;
-            const std::uint64_t h = state_hash(t);
-            search.prefetch(h);
-            out.push_back(Successor{t, h, l});
-        });
-    };
-    if (begin < end)
-        expand(begin, current);
     for (std::uint64_t i = begin; i < end; ++i) {
+        const Expanded& current = pipeline.at(i, fill);
         if (i + 1 < end)
-            expand(i + 1, next);
-        for (const Successor& s : current) {
+            pipeline.ahead(i + 1, fill);
+        for (const auto& s : current.successors) {
             const auto j = search.find(s.state, s.hash);
             RSEQCHECK_CHECK(j.has_value(), "a successor is missing from a complete search");
             part.targets.push_back(static_cast<std::uint32_t>(*j));
-            part.labels.push_back(s.label);
+            part.labels.push_back(s.extra);
         }
-        degree[i] = static_cast<std::uint32_t>(current.size());
-        std::swap(current, next);
+        degree[i] = static_cast<std::uint32_t>(current.successors.size());
+        pipeline.advance();
     }
 }
 

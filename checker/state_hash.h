@@ -12,7 +12,7 @@ namespace rseqcheck::checker {
 
 /// Mixes the state's bytes eight at a time (the last word zero-padded). Always inlined: it
 /// runs once per successor, and GCC stopped inlining it into the parallel search's successor
-/// loop when the error replay (ParallelBfs::replay_level) became one more caller.
+/// loop once it had a second caller there.
 template <class State>
 [[gnu::always_inline]] inline std::uint64_t state_hash(const State& s) {
     std::uint64_t h = 0x9E3779B97F4A7C15ULL;
