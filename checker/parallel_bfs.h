@@ -465,8 +465,8 @@ private:
             [&](std::uint64_t h) { __builtin_prefetch(slots_.address(h)); },
             [&](const Action& a, const State& t, std::uint64_t) -> std::optional<Nothing> {
                 if (const int p = checker.check_transition(s, a, t); p >= 0) {
-                    note_all(checker, worker.found, ViolationKind::Transition, p, std::nullopt,
-                             i, t, order);
+                    note_all(checker, worker.found, ViolationKind::Transition, p, std::nullopt, i,
+                             t, order);
                 }
                 if (++order == std::uint32_t{1} << key_order_bits) {
                     throw std::length_error("parallel search: a state has more successors "
@@ -527,7 +527,9 @@ private:
                         chunk.first_index = worker.direct_next;
                     }
                 }
-                auto fill = [&](std::uint64_t k, Expanded& e) { generate(checker, worker, k, e); };
+                auto fill = [&](std::uint64_t k, Expanded& e) {
+                    generate(checker, worker, k, e);
+                };
                 const Expanded& current = worker.pipeline.at(worker.at, fill);
                 const std::size_t coming = current.successors.size();
                 if (buffers.entries.size() + coming > buffer_limit)

@@ -91,7 +91,9 @@ public:
         // i+1 waits its turn. The pipeline does not reach into the next level: a search that
         // stops at the end of this one must not have checked the transitions of the next.
         LookAhead<Expanded> pipeline;
-        auto fill = [&](std::uint64_t k, Expanded& e) { expand(k, e, checker); };
+        auto fill = [&](std::uint64_t k, Expanded& e) {
+            expand(k, e, checker);
+        };
         std::uint32_t level = 0;  // the depth of state i
         for (std::uint64_t i = 0; i < states_.size() && !stop; ++i) {
             while (level + 1 < level_start_.size() && i >= level_start_[level + 1]) {
@@ -122,8 +124,7 @@ public:
                         insert(succ.state, succ.hash, link, level + 1, &current.parts);
                     if (succ.extra.violated >= 0) {
                         report(ViolationKind::Transition, succ.extra.violated, idx, i);
-                        for (std::uint32_t k = succ.extra.also_begin; k < succ.extra.also_end;
-                             ++k)
+                        for (std::uint32_t k = succ.extra.also_begin; k < succ.extra.also_end; ++k)
                             report(ViolationKind::Transition, current.also[k], idx, i);
                     }
                     if (fresh) {

@@ -124,8 +124,7 @@ void build_graph_part(const M& model, const Search& search, Label& label, std::u
     LookAhead<Expanded> pipeline;
     auto fill = [&](std::uint64_t i, Expanded& e) {
         generate_successors(
-            model, search.state_at(i), e.successors,
-            [&](std::uint64_t h) { search.prefetch(h); },
+            model, search.state_at(i), e.successors, [&](std::uint64_t h) { search.prefetch(h); },
             [&](const auto& a, const auto&, std::uint64_t) -> std::optional<std::uint8_t> {
                 const auto l = static_cast<std::uint8_t>(label(a));
                 if (l == omitted_edge)
