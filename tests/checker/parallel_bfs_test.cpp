@@ -111,6 +111,31 @@ TEST(ParallelBfs, APlantedViolationIsFoundAtItsDepthByEveryMode) {
     EXPECT_EQ(seq.run(c).violations.at(0).depth, 17U);
 }
 
+// The depth bound the parallel engine's error replay runs SequentialBfs with: states at depth
+// d or deeper are stored and checked but not expanded. On the k x k grid (k = 10) the states
+// of depth j number j + 1 for j < k, so a bound of 4 stores 1 + 2 + 3 + 4 + 5 = 15 states,
+// expands the 10 of depths 0-3 (2 transitions each: none reaches an edge), and checks the
+// invariants of depth 4, where the planted violation is found.
+TEST(SequentialBfs, TheDepthBoundStoresTheLevelAtTheBoundAndExpandsNoneOfIt) {
+    const Grid grid{10};
+    SearchOptions o;
+    o.expand_below_depth = 4;
+    o.stop_at_first = false;
+    SequentialBfs<Grid> seq(grid, o);
+    PlantedChecker at_bound{4};
+    const SearchResult r = seq.run(at_bound);
+    EXPECT_EQ(r.verdict, Verdict::Incomplete);
+    EXPECT_EQ(r.stats.states, 15U);
+    EXPECT_EQ(r.stats.transitions, 20U);
+    EXPECT_EQ(r.stats.depth, 4U);
+    ASSERT_EQ(r.violations.size(), 1U);
+    EXPECT_EQ(r.violations[0].depth, 4U);
+    // Past the bound nothing is checked: a violation planted at depth 5 is not met.
+    PlantedChecker past_bound{5};
+    SequentialBfs<Grid> again(grid, o);
+    EXPECT_TRUE(again.run(past_bound).violations.empty());
+}
+
 // Neither engine stores a depth per state: it is found from where each level starts. On the
 // grid a state's depth is its distance x + y from the corner.
 TEST(ParallelBfs, EveryStateDepthIsItsDistanceInEveryEngine) {
