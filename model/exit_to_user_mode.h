@@ -19,11 +19,12 @@ namespace rseqcheck::exit_path {
 /// rseq_irqentry_exit_to_user_mode() (events := 0) or rseq_syscall_exit_to_user_mode()
 /// (no store outside LOCKDEP), then exit_to_user_mode(): the task is in user mode.
 /// A syscall's result becomes visible to user space here.
-inline void return_to_user(const Scenario& sc, Task& task) {
+inline void return_to_user(const Scenario& sc, State& s, TaskId t) {
+    Task& task = s.task(t);
     if (!task.from_syscall && !sc.variant.has(VariantSwitch::MutIrqExitKeepsEvents))
         task.clear_events();
     task.from_syscall = 0;
-    task.set_syscall(Syscall::None);
+    s.task_ext(t).set_syscall(Syscall::None);
     task.ti_work = 0;
     task.set_pc(Pc::User);
 }
@@ -45,7 +46,7 @@ struct ExitPrepare {
             const std::uint8_t ti_work = task.tif & 0x1FU;
             task.ti_work = ti_work & 0x1FU;
             if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK) == 0) {
-                return_to_user(sc, task);
+                return_to_user(sc, n, t);
             } else if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0) {
                 task.set_pc(Pc::LoopResched);  // local_irq_enable_exit_to_user()
             } else {
@@ -264,7 +265,7 @@ private:
                 // takes the fault again with page faults enabled (and pays for it there).
                 task.slowpath = 1;
                 if (sc.variant.has(VariantSwitch::MutFastpathFaultReturns)) {
-                    return_to_user(sc, task);  // the failure is dropped on the floor
+                    return_to_user(sc, n, t);  // the failure is dropped on the floor
                     emit(a, n);
                     return;
                 }
@@ -303,7 +304,7 @@ private:
             emit(a, n);
             return;
         }
-        return_to_user(sc, task);
+        return_to_user(sc, n, t);
         emit(a, n);
     }
 };

@@ -54,7 +54,7 @@ inline void abort_cs(State& s, TaskId t) {
     if (!s.task(t).usr_in_cs)
         return;
     s.task(t).usr_in_cs = 0;
-    s.budget.ghost_cs_abort_due = (s.budget.ghost_cs_abort_due & ~(1U << t)) & 0x7U;
+    s.task_ext(t).ghost_cs_abort_due = 0;
 }
 
 /// rseq_set_ids_get_csaddr(): cpu_id_start, cpu_id := cpu; cache rseq.ids.

@@ -119,7 +119,7 @@ struct SyscallEnter {
                 State n = s;
                 Task& nt = n.task(t);
                 nt.syscalls_left = (nt.syscalls_left - 1U) & 0x7U;
-                nt.set_syscall(nr);
+                n.task_ext(t).set_syscall(nr);
                 nt.from_syscall = 1;
                 nt.ghost_grant_at_syscall_entry = nt.slice_granted;
                 if (nt.get_proto() == UserProto::MustYield && nr == Syscall::RseqSliceYield)

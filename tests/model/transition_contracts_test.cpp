@@ -91,7 +91,7 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
         {ActionKind::SyscallBody,
          {"rseq_slice_yield() returns yielded and clears it",
           [](const State& s, const Action& a, const State& t) {
-              if (before(s, a).get_syscall() != Syscall::RseqSliceYield)
+              if (s.task_ext(a.task).get_syscall() != Syscall::RseqSliceYield)
                   return true;
               return after(t, a).yield_ret == before(s, a).slice_yielded &&
                      !after(t, a).slice_yielded;
