@@ -59,6 +59,20 @@ enum class Run : std::uint8_t { Running, Runnable, Sleeping, Exited };
 /// room for eight values).
 enum class Syscall : std::uint8_t { None, RseqSliceYield, SchedYield, Getpid };
 
+/// What the task's rseq->rseq_cs points at (model-part2.md 3.2): nothing, a valid
+/// descriptor, or one of the invalid ones the kernel treats differently
+/// (include/linux/rseq_entry.h: rseq_update_user_cs(), rseq_debug_update_user_cs()).
+/// Whether the user IP lies inside the section is Task::usr_in_cs; Null implies outside.
+enum class RseqCs : std::uint8_t {
+    Null,        ///< rseq_cs == 0
+    Valid,       ///< abort_ip in user space, preceded by the registered signature
+    BadAbort,    ///< abort_ip beyond TASK_SIZE or below 4, or a signature mismatch
+    KernelAddr,  ///< rseq_cs itself at or above TASK_SIZE: fatal whenever it is evaluated
+    /// version or flags non-zero, or abort_ip inside the section: production aborts as for
+    /// Valid; the debug evaluator kills the task when the IP is inside
+    DebugOnlyBad,
+};
+
 /// The documented user protocol (Documentation/userspace-api/rseq.rst), as a small
 /// state machine of the slice user: request, critical work, clear, yield if granted.
 enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
@@ -133,6 +147,8 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
 #define RSEQCHECK_TASK_EXT_FIELDS(X)                                                               \
     X(syscall_nr, 3, kernel, "syscall", syscall,                                                   \
       after_task_row("kernel's last slice_ctrl.granted write"))                                    \
+    X(usr_rseq_cs, 3, user, "rseq->rseq_cs", rseq_cs,                                              \
+      after_task_row("rseq_cs (ip in critical section)")) /* RseqCs */                             \
     /* Ghost (I8): the task's interrupted user context is inside an rseq critical section */       \
     /* and, since it entered the kernel from user mode, it was switched in, hit by a */            \
     /* membarrier RSEQ IPI or had a signal delivered; cleared when the section is aborted. */      \
@@ -196,6 +212,7 @@ static_assert(pc_count - 1 <= task_field_max::pc);
 static_assert(static_cast<unsigned>(Run::Exited) <= task_field_max::run);
 static_assert(static_cast<unsigned>(Syscall::Getpid) <= task_ext_field_max::syscall_nr);
 static_assert(static_cast<unsigned>(UserProto::Unused) <= task_field_max::proto);
+static_assert(static_cast<unsigned>(RseqCs::DebugOnlyBad) <= task_ext_field_max::usr_rseq_cs);
 static_assert(kabi::EXIT_TO_USER_MODE_WORK <= task_field_max::tif);
 static_assert(max_cpus - 1 <= task_field_max::cpu && idle_task <= cpu_field_max::curr);
 
@@ -223,14 +240,18 @@ struct Task {
     bool running() const { return get_run() == Run::Running; }
 };
 
-/// The rest of one task. 16 bits: the fields of RSEQCHECK_TASK_EXT_FIELDS, 12 reserved.
+/// The rest of one task. 16 bits: the fields of RSEQCHECK_TASK_EXT_FIELDS, 9 reserved.
 struct TaskExt {
     RSEQCHECK_TASK_EXT_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
-    std::uint16_t reserved : 12;
+    std::uint16_t reserved : 9;
 
     Syscall get_syscall() const { return static_cast<Syscall>(syscall_nr); }
     void set_syscall(Syscall n) {
         syscall_nr = static_cast<unsigned>(n) & task_ext_field_max::syscall_nr;
+    }
+    RseqCs get_rseq_cs() const { return static_cast<RseqCs>(usr_rseq_cs); }
+    void set_rseq_cs(RseqCs c) {
+        usr_rseq_cs = static_cast<unsigned>(c) & task_ext_field_max::usr_rseq_cs;
     }
 };
 
@@ -279,7 +300,7 @@ constexpr unsigned total_bits(std::span<const unsigned> widths) {
 }
 // The lists account for every bit: no field is declared outside them but `reserved`.
 static_assert(total_bits(task_field_widths) + 2 == 64);
-static_assert(total_bits(task_ext_field_widths) + 12 == 16);
+static_assert(total_bits(task_ext_field_widths) + 9 == 16);
 static_assert(total_bits(cpu_field_widths) + 4 == 16);
 static_assert(total_bits(budget_field_widths) + 4 == 16);
 static_assert(total_bits(env_field_widths) + 16 == 16);

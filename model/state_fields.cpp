@@ -19,6 +19,9 @@ std::string run_text(unsigned v) {
 std::string syscall_text(unsigned v) {
     return std::string(to_string(static_cast<Syscall>(v & task_ext_field_max::syscall_nr)));
 }
+std::string rseq_cs_text(unsigned v) {
+    return std::string(to_string(static_cast<RseqCs>(v & task_ext_field_max::usr_rseq_cs)));
+}
 std::string proto_text(unsigned v) {
     return std::string(to_string(static_cast<UserProto>(v & 0x3U)));
 }
@@ -76,6 +79,7 @@ constexpr Formatter pc = pc_text;
 constexpr Formatter run = run_text;
 constexpr Formatter syscall = syscall_text;
 constexpr Formatter proto = proto_text;
+constexpr Formatter rseq_cs = rseq_cs_text;
 constexpr Formatter tif = tif_text;
 constexpr Formatter cpu_id = cpu_id_text;
 constexpr Formatter curr = curr_text;
@@ -260,6 +264,22 @@ std::string_view to_string(Syscall nr) {
         return "sched_yield";
     case Syscall::Getpid:
         return "getpid";
+    }
+    return "?";
+}
+
+std::string_view to_string(RseqCs cs) {
+    switch (cs) {
+    case RseqCs::Null:
+        return "null";
+    case RseqCs::Valid:
+        return "valid";
+    case RseqCs::BadAbort:
+        return "bad_abort";
+    case RseqCs::KernelAddr:
+        return "kernel_addr";
+    case RseqCs::DebugOnlyBad:
+        return "debug_only_bad";
     }
     return "?";
 }
