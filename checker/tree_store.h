@@ -1,10 +1,13 @@
 /// \file
 /// The compressed state store: tree compression after Laarman, van de Pol and Weber,
 /// "Parallel Recursive State Compression for Free" (SPIN 2011), the scheme of LTSmin's tree
-/// database. A state is cut into 8-byte words (for the rseq model: the three per-task
-/// records, then the per-CPU records with the global budget); a balanced binary tree is
-/// laid over the words, and every part of it is interned in a table of its own position
-/// (checker/intern_table.h): a word by its value, an inner node by the pair of its
+/// database. A state is cut into 8-byte words (for the rseq model, 40 bytes: the three
+/// per-task records, then the per-CPU records with the global budget, then the task
+/// extensions with the environment word); a balanced binary tree is laid over the words,
+/// the left half taking the odd word (for five words: ((w0 w1) w2) (w3 w4), so the task
+/// records sit under one child of the root and the small, rarely changing CPU/budget and
+/// extension/Env words under the other), and every part of it is interned in a table of its own
+/// position (checker/intern_table.h): a word by its value, an inner node by the pair of its
 /// children's ids. The state's root is the pair of its two halves' ids, 8 bytes, stored at
 /// its index. Successors share most parts with states already stored, so the tables stay
 /// small and a state costs its root. Exact: a state is found again from its root, bit for

@@ -64,8 +64,10 @@ bool is_environment(const Action& a) {
     case ActionKind::TickPreemptFair:
     case ActionKind::SliceRequest:
     case ActionKind::UserWriteAny:
+    case ActionKind::UserEnterRseqCs:  // spends a user write, as a request does
         return true;
     case ActionKind::SliceEnd:
+    case ActionKind::UserCommitRseqCs:
     case ActionKind::SyscallEnter:
     case ActionKind::WaiterSleeps:
     case ActionKind::IpiResched:
@@ -172,6 +174,11 @@ ParamField param_field(const Action& a) {
     case ActionParam::SliceCtrl:
         f.number = a.slice_ctrl();
         f.text = std::to_string(f.number);
+        break;
+    case ActionParam::RseqCs:
+        f.number = static_cast<unsigned>(a.rseq_cs());
+        f.text = to_string(a.rseq_cs());
+        f.form = ParamField::Form::String;
         break;
     case ActionParam::Granted:
         f.number = a.granted() ? 1 : 0;

@@ -135,6 +135,8 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
     sc.slice_key = r.boolean(j, "scenario", "slice_key");
     sc.debug_key = r.boolean(j, "scenario", "debug_key");
     sc.adversarial = r.boolean(j, "scenario", "adversarial");
+    // cs_user and adversarial_fields (model-part2 area 1) are written only when set
+    sc.adversarial_fields = r.optional_boolean(j, "scenario", "adversarial_fields", false);
     const json& tasks = r.member(j, "scenario", "tasks");
     if (!tasks.is_array())
         r.fail("scenario.tasks", "expected an array");
@@ -147,6 +149,7 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
         t.rt = r.boolean(tasks[i], path, "rt");
         t.cpu = static_cast<CpuId>(r.number(tasks[i], path, "cpu", max_cpus - 1));
         t.in_critical_section = r.optional_boolean(tasks[i], path, "in_critical_section", false);
+        t.cs_user = r.optional_boolean(tasks[i], path, "cs_user", false);
         if (tasks[i].is_object() && tasks[i].contains("abi")) {
             t.abi = parse_enum(r, path + ".abi", r.string(tasks[i], path, "abi"),
                                std::array{RseqAbi::V1, RseqAbi::V2});
@@ -214,6 +217,9 @@ void parse_legacy_param(const Reader& r, const json& j, const std::string& ap, A
     case ActionParam::Granted:
         a.set_granted(arg != 0);
         return;
+    case ActionParam::RseqCs:
+        a.set_rseq_cs(static_cast<RseqCs>(narrow(arg)));
+        return;
     }
 }
 
@@ -273,6 +279,11 @@ void parse_param(const Reader& r, const json& j, const std::string& ap, const Sc
         return;
     case ActionParam::Granted:
         a.set_granted(r.boolean(j, ap, "granted"));
+        return;
+    case ActionParam::RseqCs:
+        a.set_rseq_cs(parse_enum(r, ap + ".rseq_cs", r.string(j, ap, "rseq_cs"),
+                                 std::array{RseqCs::Null, RseqCs::Valid, RseqCs::BadAbort,
+                                            RseqCs::KernelAddr, RseqCs::DebugOnlyBad}));
         return;
     }
 }

@@ -23,6 +23,8 @@ enum class ActionKind : std::uint8_t {
     SyscallEnter,
     UserException,
     WaiterSleeps,
+    UserEnterRseqCs,
+    UserCommitRseqCs,
     // interrupts and IPIs on a CPU (model/irq_entry.h, model/slice_timer.h)
     IrqWakeup,
     IrqTick,
@@ -113,6 +115,7 @@ enum class ActionParam : std::uint8_t {
     FromCpu,    ///< the CPU the event came from (the waker's, or the migrating task's old CPU)
     SliceCtrl,  ///< the value written to slice_ctrl: request | granted << 1 | reserved << 2
     Granted,    ///< slice_ctrl.granted as the user read it after clearing the request
+    RseqCs,     ///< the descriptor user space stored to rseq->rseq_cs (RseqCs)
 };
 
 /// The parameter each kind carries. No default: a new kind must say what it carries.
@@ -135,7 +138,10 @@ constexpr ActionParam action_param(ActionKind k) {
     case ActionKind::SyscallSliceClear:
     case ActionKind::IdleSchedule:
     case ActionKind::SliceDeadlinePasses:
+    case ActionKind::UserCommitRseqCs:
         return ActionParam::None;
+    case ActionKind::UserEnterRseqCs:
+        return ActionParam::RseqCs;
     case ActionKind::LoopResched:
     case ActionKind::GrantUserAccess:
     case ActionKind::GrantClearResched:
@@ -210,13 +216,15 @@ constexpr std::string_view to_string(ActionParam p) {
         return "slice_ctrl";
     case ActionParam::Granted:
         return "granted";
+    case ActionParam::RseqCs:
+        return "rseq_cs";
     }
     return "?";
 }
 
-inline constexpr std::array<ActionParam, 7> action_params{
+inline constexpr std::array<ActionParam, 8> action_params{
     ActionParam::Branch,  ActionParam::TiWork,    ActionParam::Syscall, ActionParam::Woken,
-    ActionParam::FromCpu, ActionParam::SliceCtrl, ActionParam::Granted};
+    ActionParam::FromCpu, ActionParam::SliceCtrl, ActionParam::Granted, ActionParam::RseqCs};
 
 namespace detail {
 inline constexpr std::array<Branch, 2> loop_resched_branches{Branch::None, Branch::Schedule};
@@ -279,6 +287,8 @@ constexpr std::span<const Branch> branches_of(ActionKind k) {
     case ActionKind::Migrate:
     case ActionKind::IdleSchedule:
     case ActionKind::SliceDeadlinePasses:
+    case ActionKind::UserEnterRseqCs:
+    case ActionKind::UserCommitRseqCs:
         return {};
     }
     return {};
@@ -320,6 +330,9 @@ struct Action {
     constexpr bool granted() const {
         return action_param(kind) == ActionParam::Granted && arg != 0;
     }
+    constexpr RseqCs rseq_cs() const {
+        return action_param(kind) == ActionParam::RseqCs ? static_cast<RseqCs>(arg) : RseqCs::Null;
+    }
 
     constexpr Action& set_branch(Branch b) { return set(ActionParam::Branch, b); }
     constexpr Action& set_ti_work(std::uint8_t ti_work) {
@@ -330,6 +343,7 @@ struct Action {
     constexpr Action& set_from_cpu(CpuId c) { return set(ActionParam::FromCpu, c); }
     constexpr Action& set_slice_ctrl(std::uint8_t v) { return set(ActionParam::SliceCtrl, v); }
     constexpr Action& set_granted(bool g) { return set(ActionParam::Granted, g); }
+    constexpr Action& set_rseq_cs(RseqCs c) { return set(ActionParam::RseqCs, c); }
 
     /// Same kind and the same parameter (whatever the kind carries).
     constexpr bool same_param(const Action& o) const { return kind == o.kind && arg == o.arg; }

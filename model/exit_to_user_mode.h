@@ -19,11 +19,12 @@ namespace rseqcheck::exit_path {
 /// rseq_irqentry_exit_to_user_mode() (events := 0) or rseq_syscall_exit_to_user_mode()
 /// (no store outside LOCKDEP), then exit_to_user_mode(): the task is in user mode.
 /// A syscall's result becomes visible to user space here.
-inline void return_to_user(const Scenario& sc, Task& task) {
+inline void return_to_user(const Scenario& sc, State& s, TaskId t) {
+    Task& task = s.task(t);
     if (!task.from_syscall && !sc.variant.has(VariantSwitch::MutIrqExitKeepsEvents))
         task.clear_events();
     task.from_syscall = 0;
-    task.set_syscall(Syscall::None);
+    s.task_ext(t).set_syscall(Syscall::None);
     task.ti_work = 0;
     task.set_pc(Pc::User);
 }
@@ -45,7 +46,7 @@ struct ExitPrepare {
             const std::uint8_t ti_work = task.tif & 0x1FU;
             task.ti_work = ti_work & 0x1FU;
             if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK) == 0) {
-                return_to_user(sc, task);
+                return_to_user(sc, n, t);
             } else if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0) {
                 task.set_pc(Pc::LoopResched);  // local_irq_enable_exit_to_user()
             } else {
@@ -159,8 +160,11 @@ struct LoopSignal {
                 // __rseq_signal_deliver() then forces the ID update (rseq_force_update()).
                 sched::note_cs_abort_due(n, t);
                 const bool v2 = sc.rseq_v2(t);
-                if (task.has_rseq && (task.user_irq || !v2))
-                    rseq::abort_cs(n, t);
+                // rseq_handle_cs(): a null rseq_cs is success; else rseq_update_user_cs(),
+                // whose failure is force_sigsegv()
+                if (task.has_rseq && (task.user_irq || !v2) &&
+                    n.task_ext(t).get_rseq_cs() != RseqCs::Null)
+                    rseq::update_user_cs(sc, n, t, rseq::CsCtx::Signal);
                 if (task.has_rseq && !v2)
                     sched::rseq_force_update(n, t);
                 const Action a{kind, c, t, no_task, f};
@@ -264,7 +268,7 @@ private:
                 // takes the fault again with page faults enabled (and pays for it there).
                 task.slowpath = 1;
                 if (sc.variant.has(VariantSwitch::MutFastpathFaultReturns)) {
-                    return_to_user(sc, task);  // the failure is dropped on the floor
+                    return_to_user(sc, n, t);  // the failure is dropped on the floor
                     emit(a, n);
                     return;
                 }
@@ -281,10 +285,19 @@ private:
                 // the section only after an interrupt from user mode (or with the debug key).
                 const bool cs_checked = !task.ids_changed || task.user_irq || sc.debug_key;
                 rseq::exit_user_update(sc, task, sc.rseq_v2(t));  // R1a fast path
-                if (cs_checked)
-                    rseq::abort_cs(n, t);  // rseq_update_user_cs() on rseq_cs
                 if (was_granted && !task.slice_granted)
                     n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
+                if (cs_checked && n.task_ext(t).get_rseq_cs() != RseqCs::Null &&
+                    rseq::update_user_cs(sc, n, t, rseq::CsCtx::FastPath) ==
+                        rseq::CsResult::Fatal) {
+                    // an invalid section: rseq_exit_user_update() returns false, R1b as for
+                    // a fault (event.fatal set; P2 clears it and P4 finds the section again)
+                    task.slowpath = 1;
+                    task.set_tif(kabi::TIF_NOTIFY_RESUME);
+                    task.set_pc(Pc::LoopReread);
+                    emit(a, n);
+                    return;
+                }
                 reraised = rseq::reraise_after_revoke(sc, n, c, t, was_granted, /*fastpath=*/true);
             }
             task.clear_events();
@@ -303,7 +316,7 @@ private:
             emit(a, n);
             return;
         }
-        return_to_user(sc, task);
+        return_to_user(sc, n, t);
         emit(a, n);
     }
 };
@@ -338,9 +351,11 @@ struct SlowpathUpdate {
                 } else {
                     rseq::write_ids(nt, static_cast<CpuId>(nt.sampled_cpu));
                     // rseq_update_usr() -> rseq_update_user_cs(), with GENERIC_IRQ_ENTRY only
-                    // after an interrupt from user mode (P2 keeps user_irq) or with debug on
-                    if (nt.user_irq || sc.debug_key)
-                        rseq::abort_cs(n, t);
+                    // after an interrupt from user mode (P2 keeps user_irq) or with debug on;
+                    // an invalid section is SIGSEGV (rseq_slowpath_update_usr())
+                    if ((nt.user_irq || sc.debug_key) &&
+                        n.task_ext(t).get_rseq_cs() != RseqCs::Null)
+                        rseq::update_user_cs(sc, n, t, rseq::CsCtx::SlowPath);
                     const bool was_granted = nt.slice_granted;
                     rseq::reset_slice(sc, nt, sc.rseq_v2(t));
                     if (was_granted && !nt.slice_granted)

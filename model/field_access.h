@@ -15,10 +15,14 @@
 
 namespace rseqcheck {
 
-/// How many fields each list of model/state.h holds (the tables below, in list order).
-inline constexpr std::size_t task_field_count = std::size(task_field_widths);
+/// How many fields the tables below hold: per task RSEQCHECK_TASK_FIELDS then
+/// RSEQCHECK_TASK_EXT_FIELDS, per CPU RSEQCHECK_CPU_FIELDS, global RSEQCHECK_BUDGET_FIELDS
+/// then RSEQCHECK_ENV_FIELDS, each in list order.
+inline constexpr std::size_t task_field_count =
+    std::size(task_field_widths) + std::size(task_ext_field_widths);
 inline constexpr std::size_t cpu_field_count = std::size(cpu_field_widths);
-inline constexpr std::size_t global_field_count = std::size(budget_field_widths);
+inline constexpr std::size_t global_field_count =
+    std::size(budget_field_widths) + std::size(env_field_widths);
 
 /// One field of State with its getter and setter (the value is masked to the field width).
 struct FieldAccess {
@@ -27,8 +31,8 @@ struct FieldAccess {
     unsigned (*get)(const State& s, std::size_t owner) = nullptr;
     void (*set)(State& s, std::size_t owner, unsigned value) = nullptr;
 };
-std::span<const FieldAccess> task_field_access();    ///< RSEQCHECK_TASK_FIELDS order
+std::span<const FieldAccess> task_field_access();    ///< Task's fields, then TaskExt's
 std::span<const FieldAccess> cpu_field_access();     ///< RSEQCHECK_CPU_FIELDS order
-std::span<const FieldAccess> global_field_access();  ///< RSEQCHECK_BUDGET_FIELDS order
+std::span<const FieldAccess> global_field_access();  ///< Budget's fields, then Env's
 
 }  // namespace rseqcheck

@@ -36,6 +36,8 @@ State RseqModel::initial_state() const {
             task.slice_enabled = cfg.slice_enabled ? 1 : 0;
             task.usr_flags_enabled = cfg.slice_enabled ? 1 : 0;
             task.usr_in_cs = cfg.in_critical_section ? 1 : 0;
+            if (cfg.in_critical_section)
+                s.task_ext(t).set_rseq_cs(RseqCs::Valid);
             task.faults_left = (sc_.bounds.faults) & 0x3U;
             task.user_writes_left = (sc_.bounds.user_writes) & 0x7U;
             task.syscalls_left = (sc_.bounds.syscalls) & 0x7U;
@@ -87,6 +89,9 @@ std::string impossible_state_reason(const Scenario& sc, const State& s) {
                        std::to_string(task.cpu);
             }
         }
+        if (task.usr_in_cs && s.task_ext(t).get_rseq_cs() == RseqCs::Null)
+            return "task " + std::to_string(t) +
+                   " has its IP in a critical section but rseq_cs is 0";
         if (task.get_run() == Run::Sleeping && !task.in_user())
             return "task " + std::to_string(t) + " sleeps inside a modelled kernel path";
     }

@@ -6,6 +6,7 @@
 /// kernel/rseq.c:rseq_update_usr(). Spec: kernel-model-spec.md 3.6 F1/F2, 3.11 P4.
 #pragma once
 
+#include "model/fault.h"
 #include "model/transition.h"
 
 namespace rseqcheck::rseq {
@@ -45,16 +46,60 @@ inline bool reraise_after_revoke(const Scenario& sc, State& s, CpuId c, TaskId t
     return true;
 }
 
-/// include/linux/rseq_entry.h:rseq_update_user_cs() (spec 3.12), reached from the fast
-/// path F1 (rseq_exit_user_update()), the slow path P4 (rseq_update_usr()) and signal
-/// delivery (__rseq_signal_deliver()): the interrupted user IP lies inside the section
-/// rseq_cs describes, so the kernel sets it to abort_ip and clears rseq_cs. The model's
-/// section has a valid descriptor (no SIGSEGV path here); an IP outside it is left alone.
-inline void abort_cs(State& s, TaskId t) {
-    if (!s.task(t).usr_in_cs)
-        return;
-    s.task(t).usr_in_cs = 0;
-    s.budget.ghost_cs_abort_due = (s.budget.ghost_cs_abort_due & ~(1U << t)) & 0x7U;
+/// Where rseq_update_user_cs() is reached from; the caller's failure path differs.
+enum class CsCtx : std::uint8_t {
+    /// F1/F2 of rseq_exit_user_update() (IRQ-OFF): a failure returns false, and
+    /// rseq_exit_to_user_mode_restart() sends the task to the slow path (R1b); the caller
+    /// does that.
+    FastPath,
+    /// P4, kernel/rseq.c:rseq_slowpath_update_usr(): a failure clears the error bits
+    /// (`event.error = 0`, here `fatal`) and force_sig(SIGSEGV).
+    SlowPath,
+    /// kernel/rseq.c:__rseq_signal_deliver() -> rseq_handle_cs(): the same, with
+    /// force_sigsegv(sig).
+    Signal,
+};
+
+/// What rseq_update_user_cs() returned: true (the section was cleared or aborted), false
+/// with `event.fatal` set (an invalid section). An unresolved fault (false without fatal)
+/// is the caller's access outcome, not decided here.
+enum class CsResult : std::uint8_t { Ok, Fatal };
+
+/// include/linux/rseq_entry.h:rseq_update_user_cs() (spec 3.12), with the debug key
+/// rseq_debug_update_user_cs(), on task t's non-null rseq_cs:
+/// - rseq_cs at or above TASK_SIZE (KernelAddr): fatal, whatever the IP;
+/// - the user IP outside the section: rseq_cs := 0 ("clear");
+/// - inside: production checks only abort_ip (in user space, preceded by the signature:
+///   BadAbort dies); the debug evaluator also dies on DebugOnlyBad and, with
+///   GENERIC_IRQ_ENTRY (which the model assumes on arm64 too, as for F2/P4 and signal
+///   delivery), when the entry was not an interrupt from user mode (!user_irq); otherwise rseq_cs
+///   := 0 and the IP := abort_ip ("fixup": usr_in_cs := 0, which also settles the I8 ghost).
+/// Fatal sets `event.fatal`; for the slow path and signal delivery it then takes their
+/// failure path (fatal cleared, SIGSEGV forced).
+inline CsResult update_user_cs(const Scenario& sc, State& s, TaskId t, CsCtx ctx) {
+    Task& task = s.task(t);
+    TaskExt& ext = s.task_ext(t);
+    const RseqCs cs = ext.get_rseq_cs();
+    bool die = cs == RseqCs::KernelAddr;
+    if (!die && task.usr_in_cs) {
+        die = cs == RseqCs::BadAbort;
+        if (sc.debug_key)
+            die = die || cs == RseqCs::DebugOnlyBad || !task.user_irq;
+    }
+    if (die) {
+        task.fatal = 1;
+        if (ctx != CsCtx::FastPath) {
+            task.fatal = 0;  // event.error = 0
+            fault::force_sigsegv(task);
+        }
+        return CsResult::Fatal;
+    }
+    ext.set_rseq_cs(RseqCs::Null);  // clear, or fixup with the IP set to abort_ip
+    if (task.usr_in_cs) {
+        task.usr_in_cs = 0;
+        ext.ghost_cs_abort_due = 0;
+    }
+    return CsResult::Ok;
 }
 
 /// rseq_set_ids_get_csaddr(): cpu_id_start, cpu_id := cpu; cache rseq.ids.

@@ -1,5 +1,6 @@
 #include "model/scenario.h"
 
+#include <algorithm>
 #include <array>
 #include <string>
 
@@ -9,7 +10,7 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 12> presets{{
+constexpr std::array<PresetInfo, 15> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
     {"deep", "nightly: as default with two requests and two syscalls per run"},
@@ -30,6 +31,12 @@ constexpr std::array<PresetInfo, 12> presets{{
     {"arm64-cs", "1 CPU (PREEMPT_NONE) on arm64: a task inside an rseq critical section is "
                  "preempted by a wakeup, hit by a membarrier RSEQ IPI or signalled, and must "
                  "find its section aborted"},
+    {"cs", "1 CPU (PREEMPT_FULL): a slice user entering rseq critical sections; a preempted "
+           "section is aborted, one interrupted by a grant without a switch is not"},
+    {"cs-signal", "1 CPU (PREEMPT_NONE): a critical section hit by a signal or a membarrier "
+                  "RSEQ IPI is aborted"},
+    {"cs-invalid", "1 CPU (PREEMPT_FULL): user space stores invalid descriptors to rseq_cs "
+                   "(bad signature, kernel address, debug-only errors)"},
 }};
 
 TaskConfig slice_user(CpuId cpu = 0) {
@@ -127,6 +134,26 @@ Scenario make_preset(std::string_view name) {
             Bounds{.wakeups = 1, .signals = 1, .membarriers = 1, .user_writes = 0, .syscalls = 0};
         return sc;
     }
+    if (name == "cs") {
+        Scenario sc = base(name, 1, PreemptModel::Full);
+        sc.tasks[0].cs_user = true;
+        sc.bounds = Bounds{.wakeups = 2, .user_writes = 2, .syscalls = 1};
+        return sc;
+    }
+    if (name == "cs-signal") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.tasks[0].cs_user = true;
+        sc.bounds =
+            Bounds{.wakeups = 1, .signals = 1, .membarriers = 1, .user_writes = 1, .syscalls = 0};
+        return sc;
+    }
+    if (name == "cs-invalid") {
+        Scenario sc = base(name, 1, PreemptModel::Full);
+        sc.tasks[0].cs_user = true;
+        sc.adversarial_fields = true;
+        sc.bounds = Bounds{.wakeups = 1, .signals = 1, .user_writes = 1, .syscalls = 0};
+        return sc;
+    }
     if (name == "default") {
         Scenario sc = base(name, 2, PreemptModel::Full);
         sc.bounds = Bounds{.wakeups = 2,
@@ -219,10 +246,21 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                         " is a waiter (not registered) and cannot be inside an "
                                         "rseq critical section");
         }
+        if (t.role == TaskRole::Waiter && t.cs_user) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " is a waiter (not registered) and cannot enter rseq "
+                                        "critical sections (cs_user needs role = "
+                                        "\"slice_user\")");
+        }
         has_slice_user = has_slice_user || t.role == TaskRole::SliceUser;
     }
     if (!has_slice_user)
         throw InputError(where, "the scenario has no slice user task");
+    if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
+                                              [](const TaskConfig& t) { return t.cs_user; })) {
+        throw InputError(where, "adversarial_fields = true needs a task with cs_user = true (only "
+                                "a task entering critical sections stores to rseq_cs)");
+    }
     if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64) {
         throw InputError(where, "variant pre_411c1cf4 needs arch = \"arm64\" (it undoes a fix "
                                 "to arm64's own entry code)");
@@ -289,6 +327,7 @@ std::string describe_bounds(const Scenario& sc) {
            " membarriers=" + std::to_string(b.membarriers) +
            " user_writes=" + std::to_string(b.user_writes) +
            " syscalls=" + std::to_string(b.syscalls) + (sc.adversarial ? " adversarial" : "") +
+           (sc.adversarial_fields ? " adversarial_fields" : "") +
            (sc.slice_key ? "" : " slice_key=off") + (sc.debug_key ? " debug_key=on" : "") +
            (sc.arch == Arch::X86 ? "" : " arch=" + std::string(to_string(sc.arch)));
 }

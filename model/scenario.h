@@ -49,6 +49,9 @@ struct TaskConfig {
     /// [start_ip, start_ip + post_commit_offset) holds the user IP (SliceUser only).
     bool in_critical_section = false;
     RseqAbi abi = RseqAbi::V2;  ///< the ABI version it registered (SliceUser only)
+    /// Its user code enters and commits rseq critical sections (user_enter_rseq_cs,
+    /// user_commit_rseq_cs; SliceUser only: a waiter is not registered).
+    bool cs_user = false;
 };
 
 /// Bounds on environment events. Each is the most that may happen in one run.
@@ -81,6 +84,9 @@ struct Scenario {
     bool slice_key = true;            ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
     bool debug_key = false;           ///< rseq_debug_enabled
     bool adversarial = false;         ///< user space may write any value to slice_ctrl
+    /// A task entering a critical section may store any descriptor to rseq_cs, invalid ones
+    /// included (RseqCs); needs a `cs_user` task.
+    bool adversarial_fields = false;
     Bounds bounds;
     Variant variant;
     /// Where each setting came from (for errors on files); empty for presets.

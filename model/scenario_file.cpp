@@ -20,12 +20,15 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<std::string_view, 15> top_keys{
-    "name",      "description", "preset",      "cpus",     "preempt",
-    "slice_key", "debug_key",   "adversarial", "variants", "properties",
-    "bounds",    "tasks",       "timing",      "kernel",   "arch"};
-constexpr std::array<std::string_view, 6> task_keys{"role", "slice_enabled",       "rt",
-                                                    "cpu",  "in_critical_section", "abi"};
+constexpr std::array<std::string_view, 16> top_keys{
+    "name",      "description", "preset",
+    "cpus",      "preempt",     "slice_key",
+    "debug_key", "adversarial", "adversarial_fields",
+    "variants",  "properties",  "bounds",
+    "tasks",     "timing",      "kernel",
+    "arch"};
+constexpr std::array<std::string_view, 7> task_keys{
+    "role", "slice_enabled", "rt", "cpu", "in_critical_section", "abi", "cs_user"};
 constexpr std::array<std::string_view, 2> abi_names{"v1", "v2"};
 constexpr std::array<std::string_view, 2> arch_names{"x86", "arm64"};
 constexpr std::array<std::string_view, 8> bound_keys{
@@ -145,6 +148,8 @@ public:
                 sc.debug_key = bool_of(value, k);
             } else if (k == "adversarial") {
                 sc.adversarial = bool_of(value, k);
+            } else if (k == "adversarial_fields") {
+                sc.adversarial_fields = bool_of(value, k);
             } else if (k == "variants") {
                 sc.variant = variants_of(value);
             } else if (k == "properties") {
@@ -425,6 +430,8 @@ private:
                     }
                 } else if (k == "in_critical_section") {
                     t.in_critical_section = bool_of(value, k);
+                } else if (k == "cs_user") {
+                    t.cs_user = bool_of(value, k);
                 } else if (k == "cpu") {
                     t.cpu = static_cast<CpuId>(
                         unsigned_of(value, k, static_cast<unsigned>(max_cpus - 1)));
@@ -475,7 +482,12 @@ private:
                 return first_of({p + ".abi", p + ".slice_enabled", "kernel", p, "preset"});
             if (t.role == TaskRole::Waiter && t.in_critical_section)
                 return first_of({p + ".in_critical_section", p + ".role", p});
+            if (t.role == TaskRole::Waiter && t.cs_user)
+                return first_of({p + ".cs_user", p + ".role", p});
         }
+        if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
+                                                  [](const TaskConfig& t) { return t.cs_user; }))
+            return first_of({"adversarial_fields", "tasks", "preset"});
         if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64)
             return first_of({"variants.pre_411c1cf4", "arch", "preset"});
         if (sc.variant.has(VariantSwitch::MutRtFullGrantable))
@@ -534,6 +546,8 @@ std::string scenario_to_toml(const Scenario& sc) {
     out << "slice_key = " << (sc.slice_key ? "true" : "false") << "\n";
     out << "debug_key = " << (sc.debug_key ? "true" : "false") << "\n";
     out << "adversarial = " << (sc.adversarial ? "true" : "false") << "\n";
+    if (sc.adversarial_fields)  // model-part2 area 1: written only when set
+        out << "adversarial_fields = true\n";
     out << "variants = [";
     bool first = true;
     for (const VariantInfo& v : variant_catalog()) {
@@ -561,6 +575,8 @@ std::string scenario_to_toml(const Scenario& sc) {
         out << "cpu = " << static_cast<unsigned>(t.cpu) << "\n";
         out << "in_critical_section = " << (t.in_critical_section ? "true" : "false") << "\n";
         out << "abi = \"" << to_string(t.abi) << "\"\n";
+        if (t.cs_user)
+            out << "cs_user = true\n";
     }
     return out.str();
 }

@@ -43,7 +43,7 @@ inline void rseq_sched_switch_event(const Scenario& sc, State& s, TaskId t) {
 inline void note_cs_abort_due(State& s, TaskId t) {
     const Task& task = s.task(t);
     if (task.usr_in_cs && !task.from_syscall)
-        s.budget.ghost_cs_abort_due = (s.budget.ghost_cs_abort_due | (1U << t)) & 0x7U;
+        s.task_ext(t).ghost_cs_abort_due = 1;
 }
 
 /// include/linux/rseq.h:rseq_force_update(): ids_changed and sched_switch set, TIF_RSEQ

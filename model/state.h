@@ -1,8 +1,9 @@
 /// \file
 /// The packed model state: per task the rseq kernel data, thread-info bits, user memory
-/// (struct rseq) and the kernel's shadow of its last slice_ctrl write; per CPU the current
-/// task, the folded preempt bit, the pending scheduler IPI and the slice hrtimer; and the
-/// scenario's remaining environment budget. 32 bytes, no pointers, no padding.
+/// (struct rseq) and the kernel's shadow of its last slice_ctrl write, in two records (Task,
+/// 64 bits, and TaskExt, 16 bits); per CPU the current task, the folded preempt bit, the
+/// pending scheduler IPI and the slice hrtimer; the scenario's remaining environment budget;
+/// and a global environment word (Env). 40 bytes, no pointers, no padding.
 /// Kernel: include/linux/rseq_types.h (struct rseq_data), include/uapi/linux/rseq.h.
 /// Spec: kernel-model-spec.md 2.1-2.6.
 #pragma once
@@ -54,8 +55,23 @@ inline constexpr std::size_t pc_count = static_cast<std::size_t>(Pc::Dead) + 1;
 /// Scheduler state of a task.
 enum class Run : std::uint8_t { Running, Runnable, Sleeping, Exited };
 
-/// Which syscall a task is in (the model distinguishes these three).
+/// Which syscall a task is in (the model distinguishes these three; TaskExt::syscall_nr has
+/// room for eight values).
 enum class Syscall : std::uint8_t { None, RseqSliceYield, SchedYield, Getpid };
+
+/// What the task's rseq->rseq_cs points at (model-part2.md 3.2): nothing, a valid
+/// descriptor, or one of the invalid ones the kernel treats differently
+/// (include/linux/rseq_entry.h: rseq_update_user_cs(), rseq_debug_update_user_cs()).
+/// Whether the user IP lies inside the section is Task::usr_in_cs; Null implies outside.
+enum class RseqCs : std::uint8_t {
+    Null,        ///< rseq_cs == 0
+    Valid,       ///< abort_ip in user space, preceded by the registered signature
+    BadAbort,    ///< abort_ip beyond TASK_SIZE or below 4, or a signature mismatch
+    KernelAddr,  ///< rseq_cs itself at or above TASK_SIZE: fatal whenever it is evaluated
+    /// version or flags non-zero, or abort_ip inside the section: production aborts as for
+    /// Valid; the debug evaluator kills the task when the IP is inside
+    DebugOnlyBad,
+};
 
 /// The documented user protocol (Documentation/userspace-api/rseq.rst), as a small
 /// state machine of the slice user: request, critical work, clear, yield if granted.
@@ -63,8 +79,8 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
 
 /// The fields of the packed state, one list per struct, in storage order. Each entry is
 /// X(member, bits, kind, label, format):
-///  - member, bits: the bit-field Task, Cpu or Budget declares (Task's are 64-bit
-///    bit-fields, Cpu's and Budget's 16-bit ones with reserved bits after them);
+///  - member, bits: the bit-field Task, TaskExt, Cpu, Budget or Env declares (Task's are
+///    64-bit bit-fields, the others' 16-bit ones with reserved bits after them);
 ///  - kind: `kernel` (the kernel's own data), `user` (the task's struct rseq in user memory,
 ///    and what user space saw), `ghost` (history the properties need and the kernel keeps
 ///    not; `kwrite_*` is the kernel's shadow of its last slice_ctrl write, spec 4), or
@@ -110,8 +126,7 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
     X(usr_in_cs, 1, user, "rseq_cs (ip in critical section)", number) /* for the rseq_cs part */   \
     X(kwrite_request, 1, ghost, "kernel's last slice_ctrl.request write", number)                  \
     X(kwrite_granted, 1, ghost, "kernel's last slice_ctrl.granted write", number)                  \
-    /* the syscall in progress and what user space saw */                                          \
-    X(syscall_nr, 2, kernel, "syscall", syscall)                                                   \
+    /* what user space saw of the syscall in progress (its number is TaskExt::syscall_nr) */       \
     X(yield_ret, 1, user, "rseq_slice_yield() returned", number)                                   \
     X(sigsegv, 1, kernel, "SIGSEGV pending", number) /* force_sig(SIGSEGV) */                      \
     X(proto, 2, user, "user protocol", proto)                                                      \
@@ -122,6 +137,23 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
     X(faults_left, 2, budget, "faults left", number)                                               \
     X(user_writes_left, 3, budget, "user writes left", number)                                     \
     X(syscalls_left, 3, budget, "syscalls left", number)
+
+/// The task's second record (16 bits per task, TaskExt), for the fields that no longer fit
+/// Task's 64 bits. Its entries have a sixth column, where a trace prints the field
+/// (model/state_fields.cpp): `after_task_row(label)`, as a per-task row after the Task row
+/// of that label, or `global_mask_after(label)`, as one global row holding bit t for task
+/// t after the global row of that label. Traces and JSON thereby keep the rows they had when
+/// these fields lived in Task and Budget.
+#define RSEQCHECK_TASK_EXT_FIELDS(X)                                                               \
+    X(syscall_nr, 3, kernel, "syscall", syscall,                                                   \
+      after_task_row("kernel's last slice_ctrl.granted write"))                                    \
+    X(usr_rseq_cs, 3, user, "rseq->rseq_cs", rseq_cs,                                              \
+      after_task_row("rseq_cs (ip in critical section)")) /* RseqCs */                             \
+    /* Ghost (I8): the task's interrupted user context is inside an rseq critical section */       \
+    /* and, since it entered the kernel from user mode, it was switched in, hit by a */            \
+    /* membarrier RSEQ IPI or had a signal delivered; cleared when the section is aborted. */      \
+    X(ghost_cs_abort_due, 1, ghost, "cs abort due (task mask)", number,                            \
+      global_mask_after("membarriers left"))
 
 #define RSEQCHECK_CPU_FIELDS(X)                                                                    \
     X(curr, 2, kernel, "curr", curr)                                                               \
@@ -146,21 +178,24 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
     X(irqs, 3, budget, "irqs left", number)       /* other device interrupts (tick, task_work) */  \
     X(migrations, 2, budget, "migrations left", number) /* load-balancer migrations */             \
     X(signals, 2, budget, "signals left", number)                                                  \
-    X(membarriers, 2, budget, "membarriers left", number) /* PRIVATE_EXPEDITED_RSEQ IPIs */        \
-    /* Ghost (I8), one bit per task (1 << TaskId): the task's interrupted user context is */       \
-    /* inside an rseq critical section and, since it entered the kernel from user mode, it */      \
-    /* was switched in, hit by a membarrier RSEQ IPI or had a signal delivered; cleared when */    \
-    /* the section is aborted. Kept here because Task has no bit left. */                          \
-    X(ghost_cs_abort_due, 3, ghost, "cs abort due (task mask)", number)
+    X(membarriers, 2, budget, "membarriers left", number) /* PRIVATE_EXPEDITED_RSEQ IPIs */
+
+/// The global environment word (Env): none yet, 16 bits reserved (model-part2.md section 2:
+/// for the 7.1 hrtimer_bases.lock holders).
+#define RSEQCHECK_ENV_FIELDS(X)
 
 #define RSEQCHECK_DECLARE_U64_FIELD(name, bits, ...) std::uint64_t name : bits;
 #define RSEQCHECK_DECLARE_U16_FIELD(name, bits, ...) std::uint16_t name : bits;
 #define RSEQCHECK_DECLARE_MAX(name, bits, ...) inline constexpr unsigned name = (1U << (bits)) - 1U;
 #define RSEQCHECK_FIELD_WIDTH(name, bits, ...) bits,
+#define RSEQCHECK_FIELD_COUNT(...) +1
 
 /// The largest value each field holds, by member name (task_field_max::pc is 31).
 namespace task_field_max {
 RSEQCHECK_TASK_FIELDS(RSEQCHECK_DECLARE_MAX)
+}
+namespace task_ext_field_max {
+RSEQCHECK_TASK_EXT_FIELDS(RSEQCHECK_DECLARE_MAX)
 }
 namespace cpu_field_max {
 RSEQCHECK_CPU_FIELDS(RSEQCHECK_DECLARE_MAX)
@@ -168,27 +203,28 @@ RSEQCHECK_CPU_FIELDS(RSEQCHECK_DECLARE_MAX)
 namespace budget_field_max {
 RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_DECLARE_MAX)
 }
+namespace env_field_max {
+RSEQCHECK_ENV_FIELDS(RSEQCHECK_DECLARE_MAX)
+}
 
 // Every value of the enumerations fits the field that holds it.
 static_assert(pc_count - 1 <= task_field_max::pc);
 static_assert(static_cast<unsigned>(Run::Exited) <= task_field_max::run);
-static_assert(static_cast<unsigned>(Syscall::Getpid) <= task_field_max::syscall_nr);
+static_assert(static_cast<unsigned>(Syscall::Getpid) <= task_ext_field_max::syscall_nr);
 static_assert(static_cast<unsigned>(UserProto::Unused) <= task_field_max::proto);
+static_assert(static_cast<unsigned>(RseqCs::DebugOnlyBad) <= task_ext_field_max::usr_rseq_cs);
 static_assert(kabi::EXIT_TO_USER_MODE_WORK <= task_field_max::tif);
 static_assert(max_cpus - 1 <= task_field_max::cpu && idle_task <= cpu_field_max::curr);
 
-/// One task. 64 bits, every one of them a field of RSEQCHECK_TASK_FIELDS.
+/// One task. 64 bits: the fields of RSEQCHECK_TASK_FIELDS, 2 bits reserved.
 struct Task {
     RSEQCHECK_TASK_FIELDS(RSEQCHECK_DECLARE_U64_FIELD)
+    std::uint64_t reserved : 2;
 
     Pc get_pc() const { return static_cast<Pc>(pc); }
     void set_pc(Pc p) { pc = static_cast<unsigned>(p) & task_field_max::pc; }
     Run get_run() const { return static_cast<Run>(run); }
     void set_run(Run r) { run = static_cast<unsigned>(r) & task_field_max::run; }
-    Syscall get_syscall() const { return static_cast<Syscall>(syscall_nr); }
-    void set_syscall(Syscall n) {
-        syscall_nr = static_cast<unsigned>(n) & task_field_max::syscall_nr;
-    }
     UserProto get_proto() const { return static_cast<UserProto>(proto); }
     void set_proto(UserProto p) { proto = static_cast<unsigned>(p) & task_field_max::proto; }
     bool tif_set(std::uint8_t bits) const { return (tif & bits) != 0; }
@@ -204,6 +240,21 @@ struct Task {
     bool running() const { return get_run() == Run::Running; }
 };
 
+/// The rest of one task. 16 bits: the fields of RSEQCHECK_TASK_EXT_FIELDS, 9 reserved.
+struct TaskExt {
+    RSEQCHECK_TASK_EXT_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
+    std::uint16_t reserved : 9;
+
+    Syscall get_syscall() const { return static_cast<Syscall>(syscall_nr); }
+    void set_syscall(Syscall n) {
+        syscall_nr = static_cast<unsigned>(n) & task_ext_field_max::syscall_nr;
+    }
+    RseqCs get_rseq_cs() const { return static_cast<RseqCs>(usr_rseq_cs); }
+    void set_rseq_cs(RseqCs c) {
+        usr_rseq_cs = static_cast<unsigned>(c) & task_ext_field_max::usr_rseq_cs;
+    }
+};
+
 /// One CPU. 16 bits.
 struct Cpu {
     RSEQCHECK_CPU_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
@@ -213,7 +264,13 @@ struct Cpu {
 /// Global environment budget. 16 bits.
 struct Budget {
     RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
-    std::uint16_t reserved : 1;
+    std::uint16_t reserved : 4;
+};
+
+/// Global environment word. 16 bits.
+struct Env {
+    RSEQCHECK_ENV_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
+    std::uint16_t reserved : 16;
 };
 
 #undef RSEQCHECK_DECLARE_U64_FIELD
@@ -223,11 +280,17 @@ struct Budget {
 /// The widths of each list's fields, in list order (their number is the list's length).
 inline constexpr auto task_field_widths =
     std::to_array<unsigned>({RSEQCHECK_TASK_FIELDS(RSEQCHECK_FIELD_WIDTH)});
+inline constexpr auto task_ext_field_widths =
+    std::to_array<unsigned>({RSEQCHECK_TASK_EXT_FIELDS(RSEQCHECK_FIELD_WIDTH)});
 inline constexpr auto cpu_field_widths =
     std::to_array<unsigned>({RSEQCHECK_CPU_FIELDS(RSEQCHECK_FIELD_WIDTH)});
 inline constexpr auto budget_field_widths =
     std::to_array<unsigned>({RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_FIELD_WIDTH)});
+// Counted, not deduced: the list may be empty (std::to_array cannot make a zero-size array).
+inline constexpr std::array<unsigned, 0 RSEQCHECK_ENV_FIELDS(RSEQCHECK_FIELD_COUNT)>
+    env_field_widths{RSEQCHECK_ENV_FIELDS(RSEQCHECK_FIELD_WIDTH)};
 #undef RSEQCHECK_FIELD_WIDTH
+#undef RSEQCHECK_FIELD_COUNT
 
 constexpr unsigned total_bits(std::span<const unsigned> widths) {
     unsigned sum = 0;
@@ -236,17 +299,26 @@ constexpr unsigned total_bits(std::span<const unsigned> widths) {
     return sum;
 }
 // The lists account for every bit: no field is declared outside them but `reserved`.
-static_assert(total_bits(task_field_widths) == 64);
+static_assert(total_bits(task_field_widths) + 2 == 64);
+static_assert(total_bits(task_ext_field_widths) + 9 == 16);
 static_assert(total_bits(cpu_field_widths) + 4 == 16);
-static_assert(total_bits(budget_field_widths) + 1 == 16);
+static_assert(total_bits(budget_field_widths) + 4 == 16);
+static_assert(total_bits(env_field_widths) + 16 == 16);
 
+/// Storage order: the task records, then the CPU records with the budget, then the task
+/// extensions with the environment word; each group fills whole 8-byte words, which the
+/// compressed store (checker/tree_store.h) takes as its leaves.
 struct State {
     std::array<Task, max_tasks> tasks;
     std::array<Cpu, max_cpus> cpus;
     Budget budget;
+    std::array<TaskExt, max_tasks> task_exts;
+    Env env;
 
     Task& task(TaskId t) { return tasks[t]; }
     const Task& task(TaskId t) const { return tasks[t]; }
+    TaskExt& task_ext(TaskId t) { return task_exts[t]; }
+    const TaskExt& task_ext(TaskId t) const { return task_exts[t]; }
     Cpu& cpu(CpuId c) { return cpus[c]; }
     const Cpu& cpu(CpuId c) const { return cpus[c]; }
     /// The CPU a running task is current on.
@@ -256,8 +328,10 @@ struct State {
 };
 
 static_assert(sizeof(Task) == 8);
+static_assert(sizeof(TaskExt) == 2);
 static_assert(sizeof(Cpu) == 2);
-static_assert(sizeof(State) == 32);
+static_assert(sizeof(Budget) == 2 && sizeof(Env) == 2);
+static_assert(sizeof(State) == 40);
 static_assert(std::is_trivially_copyable_v<State>);
 static_assert(std::has_unique_object_representations_v<State>);
 

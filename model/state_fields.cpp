@@ -1,7 +1,10 @@
 #include "model/state_fields.h"
 
+#include <algorithm>
 #include <array>
 #include <vector>
+
+#include "util/input_error.h"
 
 namespace rseqcheck {
 
@@ -14,7 +17,10 @@ std::string run_text(unsigned v) {
     return std::string(to_string(static_cast<Run>(v & 0x3U)));
 }
 std::string syscall_text(unsigned v) {
-    return std::string(to_string(static_cast<Syscall>(v & 0x3U)));
+    return std::string(to_string(static_cast<Syscall>(v & task_ext_field_max::syscall_nr)));
+}
+std::string rseq_cs_text(unsigned v) {
+    return std::string(to_string(static_cast<RseqCs>(v & task_ext_field_max::usr_rseq_cs)));
 }
 std::string proto_text(unsigned v) {
     return std::string(to_string(static_cast<UserProto>(v & 0x3U)));
@@ -73,6 +79,7 @@ constexpr Formatter pc = pc_text;
 constexpr Formatter run = run_text;
 constexpr Formatter syscall = syscall_text;
 constexpr Formatter proto = proto_text;
+constexpr Formatter rseq_cs = rseq_cs_text;
 constexpr Formatter tif = tif_text;
 constexpr Formatter cpu_id = cpu_id_text;
 constexpr Formatter curr = curr_text;
@@ -82,7 +89,30 @@ std::string tif_bits(unsigned v) {
 }
 }  // namespace format
 
-/// Every field of model/state.h's lists, in their order, tasks first.
+/// The sixth column of RSEQCHECK_TASK_EXT_FIELDS: where a trace prints a TaskExt field.
+namespace place {
+struct Placement {
+    bool global_mask = false;  ///< one global row, bit t for task t; else a per-task row
+    std::string_view after;    ///< the label of the row it follows
+};
+constexpr Placement after_task_row(std::string_view label) {
+    return {false, label};
+}
+constexpr Placement global_mask_after(std::string_view label) {
+    return {true, label};
+}
+}  // namespace place
+
+/// Inserts `row` after the row labelled `after` (which must exist).
+void insert_after(std::vector<StateField>& rows, std::string_view after, const StateField& row) {
+    const auto at = std::find_if(rows.begin(), rows.end(),
+                                 [after](const StateField& f) { return f.name == after; });
+    RSEQCHECK_CHECK(at != rows.end(), "state_fields: a TaskExt field follows an unknown row");
+    rows.insert(at + 1, row);
+}
+
+/// Every field of model/state.h's lists, in their order, tasks first; TaskExt's fields where
+/// their placement puts them.
 std::vector<StateField> make_fields() {
     std::vector<StateField> out;
     const auto add = [&out](const StateField& f) {
@@ -110,12 +140,44 @@ std::vector<StateField> make_fields() {
                        return static_cast<unsigned>(s.budget.member);                              \
                    },                                                                              \
                    format::format_});
+#define RSEQCHECK_ENV_ROW(member, bits, kind_, label, format_)                                     \
+    add(StateField{label, FieldScope::Global, kind::kind_,                                         \
+                   [](const State& s, std::size_t) -> unsigned {                                   \
+                       return static_cast<unsigned>(s.env.member);                                 \
+                   },                                                                              \
+                   format::format_});
+#define RSEQCHECK_TASK_EXT_ROW(member, bits, kind_, label, format_, placement)                     \
+    {                                                                                              \
+        constexpr place::Placement p = place::placement;                                           \
+        if constexpr (p.global_mask) {                                                             \
+            insert_after(out, p.after,                                                             \
+                         StateField{label, FieldScope::Global, kind::kind_,                        \
+                                    [](const State& s, std::size_t) -> unsigned {                  \
+                                        unsigned mask = 0;                                         \
+                                        for (std::size_t t = 0; t < max_tasks; ++t)                \
+                                            mask |= (s.task_exts[t].member & 1U) << t;             \
+                                        return mask;                                               \
+                                    },                                                             \
+                                    format::format_});                                             \
+        } else {                                                                                   \
+            insert_after(out, p.after,                                                             \
+                         StateField{label, FieldScope::Task, kind::kind_,                          \
+                                    [](const State& s, std::size_t t) -> unsigned {                \
+                                        return static_cast<unsigned>(s.task_exts[t].member);       \
+                                    },                                                             \
+                                    format::format_});                                             \
+        }                                                                                          \
+    }
     RSEQCHECK_TASK_FIELDS(RSEQCHECK_TASK_ROW)
     RSEQCHECK_CPU_FIELDS(RSEQCHECK_CPU_ROW)
     RSEQCHECK_BUDGET_FIELDS(RSEQCHECK_BUDGET_ROW)
+    RSEQCHECK_ENV_FIELDS(RSEQCHECK_ENV_ROW)
+    RSEQCHECK_TASK_EXT_FIELDS(RSEQCHECK_TASK_EXT_ROW)
 #undef RSEQCHECK_TASK_ROW
 #undef RSEQCHECK_CPU_ROW
 #undef RSEQCHECK_BUDGET_ROW
+#undef RSEQCHECK_ENV_ROW
+#undef RSEQCHECK_TASK_EXT_ROW
     return out;
 }
 
@@ -202,6 +264,22 @@ std::string_view to_string(Syscall nr) {
         return "sched_yield";
     case Syscall::Getpid:
         return "getpid";
+    }
+    return "?";
+}
+
+std::string_view to_string(RseqCs cs) {
+    switch (cs) {
+    case RseqCs::Null:
+        return "null";
+    case RseqCs::Valid:
+        return "valid";
+    case RseqCs::BadAbort:
+        return "bad_abort";
+    case RseqCs::KernelAddr:
+        return "kernel_addr";
+    case RseqCs::DebugOnlyBad:
+        return "debug_only_bad";
     }
     return "?";
 }

@@ -41,10 +41,11 @@ std::string format_field(const StateField& f, unsigned value);
 /// A TIF word as kernel names joined with '|' ("NEED_RESCHED|RSEQ"), "0" when empty.
 std::string tif_names(unsigned tif);
 
-/// Names of Pc, Run, Syscall and UserProto values, for traces.
+/// Names of Pc, Run, Syscall, UserProto and RseqCs values, for traces.
 std::string_view to_string(Pc pc);
 std::string_view to_string(Run run);
 std::string_view to_string(Syscall nr);
 std::string_view to_string(UserProto proto);
+std::string_view to_string(RseqCs cs);
 
 }  // namespace rseqcheck

@@ -36,20 +36,15 @@ TaskSymmetry::TaskSymmetry(const Scenario& sc) {
 
 State TaskSymmetry::apply(const TaskPermutation& perm, const State& s) {
     State out = s;
-    for (TaskId t = 0; t < max_tasks; ++t)
+    for (TaskId t = 0; t < max_tasks; ++t) {
         out.tasks[perm[t]] = s.tasks[t];
+        out.task_exts[perm[t]] = s.task_exts[t];  // with it the ghost of I8
+    }
     for (Cpu& cpu : out.cpus) {
         if (cpu.curr != idle_task)
             cpu.curr = remap(perm, cpu.curr) & 0x3U;
         cpu.slice_timer_cookie = remap(perm, cpu.slice_timer_cookie) & 0x3U;
     }
-    // The ghost task mask of I8 moves with its tasks.
-    unsigned due = 0;
-    for (TaskId t = 0; t < max_tasks; ++t) {
-        if ((s.budget.ghost_cs_abort_due >> t) & 1U)
-            due |= 1U << perm[t];
-    }
-    out.budget.ghost_cs_abort_due = due & 0x7U;
     return out;
 }
 

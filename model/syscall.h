@@ -93,7 +93,7 @@ struct SyscallSliceRevoke {
             if (!sc.variant.has(VariantSwitch::Pre0ac3b5c3) && cpu.slice_timer_cookie == t)
                 cpu.slice_timer_armed = 0;  // hrtimer_try_to_cancel()
             if (!task.sched_switch) {
-                const bool yield = task.get_syscall() == Syscall::RseqSliceYield;
+                const bool yield = n.task_ext(t).get_syscall() == Syscall::RseqSliceYield;
                 if (!(yield && sc.variant.has(VariantSwitch::MutYieldNoResched)))
                     sched::set_need_resched_current(n, c);
                 if (yield) {
@@ -189,13 +189,14 @@ struct SyscallBody {
             State n = s;
             Task& task = n.task(t);
             Action a{kind, c, t, no_task, Fault::None};
-            a.set_syscall(task.get_syscall());
-            if (task.get_syscall() == Syscall::RseqSliceYield) {
+            const Syscall nr = n.task_ext(t).get_syscall();
+            a.set_syscall(nr);
+            if (nr == Syscall::RseqSliceYield) {
                 task.yield_ret = task.slice_yielded;
                 if (!sc.variant.has(VariantSwitch::MutYieldKeepsYielded))
                     task.slice_yielded = 0;
             }
-            if (task.get_syscall() == Syscall::SchedYield) {
+            if (nr == Syscall::SchedYield) {
                 sched::schedule(sc, n, c, t, Pc::ExitPrepare, a, emit, sched::Leave::Yields);
                 return;
             }

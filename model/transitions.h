@@ -41,7 +41,7 @@ using AllTransitions = Transitions<
     syscall::SyscallSliceResched, syscall::SyscallSliceClear, syscall::SyscallBody,
     // user mode
     user::SliceRequest, user::SliceEnd, user::UserWriteAny, user::SyscallEnter, user::WaiterSleeps,
-    irq::UserException,
+    irq::UserException, user::UserEnterRseqCs, user::UserCommitRseqCs,
     // interrupts on a CPU
     irq::IrqWakeup, irq::IrqTick, irq::IrqTaskWork, irq::IrqSignal, irq::IpiMembarrier,
     irq::IpiResched, slice_timer::SliceTimerFires, irq::TickPreemptFair,

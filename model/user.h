@@ -98,6 +98,71 @@ struct UserWriteAny {
     }
 };
 
+/// Calls f(TaskId, CpuId) for each task that enters rseq critical sections (`cs_user`)
+/// running in user mode.
+template <class F>
+void for_each_cs_user_in_user_mode(const Scenario& sc, const State& s, F&& f) {
+    for (CpuId c = 0; c < sc.cpus; ++c) {
+        const TaskId t = static_cast<TaskId>(s.cpu(c).curr);
+        if (t == idle_task || t >= sc.task_count() || !sc.tasks[t].cs_user)
+            continue;
+        if (s.task(t).in_user() && s.task(t).has_rseq)
+            f(t, c);
+    }
+}
+
+/// U4: user space enters an rseq critical section: it stores the descriptor's address to
+/// rseq->rseq_cs ([1] of the algorithm in kernel/rseq.c's header comment) and runs on to
+/// start_ip, so that the IP is inside the section. A valid descriptor; with
+/// `adversarial_fields` any non-null one (RseqCs). Spends a user write.
+struct UserEnterRseqCs {
+    static constexpr ActionKind kind = ActionKind::UserEnterRseqCs;
+    static constexpr std::string_view name = "user_enter_rseq_cs";
+    static constexpr std::string_view kernel =
+        "user space: rseq->rseq_cs = &descriptor, then start_ip (kernel/rseq.c header comment)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_cs_user_in_user_mode(sc, s, [&](TaskId t, CpuId c) {
+            const Task& task = s.task(t);
+            if (task.usr_in_cs || task.user_writes_left == 0)
+                return;
+            for (const RseqCs cs :
+                 {RseqCs::Valid, RseqCs::BadAbort, RseqCs::KernelAddr, RseqCs::DebugOnlyBad}) {
+                if (cs != RseqCs::Valid && !sc.adversarial_fields)
+                    break;
+                State n = s;
+                Task& nt = n.task(t);
+                nt.user_writes_left = (nt.user_writes_left - 1U) & 0x7U;
+                nt.usr_in_cs = 1;
+                n.task_ext(t).set_rseq_cs(cs);
+                emit(Action{kind, c, t, no_task, Fault::None}.set_rseq_cs(cs), n);
+            }
+        });
+    }
+};
+
+/// U5: the section's last instruction (the commit) runs: the IP is at post_commit_ip,
+/// outside the section. rseq_cs keeps pointing at the descriptor: user code does not clear
+/// it, the kernel clears it lazily (rseq_update_user_cs()'s "clear").
+struct UserCommitRseqCs {
+    static constexpr ActionKind kind = ActionKind::UserCommitRseqCs;
+    static constexpr std::string_view name = "user_commit_rseq_cs";
+    static constexpr std::string_view kernel =
+        "user space: the commit instruction before post_commit_ip (kernel/rseq.c header comment)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_cs_user_in_user_mode(sc, s, [&](TaskId t, CpuId c) {
+            if (!s.task(t).usr_in_cs)
+                return;
+            State n = s;
+            n.task(t).usr_in_cs = 0;
+            emit(Action{kind, c, t, no_task, Fault::None}, n);
+        });
+    }
+};
+
 /// U6: syscall entry. enter_from_user_mode() takes no rseq action and user_irq stays clear;
 /// with interrupts enabled the entry work runs next.
 struct SyscallEnter {
@@ -119,7 +184,7 @@ struct SyscallEnter {
                 State n = s;
                 Task& nt = n.task(t);
                 nt.syscalls_left = (nt.syscalls_left - 1U) & 0x7U;
-                nt.set_syscall(nr);
+                n.task_ext(t).set_syscall(nr);
                 nt.from_syscall = 1;
                 nt.ghost_grant_at_syscall_entry = nt.slice_granted;
                 if (nt.get_proto() == UserProto::MustYield && nr == Syscall::RseqSliceYield)

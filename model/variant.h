@@ -74,15 +74,17 @@ public:
     bool has(VariantSwitch v) const { return (bits_ & bit(v)) != 0; }
     void add(VariantSwitch v) { bits_ |= bit(v); }
     bool fixed() const { return bits_ == 0; }
-    std::uint32_t bits() const { return bits_; }
+    std::uint64_t bits() const { return bits_; }
     /// "fixed" or the switch names joined with '+'.
     std::string name() const;
     bool operator==(const Variant&) const = default;
 
 private:
-    static std::uint32_t bit(VariantSwitch v) { return 1U << static_cast<unsigned>(v); }
-    static_assert(variant_switch_count <= 32, "Variant keeps one bit per switch in 32 bits");
-    std::uint32_t bits_ = 0;
+    static std::uint64_t bit(VariantSwitch v) {
+        return std::uint64_t{1} << static_cast<unsigned>(v);
+    }
+    static_assert(variant_switch_count <= 64, "Variant keeps one bit per switch in 64 bits");
+    std::uint64_t bits_ = 0;
 };
 
 /// The catalogue entry of a name, or nothing.

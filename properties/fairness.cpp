@@ -11,6 +11,8 @@ bool is_fair(ActionKind k) {
     case ActionKind::SyscallEnter:
     case ActionKind::UserException:
     case ActionKind::WaiterSleeps:
+    case ActionKind::UserEnterRseqCs:
+    case ActionKind::UserCommitRseqCs:
     // the environment, bounded by the scenario
     case ActionKind::IrqWakeup:
     case ActionKind::IrqTick:

@@ -79,14 +79,18 @@ bool cs_aborted_when_due(const Scenario& sc, const State& s) {
     for (TaskId t = 0; t < sc.task_count(); ++t) {
         const Task& task = s.task(t);
         if (task.in_user() && task.running() && task.usr_in_cs &&
-            ((s.budget.ghost_cs_abort_due >> t) & 1U) != 0)
+            s.task_ext(t).ghost_cs_abort_due != 0)
             return false;
     }
     return true;
 }
 
 bool some_cs_abort_due(const Scenario&, const State& s) {
-    return s.budget.ghost_cs_abort_due != 0;
+    for (TaskId t = 0; t < max_tasks; ++t) {
+        if (s.task_ext(t).ghost_cs_abort_due != 0)
+            return true;
+    }
+    return false;
 }
 
 // I2: the kernel's last slice_ctrl write agrees with its grant flag in user mode.
@@ -307,7 +311,7 @@ bool syscall_revokes_grant(const Scenario& sc, const State& s, const Action& a, 
 // clear after it returns.
 bool yield_returns(const Scenario&, const State& s, const Action& a, const State&) {
     return a.kind == ActionKind::SyscallBody &&
-           s.task(a.task).get_syscall() == Syscall::RseqSliceYield;
+           s.task_ext(a.task).get_syscall() == Syscall::RseqSliceYield;
 }
 
 bool yield_result_honest(const Scenario& sc, const State& s, const Action& a, const State& t) {
@@ -326,7 +330,7 @@ bool yield_result_honest(const Scenario& sc, const State& s, const Action& a, co
 // its grant.
 bool yield_branch_taken(const Scenario&, const State& s, const Action& a, const State& t) {
     return a.kind == ActionKind::SyscallSliceRevoke &&
-           s.task(a.task).get_syscall() == Syscall::RseqSliceYield &&
+           s.task_ext(a.task).get_syscall() == Syscall::RseqSliceYield &&
            !s.task(a.task).slice_yielded && t.task(a.task).slice_yielded;
 }
 

@@ -65,28 +65,33 @@ ordered_json scenario_json(const Scenario& sc) {
                          {"cpu", t.cpu},
                          {"in_critical_section", t.in_critical_section},
                          {"abi", std::string(to_string(t.abi))}});
+        if (t.cs_user)  // written only when set (model-part2 area 1), as the reader expects
+            tasks.back()["cs_user"] = true;
     }
     const Bounds& b = sc.bounds;
-    return ordered_json{{"preset", sc.name},
-                        {"description", sc.description},
-                        {"cpus", sc.cpus},
-                        {"preempt", std::string(to_string(sc.preempt))},
-                        {"kernel", std::string(to_string(sc.kernel))},
-                        {"arch", std::string(to_string(sc.arch))},
-                        {"slice_key", sc.slice_key},
-                        {"debug_key", sc.debug_key},
-                        {"adversarial", sc.adversarial},
-                        {"tasks", tasks},
-                        {"bounds",
-                         {{"wakeups", b.wakeups},
-                          {"irqs", b.irqs},
-                          {"faults", b.faults},
-                          {"migrations", b.migrations},
-                          {"signals", b.signals},
-                          {"membarriers", b.membarriers},
-                          {"user_writes", b.user_writes},
-                          {"syscalls", b.syscalls}}},
-                        {"bounds_text", describe_bounds(sc)}};
+    ordered_json out{{"preset", sc.name},
+                     {"description", sc.description},
+                     {"cpus", sc.cpus},
+                     {"preempt", std::string(to_string(sc.preempt))},
+                     {"kernel", std::string(to_string(sc.kernel))},
+                     {"arch", std::string(to_string(sc.arch))},
+                     {"slice_key", sc.slice_key},
+                     {"debug_key", sc.debug_key},
+                     {"adversarial", sc.adversarial},
+                     {"tasks", tasks},
+                     {"bounds",
+                      {{"wakeups", b.wakeups},
+                       {"irqs", b.irqs},
+                       {"faults", b.faults},
+                       {"migrations", b.migrations},
+                       {"signals", b.signals},
+                       {"membarriers", b.membarriers},
+                       {"user_writes", b.user_writes},
+                       {"syscalls", b.syscalls}}},
+                     {"bounds_text", describe_bounds(sc)}};
+    if (sc.adversarial_fields)
+        out["adversarial_fields"] = true;
+    return out;
 }
 
 /// A parameter in the form it has in a version 3 trace.

@@ -30,6 +30,8 @@ bool TimedRules::runs_on(const Action& a, CpuId c) {
     case ActionKind::SyscallEnter:
     case ActionKind::UserException:
     case ActionKind::WaiterSleeps:
+    case ActionKind::UserEnterRseqCs:
+    case ActionKind::UserCommitRseqCs:
     case ActionKind::IrqWakeup:
     case ActionKind::IrqTick:
     case ActionKind::IrqTaskWork:

@@ -45,6 +45,8 @@ bool is_kernel_task_step(ActionKind k) {
     case ActionKind::SyscallEnter:
     case ActionKind::UserException:
     case ActionKind::WaiterSleeps:
+    case ActionKind::UserEnterRseqCs:
+    case ActionKind::UserCommitRseqCs:
     case ActionKind::IrqWakeup:
     case ActionKind::IrqTick:
     case ActionKind::IrqTaskWork:

@@ -164,7 +164,7 @@ State remote_request_pending_at_s4_end(const RseqModel& model) {
     Task& t0 = s.task(slice_task);
     t0.set_pc(Pc::SyscallSliceResched);
     t0.from_syscall = 1;
-    t0.set_syscall(Syscall::Getpid);
+    s.task_ext(slice_task).set_syscall(Syscall::Getpid);
     t0.set_tif(kabi::TIF_NEED_RESCHED);
     s.task(waiter_task).set_run(Run::Runnable);
     s.cpu(0).ipi_pending = 1;

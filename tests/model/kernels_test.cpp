@@ -132,14 +132,14 @@ TEST(Arm64, APreemptedCriticalSectionIsAbortedBeforeTheTaskResumes) {
     ASSERT_TRUE(w.step("exit_loop_need_resched", to(waiter_task)));
     ASSERT_TRUE(w.step("waiter_sleeps", to(slice_task)));
     EXPECT_TRUE(w.task(slice_task).sched_switch);
-    EXPECT_NE(w.state().budget.ghost_cs_abort_due, 0U);
+    EXPECT_TRUE(w.state().task_ext(slice_task).ghost_cs_abort_due);
     while (w.task(slice_task).get_pc() != Pc::User && w.can("exit_loop_reread_flags")) {
         ASSERT_TRUE(w.step("exit_loop_reread_flags"));
     }
     ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart", no_fault()));
     EXPECT_EQ(w.task(slice_task).get_pc(), Pc::User);
     EXPECT_FALSE(w.task(slice_task).usr_in_cs) << "resumed inside the preempted section";
-    EXPECT_EQ(w.state().budget.ghost_cs_abort_due, 0U);
+    EXPECT_FALSE(w.state().task_ext(slice_task).ghost_cs_abort_due);
 }
 
 // pre_411c1cf4: arm64's own entry never records user_irq, the switch-in raises nothing, and
@@ -163,7 +163,7 @@ TEST(Arm64, WithoutTheEntryFixThePreemptedSectionIsResumed) {
     }
     EXPECT_EQ(w.task(slice_task).get_pc(), Pc::User);
     EXPECT_TRUE(w.task(slice_task).usr_in_cs);
-    EXPECT_NE(w.state().budget.ghost_cs_abort_due, 0U);
+    EXPECT_TRUE(w.state().task_ext(slice_task).ghost_cs_abort_due);
 }
 
 }  // namespace

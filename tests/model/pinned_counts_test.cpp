@@ -37,7 +37,10 @@ TEST_P(PinnedCounts, FixedModelHoldsWithExactStateTransitionAndDepthCounts) {
 // 965, grant-syscall 748, grant-race 540, preempt-full 4052, remote-wakeup 394, rt 131,
 // fault-migrate 195, membarrier 189. rt is unchanged: its waiter is RT (no declined wakeup,
 // no fair tick) and it has no faults. arm64-cs (issue 22, the I8 preset) is new; no other
-// figure moved: the critical-section hooks act only on a task inside a section.
+// figure moved: the critical-section hooks act only on a task inside a section. cs,
+// cs-signal and cs-invalid (model-part2 area 1: rseq_cs, user_enter/commit_rseq_cs) are
+// new; no other figure moved (rseq_cs stays null unless a task starts in or enters a
+// section, and arm64-cs's valid descriptor is cleared exactly when its section is aborted).
 INSTANTIATE_TEST_SUITE_P(
     Presets, PinnedCounts,
     ::testing::Values(Pinned{"tiny", 824, 1189, 24}, Pinned{"grant", 2631, 4260, 28},
@@ -45,7 +48,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"preempt-full", 15144, 27734, 33},
                       Pinned{"remote-wakeup", 724, 1266, 23}, Pinned{"rt", 131, 172, 12},
                       Pinned{"fault-migrate", 335, 614, 17}, Pinned{"membarrier", 433, 628, 20},
-                      Pinned{"arm64-cs", 120, 186, 12}));
+                      Pinned{"arm64-cs", 120, 186, 12}, Pinned{"cs", 11854, 20161, 41},
+                      Pinned{"cs-signal", 2114, 3617, 24}, Pinned{"cs-invalid", 1053, 1528, 23}));
 
 }  // namespace
 }  // namespace rseqcheck

@@ -91,7 +91,7 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
         {ActionKind::SyscallBody,
          {"rseq_slice_yield() returns yielded and clears it",
           [](const State& s, const Action& a, const State& t) {
-              if (before(s, a).get_syscall() != Syscall::RseqSliceYield)
+              if (s.task_ext(a.task).get_syscall() != Syscall::RseqSliceYield)
                   return true;
               return after(t, a).yield_ret == before(s, a).slice_yielded &&
                      !after(t, a).slice_yielded;
@@ -126,6 +126,21 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
          {"an adversarial write to slice_ctrl happens in user mode and stays there",
           [](const State& s, const Action& a, const State& t) {
               return before(s, a).in_user() && after(t, a).in_user();
+          }}},
+        {ActionKind::UserEnterRseqCs,
+         {"entering a critical section stores the chosen non-null descriptor to rseq_cs, puts "
+          "the IP inside the section and stays in user mode",
+          [](const State& s, const Action& a, const State& t) {
+              return before(s, a).in_user() && !before(s, a).usr_in_cs && after(t, a).in_user() &&
+                     after(t, a).usr_in_cs && t.task_ext(a.task).get_rseq_cs() == a.rseq_cs() &&
+                     a.rseq_cs() != RseqCs::Null;
+          }}},
+        {ActionKind::UserCommitRseqCs,
+         {"the commit takes the IP out of the section and leaves rseq_cs for the kernel",
+          [](const State& s, const Action& a, const State& t) {
+              return before(s, a).usr_in_cs && !after(t, a).usr_in_cs &&
+                     t.task_ext(a.task).usr_rseq_cs == s.task_ext(a.task).usr_rseq_cs &&
+                     after(t, a).in_user();
           }}},
         {ActionKind::UserException,
          {"an exception from user mode enters the kernel as an interrupt does (user_irq)",
@@ -195,9 +210,12 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
               return work ? (pc == Pc::LoopResched || pc == Pc::ExitRestart) : pc == Pc::User;
           }}},
         {ActionKind::LoopSignal,
-         {"signal delivery consumes TIF_SIGPENDING, or the fatal SIGSEGV kills the task",
-          [](const State&, const Action& a, const State& t) {
-              return after(t, a).get_pc() == Pc::Dead || !after(t, a).tif_set(kabi::TIF_SIGPENDING);
+         {"signal delivery consumes TIF_SIGPENDING, or the fatal SIGSEGV kills the task, or the "
+          "delivery forced a SIGSEGV (a failed frame, an invalid rseq critical section)",
+          [](const State& s, const Action& a, const State& t) {
+              return after(t, a).get_pc() == Pc::Dead ||
+                     !after(t, a).tif_set(kabi::TIF_SIGPENDING) ||
+                     (after(t, a).sigsegv && !before(s, a).sigsegv);
           }}},
         {ActionKind::SyscallSliceResched,
          {"with NEED_RESCHED set, the end of S4's scope (or S5) calls schedule()",
@@ -276,8 +294,9 @@ std::vector<Scenario> small_scenarios() {
     extra.adversarial = true;
     extra.bounds.signals = 1;
     std::vector<Scenario> out{extra};
-    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
-                               "remote-wakeup", "rt", "fault-migrate", "membarrier"})
+    for (const char* preset :
+         {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full", "remote-wakeup", "rt",
+          "fault-migrate", "membarrier", "cs", "cs-signal", "cs-invalid"})
         out.push_back(make_preset(preset));
     return out;
 }

@@ -28,6 +28,7 @@ struct StepFilter {
     std::optional<TaskId> next;      ///< the task schedule() switched to
     std::optional<Fault> fault;
     std::optional<bool> no_preempt;  ///< a wakeup that wakeup_preempt() declined
+    std::optional<RseqCs> rseq_cs;   ///< the descriptor user space stored to rseq_cs
 
     StepFilter& by(TaskId t) { return task = t, *this; }
     StepFilter& on(CpuId c) { return cpu = c, *this; }
@@ -38,6 +39,7 @@ struct StepFilter {
     StepFilter& faulting(Fault f) { return fault = f, *this; }
     StepFilter& preempting() { return no_preempt = false, *this; }
     StepFilter& declined() { return no_preempt = true, *this; }
+    StepFilter& storing(RseqCs c) { return rseq_cs = c, *this; }
 };
 
 /// Shorthands: w.step("irq_wakeup", by(0)), w.step("x", to(1)), by(0).no_fault().
@@ -68,6 +70,9 @@ inline StepFilter preempting() {
 inline StepFilter declined() {
     return StepFilter{}.declined();
 }
+inline StepFilter storing(RseqCs c) {
+    return StepFilter{}.storing(c);
+}
 
 class Walk {
 public:
@@ -94,7 +99,8 @@ public:
             if ((f.task && a.task != *f.task) || (f.cpu && a.cpu != *f.cpu) ||
                 (f.syscall && a.syscall() != *f.syscall) || (f.branch && a.branch() != *f.branch) ||
                 (f.next && a.next != *f.next) || (f.fault && a.fault != *f.fault) ||
-                (f.no_preempt && a.no_preempt != *f.no_preempt))
+                (f.no_preempt && a.no_preempt != *f.no_preempt) ||
+                (f.rseq_cs && a.rseq_cs() != *f.rseq_cs))
                 return;
             found.emplace(a, t);
         });
