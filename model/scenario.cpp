@@ -9,7 +9,7 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 12> presets{{
+constexpr std::array<PresetInfo, 13> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
     {"deep", "nightly: as default with two requests and two syscalls per run"},
@@ -30,6 +30,9 @@ constexpr std::array<PresetInfo, 12> presets{{
     {"arm64-cs", "1 CPU (PREEMPT_NONE) on arm64: a task inside an rseq critical section is "
                  "preempted by a wakeup, hit by a membarrier RSEQ IPI or signalled, and must "
                  "find its section aborted"},
+    {"hrtimer-rearm", "kernel 7.1, 1 CPU (PREEMPT_NONE): the slice-used-up tick and the plain "
+                      "tick defer the hrtimer rearm (TIF_HRTIMER_REARM) to the exit path, the "
+                      "grant consumes it"},
 }};
 
 TaskConfig slice_user(CpuId cpu = 0) {
@@ -125,6 +128,12 @@ Scenario make_preset(std::string_view name) {
         sc.tasks = {cs_user, waiter()};
         sc.bounds =
             Bounds{.wakeups = 1, .signals = 1, .membarriers = 1, .user_writes = 0, .syscalls = 0};
+        return sc;
+    }
+    if (name == "hrtimer-rearm") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.kernel = Kernel::Linux71;
+        sc.bounds = Bounds{.wakeups = 1, .irqs = 1, .user_writes = 1, .syscalls = 1};
         return sc;
     }
     if (name == "default") {
@@ -226,6 +235,14 @@ void validate(const Scenario& sc, const SourceLocation& where) {
     if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64) {
         throw InputError(where, "variant pre_411c1cf4 needs arch = \"arm64\" (it undoes a fix "
                                 "to arm64's own entry code)");
+    }
+    for (const VariantSwitch v : {VariantSwitch::PreAda54c2b, VariantSwitch::MutGrantSkipsRearm}) {
+        if (sc.variant.has(v) && sc.kernel != Kernel::Linux71) {
+            throw InputError(where, "variant " +
+                                        std::string(variant_catalog()[static_cast<std::size_t>(v)].name) +
+                                        " needs kernel = \"7.1\" (it changes the deferred "
+                                        "hrtimer rearm, which 7.1 added)");
+        }
     }
     if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {
         throw InputError(where, "variant mut_rt_full_grantable needs preempt = \"rt\" (it "
