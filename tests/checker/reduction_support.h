@@ -22,7 +22,8 @@ namespace rseqcheck::checker::testing {
 inline const std::vector<std::string>& small_presets() {
     static const std::vector<std::string> names = {
         "tiny",          "grant", "grant-syscall", "grant-race", "preempt-full",
-        "remote-wakeup", "rt",    "fault-migrate", "membarrier", "arm64-cs"};
+        "remote-wakeup", "rt",    "fault-migrate", "membarrier", "arm64-cs",
+        "hrtimer-rearm"};
     return names;
 }
 

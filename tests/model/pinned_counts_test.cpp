@@ -38,6 +38,9 @@ TEST_P(PinnedCounts, FixedModelHoldsWithExactStateTransitionAndDepthCounts) {
 // fault-migrate 195, membarrier 189. rt is unchanged: its waiter is RT (no declined wakeup,
 // no fair tick) and it has no faults. arm64-cs (issue 22, the I8 preset) is new; no other
 // figure moved: the critical-section hooks act only on a task inside a section.
+// hrtimer-rearm (issue 22, kernel 7.1, I20) is new; no other figure moved: the deferred
+// rearm is active only on kernel "7.1" (State 40 bytes as before: the TIF bit uses Task's
+// last two reserved bits, tif and ti_work 6 bits each, the CPU bits two of its four).
 INSTANTIATE_TEST_SUITE_P(
     Presets, PinnedCounts,
     ::testing::Values(Pinned{"tiny", 824, 1189, 24}, Pinned{"grant", 2631, 4260, 28},
@@ -45,7 +48,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"preempt-full", 15144, 27734, 33},
                       Pinned{"remote-wakeup", 724, 1266, 23}, Pinned{"rt", 131, 172, 12},
                       Pinned{"fault-migrate", 335, 614, 17}, Pinned{"membarrier", 433, 628, 20},
-                      Pinned{"arm64-cs", 120, 186, 12}));
+                      Pinned{"arm64-cs", 120, 186, 12},
+                      Pinned{"hrtimer-rearm", 3909, 6593, 27}));
 
 }  // namespace
 }  // namespace rseqcheck
