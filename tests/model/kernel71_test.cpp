@@ -160,8 +160,9 @@ TEST(Kernel71, ConsumedBeforeUserModeAndMirroredOnTheFixedModel) {
         if (cpu.curr != idle_task) {
             const Task& t = s.task(cpu.curr);
             EXPECT_EQ(t.tif_set(kabi::TIF_HRTIMER_REARM), cpu.deferred_rearm != 0);
-            if (t.in_user())
+            if (t.in_user()) {
                 EXPECT_FALSE(cpu.deferred_rearm);
+            }
         }
     }
     EXPECT_GT(pending, 0U);
