@@ -34,8 +34,8 @@ inline bool records_user_irq(const Scenario& sc) {
 /// to user leaves it to __exit_to_user_mode_prepare(). A task holding hrtimer_bases.lock
 /// (GrantRearmLocked) is not preempted: a raw spinlock disables preemption.
 template <class Handler, class Emit>
-void interrupt(const Scenario& sc, const State& s, CpuId c, Action a, Handler&& handler,
-               Emit& emit, bool hrtimer = false) {
+void interrupt(const Scenario& sc, const State& s, CpuId c, Action a, Handler&& handler, Emit& emit,
+               bool hrtimer = false) {
     State n = s;
     const TaskId t = static_cast<TaskId>(n.cpu(c).curr);
     if (t == idle_task) {

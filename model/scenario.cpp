@@ -238,10 +238,11 @@ void validate(const Scenario& sc, const SourceLocation& where) {
     }
     for (const VariantSwitch v : {VariantSwitch::PreAda54c2b, VariantSwitch::MutGrantSkipsRearm}) {
         if (sc.variant.has(v) && sc.kernel != Kernel::Linux71) {
-            throw InputError(where, "variant " +
-                                        std::string(variant_catalog()[static_cast<std::size_t>(v)].name) +
-                                        " needs kernel = \"7.1\" (it changes the deferred "
-                                        "hrtimer rearm, which 7.1 added)");
+            throw InputError(where,
+                             "variant " +
+                                 std::string(variant_catalog()[static_cast<std::size_t>(v)].name) +
+                                 " needs kernel = \"7.1\" (it changes the deferred "
+                                 "hrtimer rearm, which 7.1 added)");
         }
     }
     if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {

@@ -164,7 +164,7 @@ void schedule(const Scenario& sc, State s, CpuId c, TaskId prev, Pc cont, Action
     p.clear_tif(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY);
     s.cpu(c).preempt_need_resched = 0;
     hrtimer::schedule_rearm(sc, s, c, prev);  // 7.1: hrtick_schedule_enter()/_exit() (C5)
-    s.cpu(c).ghost_resched_erased = 0;  // I12: a schedule() of the task ran
+    s.cpu(c).ghost_resched_erased = 0;        // I12: a schedule() of the task ran
     s.cpu(c).ghost_erased_unrevoked = 0;
     s.cpu(c).ghost_yield_unscheduled = 0;
     p.set_pc(cont);

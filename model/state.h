@@ -157,9 +157,9 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
     /* Ghost (yield-schedules): S4 recorded a yield of the current task and no schedule() */       \
     /* has run on this CPU since. */                                                               \
     X(ghost_yield_unscheduled, 1, ghost, "yield not yet scheduled", number)                        \
-    /* kernel "7.1" only (15dd3a94): hrtimer_cpu_base::deferred_rearm, the clockevent is */       \
-    /* left unprogrammed until __hrtimer_rearm_deferred() runs; and this CPU's */                 \
-    /* hrtimer_bases.lock held by task context (__hrtimer_rearm_deferred()) */                    \
+    /* kernel "7.1" only (15dd3a94): hrtimer_cpu_base::deferred_rearm, the clockevent is */        \
+    /* left unprogrammed until __hrtimer_rearm_deferred() runs; and this CPU's */                  \
+    /* hrtimer_bases.lock held by task context (__hrtimer_rearm_deferred()) */                     \
     X(deferred_rearm, 1, kernel, "hrtimer_cpu_base.deferred_rearm", number)                        \
     X(hrtimer_lock, 1, kernel, "hrtimer_bases.lock held by task", number)
 

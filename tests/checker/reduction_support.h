@@ -21,9 +21,8 @@ namespace rseqcheck::checker::testing {
 /// The small presets (the default preset runs in the CLI benchmark, docs/reductions.md).
 inline const std::vector<std::string>& small_presets() {
     static const std::vector<std::string> names = {
-        "tiny",          "grant", "grant-syscall", "grant-race", "preempt-full",
-        "remote-wakeup", "rt",    "fault-migrate", "membarrier", "arm64-cs",
-        "hrtimer-rearm"};
+        "tiny", "grant",         "grant-syscall", "grant-race", "preempt-full", "remote-wakeup",
+        "rt",   "fault-migrate", "membarrier",    "arm64-cs",   "hrtimer-rearm"};
     return names;
 }
 

@@ -48,8 +48,7 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"preempt-full", 15144, 27734, 33},
                       Pinned{"remote-wakeup", 724, 1266, 23}, Pinned{"rt", 131, 172, 12},
                       Pinned{"fault-migrate", 335, 614, 17}, Pinned{"membarrier", 433, 628, 20},
-                      Pinned{"arm64-cs", 120, 186, 12},
-                      Pinned{"hrtimer-rearm", 3909, 6593, 27}));
+                      Pinned{"arm64-cs", 120, 186, 12}, Pinned{"hrtimer-rearm", 3909, 6593, 27}));
 
 }  // namespace
 }  // namespace rseqcheck

@@ -284,9 +284,9 @@ std::vector<Scenario> small_scenarios() {
     extra.adversarial = true;
     extra.bounds.signals = 1;
     std::vector<Scenario> out{extra};
-    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
-                               "remote-wakeup", "rt", "fault-migrate", "membarrier",
-                               "hrtimer-rearm"})
+    for (const char* preset :
+         {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full", "remote-wakeup", "rt",
+          "fault-migrate", "membarrier", "hrtimer-rearm"})
         out.push_back(make_preset(preset));
     return out;
 }
