@@ -77,6 +77,8 @@ bool is_environment(const Action& a) {
     case ActionKind::GrantCommit:
     case ActionKind::GrantClearResched:
     case ActionKind::GrantClearFolded:
+    case ActionKind::GrantRearm:
+    case ActionKind::GrantRearmUnlock:
     case ActionKind::LoopSignal:
     case ActionKind::LoopNotifyResume:
     case ActionKind::SlowpathUpdate:

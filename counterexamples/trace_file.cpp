@@ -261,7 +261,7 @@ void parse_param(const Reader& r, const json& j, const std::string& ap, const Sc
                                    " (valid: " + branch_names(a.kind) + ")");
     }
     case ActionParam::TiWork:
-        a.set_ti_work(static_cast<std::uint8_t>(r.number(j, ap, "ti_work", 0x1FU)));
+        a.set_ti_work(static_cast<std::uint8_t>(r.number(j, ap, "ti_work", task_field_max::tif)));
         return;
     case ActionParam::Syscall:
         a.set_syscall(

@@ -57,9 +57,12 @@ enum class ActionKind : std::uint8_t {
     Migrate,
     IdleSchedule,
     SliceDeadlinePasses,
+    // kernel "7.1": the grant wrapper's deferred hrtimer rearm (model/slice_grant.h)
+    GrantRearm,
+    GrantRearmUnlock,
 };
 inline constexpr std::size_t action_kind_count =
-    static_cast<std::size_t>(ActionKind::SliceDeadlinePasses) + 1;
+    static_cast<std::size_t>(ActionKind::GrantRearmUnlock) + 1;
 
 /// How a faultable user access went (spec 3.18).
 enum class Fault : std::uint8_t {
@@ -133,6 +136,8 @@ constexpr ActionParam action_param(ActionKind k) {
     case ActionKind::TickPreemptFair:
     case ActionKind::GrantCommit:
     case ActionKind::GrantClearFolded:
+    case ActionKind::GrantRearm:
+    case ActionKind::GrantRearmUnlock:
     case ActionKind::SlowpathUpdate:
     case ActionKind::SyscallSliceRevoke:
     case ActionKind::SyscallSliceClear:
@@ -278,6 +283,8 @@ constexpr std::span<const Branch> branches_of(ActionKind k) {
     case ActionKind::ExitPrepare:
     case ActionKind::GrantCommit:
     case ActionKind::GrantClearFolded:
+    case ActionKind::GrantRearm:
+    case ActionKind::GrantRearmUnlock:
     case ActionKind::SlowpathUpdate:
     case ActionKind::LoopReread:
     case ActionKind::SyscallSliceRevoke:

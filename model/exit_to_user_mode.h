@@ -9,6 +9,7 @@
 #pragma once
 
 #include "model/fault.h"
+#include "model/hrtimer_rearm.h"
 #include "model/rseq_fastpath.h"
 #include "model/sched.h"
 #include "model/slice_timer.h"
@@ -43,8 +44,9 @@ struct ExitPrepare {
         for_each_current_at(sc, s, Pc::ExitPrepare, [&](TaskId t, CpuId c) {
             State n = s;
             Task& task = n.task(t);
-            const std::uint8_t ti_work = task.tif & 0x1FU;
-            task.ti_work = ti_work & 0x1FU;
+            const std::uint8_t ti_work = task.tif & kabi::TIF_MODELLED;
+            task.ti_work = ti_work & task_field_max::tif;
+            hrtimer::rearm_deferred_user_irq(sc, n, c, t, ti_work);  // 7.1 only (C3)
             if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK) == 0) {
                 return_to_user(sc, n, t);
             } else if ((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0) {
@@ -73,8 +75,8 @@ struct LoopReread {
         const auto reread = [&](TaskId t, CpuId c) {
             State n = s;
             Task& task = n.task(t);
-            const std::uint8_t ti_work = task.tif & 0x1FU;
-            task.ti_work = ti_work & 0x1FU;
+            const std::uint8_t ti_work = task.tif & kabi::TIF_MODELLED;
+            task.ti_work = ti_work & task_field_max::tif;
             task.set_pc((ti_work & kabi::EXIT_TO_USER_MODE_WORK_LOOP) != 0 ? Pc::LoopResched
                                                                            : Pc::ExitRestart);
             emit(Action{kind, c, t, no_task, Fault::None}.set_ti_work(ti_work), n);

@@ -94,6 +94,19 @@ constexpr std::array writers{
     FieldWriter{K::IpiMembarrier, "rseq.event.ids_changed", "rseq_force_update()"},
     FieldWriter{K::IpiResched, "PREEMPT_NEED_RESCHED", "fold_need_resched()"},
     FieldWriter{K::Migrate, "rseq.event.ids_changed", "rseq_sched_set_ids_changed()"},
+    // Kernel 7.1 (model/hrtimer_rearm.h): the hrtimer interrupts defer the rearm; the exit
+    // prepare and the grant wrapper consume it.
+    FieldWriter{K::IrqTick, "TIF_HRTIMER_REARM", "hrtimer_interrupt_rearm()"},
+    FieldWriter{K::IrqTick, "hrtimer_cpu_base.deferred_rearm", "hrtimer_interrupt_rearm()"},
+    FieldWriter{K::TickPreemptFair, "TIF_HRTIMER_REARM", "hrtimer_interrupt_rearm()"},
+    FieldWriter{K::TickPreemptFair, "hrtimer_cpu_base.deferred_rearm", "hrtimer_interrupt_rearm()"},
+    FieldWriter{K::SliceTimerFires, "TIF_HRTIMER_REARM", "hrtimer_interrupt_rearm()"},
+    FieldWriter{K::SliceTimerFires, "hrtimer_cpu_base.deferred_rearm", "hrtimer_interrupt_rearm()"},
+    FieldWriter{K::ExitPrepare, "TIF_HRTIMER_REARM", "hrtimer_rearm_deferred_user_irq()"},
+    FieldWriter{K::ExitPrepare, "hrtimer_cpu_base.deferred_rearm", "__hrtimer_rearm_deferred()"},
+    FieldWriter{K::GrantRearm, "TIF_HRTIMER_REARM", "hrtimer_rearm_deferred_tif()"},
+    FieldWriter{K::GrantRearm, "hrtimer_cpu_base.deferred_rearm", "__hrtimer_rearm_deferred()"},
+    FieldWriter{K::GrantRearm, "hrtimer_bases.lock held by task", "__hrtimer_rearm_deferred()"},
     // S4: the timer cancel and the reschedule request; the syscall's result and return.
     FieldWriter{K::SyscallSliceRevoke, "hrtimer armed", "rseq_cancel_slice_extension_timer()"},
     FieldWriter{K::SyscallSliceRevoke, "TIF_NEED_RESCHED", "set_need_resched_current()"},
@@ -113,7 +126,9 @@ std::string schedule_writer(std::string_view field, FieldOwner owner) {
             return "rseq_sched_switch_event()";
         return "context_switch()";
     }
-    constexpr std::array<std::string_view, 8> scheduled{
+    constexpr std::array<std::string_view, 10> scheduled{
+        "TIF_HRTIMER_REARM",  // 7.1: hrtick_schedule_enter()/_exit() inside __schedule()
+        "hrtimer_cpu_base.deferred_rearm",
         "state",
         "curr",
         "PREEMPT_NEED_RESCHED",

@@ -7,6 +7,7 @@
 /// Spec: kernel-model-spec.md 3.2, 3.4 I1, 3.10, 3.16.
 #pragma once
 
+#include "model/hrtimer_rearm.h"
 #include "model/sched.h"
 #include "model/transition.h"
 
@@ -26,34 +27,50 @@ inline bool records_user_irq(const Scenario& sc) {
 /// PREEMPT_FULL/LAZY/RT a set TIF_NEED_RESCHED preempts the task (irqentry_exit() ->
 /// raw_irqentry_exit_cond_resched() -> preempt_schedule_irq()); the lazy bit does not.
 /// The whole interrupt runs with interrupts off, so it is one step.
+/// Kernel "7.1" (model/hrtimer_rearm.h): irq_enter_rcu() first consumes a pending
+/// TIF_HRTIMER_REARM of the interrupted task (C1); an hrtimer interrupt (`hrtimer`: the
+/// tick, the slice timer) then sets it again with deferred_rearm; a return to kernel
+/// consumes it in irqentry_exit() (C6) or in the preemption's __schedule() (C5), a return
+/// to user leaves it to __exit_to_user_mode_prepare(). A task holding hrtimer_bases.lock
+/// (GrantRearmLocked) is not preempted: a raw spinlock disables preemption.
 template <class Handler, class Emit>
-void interrupt(const Scenario& sc, const State& s, CpuId c, Action a, Handler&& handler,
-               Emit& emit) {
+void interrupt(const Scenario& sc, const State& s, CpuId c, Action a, Handler&& handler, Emit& emit,
+               bool hrtimer = false) {
     State n = s;
     const TaskId t = static_cast<TaskId>(n.cpu(c).curr);
     if (t == idle_task) {
-        handler(n);
+        handler(n);  // 7.1: the idle task's rearm is set and consumed inside the interrupt
         emit(a, n);
         return;
     }
     Task& task = n.task(t);
     a.task = t;
+    const bool rearm = hrtimer::deferred(sc);
+    if (rearm)
+        hrtimer::rearm_deferred_live(n, c, t);  // irq_enter_rcu() -> hrtimer_rearm_deferred()
     if (task.in_user()) {
         if (records_user_irq(sc))
             task.user_irq = 1;  // rseq_note_user_irq_entry()
         task.from_syscall = 0;
         handler(n);
+        if (rearm && hrtimer)
+            hrtimer::interrupt_rearm(n, c, t);  // hrtimer_interrupt_rearm()
         task.set_pc(Pc::ExitPrepare);
         emit(a, n);
         return;
     }
     handler(n);
+    if (rearm && hrtimer)
+        hrtimer::interrupt_rearm(n, c, t);
     // raw_irqentry_exit_cond_resched(): need_resched() is TIF_NEED_RESCHED, not the folded
     // bit, so a remote request whose scheduler IPI has not landed yet preempts here too.
-    if (sc.preemptible() && task.tif_set(kabi::TIF_NEED_RESCHED)) {
-        sched::schedule(sc, n, c, t, task.get_pc(), a, emit);
+    if (sc.preemptible() && task.tif_set(kabi::TIF_NEED_RESCHED) &&
+        task.get_pc() != Pc::GrantRearmLocked) {
+        sched::schedule(sc, n, c, t, task.get_pc(), a, emit);  // __schedule() rearms (C5)
         return;
     }
+    if (rearm)
+        hrtimer::rearm_deferred_live(n, c, t);  // irqentry_exit() -> hrtimer_rearm_deferred()
     emit(a, n);
 }
 
@@ -109,7 +126,8 @@ struct IrqWakeup {
 };
 
 /// The scheduler tick: upgrades a lazy reschedule request to a full one (PREEMPT_LAZY/RT);
-/// otherwise a plain interrupt (it still sets user_irq and runs the exit path).
+/// otherwise a plain interrupt (it still sets user_irq and runs the exit path). In high-res
+/// mode the tick is an hrtimer (tick_sched_timer()): on 7.1 it defers the rearm.
 struct IrqTick {
     static constexpr ActionKind kind = ActionKind::IrqTick;
     static constexpr std::string_view name = "irq_tick";
@@ -121,7 +139,7 @@ struct IrqTick {
         if (s.budget.irqs == 0)
             return;
         for (CpuId c = 0; c < sc.cpus; ++c) {
-            if (!irqs_on(sc, s, c) || s.cpu(c).curr == idle_task)
+            if (!irqs_on(sc, s, c) || s.cpu(c).curr == idle_task || !hrtimer::may_interrupt(s, c))
                 continue;
             interrupt(
                 sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
@@ -131,7 +149,7 @@ struct IrqTick {
                     if (n.task(t).tif_set(kabi::TIF_NEED_RESCHED_LAZY))
                         sched::set_need_resched_current(n, c);
                 },
-                emit);
+                emit, /*hrtimer=*/true);
         }
     }
 };
@@ -156,7 +174,7 @@ struct TickPreemptFair {
 
     /// Whether the tick that ends the current slice user's slice may come on CPU c.
     static bool enabled_on(const Scenario& sc, const State& s, CpuId c) {
-        if (!irqs_on(sc, s, c) || !curr_is_slice_user(sc, s, c))
+        if (!irqs_on(sc, s, c) || !curr_is_slice_user(sc, s, c) || !hrtimer::may_interrupt(s, c))
             return false;
         const TaskId curr = static_cast<TaskId>(s.cpu(c).curr);
         if (sc.tasks[curr].rt ||
@@ -192,7 +210,7 @@ struct TickPreemptFair {
                         sched::set_need_resched_current(n, c);
                     }
                 },
-                emit);
+                emit, /*hrtimer=*/true);
         }
     }
 };

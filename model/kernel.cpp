@@ -13,10 +13,11 @@ constexpr std::array<std::string_view, 3> follows_7_0y{
     "b9eac6a9 (\"rseq: Revert to historical performance killing behaviour\")",
     "99428157 (\"rseq: Reenable performance optimizations conditionally\"), its registration "
     "rule only: a task's ABI version is a scenario attribute"};
-constexpr std::array<std::string_view, 3> follows_7_1{
+constexpr std::array<std::string_view, 4> follows_7_1{
     "torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e",
     "0e98eb14 (\"entry: Prepare for deferred hrtimer rearming\")",
-    "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return path\")"};
+    "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return path\")",
+    "ada54c2b (\"rseq: Prevent hard lockup on granted time slice extension\")"};
 
 constexpr std::array<KernelInfo, 3> catalog{{
     {Kernel::Linux70, "7.0", follows_7_0,
@@ -26,7 +27,10 @@ constexpr std::array<KernelInfo, 3> catalog{{
      "registrations only; V1 tasks get the historical ID updates",
      true},
     {Kernel::Linux71, "7.1", follows_7_1,
-     "7.0 with the deferred hrtimer rearm (TIF_HRTIMER_REARM) on the exit path", false},
+     "7.0 with the deferred hrtimer rearm (TIF_HRTIMER_REARM): set by every hrtimer "
+     "interrupt, consumed at irq entry, return to kernel, exit prepare, __schedule() and the "
+     "grant wrapper (with ada54c2b: interrupts off)",
+     true},
 }};
 
 constexpr bool in_enum_order() {

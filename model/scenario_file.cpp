@@ -492,6 +492,10 @@ private:
             return first_of({"variants.pre_411c1cf4", "arch", "preset"});
         if (sc.variant.has(VariantSwitch::MutRtFullGrantable))
             return first_of({"variants.mut_rt_full_grantable", "preempt", "preset"});
+        if (sc.variant.has(VariantSwitch::PreAda54c2b) && sc.kernel != Kernel::Linux71)
+            return first_of({"variants.pre_ada54c2b", "kernel", "preset"});
+        if (sc.variant.has(VariantSwitch::MutGrantSkipsRearm) && sc.kernel != Kernel::Linux71)
+            return first_of({"variants.mut_grant_skips_rearm", "kernel", "preset"});
         return first_of({"tasks", "preset"});
     }
 

@@ -6,6 +6,7 @@
 /// Spec: kernel-model-spec.md 3.10.
 #pragma once
 
+#include "model/hrtimer_rearm.h"
 #include "model/transition.h"
 
 namespace rseqcheck::sched {
@@ -162,7 +163,8 @@ void schedule(const Scenario& sc, State s, CpuId c, TaskId prev, Pc cont, Action
     Task& p = s.task(prev);
     p.clear_tif(kabi::TIF_NEED_RESCHED | kabi::TIF_NEED_RESCHED_LAZY);
     s.cpu(c).preempt_need_resched = 0;
-    s.cpu(c).ghost_resched_erased = 0;  // I12: a schedule() of the task ran
+    hrtimer::schedule_rearm(sc, s, c, prev);  // 7.1: hrtick_schedule_enter()/_exit() (C5)
+    s.cpu(c).ghost_resched_erased = 0;        // I12: a schedule() of the task ran
     s.cpu(c).ghost_erased_unrevoked = 0;
     s.cpu(c).ghost_yield_unscheduled = 0;
     p.set_pc(cont);

@@ -8,6 +8,7 @@
 
 #include "model/exit_to_user_mode.h"
 #include "model/fault.h"
+#include "model/hrtimer_rearm.h"
 #include "model/input_error.h"
 #include "model/sched.h"
 #include "model/transition.h"
@@ -19,6 +20,15 @@ inline std::uint8_t deny_mask(const Scenario& sc) {
     const bool rt =
         sc.preempt == PreemptModel::Rt && !sc.variant.has(VariantSwitch::MutRtFullGrantable);
     return rt ? kabi::TIF_SLICE_EXT_DENY_RT : kabi::TIF_SLICE_EXT_DENY;
+}
+
+/// Where a grant goes after G6's guard: on 7.1 with TIF_HRTIMER_REARM in the loop's snapshot,
+/// to the wrapper's rearm (GrantRearm, include/linux/rseq_entry.h:rseq_grant_slice_extension()
+/// -> hrtimer_rearm_deferred_tif()); without it that call does nothing, and the loop goes on.
+inline Pc after_grant(const Scenario& sc, const Task& task) {
+    if (hrtimer::deferred(sc) && (task.ti_work & kabi::TIF_HRTIMER_REARM) != 0)
+        return Pc::GrantRearm;
+    return next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched);
 }
 
 /// G2-G5 in one user-access region. G3: other work pending or a grant already live: write
@@ -169,7 +179,7 @@ struct GrantClearResched {
                 task.set_pc(Pc::GrantClearFolded);
             } else {
                 n.cpu(c).preempt_need_resched = 0;
-                task.set_pc(after);
+                task.set_pc(after_grant(sc, task));
             }
             emit(Action{kind, c, t, no_task, Fault::None}, n);
         });
@@ -190,6 +200,78 @@ struct GrantClearFolded {
             State n = s;
             n.cpu(c).preempt_need_resched = 0;
             Task& task = n.task(t);
+            task.set_pc(after_grant(sc, task));
+            emit(Action{kind, c, t, no_task, Fault::None}, n);
+        });
+    }
+};
+
+/// Kernel "7.1": the grant wrapper's rearm after G6 returned true (C4). The task waits for
+/// it with interrupts on: G6's guard has ended. hrtimer_rearm_deferred_tif() tests the
+/// loop's snapshot, clears the live TIF_HRTIMER_REARM and calls __hrtimer_rearm_deferred(),
+/// which returns at once when deferred_rearm is clear (an interrupt since the snapshot
+/// consumed the rearm in irq_enter_rcu(), or a preemption in __schedule()). Otherwise:
+///   - with ada54c2b (the default 7.1): the rearm runs with interrupts off, one step;
+///   - pre_ada54c2b: it takes hrtimer_bases.lock with a plain raw_spin_lock, interrupts on
+///     (GrantRearmLocked); an hrtimer interrupt on this CPU then spins on the lock its own
+///     CPU holds: a hard lockup (I20b).
+/// mut_grant_skips_rearm: no call at all; the rearm stays pending into user mode (I20a).
+///
+///     CPU0 (pre_ada54c2b)                       hrtimer interrupt on CPU0
+///     G6 guard ends; raw_spin_lock(base lock)
+///                                               hrtimer_interrupt(): raw_spin_lock_irqsave()
+///                                               spins for ever on CPU0's own lock
+struct GrantRearm {
+    static constexpr ActionKind kind = ActionKind::GrantRearm;
+    static constexpr std::string_view name = "hrtimer_rearm_deferred_tif";
+    static constexpr std::string_view kernel =
+        "include/linux/rseq_entry.h:rseq_grant_slice_extension() -> "
+        "include/linux/hrtimer_rearm.h:hrtimer_rearm_deferred_tif() -> "
+        "kernel/time/hrtimer.c:__hrtimer_rearm_deferred() (7.1, C4)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::GrantRearm, [&](TaskId t, CpuId c) {
+            State n = s;
+            Task& task = n.task(t);
+            const Pc after =
+                next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched);
+            const Action a{kind, c, t, no_task, Fault::None};
+            task.set_pc(after);
+            if (sc.variant.has(VariantSwitch::MutGrantSkipsRearm)) {
+                emit(a, n);
+                return;
+            }
+            task.clear_tif(kabi::TIF_HRTIMER_REARM);  // the snapshot had it (after_grant())
+            if (n.cpu(c).deferred_rearm != 0 && sc.variant.has(VariantSwitch::PreAda54c2b)) {
+                n.cpu(c).hrtimer_lock = 1;  // raw_spin_lock(): preemption off, interrupts on
+                task.set_pc(Pc::GrantRearmLocked);
+                emit(a, n);
+                return;
+            }
+            hrtimer::rearm_deferred(n, c);
+            emit(a, n);
+        });
+    }
+};
+
+/// pre_ada54c2b only: the rest of __hrtimer_rearm_deferred() under the lock taken with
+/// interrupts on: hrtimer_rearm() programs the clockevent and clears deferred_rearm, then
+/// the unlock; the loop goes on.
+struct GrantRearmUnlock {
+    static constexpr ActionKind kind = ActionKind::GrantRearmUnlock;
+    static constexpr std::string_view name = "hrtimer_rearm_unlock";
+    static constexpr std::string_view kernel =
+        "kernel/time/hrtimer.c:__hrtimer_rearm_deferred() (hrtimer_rearm(), then "
+        "raw_spin_unlock(); pre_ada54c2b)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::GrantRearmLocked, [&](TaskId t, CpuId c) {
+            State n = s;
+            Task& task = n.task(t);
+            hrtimer::rearm_deferred(n, c);
+            n.cpu(c).hrtimer_lock = 0;
             task.set_pc(
                 next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterResched));
             emit(Action{kind, c, t, no_task, Fault::None}, n);

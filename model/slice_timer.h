@@ -64,7 +64,10 @@ struct SliceTimerFires {
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for (CpuId c = 0; c < sc.cpus; ++c) {
-            if (!timer_may_fire(s, c) || !irq::irqs_on(sc, s, c))
+            // 7.1: a timer started while a rearm is pending is queued but not programmed
+            // (hrtimer_reprogram() skips the device while deferred_rearm is set).
+            if (!timer_may_fire(s, c) || !irq::irqs_on(sc, s, c) || s.cpu(c).deferred_rearm ||
+                !hrtimer::may_interrupt(s, c))
                 continue;
             irq::interrupt(
                 sc, s, c, Action{kind, c, no_task, no_task, Fault::None},
@@ -78,7 +81,7 @@ struct SliceTimerFires {
                         (ours || sc.variant.has(VariantSwitch::MutTimerIgnoresCookie)))
                         sched::set_need_resched_current(n, c);
                 },
-                emit);
+                emit, /*hrtimer=*/true);
         }
     }
 };

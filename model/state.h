@@ -48,6 +48,8 @@ enum class Pc : std::uint8_t {
     SyscallSliceResched,  ///< S4 scope end / S5: preempt_enable() / cond_resched()
     SyscallSliceClear,    ///< S6: granted := 0, put_user(0, slice_ctrl)
     SyscallBody,          ///< the syscall itself and syscall_exit_to_user_mode_work()
+    GrantRearm,           ///< 7.1: rseq_grant_slice_extension() -> hrtimer_rearm_deferred_tif()
+    GrantRearmLocked,     ///< 7.1 pre_ada54c2b: hrtimer_bases.lock held with interrupts on
     Dead,                 ///< exited (fatal SIGSEGV)
 };
 inline constexpr std::size_t pc_count = static_cast<std::size_t>(Pc::Dead) + 1;
@@ -99,8 +101,8 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
     X(cpu, 2, kernel, "task_cpu", number)                                                          \
     X(from_syscall, 1, kernel, "in_syscall", number) /* this kernel entry was a syscall */         \
     /* thread_info */                                                                              \
-    X(tif, 5, kernel, "TIF", tif_bits)    /* kabi::TIF_* */                                        \
-    X(ti_work, 5, kernel, "ti_work", tif) /* the exit loop's snapshot of tif */                    \
+    X(tif, 6, kernel, "TIF", tif_bits)    /* kabi::TIF_* */                                        \
+    X(ti_work, 6, kernel, "ti_work", tif) /* the exit loop's snapshot of tif */                    \
     X(syscall_work_rseq_slice, 1, kernel, "SYSCALL_WORK_SYSCALL_RSEQ_SLICE", number)               \
     /* task_struct::rseq */                                                                        \
     X(user_irq, 1, kernel, "rseq.event.user_irq", number)                                          \
@@ -170,7 +172,12 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
     X(ghost_erased_unrevoked, 1, ghost, "erased, grant not revoked", number)                       \
     /* Ghost (yield-schedules): S4 recorded a yield of the current task and no schedule() */       \
     /* has run on this CPU since. */                                                               \
-    X(ghost_yield_unscheduled, 1, ghost, "yield not yet scheduled", number)
+    X(ghost_yield_unscheduled, 1, ghost, "yield not yet scheduled", number)                        \
+    /* kernel "7.1" only (15dd3a94): hrtimer_cpu_base::deferred_rearm, the clockevent is */        \
+    /* left unprogrammed until __hrtimer_rearm_deferred() runs; and this CPU's */                  \
+    /* hrtimer_bases.lock held by task context (__hrtimer_rearm_deferred()) */                     \
+    X(deferred_rearm, 1, kernel, "hrtimer_cpu_base.deferred_rearm", number)                        \
+    X(hrtimer_lock, 1, kernel, "hrtimer_bases.lock held by task", number)
 
 /// The global environment budget: how many more of each event the scenario allows.
 #define RSEQCHECK_BUDGET_FIELDS(X)                                                                 \
@@ -213,13 +220,12 @@ static_assert(static_cast<unsigned>(Run::Exited) <= task_field_max::run);
 static_assert(static_cast<unsigned>(Syscall::Getpid) <= task_ext_field_max::syscall_nr);
 static_assert(static_cast<unsigned>(UserProto::Unused) <= task_field_max::proto);
 static_assert(static_cast<unsigned>(RseqCs::DebugOnlyBad) <= task_ext_field_max::usr_rseq_cs);
-static_assert(kabi::EXIT_TO_USER_MODE_WORK <= task_field_max::tif);
+static_assert(kabi::TIF_MODELLED == task_field_max::tif);
 static_assert(max_cpus - 1 <= task_field_max::cpu && idle_task <= cpu_field_max::curr);
 
-/// One task. 64 bits: the fields of RSEQCHECK_TASK_FIELDS, 2 bits reserved.
+/// One task. 64 bits: the fields of RSEQCHECK_TASK_FIELDS, none reserved.
 struct Task {
     RSEQCHECK_TASK_FIELDS(RSEQCHECK_DECLARE_U64_FIELD)
-    std::uint64_t reserved : 2;
 
     Pc get_pc() const { return static_cast<Pc>(pc); }
     void set_pc(Pc p) { pc = static_cast<unsigned>(p) & task_field_max::pc; }
@@ -258,7 +264,7 @@ struct TaskExt {
 /// One CPU. 16 bits.
 struct Cpu {
     RSEQCHECK_CPU_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
-    std::uint16_t reserved : 4;
+    std::uint16_t reserved : 2;
 };
 
 /// Global environment budget. 16 bits.
@@ -299,9 +305,9 @@ constexpr unsigned total_bits(std::span<const unsigned> widths) {
     return sum;
 }
 // The lists account for every bit: no field is declared outside them but `reserved`.
-static_assert(total_bits(task_field_widths) + 2 == 64);
+static_assert(total_bits(task_field_widths) == 64);
 static_assert(total_bits(task_ext_field_widths) + 9 == 16);
-static_assert(total_bits(cpu_field_widths) + 4 == 16);
+static_assert(total_bits(cpu_field_widths) + 2 == 16);
 static_assert(total_bits(budget_field_widths) + 4 == 16);
 static_assert(total_bits(env_field_widths) + 16 == 16);
 

@@ -27,12 +27,13 @@ std::string proto_text(unsigned v) {
 }
 /// The packed TIF word as kernel names joined with '|', "0" when empty.
 std::string tif_text(unsigned v) {
-    constexpr std::array<std::pair<std::uint8_t, std::string_view>, 5> bits{{
+    constexpr std::array<std::pair<std::uint8_t, std::string_view>, 6> bits{{
         {kabi::TIF_NOTIFY_RESUME, "NOTIFY_RESUME"},
         {kabi::TIF_SIGPENDING, "SIGPENDING"},
         {kabi::TIF_NEED_RESCHED, "NEED_RESCHED"},
         {kabi::TIF_NEED_RESCHED_LAZY, "NEED_RESCHED_LAZY"},
         {kabi::TIF_RSEQ, "RSEQ"},
+        {kabi::TIF_HRTIMER_REARM, "HRTIMER_REARM"},
     }};
     std::string out;
     for (const auto& [bit, name] : bits) {
@@ -56,13 +57,14 @@ template <std::uint8_t Bit>
 unsigned tif_bit(const State& s, std::size_t t) {
     return (s.tasks[t].tif & Bit) != 0 ? 1U : 0U;
 }
-const std::array<StateField, 5> tif_rows{{
+const std::array<StateField, 6> tif_rows{{
     {"TIF_NOTIFY_RESUME", FieldScope::Task, FieldKind::Kernel, tif_bit<kabi::TIF_NOTIFY_RESUME>},
     {"TIF_SIGPENDING", FieldScope::Task, FieldKind::Kernel, tif_bit<kabi::TIF_SIGPENDING>},
     {"TIF_NEED_RESCHED", FieldScope::Task, FieldKind::Kernel, tif_bit<kabi::TIF_NEED_RESCHED>},
     {"TIF_NEED_RESCHED_LAZY", FieldScope::Task, FieldKind::Kernel,
      tif_bit<kabi::TIF_NEED_RESCHED_LAZY>},
     {"TIF_RSEQ", FieldScope::Task, FieldKind::Kernel, tif_bit<kabi::TIF_RSEQ>},
+    {"TIF_HRTIMER_REARM", FieldScope::Task, FieldKind::Kernel, tif_bit<kabi::TIF_HRTIMER_REARM>},
 }};
 
 /// The `kind` and `format` columns of model/state.h's field lists, by the names they use.
@@ -230,6 +232,10 @@ std::string_view to_string(Pc pc) {
         return "SyscallSliceClear";
     case Pc::SyscallBody:
         return "SyscallBody";
+    case Pc::GrantRearm:
+        return "GrantRearm";
+    case Pc::GrantRearmLocked:
+        return "GrantRearmLocked";
     case Pc::Dead:
         return "Dead";
     }

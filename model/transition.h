@@ -36,6 +36,8 @@ constexpr bool irqs_enabled_at(Pc pc) {
     case Pc::GrantCommit:
     case Pc::GrantClearResched:  // rseq_entry.h: the granted store to the scoped_guard(irq)
     case Pc::GrantClearFolded:
+    case Pc::GrantRearm:        // 7.1: the wrapper after G6's guard ended
+    case Pc::GrantRearmLocked:  // pre_ada54c2b: a raw spinlock taken with interrupts on
     case Pc::LoopSignal:
     case Pc::LoopNotifyResume:
     case Pc::SlowpathUpdate:

@@ -46,7 +46,9 @@ using AllTransitions = Transitions<
     irq::IrqWakeup, irq::IrqTick, irq::IrqTaskWork, irq::IrqSignal, irq::IpiMembarrier,
     irq::IpiResched, slice_timer::SliceTimerFires, irq::TickPreemptFair,
     // environment
-    sched::RemoteWakeup, sched::Migrate, sched::IdleSchedule, slice_timer::SliceDeadlinePasses>;
+    sched::RemoteWakeup, sched::Migrate, sched::IdleSchedule, slice_timer::SliceDeadlinePasses,
+    // kernel "7.1": the grant wrapper's deferred hrtimer rearm
+    grant::GrantRearm, grant::GrantRearmUnlock>;
 
 static_assert(AllTransitions::infos.size() == action_kind_count);
 

@@ -86,6 +86,17 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{
           "rseq_exit_user_update() only (the exit fast path): revoking a live grant calls "
           "set_need_resched_current() and loops; rseq_update_usr() (slow path, P4) unchanged",
           "membarrier", "F1", "erased-resched-honoured-strict"),
+    // Kernel "7.1" only (the deferred hrtimer rearm); a scenario naming them needs
+    // kernel = "7.1".
+    bug(VariantSwitch::PreAda54c2b, "pre_ada54c2b",
+        "ada54c2b (\"rseq: Prevent hard lockup on granted time slice extension\")",
+        "the grant wrapper's hrtimer_rearm_deferred_tif() runs after G6's irq guard: "
+        "__hrtimer_rearm_deferred() takes hrtimer_bases.lock with interrupts on",
+        "hrtimer-rearm", "I20"),
+    bug(VariantSwitch::MutGrantSkipsRearm, "mut_grant_skips_rearm", "",
+        "rseq_grant_slice_extension() grants without hrtimer_rearm_deferred_tif(): schedule() "
+        "is skipped and the deferred rearm with it",
+        "hrtimer-rearm", "I20"),
 };
 
 }  // namespace

@@ -34,6 +34,8 @@ enum class VariantSwitch : std::uint8_t {
     FixRevokeReraisesResched,    ///< a silent revoke of a live grant re-raises NEED_RESCHED
     FixSwitchEventWhileGranted,  ///< a switch-in of a granted task records sched_switch
     FixFastpathRevokeReraises,   ///< fast path only: a silent revoke re-raises NEED_RESCHED
+    PreAda54c2b,                 ///< 7.1: the grant's hrtimer rearm takes the lock IRQ-ON
+    MutGrantSkipsRearm,          ///< 7.1: the grant wrapper does no hrtimer rearm
     SwitchCount,                 ///< not a switch: the number of switches
 };
 inline constexpr std::size_t variant_switch_count =

@@ -32,6 +32,8 @@ bool is_fair(ActionKind k) {
     case ActionKind::GrantCommit:
     case ActionKind::GrantClearResched:
     case ActionKind::GrantClearFolded:
+    case ActionKind::GrantRearm:
+    case ActionKind::GrantRearmUnlock:
     case ActionKind::LoopSignal:
     case ActionKind::LoopNotifyResume:
     case ActionKind::SlowpathUpdate:

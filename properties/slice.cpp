@@ -3,6 +3,7 @@
 #include <array>
 #include <string_view>
 
+#include "model/hrtimer_rearm.h"
 #include "model/kabi.h"
 #include "model/transition.h"
 
@@ -88,6 +89,59 @@ bool cs_aborted_when_due(const Scenario& sc, const State& s) {
 bool some_cs_abort_due(const Scenario&, const State& s) {
     for (TaskId t = 0; t < max_tasks; ++t) {
         if (s.task_ext(t).ghost_cs_abort_due != 0)
+            return true;
+    }
+    return false;
+}
+
+// I20a (kernel 7.1): a task runs in user mode only with its CPU's clockevent programmed: no
+// TIF_HRTIMER_REARM left on it and no deferred_rearm on its CPU. Every hrtimer interrupt
+// defers the rearm; the way back to user must do it (15dd3a94, 0e98eb14; the grant skips
+// schedule(), so its wrapper must rearm).
+bool hrtimer_rearmed_in_user(const Scenario& sc, const State& s) {
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        const Task& task = s.task(t);
+        if (!task.in_user() || !task.running())
+            continue;
+        if (task.tif_set(kabi::TIF_HRTIMER_REARM) || s.cpu(s.cpu_of(t)).deferred_rearm != 0)
+            return false;
+    }
+    return true;
+}
+
+bool some_task_in_user_on_71(const Scenario& sc, const State& s) {
+    if (!hrtimer::deferred(sc))
+        return false;
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        if (s.task(t).in_user() && s.task(t).running())
+            return true;
+    }
+    return false;
+}
+
+// I20b (kernel 7.1): hrtimer_bases.lock is never held by task context with interrupts on.
+// hrtimer_interrupt() takes it from hard-irq context, so an hrtimer interrupt on the CPU
+// that holds it would spin for ever: a hard lockup (ada54c2b).
+bool hrtimer_lock_irqs_off(const Scenario& sc, const State& s) {
+    for (CpuId c = 0; c < sc.cpus; ++c) {
+        if (s.cpu(c).hrtimer_lock == 0)
+            continue;
+        const TaskId t = static_cast<TaskId>(s.cpu(c).curr);
+        if (t == idle_task || irqs_enabled_at(s.task(t).get_pc()))
+            return false;
+    }
+    return true;
+}
+
+// The premise: a grant is about to do the deferred rearm (the wrapper with deferred_rearm
+// set), or the lock is held.
+bool some_grant_rearm_pending(const Scenario& sc, const State& s) {
+    for (CpuId c = 0; c < sc.cpus; ++c) {
+        if (s.cpu(c).hrtimer_lock != 0)
+            return true;
+        const TaskId t = static_cast<TaskId>(s.cpu(c).curr);
+        if (t != idle_task && t < sc.task_count() && s.cpu(c).deferred_rearm != 0 &&
+            s.task(t).get_pc() == Pc::GrantRearm)
             return true;
     }
     return false;
@@ -436,6 +490,11 @@ constexpr std::array<Reads, 6> i17_reads{"pc",
 constexpr std::array<Reads, 3> yield_after_switch_reads{"syscall", "rseq.slice.yielded",
                                                         "switched since grant"};
 
+constexpr std::array<Reads, 5> i20a_reads{"pc", "state", "task_cpu", "TIF_HRTIMER_REARM",
+                                          "hrtimer_cpu_base.deferred_rearm"};
+constexpr std::array<Reads, 4> i20b_reads{"curr", "pc", "hrtimer_bases.lock held by task",
+                                          "hrtimer_cpu_base.deferred_rearm"};
+
 constexpr ScenarioFacts role = static_cast<ScenarioFacts>(ScenarioFact::Role);
 
 // The safety properties, in `rseqcheck list properties` order (a finding() is listed after
@@ -546,6 +605,21 @@ const std::array entries{
                       "7a5201ea (\"rseq: Split up rseq_exit_to_user_mode()\")",
                       events_clear_in_user_mode, some_slice_user_in_user_mode),
             i17_reads, role),
+    reading(invariant("hrtimer-rearmed-in-user", "I20",
+                      "kernel 7.1: a task runs in user mode with no deferred hrtimer rearm "
+                      "pending: TIF_HRTIMER_REARM clear and its CPU's deferred_rearm clear",
+                      "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return "
+                      "path\"), 0e98eb14 (\"entry: Prepare for deferred hrtimer rearming\")",
+                      hrtimer_rearmed_in_user, some_task_in_user_on_71),
+            i20a_reads),
+    reading(invariant("hrtimer-lock-irqs-off", "I20",
+                      "kernel 7.1: hrtimer_bases.lock is never held by task context with "
+                      "interrupts on (an hrtimer interrupt on that CPU would spin on it: hard "
+                      "lockup)",
+                      "ada54c2b (\"rseq: Prevent hard lockup on granted time slice "
+                      "extension\")",
+                      hrtimer_lock_irqs_off, some_grant_rearm_pending),
+            i20b_reads),
     reading(
         finding(transition("yield-after-switch-returns-zero", "I15",
                            "as sys_rseq_slice_yield()'s comment states it: after the task was "

@@ -46,6 +46,8 @@ bool TimedRules::runs_on(const Action& a, CpuId c) {
     case ActionKind::GrantCommit:
     case ActionKind::GrantClearResched:
     case ActionKind::GrantClearFolded:
+    case ActionKind::GrantRearm:
+    case ActionKind::GrantRearmUnlock:
     case ActionKind::LoopSignal:
     case ActionKind::LoopNotifyResume:
     case ActionKind::SlowpathUpdate:

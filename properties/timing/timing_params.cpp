@@ -112,6 +112,8 @@ Param segment_of(Pc pc) {
     case Pc::GrantCommit:
     case Pc::GrantClearResched:
     case Pc::GrantClearFolded:
+    case Pc::GrantRearm:
+    case Pc::GrantRearmLocked:
         return Param::Grant;
     case Pc::ExitRestart:
         return Param::TimerArm;

@@ -57,7 +57,7 @@ TEST(ReductionSoundness, SymmetryWithoutAlikeTasksExploresEveryState) {
         EXPECT_EQ(sym.states, full.states) << name;
         EXPECT_EQ(sym.transitions, full.transitions) << name;
     }
-    EXPECT_EQ(checked, 11);  // all but grant-race and preempt-full
+    EXPECT_EQ(checked, 12);  // all but grant-race and preempt-full
 }
 
 TEST(ReductionSoundness, SymmetryReducesTheTwoWaiterPresets) {

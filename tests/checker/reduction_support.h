@@ -32,7 +32,8 @@ inline const std::vector<std::string>& small_presets() {
                                                    "arm64-cs",
                                                    "cs",
                                                    "cs-signal",
-                                                   "cs-invalid"};
+                                                   "cs-invalid",
+                                                   "hrtimer-rearm"};
     return names;
 }
 

@@ -28,6 +28,8 @@ bool is_kernel_task_step(ActionKind k) {
     case ActionKind::GrantCommit:
     case ActionKind::GrantClearResched:
     case ActionKind::GrantClearFolded:
+    case ActionKind::GrantRearm:
+    case ActionKind::GrantRearmUnlock:
     case ActionKind::LoopSignal:
     case ActionKind::LoopNotifyResume:
     case ActionKind::SlowpathUpdate:

@@ -41,6 +41,9 @@ TEST_P(PinnedCounts, FixedModelHoldsWithExactStateTransitionAndDepthCounts) {
 // cs-signal and cs-invalid (model-part2 area 1: rseq_cs, user_enter/commit_rseq_cs) are
 // new; no other figure moved (rseq_cs stays null unless a task starts in or enters a
 // section, and arm64-cs's valid descriptor is cleared exactly when its section is aborted).
+// hrtimer-rearm (issue 22, kernel 7.1, I20) is new; no other figure moved: the deferred
+// rearm is active only on kernel "7.1" (State 40 bytes as before: the TIF bit uses Task's
+// last two reserved bits, tif and ti_work 6 bits each, the CPU bits two of its four).
 INSTANTIATE_TEST_SUITE_P(
     Presets, PinnedCounts,
     ::testing::Values(Pinned{"tiny", 824, 1189, 24}, Pinned{"grant", 2631, 4260, 28},
@@ -49,7 +52,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"remote-wakeup", 724, 1266, 23}, Pinned{"rt", 131, 172, 12},
                       Pinned{"fault-migrate", 335, 614, 17}, Pinned{"membarrier", 433, 628, 20},
                       Pinned{"arm64-cs", 120, 186, 12}, Pinned{"cs", 11854, 20161, 41},
-                      Pinned{"cs-signal", 2114, 3617, 24}, Pinned{"cs-invalid", 1053, 1528, 23}));
+                      Pinned{"cs-signal", 2114, 3617, 24}, Pinned{"cs-invalid", 1053, 1528, 23},
+                      Pinned{"hrtimer-rearm", 3909, 6593, 27}));
 
 }  // namespace
 }  // namespace rseqcheck

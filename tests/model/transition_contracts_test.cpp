@@ -116,6 +116,14 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
               return before(s, a).slice_granted && !before(s, a).slice_expired &&
                      after(t, a).slice_expired;
           }}},
+        {ActionKind::GrantRearm,
+         {"7.1: the grant wrapper's rearm clears TIF_HRTIMER_REARM and deferred_rearm in one "
+          "IRQ-off step (ada54c2b): the lock is never left held",
+          [](const State&, const Action& a, const State& t) {
+              return !after(t, a).tif_set(kabi::TIF_HRTIMER_REARM) &&
+                     !t.cpu(a.cpu).deferred_rearm && !t.cpu(a.cpu).hrtimer_lock &&
+                     after(t, a).get_pc() != Pc::GrantRearmLocked;
+          }}},
         {ActionKind::SliceEnd,
          {"user space clears slice_ctrl.request and stays in user mode",
           [](const State& s, const Action& a, const State& t) {
@@ -296,7 +304,7 @@ std::vector<Scenario> small_scenarios() {
     std::vector<Scenario> out{extra};
     for (const char* preset :
          {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full", "remote-wakeup", "rt",
-          "fault-migrate", "membarrier", "cs", "cs-signal", "cs-invalid"})
+          "fault-migrate", "membarrier", "cs", "cs-signal", "cs-invalid", "hrtimer-rearm"})
         out.push_back(make_preset(preset));
     return out;
 }
@@ -354,6 +362,8 @@ TEST(TransitionContracts, ContractsFailOnTheMutationsThatBreakThem) {
     EXPECT_EQ(broken_on("mut_yield_keeps_yielded").count("syscall_body"), 1U);
     EXPECT_EQ(broken_on("mut_no_irq_guard_clear").count("grant_clear_resched"), 1U);
     EXPECT_EQ(broken_on("mut_syscall_skips_user_clear").count("rseq_syscall_clear_slice"), 1U);
+    EXPECT_EQ(broken_on("pre_ada54c2b").count("hrtimer_rearm_deferred_tif"), 1U);
+    EXPECT_EQ(broken_on("mut_grant_skips_rearm").count("hrtimer_rearm_deferred_tif"), 1U);
 }
 
 TEST(TransitionContracts, EveryTransitionFiresSomewhere) {
@@ -369,8 +379,8 @@ TEST(TransitionContracts, EveryTransitionFiresSomewhere) {
     }
     for (std::size_t k = 0; k < action_kind_count; ++k) {
         const auto kind = static_cast<ActionKind>(k);
-        if (kind == ActionKind::GrantClearFolded)
-            continue;  // only mut_no_irq_guard_clear splits the clear
+        if (kind == ActionKind::GrantClearFolded || kind == ActionKind::GrantRearmUnlock)
+            continue;  // only mut_no_irq_guard_clear splits the clear, only pre_ada54c2b locks
         EXPECT_TRUE(fired.count(kind) == 1) << action_name(kind) << " never fires";
     }
 }

@@ -76,6 +76,8 @@ inline constexpr std::array safety_twins{
     Twin{"grant-clears-resched", "mut_no_irq_guard_clear", 9, "grant_clear_preempt_need_resched"},
     Twin{"need-resched-folded", "mut_no_irq_guard_clear", 7, "grant_clear_resched"},
     Twin{"events-clear-in-user-mode", "mut_irq_exit_keeps_events", 2, "exit_to_user_mode_prepare"},
+    Twin{"hrtimer-lock-irqs-off", "pre_ada54c2b", 10, "hrtimer_rearm_deferred_tif"},
+    Twin{"hrtimer-rearmed-in-user", "mut_grant_skips_rearm", 12, "rseq_exit_to_user_mode_restart"},
 };
 
 // Probes outside the default set that the fixed model breaks (findings, docs/findings.md).
