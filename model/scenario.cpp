@@ -155,201 +155,199 @@ Scenario make_preset(std::string_view name) {
         sc.tasks[0].cs_user = true;
         sc.adversarial_fields = true;
         sc.bounds = Bounds{.wakeups = 1, .signals = 1, .user_writes = 1, .syscalls = 0};
-        if (name == "hrtimer-rearm") {
-            Scenario sc = base(name, 1, PreemptModel::None);
-            sc.kernel = Kernel::Linux71;
-            sc.bounds = Bounds{.wakeups = 1, .irqs = 1, .user_writes = 1, .syscalls = 1};
-            return sc;
-        }
-        if (name == "default") {
-            Scenario sc = base(name, 2, PreemptModel::Full);
-            sc.bounds = Bounds{.wakeups = 2,
-                               .irqs = 1,
-                               .faults = 1,
-                               .migrations = 1,
-                               .signals = 1,
-                               .membarriers = 1,
-                               .user_writes = 1,
-                               .syscalls = 1};
-            return sc;
-        }
-        if (name == "deep") {
-            Scenario sc = base(name, 2, PreemptModel::Full);
-            sc.bounds = Bounds{.wakeups = 2,
-                               .irqs = 1,
-                               .faults = 1,
-                               .migrations = 1,
-                               .signals = 1,
-                               .membarriers = 1,
-                               .user_writes = 2,
-                               .syscalls = 2};
-            return sc;
-        }
-        throw InputError({}, "unknown preset '" + std::string(name) + "' (valid: " +
-                                 join(presets, ", ", [](const PresetInfo& p) { return p.name; }) +
-                                 ")");
+        return sc;
     }
+    if (name == "hrtimer-rearm") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.kernel = Kernel::Linux71;
+        sc.bounds = Bounds{.wakeups = 1, .irqs = 1, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
+    if (name == "default") {
+        Scenario sc = base(name, 2, PreemptModel::Full);
+        sc.bounds = Bounds{.wakeups = 2,
+                           .irqs = 1,
+                           .faults = 1,
+                           .migrations = 1,
+                           .signals = 1,
+                           .membarriers = 1,
+                           .user_writes = 1,
+                           .syscalls = 1};
+        return sc;
+    }
+    if (name == "deep") {
+        Scenario sc = base(name, 2, PreemptModel::Full);
+        sc.bounds = Bounds{.wakeups = 2,
+                           .irqs = 1,
+                           .faults = 1,
+                           .migrations = 1,
+                           .signals = 1,
+                           .membarriers = 1,
+                           .user_writes = 2,
+                           .syscalls = 2};
+        return sc;
+    }
+    throw InputError({}, "unknown preset '" + std::string(name) + "' (valid: " +
+                             join(presets, ", ", [](const PresetInfo& p) { return p.name; }) + ")");
+}
 
-    void validate(const Scenario& sc, const SourceLocation& where) {
-        if (const KernelInfo& k = kernel_info(sc.kernel); !k.modelled) {
-            throw InputError(where, "kernel '" + std::string(k.name) +
-                                        "' is listed but not modelled yet (" +
-                                        std::string(k.description) + ")");
+void validate(const Scenario& sc, const SourceLocation& where) {
+    if (const KernelInfo& k = kernel_info(sc.kernel); !k.modelled) {
+        throw InputError(where, "kernel '" + std::string(k.name) +
+                                    "' is listed but not modelled yet (" +
+                                    std::string(k.description) + ")");
+    }
+    if (sc.cpus < 1 || sc.cpus > max_cpus) {
+        throw InputError(where, "cpus = " + std::to_string(sc.cpus) + " is outside 1.." +
+                                    std::to_string(max_cpus));
+    }
+    if (sc.tasks.empty() || sc.tasks.size() > max_tasks) {
+        throw InputError(where, "the scenario has " + std::to_string(sc.tasks.size()) +
+                                    " tasks; the model holds 1.." + std::to_string(max_tasks));
+    }
+    const Bounds& b = sc.bounds;
+    check_bound("wakeups", b.wakeups, BoundLimits::wakeups, where);
+    check_bound("irqs", b.irqs, BoundLimits::irqs, where);
+    check_bound("faults", b.faults, BoundLimits::faults, where);
+    check_bound("migrations", b.migrations, BoundLimits::migrations, where);
+    check_bound("signals", b.signals, BoundLimits::signals, where);
+    check_bound("membarriers", b.membarriers, BoundLimits::membarriers, where);
+    check_bound("user_writes", b.user_writes, BoundLimits::user_writes, where);
+    check_bound("syscalls", b.syscalls, BoundLimits::syscalls, where);
+    if (b.migrations > 0 && sc.cpus < 2)
+        throw InputError(where, "migrations need at least 2 cpus");
+    bool has_slice_user = false;
+    for (std::size_t i = 0; i < sc.tasks.size(); ++i) {
+        const TaskConfig& t = sc.tasks[i];
+        if (t.cpu >= sc.cpus) {
+            throw InputError(where, "task " + std::to_string(i) + " starts on cpu " +
+                                        std::to_string(t.cpu) + " but the scenario has " +
+                                        std::to_string(sc.cpus) + " cpus");
         }
-        if (sc.cpus < 1 || sc.cpus > max_cpus) {
-            throw InputError(where, "cpus = " + std::to_string(sc.cpus) + " is outside 1.." +
-                                        std::to_string(max_cpus));
+        if (t.role == TaskRole::Waiter && t.slice_enabled) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " is a waiter (not registered) and cannot enable slice "
+                                        "extensions");
         }
-        if (sc.tasks.empty() || sc.tasks.size() > max_tasks) {
-            throw InputError(where, "the scenario has " + std::to_string(sc.tasks.size()) +
-                                        " tasks; the model holds 1.." + std::to_string(max_tasks));
+        if (t.role == TaskRole::SliceUser && t.slice_enabled && !sc.slice_key) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " enables slice extensions but slice_key is off (prctl "
+                                        "returns -ENOTSUPP with rseq_slice_ext=off)");
         }
-        const Bounds& b = sc.bounds;
-        check_bound("wakeups", b.wakeups, BoundLimits::wakeups, where);
-        check_bound("irqs", b.irqs, BoundLimits::irqs, where);
-        check_bound("faults", b.faults, BoundLimits::faults, where);
-        check_bound("migrations", b.migrations, BoundLimits::migrations, where);
-        check_bound("signals", b.signals, BoundLimits::signals, where);
-        check_bound("membarriers", b.membarriers, BoundLimits::membarriers, where);
-        check_bound("user_writes", b.user_writes, BoundLimits::user_writes, where);
-        check_bound("syscalls", b.syscalls, BoundLimits::syscalls, where);
-        if (b.migrations > 0 && sc.cpus < 2)
-            throw InputError(where, "migrations need at least 2 cpus");
-        bool has_slice_user = false;
-        for (std::size_t i = 0; i < sc.tasks.size(); ++i) {
-            const TaskConfig& t = sc.tasks[i];
-            if (t.cpu >= sc.cpus) {
-                throw InputError(where, "task " + std::to_string(i) + " starts on cpu " +
-                                            std::to_string(t.cpu) + " but the scenario has " +
-                                            std::to_string(sc.cpus) + " cpus");
-            }
-            if (t.role == TaskRole::Waiter && t.slice_enabled) {
-                throw InputError(where, "task " + std::to_string(i) +
-                                            " is a waiter (not registered) and cannot enable slice "
-                                            "extensions");
-            }
-            if (t.role == TaskRole::SliceUser && t.slice_enabled && !sc.slice_key) {
-                throw InputError(where, "task " + std::to_string(i) +
-                                            " enables slice extensions but slice_key is off (prctl "
-                                            "returns -ENOTSUPP with rseq_slice_ext=off)");
-            }
-            if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.arch == Arch::Arm64) {
-                throw InputError(where, "task " + std::to_string(i) +
-                                            " enables slice extensions but arm64 cannot "
-                                            "(CONFIG_RSEQ_SLICE_EXTENSION needs GENERIC_ENTRY, "
-                                            "which arm64 lacks in 7.0)");
-            }
-            if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::Linux70 &&
-                t.abi == RseqAbi::V1) {
-                throw InputError(where, "task " + std::to_string(i) +
-                                            " enables slice extensions but registered RSEQ ABI V1: "
-                                            "on " +
-                                            std::string(to_string(sc.kernel)) +
-                                            " sys_rseq() does not offer them to a legacy "
-                                            "registration and prctl(PR_RSEQ_SLICE_EXTENSION_SET) "
-                                            "returns -ENOTSUPP (b9eac6a9)");
-            }
-            if (t.role == TaskRole::Waiter && t.in_critical_section) {
-                throw InputError(where, "task " + std::to_string(i) +
-                                            " is a waiter (not registered) and cannot be inside an "
-                                            "rseq critical section");
-            }
-            if (t.role == TaskRole::Waiter && t.cs_user) {
-                throw InputError(where, "task " + std::to_string(i) +
-                                            " is a waiter (not registered) and cannot enter rseq "
-                                            "critical sections (cs_user needs role = "
-                                            "\"slice_user\")");
-            }
-            has_slice_user = has_slice_user || t.role == TaskRole::SliceUser;
+        if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.arch == Arch::Arm64) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " enables slice extensions but arm64 cannot "
+                                        "(CONFIG_RSEQ_SLICE_EXTENSION needs GENERIC_ENTRY, "
+                                        "which arm64 lacks in 7.0)");
         }
-        if (!has_slice_user)
-            throw InputError(where, "the scenario has no slice user task");
-        if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
-                                                  [](const TaskConfig& t) { return t.cs_user; })) {
+        if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::Linux70 &&
+            t.abi == RseqAbi::V1) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " enables slice extensions but registered RSEQ ABI V1: "
+                                        "on " +
+                                        std::string(to_string(sc.kernel)) +
+                                        " sys_rseq() does not offer them to a legacy "
+                                        "registration and prctl(PR_RSEQ_SLICE_EXTENSION_SET) "
+                                        "returns -ENOTSUPP (b9eac6a9)");
+        }
+        if (t.role == TaskRole::Waiter && t.in_critical_section) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " is a waiter (not registered) and cannot be inside an "
+                                        "rseq critical section");
+        }
+        if (t.role == TaskRole::Waiter && t.cs_user) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " is a waiter (not registered) and cannot enter rseq "
+                                        "critical sections (cs_user needs role = "
+                                        "\"slice_user\")");
+        }
+        has_slice_user = has_slice_user || t.role == TaskRole::SliceUser;
+    }
+    if (!has_slice_user)
+        throw InputError(where, "the scenario has no slice user task");
+    if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
+                                              [](const TaskConfig& t) { return t.cs_user; })) {
+        throw InputError(where, "adversarial_fields = true needs a task with cs_user = true (only "
+                                "a task entering critical sections stores to rseq_cs)");
+    }
+    if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64) {
+        throw InputError(where, "variant pre_411c1cf4 needs arch = \"arm64\" (it undoes a fix "
+                                "to arm64's own entry code)");
+    }
+    for (const VariantSwitch v : {VariantSwitch::PreAda54c2b, VariantSwitch::MutGrantSkipsRearm}) {
+        if (sc.variant.has(v) && sc.kernel != Kernel::Linux71) {
             throw InputError(where,
-                             "adversarial_fields = true needs a task with cs_user = true (only "
-                             "a task entering critical sections stores to rseq_cs)");
-        }
-        if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64) {
-            throw InputError(where, "variant pre_411c1cf4 needs arch = \"arm64\" (it undoes a fix "
-                                    "to arm64's own entry code)");
-        }
-        for (const VariantSwitch v :
-             {VariantSwitch::PreAda54c2b, VariantSwitch::MutGrantSkipsRearm}) {
-            if (sc.variant.has(v) && sc.kernel != Kernel::Linux71) {
-                throw InputError(
-                    where, "variant " +
-                               std::string(variant_catalog()[static_cast<std::size_t>(v)].name) +
-                               " needs kernel = \"7.1\" (it changes the deferred "
-                               "hrtimer rearm, which 7.1 added)");
-            }
-        }
-        if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {
-            throw InputError(where, "variant mut_rt_full_grantable needs preempt = \"rt\" (it "
-                                    "changes the PREEMPT_RT grant mask only)");
+                             "variant " +
+                                 std::string(variant_catalog()[static_cast<std::size_t>(v)].name) +
+                                 " needs kernel = \"7.1\" (it changes the deferred "
+                                 "hrtimer rearm, which 7.1 added)");
         }
     }
+    if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {
+        throw InputError(where, "variant mut_rt_full_grantable needs preempt = \"rt\" (it "
+                                "changes the PREEMPT_RT grant mask only)");
+    }
+}
 
-    std::string_view to_string(PreemptModel p) {
-        switch (p) {
-        case PreemptModel::None:
-            return "none";
-        case PreemptModel::Voluntary:
-            return "voluntary";
-        case PreemptModel::Full:
-            return "full";
-        case PreemptModel::Lazy:
-            return "lazy";
-        case PreemptModel::Rt:
-            return "rt";
-        }
-        return "?";
+std::string_view to_string(PreemptModel p) {
+    switch (p) {
+    case PreemptModel::None:
+        return "none";
+    case PreemptModel::Voluntary:
+        return "voluntary";
+    case PreemptModel::Full:
+        return "full";
+    case PreemptModel::Lazy:
+        return "lazy";
+    case PreemptModel::Rt:
+        return "rt";
     }
+    return "?";
+}
 
-    std::string_view to_string(TaskRole r) {
-        switch (r) {
-        case TaskRole::SliceUser:
-            return "slice_user";
-        case TaskRole::Waiter:
-            return "waiter";
-        }
-        return "?";
+std::string_view to_string(TaskRole r) {
+    switch (r) {
+    case TaskRole::SliceUser:
+        return "slice_user";
+    case TaskRole::Waiter:
+        return "waiter";
     }
+    return "?";
+}
 
-    std::string_view to_string(Arch a) {
-        switch (a) {
-        case Arch::X86:
-            return "x86";
-        case Arch::Arm64:
-            return "arm64";
-        }
-        return "?";
+std::string_view to_string(Arch a) {
+    switch (a) {
+    case Arch::X86:
+        return "x86";
+    case Arch::Arm64:
+        return "arm64";
     }
+    return "?";
+}
 
-    std::string_view to_string(RseqAbi a) {
-        switch (a) {
-        case RseqAbi::V1:
-            return "v1";
-        case RseqAbi::V2:
-            return "v2";
-        }
-        return "?";
+std::string_view to_string(RseqAbi a) {
+    switch (a) {
+    case RseqAbi::V1:
+        return "v1";
+    case RseqAbi::V2:
+        return "v2";
     }
+    return "?";
+}
 
-    std::string describe_bounds(const Scenario& sc) {
-        const Bounds& b = sc.bounds;
-        return "cpus=" + std::to_string(sc.cpus) + " tasks=" + std::to_string(sc.tasks.size()) +
-               " preempt=" + std::string(to_string(sc.preempt)) +
-               " wakeups=" + std::to_string(b.wakeups) + " irqs=" + std::to_string(b.irqs) +
-               " faults=" + std::to_string(b.faults) +
-               " migrations=" + std::to_string(b.migrations) +
-               " signals=" + std::to_string(b.signals) +
-               " membarriers=" + std::to_string(b.membarriers) +
-               " user_writes=" + std::to_string(b.user_writes) +
-               " syscalls=" + std::to_string(b.syscalls) + (sc.adversarial ? " adversarial" : "") +
-               (sc.adversarial_fields ? " adversarial_fields" : "") +
-               (sc.slice_key ? "" : " slice_key=off") + (sc.debug_key ? " debug_key=on" : "") +
-               (sc.arch == Arch::X86 ? "" : " arch=" + std::string(to_string(sc.arch)));
-    }
+std::string describe_bounds(const Scenario& sc) {
+    const Bounds& b = sc.bounds;
+    return "cpus=" + std::to_string(sc.cpus) + " tasks=" + std::to_string(sc.tasks.size()) +
+           " preempt=" + std::string(to_string(sc.preempt)) +
+           " wakeups=" + std::to_string(b.wakeups) + " irqs=" + std::to_string(b.irqs) +
+           " faults=" + std::to_string(b.faults) + " migrations=" + std::to_string(b.migrations) +
+           " signals=" + std::to_string(b.signals) +
+           " membarriers=" + std::to_string(b.membarriers) +
+           " user_writes=" + std::to_string(b.user_writes) +
+           " syscalls=" + std::to_string(b.syscalls) + (sc.adversarial ? " adversarial" : "") +
+           (sc.adversarial_fields ? " adversarial_fields" : "") +
+           (sc.slice_key ? "" : " slice_key=off") + (sc.debug_key ? " debug_key=on" : "") +
+           (sc.arch == Arch::X86 ? "" : " arch=" + std::string(to_string(sc.arch)));
+}
 
 }  // namespace rseqcheck
