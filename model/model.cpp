@@ -89,9 +89,10 @@ std::string impossible_state_reason(const Scenario& sc, const State& s) {
                        std::to_string(task.cpu);
             }
         }
-        if (task.usr_in_cs && s.task_ext(t).get_rseq_cs() == RseqCs::Null)
+        if (task.usr_in_cs && s.task_ext(t).get_rseq_cs() == RseqCs::Null) {
             return "task " + std::to_string(t) +
                    " has its IP in a critical section but rseq_cs is 0";
+        }
         if (task.get_run() == Run::Sleeping && !task.in_user())
             return "task " + std::to_string(t) + " sleeps inside a modelled kernel path";
     }

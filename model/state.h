@@ -195,7 +195,8 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
 #define RSEQCHECK_DECLARE_U16_FIELD(name, bits, ...) std::uint16_t name : bits;
 #define RSEQCHECK_DECLARE_MAX(name, bits, ...) inline constexpr unsigned name = (1U << (bits)) - 1U;
 #define RSEQCHECK_FIELD_WIDTH(name, bits, ...) bits,
-#define RSEQCHECK_FIELD_COUNT(...) +1
+// Expands to "+1" after a leading 0 (`0 LIST(RSEQCHECK_FIELD_COUNT)`): it cannot be parenthesised.
+#define RSEQCHECK_FIELD_COUNT(...) +1  // NOLINT(bugprone-macro-parentheses)
 
 /// The largest value each field holds, by member name (task_field_max::pc is 31).
 namespace task_field_max {

@@ -34,9 +34,10 @@ RseqCs rseq_cs(const Walk& w) {
                 break;
             }
         }
-        if (!stepped)
+        if (!stepped) {
             return ::testing::AssertionFailure()
                    << "stuck at pc " << static_cast<int>(pc) << "; enabled: " << w.enabled();
+        }
     }
     return ::testing::AssertionFailure() << "the exit path did not finish in 20 steps";
 }
