@@ -2,7 +2,6 @@
 // step by step on the hrtimer-rearm preset, and checked over whole small state spaces: the
 // 7.0 presets never see it, 7.1 always consumes it before user mode, and pre_ada54c2b takes
 // hrtimer_bases.lock with interrupts on. Brief: /work/notes/hrtimer-rearm-brief.md.
-#include <unordered_set>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -20,20 +19,6 @@ namespace rseqcheck::test {
 namespace {
 
 constexpr TaskId slice_task = 0;
-
-std::vector<State> reachable(const Scenario& sc) {
-    const RseqModel model(sc);
-    std::unordered_set<State, testing::StateHash> seen{model.initial_state()};
-    std::vector<State> order{model.initial_state()};
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        const State s = order[i];
-        model.for_each_successor(s, [&](const Action&, const State& n) {
-            if (seen.insert(n).second)
-                order.push_back(n);
-        });
-    }
-    return order;
-}
 
 bool rearm_pending(const Walk& w) {
     return w.task(slice_task).tif_set(kabi::TIF_HRTIMER_REARM);
@@ -153,7 +138,7 @@ TEST(Kernel71, WithoutTheWrappersRearmTheGrantReturnsToUserWithItPending) {
 // On the 7.0 presets none of the three is ever set.
 TEST(Kernel71, ConsumedBeforeUserModeAndMirroredOnTheFixedModel) {
     std::size_t pending = 0;
-    for (const State& s : reachable(make_preset("hrtimer-rearm"))) {
+    for (const State& s : testing::reachable_states(make_preset("hrtimer-rearm"))) {
         const Cpu& cpu = s.cpu(0);
         EXPECT_FALSE(cpu.hrtimer_lock);
         pending += cpu.deferred_rearm;
@@ -167,7 +152,7 @@ TEST(Kernel71, ConsumedBeforeUserModeAndMirroredOnTheFixedModel) {
     }
     EXPECT_GT(pending, 0U);
     for (const char* preset : {"grant", "remote-wakeup", "preempt-full"}) {
-        for (const State& s : reachable(make_preset(preset))) {
+        for (const State& s : testing::reachable_states(make_preset(preset))) {
             for (const Cpu& cpu : s.cpus)
                 EXPECT_FALSE(cpu.deferred_rearm || cpu.hrtimer_lock) << preset;
             for (const Task& t : s.tasks)

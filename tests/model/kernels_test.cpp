@@ -3,7 +3,6 @@
 // Spec: kernel-model-spec.md 4 I8, 6.5 (b9eac6a9, 411c1cf4).
 #include <cstdint>
 #include <string>
-#include <unordered_set>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -20,21 +19,6 @@ namespace {
 
 constexpr TaskId slice_task = 0;
 constexpr TaskId waiter_task = 1;
-
-/// Every state reachable in `sc` (a plain BFS; the scenarios here are small).
-std::vector<State> reachable(const Scenario& sc) {
-    const RseqModel model(sc);
-    std::unordered_set<State, testing::StateHash> seen{model.initial_state()};
-    std::vector<State> order{model.initial_state()};
-    for (std::size_t i = 0; i < order.size(); ++i) {
-        const State s = order[i];
-        model.for_each_successor(s, [&](const Action&, const State& n) {
-            if (seen.insert(n).second)
-                order.push_back(n);
-        });
-    }
-    return order;
-}
 
 /// `grant` on 7.0.y with task 0 a legacy (V1) registration whose user space writes any
 /// value to slice_ctrl, a request included, twice.
@@ -53,7 +37,7 @@ Scenario v1_on_70y() {
 TEST(Kernel70y, NoV1TaskIsEverGranted) {
     const Scenario sc = v1_on_70y();
     std::uint64_t requested = 0;
-    for (const State& s : reachable(sc)) {
+    for (const State& s : testing::reachable_states(sc)) {
         const Task& t = s.task(slice_task);
         EXPECT_FALSE(t.slice_granted);
         EXPECT_FALSE(t.kwrite_granted) << "the kernel wrote a grant into a V1 area";
@@ -66,7 +50,7 @@ TEST(Kernel70y, NoV1TaskIsEverGranted) {
     v2.tasks[slice_task].abi = RseqAbi::V2;
     v2.tasks[slice_task].slice_enabled = true;
     bool granted = false;
-    for (const State& s : reachable(v2))
+    for (const State& s : testing::reachable_states(v2))
         granted = granted || s.task(slice_task).slice_granted;
     EXPECT_TRUE(granted);
 }

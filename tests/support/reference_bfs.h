@@ -9,6 +9,7 @@
 #include <optional>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "model/model.h"
@@ -37,6 +38,22 @@ struct Explored {
     /// 0 for a property not selected or a leads-to one.
     std::vector<std::uint64_t> premise;
 };
+
+/// Every state reachable in `sc`, in breadth-first order (a plain BFS, no properties: for
+/// tests that check a predicate over the whole preset).
+inline std::vector<State> reachable_states(const Scenario& sc) {
+    const RseqModel model(sc);
+    std::unordered_set<State, StateHash> seen{model.initial_state()};
+    std::vector<State> order{model.initial_state()};
+    for (std::size_t i = 0; i < order.size(); ++i) {
+        const State s = order[i];
+        model.for_each_successor(s, [&](const Action&, const State& n) {
+            if (seen.insert(n).second)
+                order.push_back(n);
+        });
+    }
+    return order;
+}
 
 /// Explores the whole reachable graph of `sc`, checking the selected properties.
 inline Explored reference_bfs(const Scenario& sc, std::vector<int> selected = {}) {
