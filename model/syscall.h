@@ -276,9 +276,9 @@ struct SyscallTraceEnter {
 
     /// What the task's tracer and filter did with one syscall.
     struct Outcome {
-        bool sleep = false;         ///< a ptrace stop or a USER_NOTIF wait
-        Syscall nr = Syscall::None; ///< the number the body runs (None: skipped)
-        bool kill = false;          ///< a fatal signal (SIGKILL, SECCOMP_RET_KILL_*)
+        bool sleep = false;          ///< a ptrace stop or a USER_NOTIF wait
+        Syscall nr = Syscall::None;  ///< the number the body runs (None: skipped)
+        bool kill = false;           ///< a fatal signal (SIGKILL, SECCOMP_RET_KILL_*)
         bool operator==(const Outcome&) const = default;
     };
 
@@ -348,9 +348,9 @@ private:
         seccomp(Outcome{false, nr, false});  // no syscall-entry stop
         if (!cfg.ptrace)
             return;
-        seccomp(Outcome{true, nr, false});                // the tracer continues it
-        f(Outcome{true, Syscall::None, false});           // the tracer skips it: -1
-        f(Outcome{true, Syscall::None, true});            // the tracer kills the task
+        seccomp(Outcome{true, nr, false});       // the tracer continues it
+        f(Outcome{true, Syscall::None, false});  // the tracer skips it: -1
+        f(Outcome{true, Syscall::None, true});   // the tracer kills the task
         for (const Syscall to : {Syscall::RseqSliceYield, Syscall::Getpid}) {
             if (to != nr)
                 seccomp(Outcome{true, to, false});  // the tracer rewrote orig_ax

@@ -95,14 +95,14 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
                                  br == Branch::SleepRewrite || br == Branch::SleepKill;
               const Syscall nr = t.task_ext(a.task).get_syscall();
               const Syscall entered = s.task_ext(a.task).get_syscall();
-              const bool nr_ok = skip ? nr == Syscall::None
-                                      : (br == Branch::SleepRewrite ? nr != entered
-                                                                    : nr == entered);
+              const bool nr_ok = skip
+                                     ? nr == Syscall::None
+                                     : (br == Branch::SleepRewrite ? nr != entered : nr == entered);
               return !b.slice_granted && n.slice_granted == b.slice_granted &&
                      n.slice_yielded == b.slice_yielded &&
                      n.usr_slice_granted == b.usr_slice_granted && nr_ok &&
-                     (n.sigsegv != 0) == (kill || b.sigsegv != 0) &&
-                     (a.next != no_task) == sleep && n.get_pc() == Pc::SyscallBody;
+                     (n.sigsegv != 0) == (kill || b.sigsegv != 0) && (a.next != no_task) == sleep &&
+                     n.get_pc() == Pc::SyscallBody;
           }}},
         {ActionKind::SyscallSliceRevoke,
          {"S4 cancels this task's slice timer on this CPU",
@@ -342,10 +342,9 @@ std::vector<Scenario> small_scenarios() {
         traced.tasks[0].seccomp = mode;
         out.push_back(traced);
     }
-    for (const char* preset :
-         {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full", "remote-wakeup", "rt",
-          "fault-migrate", "membarrier", "cs", "cs-signal", "cs-invalid", "hrtimer-rearm", "sud",
-          "seccomp-skip"})
+    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
+                               "remote-wakeup", "rt", "fault-migrate", "membarrier", "cs",
+                               "cs-signal", "cs-invalid", "hrtimer-rearm", "sud", "seccomp-skip"})
         out.push_back(make_preset(preset));
     return out;
 }
