@@ -20,13 +20,16 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<std::string_view, 16> top_keys{
-    "name",      "description", "preset",
-    "cpus",      "preempt",     "slice_key",
-    "debug_key", "adversarial", "adversarial_fields",
-    "variants",  "properties",  "bounds",
-    "tasks",     "timing",      "kernel",
-    "arch"};
+constexpr std::array<std::string_view, 17> top_keys{
+    "name",      "description",  "preset",
+    "cpus",      "preempt",      "slice_key",
+    "debug_key", "adversarial",  "adversarial_fields",
+    "variants",  "properties",   "bounds",
+    "tasks",     "timing",       "kernel",
+    "arch",      "syscall_kinds"};
+/// The names `syscall_kinds` takes: to_string(Syscall) of every value but None.
+constexpr std::array<std::string_view, 7> syscall_names{
+    "rseq_slice_yield", "sched_yield", "getpid", "rseq", "prctl", "clone", "execve"};
 constexpr std::array<std::string_view, 10> task_keys{
     "role", "slice_enabled", "rt",  "cpu",    "in_critical_section",
     "abi",  "cs_user",       "sud", "ptrace", "seccomp"};
@@ -152,6 +155,8 @@ public:
                 sc.adversarial = bool_of(value, k);
             } else if (k == "adversarial_fields") {
                 sc.adversarial_fields = bool_of(value, k);
+            } else if (k == "syscall_kinds") {
+                sc.syscall_kinds = syscall_kinds_of(value);
             } else if (k == "variants") {
                 sc.variant = variants_of(value);
             } else if (k == "properties") {
@@ -322,6 +327,20 @@ private:
         for (std::size_t i = 0; i < a->size(); ++i) {
             const toml::node& e = *a->get(i);
             out.push_back({string_of(e, key + "[" + std::to_string(i) + "]"), at(e.source())});
+        }
+        return out;
+    }
+
+    /// `syscall_kinds = ["rseq_slice_yield", ...]`: the syscalls a slice user may issue.
+    SyscallKinds syscall_kinds_of(const toml::node& v) {
+        SyscallKinds out;
+        for (const NamedAt& n : names_of(v, "syscall_kinds")) {
+            const auto* it = std::find(syscall_names.begin(), syscall_names.end(), n.name);
+            if (it == syscall_names.end()) {
+                throw InputError(n.where, "unknown syscall '" + n.name + "' (did you mean '" +
+                                              nearest(n.name, syscall_names) + "'?)");
+            }
+            out.add(static_cast<Syscall>(it - syscall_names.begin() + 1));
         }
         return out;
     }
@@ -515,6 +534,12 @@ private:
         if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
                                                   [](const TaskConfig& t) { return t.cs_user; }))
             return first_of({"adversarial_fields", "tasks", "preset"});
+        for (std::size_t i = 1; i < syscall_count; ++i) {
+            if (sc.syscall_kinds.has(static_cast<Syscall>(i)) &&
+                !syscall_modelled(static_cast<Syscall>(i))) {
+                return first_of({"syscall_kinds", "preset"});
+            }
+        }
         if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64)
             return first_of({"variants.pre_411c1cf4", "arch", "preset"});
         if (sc.variant.has(VariantSwitch::MutRtFullGrantable))
@@ -588,6 +613,17 @@ std::string scenario_to_toml(const Scenario& sc) {
         first = false;
     }
     out << "]\n";
+    if (!(sc.syscall_kinds == default_syscall_kinds)) {  // model-part2 area 2: only when set
+        out << "syscall_kinds = [";
+        bool first_nr = true;
+        for (std::size_t i = 1; i < syscall_count; ++i) {
+            if (!sc.syscall_kinds.has(static_cast<Syscall>(i)))
+                continue;
+            out << (first_nr ? "" : ", ") << "\"" << syscall_names[i - 1] << "\"";
+            first_nr = false;
+        }
+        out << "]\n";
+    }
     const Bounds& b = sc.bounds;
     out << "\n[bounds]\n";
     out << "wakeups = " << b.wakeups << "\n";
