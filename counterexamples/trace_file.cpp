@@ -276,11 +276,10 @@ void parse_param(const Reader& r, const json& j, const std::string& ap, const Sc
         return;
     case ActionParam::Syscall:
         // "none": the body of a syscall that SUD, ptrace or seccomp skipped (model-part2 5.2)
-        a.set_syscall(
-            parse_enum(r, ap + ".syscall", r.string(j, ap, "syscall"),
-                       std::array{Syscall::None, Syscall::RseqSliceYield, Syscall::SchedYield,
-                                  Syscall::Getpid, Syscall::Rseq, Syscall::Prctl, Syscall::Clone,
-                                  Syscall::Execve}));
+        a.set_syscall(parse_enum(r, ap + ".syscall", r.string(j, ap, "syscall"),
+                                 std::array{Syscall::None, Syscall::RseqSliceYield,
+                                            Syscall::SchedYield, Syscall::Getpid, Syscall::Rseq,
+                                            Syscall::Prctl, Syscall::Clone, Syscall::Execve}));
         return;
     case ActionParam::Woken:
         a.set_woken(static_cast<TaskId>(r.number(j, ap, "woken", sc.task_count() - 1)));
