@@ -89,6 +89,7 @@ bool is_environment(const Action& a) {
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
+    case ActionKind::SyscallTraceEnter:
     case ActionKind::IdleSchedule:
         return false;
     }

@@ -150,6 +150,14 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
         t.cpu = static_cast<CpuId>(r.number(tasks[i], path, "cpu", max_cpus - 1));
         t.in_critical_section = r.optional_boolean(tasks[i], path, "in_critical_section", false);
         t.cs_user = r.optional_boolean(tasks[i], path, "cs_user", false);
+        // sud, ptrace and seccomp (model-part2 area 3) are written only when set
+        t.sud = r.optional_boolean(tasks[i], path, "sud", false);
+        t.ptrace = r.optional_boolean(tasks[i], path, "ptrace", false);
+        if (tasks[i].is_object() && tasks[i].contains("seccomp")) {
+            t.seccomp = parse_enum(r, path + ".seccomp", r.string(tasks[i], path, "seccomp"),
+                                   std::array{SeccompMode::None, SeccompMode::Skip,
+                                              SeccompMode::Notify, SeccompMode::Kill});
+        }
         if (tasks[i].is_object() && tasks[i].contains("abi")) {
             t.abi = parse_enum(r, path + ".abi", r.string(tasks[i], path, "abi"),
                                std::array{RseqAbi::V1, RseqAbi::V2});
@@ -267,10 +275,11 @@ void parse_param(const Reader& r, const json& j, const std::string& ap, const Sc
         a.set_ti_work(static_cast<std::uint8_t>(r.number(j, ap, "ti_work", task_field_max::tif)));
         return;
     case ActionParam::Syscall:
-        a.set_syscall(
-            parse_enum(r, ap + ".syscall", r.string(j, ap, "syscall"),
-                       std::array{Syscall::RseqSliceYield, Syscall::SchedYield, Syscall::Getpid,
-                                  Syscall::Rseq, Syscall::Prctl, Syscall::Clone, Syscall::Execve}));
+        // "none": the body of a syscall that SUD, ptrace or seccomp skipped (model-part2 5.2)
+        a.set_syscall(parse_enum(r, ap + ".syscall", r.string(j, ap, "syscall"),
+                                 std::array{Syscall::None, Syscall::RseqSliceYield,
+                                            Syscall::SchedYield, Syscall::Getpid, Syscall::Rseq,
+                                            Syscall::Prctl, Syscall::Clone, Syscall::Execve}));
         return;
     case ActionParam::Woken:
         a.set_woken(static_cast<TaskId>(r.number(j, ap, "woken", sc.task_count() - 1)));

@@ -60,9 +60,11 @@ enum class ActionKind : std::uint8_t {
     // kernel "7.1": the grant wrapper's deferred hrtimer rearm (model/slice_grant.h)
     GrantRearm,
     GrantRearmUnlock,
+    // syscall_trace_enter() after the slice work: ptrace, seccomp (model/syscall.h)
+    SyscallTraceEnter,
 };
 inline constexpr std::size_t action_kind_count =
-    static_cast<std::size_t>(ActionKind::GrantRearmUnlock) + 1;
+    static_cast<std::size_t>(ActionKind::SyscallTraceEnter) + 1;
 
 /// How a faultable user access went (spec 3.18).
 enum class Fault : std::uint8_t {
@@ -104,8 +106,27 @@ enum class Branch : std::uint8_t {
     /// ExitRestart A1: rseq_arm_slice_extension_timer() found the deadline already passed:
     /// set_need_resched_current(), the exit loop runs again.
     DeadlinePassed,
+    /// SyscallEntryWork, `sud`: syscall_user_dispatch() dispatched the syscall (selector
+    /// BLOCK or none): SIGSYS forced as a catchable signal, the slice work and body skipped.
+    Dispatched,
+    /// SyscallEntryWork, `sud`: syscall_user_dispatch() failed fatally (the selector read
+    /// faulted, or its value is neither ALLOW nor BLOCK): force_exit_sig(); dispatched.
+    DispatchFatal,
+    /// SyscallTraceEnter: seccomp skipped the body (SECCOMP_RET_ERRNO / _TRAP): -1.
+    Skip,
+    /// SyscallTraceEnter: seccomp killed the task (SECCOMP_RET_KILL_*).
+    Kill,
+    /// SyscallTraceEnter: the task slept (a ptrace syscall-entry stop or a seccomp USER_NOTIF
+    /// wait), then the syscall runs.
+    SleepRun,
+    /// SyscallTraceEnter: the task slept, then the tracer or the supervisor skipped the body.
+    SleepSkip,
+    /// SyscallTraceEnter: the task slept in its ptrace stop and the tracer rewrote the number.
+    SleepRewrite,
+    /// SyscallTraceEnter: the task slept in its ptrace stop and the tracer killed it (SIGKILL).
+    SleepKill,
 };
-inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::DeadlinePassed) + 1;
+inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::SleepKill) + 1;
 
 /// What a kind's parameter is: the one nondeterministic choice or observation, beyond CPU,
 /// task, next task and fault, that tells two steps of that kind apart.
@@ -155,6 +176,7 @@ constexpr ActionParam action_param(ActionKind k) {
     case ActionKind::ExitRestart:
     case ActionKind::SyscallEntryWork:
     case ActionKind::SyscallSliceResched:
+    case ActionKind::SyscallTraceEnter:
         return ActionParam::Branch;
     case ActionKind::ExitPrepare:
     case ActionKind::LoopReread:
@@ -198,6 +220,22 @@ constexpr std::string_view to_string(Branch b) {
         return "reraise";
     case Branch::DeadlinePassed:
         return "deadline_passed";
+    case Branch::Dispatched:
+        return "dispatched";
+    case Branch::DispatchFatal:
+        return "dispatch_fatal";
+    case Branch::Skip:
+        return "skip";
+    case Branch::Kill:
+        return "kill";
+    case Branch::SleepRun:
+        return "sleep_run";
+    case Branch::SleepSkip:
+        return "sleep_skip";
+    case Branch::SleepRewrite:
+        return "sleep_rewrite";
+    case Branch::SleepKill:
+        return "sleep_kill";
     }
     return "?";
 }
@@ -240,10 +278,13 @@ inline constexpr std::array<Branch, 2> loop_signal_branches{Branch::None, Branch
 inline constexpr std::array<Branch, 2> loop_notify_resume_branches{Branch::None, Branch::Slowpath};
 inline constexpr std::array<Branch, 3> exit_restart_branches{Branch::None, Branch::DeadlinePassed,
                                                              Branch::Reraise};
-inline constexpr std::array<Branch, 3> syscall_entry_work_branches{Branch::None, Branch::Revoke,
-                                                                   Branch::Sigsegv};
+inline constexpr std::array<Branch, 5> syscall_entry_work_branches{
+    Branch::None, Branch::Revoke, Branch::Sigsegv, Branch::Dispatched, Branch::DispatchFatal};
 inline constexpr std::array<Branch, 2> syscall_slice_resched_branches{Branch::None,
                                                                       Branch::Schedule};
+inline constexpr std::array<Branch, 7> syscall_trace_enter_branches{
+    Branch::None,      Branch::Skip,         Branch::Kill,     Branch::SleepRun,
+    Branch::SleepSkip, Branch::SleepRewrite, Branch::SleepKill};
 }  // namespace detail
 
 /// The branches kind `k` can take, in the order of the numbers that trace format versions 1
@@ -266,6 +307,8 @@ constexpr std::span<const Branch> branches_of(ActionKind k) {
         return detail::syscall_entry_work_branches;
     case ActionKind::SyscallSliceResched:
         return detail::syscall_slice_resched_branches;
+    case ActionKind::SyscallTraceEnter:
+        return detail::syscall_trace_enter_branches;
     case ActionKind::SliceRequest:
     case ActionKind::SliceEnd:
     case ActionKind::UserWriteAny:

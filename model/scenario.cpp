@@ -11,7 +11,7 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 16> presets{{
+constexpr std::array<PresetInfo, 18> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
     {"deep", "nightly: as default with two requests and two syscalls per run"},
@@ -41,6 +41,10 @@ constexpr std::array<PresetInfo, 16> presets{{
     {"hrtimer-rearm", "kernel 7.1, 1 CPU (PREEMPT_NONE): the slice-used-up tick and the plain "
                       "tick defer the hrtimer rearm (TIF_HRTIMER_REARM) to the exit path, the "
                       "grant consumes it"},
+    {"sud", "1 CPU (PREEMPT_FULL), Syscall User Dispatch on the slice user: a dispatched syscall "
+            "skips the slice work and keeps a live grant into its SIGSYS delivery (finding F6)"},
+    {"seccomp-skip", "1 CPU (PREEMPT_NONE), a seccomp filter that may skip a syscall after the "
+                     "slice work: a skipped rseq_slice_yield() leaves `yielded` set (finding F5)"},
 }};
 
 TaskConfig slice_user(CpuId cpu = 0) {
@@ -61,6 +65,23 @@ Scenario base(std::string_view name, unsigned cpus, PreemptModel preempt) {
     sc.preempt = preempt;
     sc.tasks = {slice_user(), waiter()};
     return sc;
+}
+
+/// " sud=T0 ptrace=T1 seccomp=T0:skip" for the tasks that set them; "" when none does, so
+/// that the line of every other scenario is unchanged (model-part2.md 5.2).
+std::string describe_entry_neighbours(const Scenario& sc) {
+    std::string out;
+    for (std::size_t i = 0; i < sc.tasks.size(); ++i) {
+        const TaskConfig& t = sc.tasks[i];
+        const std::string task = "T" + std::to_string(i);
+        if (t.sud)
+            out += " sud=" + task;
+        if (t.ptrace)
+            out += " ptrace=" + task;
+        if (t.seccomp != SeccompMode::None)
+            out += " seccomp=" + task + ":" + std::string(to_string(t.seccomp));
+    }
+    return out;
 }
 
 void check_bound(const char* what, unsigned value, unsigned max, const SourceLocation& where) {
@@ -162,6 +183,18 @@ Scenario make_preset(std::string_view name) {
         Scenario sc = base(name, 1, PreemptModel::None);
         sc.kernel = Kernel::Linux71;
         sc.bounds = Bounds{.wakeups = 1, .irqs = 1, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
+    if (name == "sud") {  // model-part2.md 9: F6
+        Scenario sc = base(name, 1, PreemptModel::Full);
+        sc.tasks[0].sud = true;
+        sc.bounds = Bounds{.wakeups = 1, .faults = 1, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
+    if (name == "seccomp-skip") {  // model-part2.md 9: F5
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.tasks[0].seccomp = SeccompMode::Skip;
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 2};
         return sc;
     }
     if (name == "default") {
@@ -278,6 +311,12 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                         "critical sections (cs_user needs role = "
                                         "\"slice_user\")");
         }
+        if (t.role == TaskRole::Waiter && (t.sud || t.ptrace || t.seccomp != SeccompMode::None)) {
+            const char* what = t.sud ? "sud" : t.ptrace ? "ptrace" : "seccomp";
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " is a waiter, which issues no syscalls in the model: " +
+                                        what + " needs role = \"slice_user\"");
+        }
         has_slice_user = has_slice_user || t.role == TaskRole::SliceUser;
     }
     if (!has_slice_user)
@@ -360,6 +399,20 @@ std::string_view to_string(RseqAbi a) {
     return "?";
 }
 
+std::string_view to_string(SeccompMode m) {
+    switch (m) {
+    case SeccompMode::None:
+        return "none";
+    case SeccompMode::Skip:
+        return "skip";
+    case SeccompMode::Notify:
+        return "notify";
+    case SeccompMode::Kill:
+        return "kill";
+    }
+    return "?";
+}
+
 std::string describe_bounds(const Scenario& sc) {
     const Bounds& b = sc.bounds;
     return "cpus=" + std::to_string(sc.cpus) + " tasks=" + std::to_string(sc.tasks.size()) +
@@ -372,7 +425,8 @@ std::string describe_bounds(const Scenario& sc) {
            " syscalls=" + std::to_string(b.syscalls) + (sc.adversarial ? " adversarial" : "") +
            (sc.adversarial_fields ? " adversarial_fields" : "") +
            (sc.slice_key ? "" : " slice_key=off") + (sc.debug_key ? " debug_key=on" : "") +
-           (sc.arch == Arch::X86 ? "" : " arch=" + std::string(to_string(sc.arch)));
+           (sc.arch == Arch::X86 ? "" : " arch=" + std::string(to_string(sc.arch))) +
+           describe_entry_neighbours(sc);
 }
 
 }  // namespace rseqcheck

@@ -41,6 +41,16 @@ enum class TaskRole : std::uint8_t {
     Waiter,     ///< not registered; sleeps, is woken (NEED_RESCHED on its CPU), runs, sleeps
 };
 
+/// What the task's seccomp filter does with a syscall (model-part2.md 5.2), a choice per
+/// syscall since a filter may test the instruction pointer and the arguments: kernel/seccomp.c
+/// __secure_computing().
+enum class SeccompMode : std::uint8_t {
+    None,    ///< no filter
+    Skip,    ///< allow, or skip the body (SECCOMP_RET_ERRNO / _TRAP)
+    Notify,  ///< allow, or SECCOMP_RET_USER_NOTIF: sleep until the supervisor continues or fails it
+    Kill,    ///< allow, or SECCOMP_RET_KILL_*: the task dies
+};
+
 struct TaskConfig {
     TaskRole role = TaskRole::SliceUser;
     bool slice_enabled = true;  ///< prctl(PR_RSEQ_SLICE_EXTENSION_SET) done (SliceUser only)
@@ -53,6 +63,14 @@ struct TaskConfig {
     /// Its user code enters and commits rseq critical sections (user_enter_rseq_cs,
     /// user_commit_rseq_cs; SliceUser only: a waiter is not registered).
     bool cs_user = false;
+    /// prctl(PR_SET_SYSCALL_USER_DISPATCH) done before the run: each syscall is dispatched
+    /// or not (kernel/entry/syscall_user_dispatch.c; SliceUser only).
+    bool sud = false;
+    /// Traced with PTRACE_SYSCALL: a syscall-entry stop after the slice work (SliceUser only).
+    bool ptrace = false;
+    SeccompMode seccomp = SeccompMode::None;  ///< its seccomp filter (SliceUser only)
+    /// Whether syscall_trace_enter() has anything to do after the slice work.
+    bool traced() const { return ptrace || seccomp != SeccompMode::None; }
 };
 
 /// Bounds on environment events. Each is the most that may happen in one run.
@@ -153,6 +171,7 @@ std::string_view to_string(PreemptModel p);
 std::string_view to_string(TaskRole r);
 std::string_view to_string(Arch a);
 std::string_view to_string(RseqAbi a);
+std::string_view to_string(SeccompMode m);
 
 /// A one-line summary of the bounds, as printed with every verdict.
 std::string describe_bounds(const Scenario& sc);

@@ -30,8 +30,10 @@ constexpr std::array<std::string_view, 17> top_keys{
 /// The names `syscall_kinds` takes: to_string(Syscall) of every value but None.
 constexpr std::array<std::string_view, 7> syscall_names{
     "rseq_slice_yield", "sched_yield", "getpid", "rseq", "prctl", "clone", "execve"};
-constexpr std::array<std::string_view, 7> task_keys{
-    "role", "slice_enabled", "rt", "cpu", "in_critical_section", "abi", "cs_user"};
+constexpr std::array<std::string_view, 10> task_keys{
+    "role", "slice_enabled", "rt",  "cpu",    "in_critical_section",
+    "abi",  "cs_user",       "sud", "ptrace", "seccomp"};
+constexpr std::array<std::string_view, 4> seccomp_names{"none", "skip", "notify", "kill"};
 constexpr std::array<std::string_view, 2> abi_names{"v1", "v2"};
 constexpr std::array<std::string_view, 2> arch_names{"x86", "arm64"};
 constexpr std::array<std::string_view, 8> bound_keys{
@@ -451,6 +453,12 @@ private:
                     t.in_critical_section = bool_of(value, k);
                 } else if (k == "cs_user") {
                     t.cs_user = bool_of(value, k);
+                } else if (k == "sud") {
+                    t.sud = bool_of(value, k);
+                } else if (k == "ptrace") {
+                    t.ptrace = bool_of(value, k);
+                } else if (k == "seccomp") {
+                    t.seccomp = seccomp_of(value);
                 } else if (k == "cpu") {
                     t.cpu = static_cast<CpuId>(
                         unsigned_of(value, k, static_cast<unsigned>(max_cpus - 1)));
@@ -465,6 +473,19 @@ private:
             out.push_back(t);
         }
         return out;
+    }
+
+    /// tasks[i].seccomp: "none", "skip", "notify" or "kill".
+    SeccompMode seccomp_of(const toml::node& value) {
+        const std::string mode = string_of(value, "seccomp");
+        for (std::size_t m = 0; m < seccomp_names.size(); ++m) {
+            if (mode == seccomp_names[m])
+                return static_cast<SeccompMode>(m);
+        }
+        throw InputError(at(value.source()), "unknown seccomp mode '" + mode +
+                                                 "' (valid: none, skip, notify, kill; did you "
+                                                 "mean '" +
+                                                 nearest(mode, seccomp_names) + "'?)");
     }
 
     /// The first of `keys` that the file sets, or the start of the file.
@@ -503,6 +524,12 @@ private:
                 return first_of({p + ".in_critical_section", p + ".role", p});
             if (t.role == TaskRole::Waiter && t.cs_user)
                 return first_of({p + ".cs_user", p + ".role", p});
+            if (t.role == TaskRole::Waiter && t.sud)
+                return first_of({p + ".sud", p + ".role", p});
+            if (t.role == TaskRole::Waiter && t.ptrace)
+                return first_of({p + ".ptrace", p + ".role", p});
+            if (t.role == TaskRole::Waiter && t.seccomp != SeccompMode::None)
+                return first_of({p + ".seccomp", p + ".role", p});
         }
         if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
                                                   [](const TaskConfig& t) { return t.cs_user; }))
@@ -617,6 +644,12 @@ std::string scenario_to_toml(const Scenario& sc) {
         out << "abi = \"" << to_string(t.abi) << "\"\n";
         if (t.cs_user)
             out << "cs_user = true\n";
+        if (t.sud)  // model-part2 area 3: written only when set
+            out << "sud = true\n";
+        if (t.ptrace)
+            out << "ptrace = true\n";
+        if (t.seccomp != SeccompMode::None)
+            out << "seccomp = \"" << to_string(t.seccomp) << "\"\n";
     }
     return out.str();
 }

@@ -51,8 +51,11 @@ enum class Pc : std::uint8_t {
     GrantRearm,           ///< 7.1: rseq_grant_slice_extension() -> hrtimer_rearm_deferred_tif()
     GrantRearmLocked,     ///< 7.1 pre_ada54c2b: hrtimer_bases.lock held with interrupts on
     Dead,                 ///< exited (fatal SIGSEGV)
+    /// syscall_trace_enter() after the slice work, IRQ-ON: ptrace's syscall-entry stop and
+    /// seccomp (model-part2.md 5.2); only for a task with `ptrace` or `seccomp` set
+    SyscallTraceEnter,
 };
-inline constexpr std::size_t pc_count = static_cast<std::size_t>(Pc::Dead) + 1;
+inline constexpr std::size_t pc_count = static_cast<std::size_t>(Pc::SyscallTraceEnter) + 1;
 
 /// Scheduler state of a task.
 enum class Run : std::uint8_t { Running, Runnable, Sleeping, Exited };

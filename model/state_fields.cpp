@@ -238,6 +238,8 @@ std::string_view to_string(Pc pc) {
         return "GrantRearmLocked";
     case Pc::Dead:
         return "Dead";
+    case Pc::SyscallTraceEnter:
+        return "SyscallTraceEnter";
     }
     return "?";
 }

@@ -7,15 +7,34 @@
 /// Spec: kernel-model-spec.md 3.3 (syscall return), 3.9, 7.10.
 #pragma once
 
+#include <array>
+#include <cstddef>
+
 #include "model/fault.h"
 #include "model/sched.h"
 #include "model/transition.h"
 
 namespace rseqcheck::syscall {
 
+/// Where a syscall goes after the slice work: the ptrace and seccomp part of
+/// syscall_trace_enter() when the task has either (model-part2.md 5.2), else the body.
+/// Without them no step is added, so every scenario without `ptrace`/`seccomp` keeps its
+/// state space.
+inline Pc after_slice_work(const Scenario& sc, TaskId t) {
+    return sc.tasks[t].traced() ? Pc::SyscallTraceEnter : Pc::SyscallBody;
+}
+
 /// S1-S3, IRQ-ON: with SYSCALL_RSEQ_SLICE set, note the grant and clear the work bit; in
 /// debug mode validate the user word (mismatch: SIGSEGV, spec 7.2); no live grant: done (the
 /// bit was stale). pre_dd0a0460 has no entry work at all.
+/// With `sud`, Syscall User Dispatch runs first in syscall_trace_enter() (entry-common.h:
+/// "This must comes first"), and its decision is a choice: not dispatched (the IP is in the
+/// allowed region, or the selector says ALLOW: S1-S3 as above), dispatched (selector BLOCK or
+/// none: trigger_sigsys() forces a catchable SIGSYS), or fatal (the selector read faults, or
+/// its value is neither ALLOW nor BLOCK: force_exit_sig()). A dispatched syscall returns -1 at
+/// once: S1-S6, ptrace, seccomp and the body are skipped, the grant, the work bit and the timer
+/// stay (spec 7.5, model-part2.md 5.1). The selector's __get_user() may also sleep on a page
+/// fault; that sleep is not modelled (it comes before any rseq step).
 struct SyscallEntryWork {
     static constexpr ActionKind kind = ActionKind::SyscallEntryWork;
     static constexpr std::string_view name = "rseq_syscall_enter_work";
@@ -26,9 +45,11 @@ struct SyscallEntryWork {
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SyscallEntryWork, [&](TaskId t, CpuId c) {
             const Task& task = s.task(t);
+            if (sc.tasks[t].sud)
+                dispatch(s, t, c, emit);
             if (!task.syscall_work_rseq_slice || sc.variant.has(VariantSwitch::PreDd0a0460)) {
                 State n = s;
-                n.task(t).set_pc(Pc::SyscallBody);
+                n.task(t).set_pc(after_slice_work(sc, t));
                 emit(Action{kind, c, t, no_task, Fault::None}, n);
                 return;
             }
@@ -44,6 +65,29 @@ struct SyscallEntryWork {
     }
 
 private:
+    /// kernel/entry/syscall_user_dispatch.c:syscall_user_dispatch() returning true: the
+    /// dispatched and the fatal outcome. Both skip everything up to the syscall exit work
+    /// (syscall_nr := None, so the body does nothing and the exit work still runs, as
+    /// rseq_debug_syscall_return() does for a dispatched syscall).
+    template <class Emit>
+    static void dispatch(const State& s, TaskId t, CpuId c, Emit& emit) {
+        for (const Branch b : {Branch::Dispatched, Branch::DispatchFatal}) {
+            State n = s;
+            Task& task = n.task(t);
+            if (b == Branch::Dispatched) {
+                task.set_tif(kabi::TIF_SIGPENDING);  // trigger_sigsys() -> force_sig_info()
+            } else {
+                fault::force_sigsegv(task);  // force_exit_sig(SIGSEGV or SIGSYS): fatal
+            }
+            n.task_ext(t).set_syscall(Syscall::None);  // return -1L: syscall_rollback()
+            // I14's premise (spec I14: "no Syscall User Dispatch redirection"): the ghost
+            // records a grant at the entry of a syscall whose slice work runs.
+            task.ghost_grant_at_syscall_entry = 0;
+            task.set_pc(Pc::SyscallBody);
+            emit(Action{kind, c, t, no_task, Fault::None}.set_branch(b), n);
+        }
+    }
+
     /// S1-S3 with S2's user read going as `f`. A sleep in the read changes nothing that the
     /// comparison reads (only the task itself writes its rseq area and its grant), so the
     /// comparison is made at once and the task then blocks until the page is in.
@@ -65,7 +109,7 @@ private:
         }
         if (granted)
             a.set_branch(Branch::Revoke);
-        const Pc next = granted ? Pc::SyscallSliceRevoke : Pc::SyscallBody;  // S3
+        const Pc next = granted ? Pc::SyscallSliceRevoke : after_slice_work(sc, t);  // S3
         if (f == Fault::Resolved) {
             sched::schedule(sc, n, c, t, next, a, emit, sched::Leave::Blocks);
             return;
@@ -166,7 +210,7 @@ struct SyscallSliceClear {
                     task.kwrite_granted = 0;
                     task.ghost_switched_since_grant = 0;
                 }
-                task.set_pc(Pc::SyscallBody);
+                task.set_pc(after_slice_work(sc, t));
                 emit(a, n);
             });
         });
@@ -203,6 +247,114 @@ struct SyscallBody {
             task.set_pc(Pc::ExitPrepare);
             emit(a, n);
         });
+    }
+};
+
+/// syscall_trace_enter() after the slice work, IRQ-ON (include/linux/entry-common.h), for a
+/// task with `ptrace` or `seccomp` (model-part2.md 5.2). First ptrace: with PTRACE_SYSCALL,
+/// ptrace_report_syscall_entry() stops the task for its tracer (a sleep of unbounded length,
+/// as a resolved page fault: sched::Leave::Blocks); the tracer then lets the syscall run,
+/// skips it (a non-zero return, or SYSEMU: -1), rewrites its number (here to getpid() or
+/// rseq_slice_yield()), or kills the task (SIGKILL: the stop returns with a fatal signal
+/// pending, -1). A tracer that is not tracing syscalls at this point lets it pass without a
+/// stop. Then seccomp, __secure_computing(), on the (possibly rewritten) number: allow; skip
+/// (ERRNO, TRAP: -1); USER_NOTIF (sleep until the supervisor continues the syscall or fails
+/// it); kill. The number that the slice work saw is the one read before either could change
+/// it, so a skipped or rewritten rseq_slice_yield() keeps the `yielded` that S4 set (D7,
+/// finding F5).
+/// One step: the two sleeps of a ptrace stop followed by a USER_NOTIF wait are taken as one
+/// block (nothing of rseq runs between them: the grant was revoked by S6 before). A seccomp
+/// kill is do_exit() inside __secure_computing(); the model marks the fatal signal
+/// (`sigsegv`) and the task dies at its exit loop's signal step, before any return to user
+/// (a syscall return cannot be granted: G1).
+struct SyscallTraceEnter {
+    static constexpr ActionKind kind = ActionKind::SyscallTraceEnter;
+    static constexpr std::string_view name = "syscall_trace_enter";
+    static constexpr std::string_view kernel =
+        "include/linux/entry-common.h:syscall_trace_enter() -> ptrace_report_syscall_entry(), "
+        "kernel/seccomp.c:__secure_computing()";
+
+    /// What the task's tracer and filter did with one syscall.
+    struct Outcome {
+        bool sleep = false;          ///< a ptrace stop or a USER_NOTIF wait
+        Syscall nr = Syscall::None;  ///< the number the body runs (None: skipped)
+        bool kill = false;           ///< a fatal signal (SIGKILL, SECCOMP_RET_KILL_*)
+        bool operator==(const Outcome&) const = default;
+    };
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        for_each_current_at(sc, s, Pc::SyscallTraceEnter, [&](TaskId t, CpuId c) {
+            const Syscall nr = s.task_ext(t).get_syscall();
+            std::array<Outcome, 16> outcomes{};
+            std::size_t count = 0;
+            for_each_outcome(sc.tasks[t], nr, [&](const Outcome& o) {
+                for (std::size_t i = 0; i < count; ++i) {
+                    if (outcomes[i] == o)
+                        return;
+                }
+                outcomes[count++] = o;
+            });
+            for (std::size_t i = 0; i < count; ++i) {
+                const Outcome& o = outcomes[i];
+                State n = s;
+                Task& task = n.task(t);
+                n.task_ext(t).set_syscall(o.nr);
+                if (o.kill)
+                    fault::force_sigsegv(task);  // the model's fatal signal pending
+                Action a{kind, c, t, no_task, Fault::None};
+                a.set_branch(branch_of(o, nr));
+                if (o.sleep) {  // ptrace_stop() / seccomp_do_user_notification(): blocks
+                    sched::schedule(sc, n, c, t, Pc::SyscallBody, a, emit, sched::Leave::Blocks);
+                    continue;
+                }
+                task.set_pc(Pc::SyscallBody);
+                emit(a, n);
+            }
+        });
+    }
+
+private:
+    static Branch branch_of(const Outcome& o, Syscall entered) {
+        if (o.kill)
+            return o.sleep ? Branch::SleepKill : Branch::Kill;
+        if (o.nr == Syscall::None)
+            return o.sleep ? Branch::SleepSkip : Branch::Skip;
+        if (!o.sleep)
+            return Branch::None;
+        return o.nr == entered ? Branch::SleepRun : Branch::SleepRewrite;
+    }
+
+    /// Calls f(Outcome) for each thing ptrace, then seccomp, may do with syscall `nr`.
+    template <class F>
+    static void for_each_outcome(const TaskConfig& cfg, Syscall nr, F&& f) {
+        const auto seccomp = [&](Outcome o) {
+            f(o);  // no filter, or the filter allows
+            switch (cfg.seccomp) {
+            case SeccompMode::None:
+                return;
+            case SeccompMode::Skip:
+                f(Outcome{o.sleep, Syscall::None, false});
+                return;
+            case SeccompMode::Notify:
+                f(Outcome{true, o.nr, false});
+                f(Outcome{true, Syscall::None, false});
+                return;
+            case SeccompMode::Kill:
+                f(Outcome{o.sleep, Syscall::None, true});
+                return;
+            }
+        };
+        seccomp(Outcome{false, nr, false});  // no syscall-entry stop
+        if (!cfg.ptrace)
+            return;
+        seccomp(Outcome{true, nr, false});       // the tracer continues it
+        f(Outcome{true, Syscall::None, false});  // the tracer skips it: -1
+        f(Outcome{true, Syscall::None, true});   // the tracer kills the task
+        for (const Syscall to : {Syscall::RseqSliceYield, Syscall::Getpid}) {
+            if (to != nr)
+                seccomp(Outcome{true, to, false});  // the tracer rewrote orig_ax
+        }
     }
 };
 

@@ -46,6 +46,7 @@ constexpr bool irqs_enabled_at(Pc pc) {
     case Pc::SyscallSliceResched:
     case Pc::SyscallSliceClear:
     case Pc::SyscallBody:
+    case Pc::SyscallTraceEnter:  // entry-common.h: syscall_trace_enter() runs IRQ-ON
         return true;
     case Pc::ExitPrepare:
     case Pc::LoopReread:

@@ -48,7 +48,9 @@ using AllTransitions = Transitions<
     // environment
     sched::RemoteWakeup, sched::Migrate, sched::IdleSchedule, slice_timer::SliceDeadlinePasses,
     // kernel "7.1": the grant wrapper's deferred hrtimer rearm
-    grant::GrantRearm, grant::GrantRearmUnlock>;
+    grant::GrantRearm, grant::GrantRearmUnlock,
+    // syscall_trace_enter() after the slice work: ptrace, seccomp (model-part2.md 5.2)
+    syscall::SyscallTraceEnter>;
 
 static_assert(AllTransitions::infos.size() == action_kind_count);
 

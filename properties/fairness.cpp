@@ -44,6 +44,7 @@ bool is_fair(ActionKind k) {
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
+    case ActionKind::SyscallTraceEnter:
     case ActionKind::IdleSchedule:
     case ActionKind::SliceDeadlinePasses:
         return true;

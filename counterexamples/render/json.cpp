@@ -67,6 +67,12 @@ ordered_json scenario_json(const Scenario& sc) {
                          {"abi", std::string(to_string(t.abi))}});
         if (t.cs_user)  // written only when set (model-part2 area 1), as the reader expects
             tasks.back()["cs_user"] = true;
+        if (t.sud)  // sud, ptrace, seccomp (model-part2 area 3): likewise only when set
+            tasks.back()["sud"] = true;
+        if (t.ptrace)
+            tasks.back()["ptrace"] = true;
+        if (t.seccomp != SeccompMode::None)
+            tasks.back()["seccomp"] = std::string(to_string(t.seccomp));
     }
     const Bounds& b = sc.bounds;
     ordered_json out{{"preset", sc.name},

@@ -58,6 +58,7 @@ bool TimedRules::runs_on(const Action& a, CpuId c) {
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
+    case ActionKind::SyscallTraceEnter:
     case ActionKind::IdleSchedule:
         return true;
     }

@@ -121,6 +121,7 @@ Param segment_of(Pc pc) {
     case Pc::SyscallSliceRevoke:
     case Pc::SyscallSliceResched:
     case Pc::SyscallSliceClear:
+    case Pc::SyscallTraceEnter:
         return Param::SyscallEntry;
     case Pc::SyscallBody:
         return Param::SyscallBody;

@@ -85,8 +85,8 @@ TEST(FidelityTrace, TheFindingsTracesAreCommittedAndReplay) {
     const cex::ReplayReport f3r =
         cex::replay_file((findings_dir / "F3-failed-revoke-keeps-grant.replay.json").string());
     EXPECT_EQ(f3r.exit_code, 0) << f3r.error;
-    for (const char* f :
-         {"F1-membarrier", "F2-yield-returns-one", "F4-preempt-full", "F4-preempt-none"}) {
+    for (const char* f : {"F1-membarrier", "F2-yield-returns-one", "F4-preempt-full",
+                          "F4-preempt-none", "F5-seccomp-skip", "F6-sud"}) {
         const cex::ReplayReport r =
             cex::replay_file((findings_dir / (std::string(f) + ".replay.json")).string());
         EXPECT_EQ(r.exit_code, 1) << f << r.error << r.output;

@@ -40,6 +40,7 @@ bool is_kernel_task_step(ActionKind k) {
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
+    case ActionKind::SyscallTraceEnter:
         return true;
     case ActionKind::SliceRequest:
     case ActionKind::SliceEnd:

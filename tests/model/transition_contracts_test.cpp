@@ -70,9 +70,41 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
               return !after(t, a).user_irq;
           }}},
         {ActionKind::SyscallEntryWork,
-         {"S1: the slice syscall work bit is consumed by the entry work",
-          [](const State&, const Action& a, const State& t) {
+         {"S1: the slice syscall work bit is consumed by the entry work, unless Syscall User "
+          "Dispatch dispatched the syscall first (then nothing of the slice state changes)",
+          [](const State& s, const Action& a, const State& t) {
+              if (a.branch() == Branch::Dispatched || a.branch() == Branch::DispatchFatal) {
+                  return after(t, a).syscall_work_rseq_slice ==
+                             before(s, a).syscall_work_rseq_slice &&
+                         after(t, a).slice_granted == before(s, a).slice_granted &&
+                         t.task_ext(a.task).get_syscall() == Syscall::None &&
+                         after(t, a).get_pc() == Pc::SyscallBody;
+              }
               return !after(t, a).syscall_work_rseq_slice;
+          }}},
+        {ActionKind::SyscallTraceEnter,
+         {"syscall_trace_enter() runs after the slice work (no grant is live), changes no slice "
+          "state, skips the body exactly on its skip and kill branches, and leaves the CPU "
+          "exactly on its sleep branches",
+          [](const State& s, const Action& a, const State& t) {
+              const Task& b = before(s, a);
+              const Task& n = after(t, a);
+              const Branch br = a.branch();
+              const bool skip = br == Branch::Skip || br == Branch::SleepSkip ||
+                                br == Branch::Kill || br == Branch::SleepKill;
+              const bool kill = br == Branch::Kill || br == Branch::SleepKill;
+              const bool sleep = br == Branch::SleepRun || br == Branch::SleepSkip ||
+                                 br == Branch::SleepRewrite || br == Branch::SleepKill;
+              const Syscall nr = t.task_ext(a.task).get_syscall();
+              const Syscall entered = s.task_ext(a.task).get_syscall();
+              const bool nr_ok = skip
+                                     ? nr == Syscall::None
+                                     : (br == Branch::SleepRewrite ? nr != entered : nr == entered);
+              return !b.slice_granted && n.slice_granted == b.slice_granted &&
+                     n.slice_yielded == b.slice_yielded &&
+                     n.usr_slice_granted == b.usr_slice_granted && nr_ok &&
+                     (n.sigsegv != 0) == (kill || b.sigsegv != 0) && (a.next != no_task) == sleep &&
+                     n.get_pc() == Pc::SyscallBody;
           }}},
         {ActionKind::SyscallSliceRevoke,
          {"S4 cancels this task's slice timer on this CPU",
@@ -297,16 +329,24 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
     return table;
 }
 
-/// The small presets, plus tiny with adversarial user writes and a signal.
+/// The small presets, plus tiny with adversarial user writes and a signal, and grant-syscall
+/// with a traced task whose seccomp filter uses USER_NOTIF or kills (model-part2 area 3).
 std::vector<Scenario> small_scenarios() {
     Scenario extra = make_preset("tiny");
     extra.name = "tiny+adversarial+signal";
     extra.adversarial = true;
     extra.bounds.signals = 1;
     std::vector<Scenario> out{extra};
-    for (const char* preset :
-         {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full", "remote-wakeup", "rt",
-          "fault-migrate", "membarrier", "cs", "cs-signal", "cs-invalid", "hrtimer-rearm"})
+    for (const SeccompMode mode : {SeccompMode::Notify, SeccompMode::Kill}) {
+        Scenario traced = make_preset("grant-syscall");
+        traced.name = "grant-syscall+ptrace+seccomp=" + std::string(to_string(mode));
+        traced.tasks[0].ptrace = true;
+        traced.tasks[0].seccomp = mode;
+        out.push_back(traced);
+    }
+    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
+                               "remote-wakeup", "rt", "fault-migrate", "membarrier", "cs",
+                               "cs-signal", "cs-invalid", "hrtimer-rearm", "sud", "seccomp-skip"})
         out.push_back(make_preset(preset));
     return out;
 }

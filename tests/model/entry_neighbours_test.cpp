@@ -1,0 +1,302 @@
+// The syscall-entry neighbours of the slice work (model-part2.md 5): Syscall User Dispatch
+// before it, ptrace and seccomp after it (include/linux/entry-common.h:syscall_trace_enter()),
+// walked step by step; the candidate findings F5 and F6 pinned as the checker reports them;
+// the settings' scenario-file errors.
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "model/input_error.h"
+#include "model/kabi.h"
+#include "model/scenario.h"
+#include "model/scenario_file.h"
+#include "properties/property.h"
+#include "tests/model/walk.h"
+#include "tests/support/reference_bfs.h"
+
+namespace rseqcheck::test {
+namespace {
+
+constexpr TaskId slice_task = 0;
+constexpr TaskId waiter_task = 1;
+
+/// T0 requests, a wakeup of T1 interrupts it in user mode, the exit loop grants (G2-G6) and
+/// O2 arms the slice timer and SYSCALL_RSEQ_SLICE: T0 is back in user mode with a live grant.
+void grant_in_user(Walk& w) {
+    ASSERT_TRUE(w.step("user_set_slice_request"));
+    ASSERT_TRUE(w.step("irq_wakeup", preempting()));
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault()));
+    ASSERT_TRUE(w.step("rseq_grant_slice_extension_commit"));
+    ASSERT_TRUE(w.step("grant_clear_resched"));
+    ASSERT_TRUE(w.step("exit_loop_reread_flags"));
+    ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart"));
+    const Task& t = w.task(slice_task);
+    ASSERT_TRUE(t.in_user() && t.slice_granted && t.usr_slice_granted &&
+                t.syscall_work_rseq_slice && w.cpu(0).slice_timer_armed);
+}
+
+/// S1-S6 of a syscall entered with a live grant, the task picked again at S5.
+void slice_work_with_grant(Walk& w, Branch s5) {
+    ASSERT_TRUE(w.step("rseq_syscall_enter_work", taking(Branch::Revoke)));
+    ASSERT_TRUE(w.step("rseq_syscall_revoke_slice"));
+    if (s5 == Branch::Schedule) {
+        ASSERT_TRUE(w.step("rseq_syscall_relinquish_cpu", taking(s5).to(slice_task)));
+    } else {
+        ASSERT_TRUE(w.step("rseq_syscall_relinquish_cpu", taking(s5)));
+    }
+    ASSERT_TRUE(w.step("rseq_syscall_clear_slice", no_fault()));
+}
+
+/// Whether the last step of `w` is one the property's premise constrains.
+bool premise_of_last_step(const Walk& w, const char* property) {
+    const properties::Property* p = properties::find_property(property);
+    EXPECT_NE(p, nullptr) << property;
+    const auto& path = w.path();
+    const State& before = path.size() >= 2 ? path[path.size() - 2].second : w.state();
+    return p->premise_on(w.model().scenario(), before, path.back().first, path.back().second);
+}
+
+/// Whether the property holds on the last step of `w`.
+bool holds_on_last_step(const Walk& w, const char* property) {
+    const properties::Property* p = properties::find_property(property);
+    EXPECT_NE(p, nullptr) << property;
+    const auto& path = w.path();
+    const State& before = path[path.size() - 2].second;
+    return p->holds_on(w.model().scenario(), before, path.back().first, path.back().second);
+}
+
+/// grant-syscall (1 CPU, PREEMPT_NONE, two syscalls) with T0 traced by PTRACE_SYSCALL.
+Scenario traced_grant_syscall() {
+    Scenario sc = make_preset("grant-syscall");
+    sc.name = "grant-syscall+ptrace";
+    sc.tasks[slice_task].ptrace = true;
+    validate(sc);
+    return sc;
+}
+
+// Dispatched by SUD, the syscall returns -1 before rseq_syscall_enter_work(): the grant, the
+// SYSCALL_RSEQ_SLICE bit and the slice timer stay; SIGSYS is pending as a catchable signal;
+// the body does nothing, and I14 (syscall-revokes-grant) does not constrain it (spec I14,
+// "no Syscall User Dispatch redirection"). The exit delivers SIGSYS and O2 re-arms the timer
+// with the unchanged deadline (spec 7.5: I11 still holds).
+TEST(EntryNeighbours, SudDispatchKeepsGrant) {
+    Walk w(make_preset("sud"));
+    grant_in_user(w);
+    const unsigned expires = w.task(slice_task).slice_expires;
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Getpid)));
+    ASSERT_TRUE(w.step("rseq_syscall_enter_work", taking(Branch::Dispatched)));
+    const Task& t = w.task(slice_task);
+    EXPECT_TRUE(t.slice_granted && t.usr_slice_granted) << "both views keep the grant";
+    EXPECT_TRUE(t.syscall_work_rseq_slice) << "S1 did not run: the work bit stays";
+    EXPECT_TRUE(w.cpu(0).slice_timer_armed) << "S4 did not cancel the timer";
+    EXPECT_TRUE(t.tif_set(kabi::TIF_SIGPENDING)) << "trigger_sigsys() -> force_sig_info()";
+    EXPECT_FALSE(t.sigsegv) << "SIGSYS is catchable, not fatal";
+    EXPECT_EQ(w.state().task_ext(slice_task).get_syscall(), Syscall::None) << "return -1L";
+    EXPECT_EQ(t.get_pc(), Pc::SyscallBody) << "the syscall exit work still runs";
+    ASSERT_TRUE(w.step("syscall_body", with(Syscall::None)));
+    EXPECT_FALSE(premise_of_last_step(w, "syscall-revokes-grant"));
+    EXPECT_TRUE(w.task(slice_task).slice_granted);
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_TRUE(w.step("arch_do_signal_or_restart", no_fault()));
+    ASSERT_TRUE(w.step("exit_loop_reread_flags"));
+    ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart"));
+    EXPECT_TRUE(w.task(slice_task).in_user());
+    EXPECT_TRUE(w.task(slice_task).slice_granted) << "the SIGSYS handler runs inside the grant";
+    EXPECT_TRUE(w.cpu(0).slice_timer_armed);
+    EXPECT_EQ(w.cpu(0).slice_timer_expires, expires) << "re-armed with the same deadline";
+    EXPECT_EQ(w.task(slice_task).slice_expires, expires);
+}
+
+// Not dispatched (the IP in the allowed region, or the selector says ALLOW), the same syscall
+// takes the slice work: S4 cancels the timer, S6 clears both views before the body, and I14
+// constrains (and holds on) the body.
+TEST(EntryNeighbours, SudNotDispatchedRevokes) {
+    Walk w(make_preset("sud"));
+    grant_in_user(w);
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Getpid)));
+    slice_work_with_grant(w, Branch::Schedule);
+    const Task& t = w.task(slice_task);
+    EXPECT_FALSE(t.slice_granted || t.usr_slice_granted || t.syscall_work_rseq_slice);
+    EXPECT_FALSE(w.cpu(0).slice_timer_armed);
+    EXPECT_EQ(t.get_pc(), Pc::SyscallBody) << "no ptrace, no seccomp: straight to the body";
+    ASSERT_TRUE(w.step("syscall_body", with(Syscall::Getpid)));
+    EXPECT_TRUE(premise_of_last_step(w, "syscall-revokes-grant"));
+    EXPECT_TRUE(holds_on_last_step(w, "syscall-revokes-grant"));
+}
+
+// A fatal dispatch (the selector read faults, or a selector value other than ALLOW/BLOCK:
+// force_exit_sig()) also skips the slice work; the task dies in its exit loop's signal step.
+TEST(EntryNeighbours, SudFatalDispatchKillsTheTask) {
+    Walk w(make_preset("sud"));
+    grant_in_user(w);
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Getpid)));
+    ASSERT_TRUE(w.step("rseq_syscall_enter_work", taking(Branch::DispatchFatal)));
+    EXPECT_TRUE(w.task(slice_task).sigsegv);
+    ASSERT_TRUE(w.step("syscall_body", with(Syscall::None)));
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_TRUE(w.step("arch_do_signal_or_restart", taking(Branch::Exit)));
+    EXPECT_EQ(w.task(slice_task).get_pc(), Pc::Dead);
+}
+
+// ptrace runs after the slice work: by the syscall-entry stop, S6 has revoked the grant in
+// both views and S4 cancelled the timer, so the stop (a sleep, a context switch) is an
+// ordinary one. T0 comes back without a grant.
+TEST(EntryNeighbours, PtraceStopAfterRevoke) {
+    Walk w(traced_grant_syscall());
+    grant_in_user(w);
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Getpid)));
+    slice_work_with_grant(w, Branch::Schedule);
+    const Task& t = w.task(slice_task);
+    EXPECT_EQ(t.get_pc(), Pc::SyscallTraceEnter);
+    EXPECT_FALSE(t.slice_granted || t.usr_slice_granted);
+    EXPECT_FALSE(w.cpu(0).slice_timer_armed);
+    ASSERT_TRUE(w.step("syscall_trace_enter", taking(Branch::SleepRun).to(waiter_task)));
+    EXPECT_EQ(w.cpu(0).curr, waiter_task) << "the ptrace stop blocked T0";
+    ASSERT_TRUE(w.step("waiter_sleeps", to(slice_task)));
+    EXPECT_EQ(w.task(slice_task).get_pc(), Pc::SyscallBody);
+    EXPECT_FALSE(w.task(slice_task).slice_granted);
+    ASSERT_TRUE(w.step("syscall_body", with(Syscall::Getpid)));
+    EXPECT_TRUE(holds_on_last_step(w, "syscall-revokes-grant"));
+}
+
+// F5 (D7): S4 sets `yielded` for rseq_slice_yield() with the number read before seccomp
+// runs; seccomp then skips the body, so sys_rseq_slice_yield() never clears it. The next
+// rseq_slice_yield(), entered without a grant (no slice work at all), returns 1.
+TEST(EntryNeighbours, SeccompSkipLeavesYielded) {
+    Walk w(make_preset("seccomp-skip"));
+    grant_in_user(w);
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::RseqSliceYield)));
+    slice_work_with_grant(w, Branch::Schedule);
+    EXPECT_TRUE(w.task(slice_task).slice_yielded) << "S4: not rescheduled since the grant";
+    ASSERT_TRUE(w.step("syscall_trace_enter", taking(Branch::Skip)));
+    EXPECT_EQ(w.state().task_ext(slice_task).get_syscall(), Syscall::None);
+    ASSERT_TRUE(w.step("syscall_body", with(Syscall::None)));
+    EXPECT_TRUE(w.task(slice_task).slice_yielded) << "only sys_rseq_slice_yield() clears it";
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    ASSERT_TRUE(w.task(slice_task).in_user());
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::RseqSliceYield)));
+    EXPECT_FALSE(w.task(slice_task).ghost_grant_at_syscall_entry);
+    ASSERT_TRUE(w.step("rseq_syscall_enter_work"));
+    EXPECT_EQ(w.last_action().branch(), Branch::None) << "no work bit: the slice work is skipped";
+    ASSERT_TRUE(w.step("syscall_trace_enter", taking(Branch::None)));
+    ASSERT_TRUE(w.step("syscall_body", with(Syscall::RseqSliceYield)));
+    EXPECT_TRUE(w.task(slice_task).yield_ret) << "1 without a grant";
+    EXPECT_FALSE(w.task(slice_task).slice_yielded);
+    EXPECT_FALSE(holds_on_last_step(w, "yield-result-honest"));
+}
+
+// The tracer rewrites getpid() into rseq_slice_yield() at the entry stop. The slice work saw
+// getpid(): S4 took the abort branch (no `yielded`), so the yield returns 0 although the
+// syscall was entered with a live grant (the number the slice work reads is the original,
+// entry-common.h: rseq_syscall_enter_work(syscall_get_nr()) before ptrace).
+TEST(EntryNeighbours, PtraceRewriteToYieldReturnsZero) {
+    Walk w(traced_grant_syscall());
+    grant_in_user(w);
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Getpid)));
+    slice_work_with_grant(w, Branch::Schedule);
+    EXPECT_FALSE(w.task(slice_task).slice_yielded) << "S4 aborted: not rseq_slice_yield()";
+    ASSERT_TRUE(w.step("syscall_trace_enter", taking(Branch::SleepRewrite).to(waiter_task)));
+    EXPECT_EQ(w.state().task_ext(slice_task).get_syscall(), Syscall::RseqSliceYield);
+    ASSERT_TRUE(w.step("waiter_sleeps", to(slice_task)));
+    ASSERT_TRUE(w.step("syscall_body", with(Syscall::RseqSliceYield)));
+    EXPECT_FALSE(w.task(slice_task).yield_ret);
+    EXPECT_TRUE(holds_on_last_step(w, "yield-result-honest"));
+}
+
+// The findings as the checker reports them on the fixed model (docs/findings.md F5, F6):
+// the shortest trace's length and last step, each read step by step against the source
+// (docs/findings.md). These presets fail the default property set by design: the failure
+// is the finding.
+TEST(EntryNeighbours, F6SudDispatchedGrantSurvivesASwitch) {
+    const int index = properties::property_index("no-stale-grant-after-switch");
+    const auto explored = testing::reference_bfs(make_preset("sud"), {index});
+    ASSERT_EQ(explored.violations.size(), 1U);
+    const std::vector<Action>& trace = explored.violations[0].trace;
+    EXPECT_EQ(trace.size(), 18U);
+    EXPECT_EQ(action_name(trace.back().kind), "rseq_exit_to_user_mode_restart");
+    bool dispatched = false;
+    for (const Action& a : trace)
+        dispatched = dispatched || a.branch() == Branch::Dispatched;
+    EXPECT_TRUE(dispatched);
+}
+
+TEST(EntryNeighbours, F5SeccompSkippedYieldLeavesYielded) {
+    const int index = properties::property_index("yield-result-honest");
+    const auto explored = testing::reference_bfs(make_preset("seccomp-skip"), {index});
+    ASSERT_EQ(explored.violations.size(), 1U);
+    const std::vector<Action>& trace = explored.violations[0].trace;
+    EXPECT_EQ(trace.size(), 21U);
+    EXPECT_EQ(action_name(trace.back().kind), "syscall_body");
+    bool skipped = false;
+    for (const Action& a : trace)
+        skipped = skipped || a.branch() == Branch::Skip;
+    EXPECT_TRUE(skipped);
+}
+
+// The new presets, pinned as tests/model/pinned_counts_test.cpp pins the others (which must
+// hold there); here the default set fails exactly on the finding's property.
+struct PinnedFinding {
+    const char* preset;
+    std::uint64_t states;
+    std::uint64_t transitions;
+    std::uint32_t depth;
+    const char* violated;
+};
+
+TEST(EntryNeighbours, PresetsArePinnedAndFailOnlyOnTheirFinding) {
+    for (const PinnedFinding& p :
+         {PinnedFinding{"sud", 4692, 7498, 33, "no-stale-grant-after-switch"},
+          PinnedFinding{"seccomp-skip", 2879, 4367, 30, "yield-result-honest"}}) {
+        const auto explored = testing::reference_bfs(make_preset(p.preset));
+        EXPECT_EQ(explored.states, p.states) << p.preset;
+        EXPECT_EQ(explored.transitions, p.transitions) << p.preset;
+        EXPECT_EQ(explored.depth, p.depth) << p.preset;
+        ASSERT_EQ(explored.violations.size(), 1U) << p.preset;
+        EXPECT_EQ(explored.violations[0].property, properties::property_index(p.violated))
+            << p.preset;
+    }
+}
+
+// Without the settings nothing changes: no SyscallTraceEnter step, no dispatch branch.
+TEST(EntryNeighbours, WithoutTheSettingsNoNewStepIsReachable) {
+    for (const State& s : testing::reachable_states(make_preset("grant-syscall"))) {
+        for (TaskId t = 0; t < 2; ++t)
+            ASSERT_NE(s.task(t).get_pc(), Pc::SyscallTraceEnter);
+    }
+}
+
+TEST(EntryNeighbours, ScenarioFileSettingsParseAndBadValuesNameTheirPlace) {
+    const std::string ok = "preset = \"tiny\"\n[[tasks]]\nsud = true\nptrace = true\n"
+                           "seccomp = \"notify\"\n[[tasks]]\nrole = \"waiter\"\n";
+    const Scenario sc = parse_scenario(ok, "ok.toml").scenario;
+    EXPECT_TRUE(sc.tasks[0].sud);
+    EXPECT_TRUE(sc.tasks[0].ptrace);
+    EXPECT_EQ(sc.tasks[0].seccomp, SeccompMode::Notify);
+    const auto error_of = [](const std::string& text) -> std::string {
+        try {
+            parse_scenario(text, "bad.toml");
+        } catch (const InputError& e) {
+            const SourceLocation& at = e.where();
+            return at.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) +
+                   ": " + e.what();
+        }
+        return "no error";
+    };
+    EXPECT_EQ(error_of("preset = \"tiny\"\n[[tasks]]\nseccomp = \"skp\"\n"),
+              "bad.toml:3:11: unknown seccomp mode 'skp' (valid: none, skip, notify, kill; did "
+              "you mean 'skip'?)");
+    EXPECT_EQ(error_of("preset = \"tiny\"\n[[tasks]]\nsud = 1\n"),
+              "bad.toml:3:7: expected true or false for 'sud', found an integer");
+    EXPECT_EQ(error_of("preset = \"tiny\"\n[[tasks]]\n[[tasks]]\nrole = \"waiter\"\n"
+                       "slice_enabled = false\nptrace = true\n"),
+              "bad.toml:6:1: task 1 is a waiter, which issues no syscalls in the model: ptrace "
+              "needs role = \"slice_user\"");
+}
+
+}  // namespace
+}  // namespace rseqcheck::test
