@@ -48,7 +48,9 @@ using AllTransitions = Transitions<
     // environment
     sched::RemoteWakeup, sched::Migrate, sched::IdleSchedule, slice_timer::SliceDeadlinePasses,
     // kernel "7.1": the grant wrapper's deferred hrtimer rearm
-    grant::GrantRearm, grant::GrantRearmUnlock>;
+    grant::GrantRearm, grant::GrantRearmUnlock,
+    // model-part2 area 4: the adversarial user's writes of rseq_cs and the IDs
+    user::UserWriteRseqFields>;
 
 static_assert(AllTransitions::infos.size() == action_kind_count);
 
