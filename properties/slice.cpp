@@ -578,12 +578,16 @@ constexpr std::array<Reads, 5> i4_reads{"rseq.slice.state.granted", "ti_work",
                                         "in_syscall"};
 constexpr std::array<Reads, 4> i5_reads{"ti_work", "rseq.slice.state.granted", "pc",
                                         "kernel's last slice_ctrl.granted write"};
-constexpr std::array<Reads, 6> i6_reads{"ti_work",
-                                        "rseq.event.sched_switch",
-                                        "rseq.slice.state.granted",
-                                        "slice_ctrl.request",
-                                        "slice_ctrl.granted",
-                                        "kernel's last slice_ctrl.granted write"};
+constexpr std::array<Reads, 10> i6_reads{"ti_work",
+                                         "rseq.event.sched_switch",
+                                         "rseq.slice.state.granted",
+                                         "slice_ctrl.request",
+                                         "slice_ctrl.granted",
+                                         "kernel's last slice_ctrl.granted write",
+                                         "rseq.event.ids_changed",
+                                         "rseq->cpu_id_start",
+                                         "rseq->cpu_id",
+                                         "rseq.ids.cpu_id"};
 constexpr std::array<Reads, 7> i7_reads{"pc",
                                         "state",
                                         "rseq.event.has_rseq",
