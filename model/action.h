@@ -247,9 +247,9 @@ constexpr std::string_view to_string(ActionParam p) {
 }
 
 inline constexpr std::array<ActionParam, 9> action_params{
-    ActionParam::Branch,  ActionParam::TiWork,    ActionParam::Syscall,
-    ActionParam::Woken,   ActionParam::FromCpu,   ActionParam::SliceCtrl,
-    ActionParam::Granted, ActionParam::RseqCs,    ActionParam::RseqField};
+    ActionParam::Branch,  ActionParam::TiWork,  ActionParam::Syscall,
+    ActionParam::Woken,   ActionParam::FromCpu, ActionParam::SliceCtrl,
+    ActionParam::Granted, ActionParam::RseqCs,  ActionParam::RseqField};
 
 namespace detail {
 inline constexpr std::array<Branch, 2> loop_resched_branches{Branch::None, Branch::Schedule};

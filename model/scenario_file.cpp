@@ -21,11 +21,11 @@ namespace rseqcheck {
 namespace {
 
 constexpr std::array<std::string_view, 17> top_keys{
-    "name",      "description", "preset",
-    "cpus",      "preempt",     "slice_key",
-    "debug_key", "adversarial", "adversarial_fields",
-    "variants",  "properties",  "bounds",
-    "tasks",     "timing",      "kernel",
+    "name",      "description",      "preset",
+    "cpus",      "preempt",          "slice_key",
+    "debug_key", "adversarial",      "adversarial_fields",
+    "variants",  "properties",       "bounds",
+    "tasks",     "timing",           "kernel",
     "arch",      "write_rseq_fields"};
 constexpr std::array<std::string_view, 7> task_keys{
     "role", "slice_enabled", "rt", "cpu", "in_critical_section", "abi", "cs_user"};

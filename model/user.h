@@ -203,8 +203,9 @@ struct UserWriteRseqFields {
                 n.task_ext(t).set_rseq_cs(cs);
                 if (cs == RseqCs::Null)
                     n.task(t).usr_in_cs = 0;
-                emit(Action{kind, c, t, no_task, Fault::None}.set_rseq_field(rseq_field_rseq_cs(cs)),
-                     n);
+                emit(
+                    Action{kind, c, t, no_task, Fault::None}.set_rseq_field(rseq_field_rseq_cs(cs)),
+                    n);
             }
         });
     }

@@ -137,13 +137,11 @@ bool cs_unchanged_unless_due(const Scenario& sc, const State& s, const Action& a
 // I10 / spec 3.12: a kernel step aborts a section (IP to abort_ip, rseq_cs := 0) only for a
 // descriptor whose abort_ip passed the checks: Valid, or DebugOnlyBad in production.
 bool kernel_aborts_cs(const Scenario& sc, const State& s, const Action& a, const State& t) {
-    return !each_cs_left_by_kernel(sc, s, a, t, [&](TaskId x) {
-        return t.task_ext(x).get_rseq_cs() != RseqCs::Null;
-    });
+    return !each_cs_left_by_kernel(
+        sc, s, a, t, [&](TaskId x) { return t.task_ext(x).get_rseq_cs() != RseqCs::Null; });
 }
 
-bool cs_abort_needs_signature(const Scenario& sc, const State& s, const Action& a,
-                              const State& t) {
+bool cs_abort_needs_signature(const Scenario& sc, const State& s, const Action& a, const State& t) {
     return each_cs_left_by_kernel(sc, s, a, t, [&](TaskId x) {
         if (t.task_ext(x).get_rseq_cs() != RseqCs::Null)
             return true;
@@ -204,8 +202,7 @@ bool user_ids_modified(const Task& task) {
 
 // I10 (82f57244, D12): an ID write (F2 of the fast path, P4 of the slow path) that starts
 // from user IDs differing from the cache.
-bool id_write_over_modified_ids(const Scenario& sc, const State& s, const Action& a,
-                                const State&) {
+bool id_write_over_modified_ids(const Scenario& sc, const State& s, const Action& a, const State&) {
     if (a.task == no_task || a.fault != Fault::None || !ids_read_only(sc, a.task))
         return false;
     const Task& task = s.task(a.task);
@@ -645,10 +642,14 @@ constexpr std::array<Reads, 2> cs_signature_reads{"rseq_cs (ip in critical secti
 constexpr std::array<Reads, 5> cs_invalid_reads{"rseq->rseq_cs", "rseq_cs (ip in critical section)",
                                                 "rseq.event.user_irq", "rseq.event.fatal",
                                                 "SIGSEGV pending"};
-constexpr std::array<Reads, 9> ro_ids_reads{"rseq->cpu_id_start",      "rseq->cpu_id",
-                                            "rseq.ids.cpu_id",         "ti_work",
-                                            "rseq.event.sched_switch", "rseq.event.ids_changed",
-                                            "rseq.event.fatal",        "SIGSEGV pending",
+constexpr std::array<Reads, 9> ro_ids_reads{"rseq->cpu_id_start",
+                                            "rseq->cpu_id",
+                                            "rseq.ids.cpu_id",
+                                            "ti_work",
+                                            "rseq.event.sched_switch",
+                                            "rseq.event.ids_changed",
+                                            "rseq.event.fatal",
+                                            "SIGSEGV pending",
                                             "TIF_RSEQ"};
 
 constexpr ScenarioFacts role = static_cast<ScenarioFacts>(ScenarioFact::Role);

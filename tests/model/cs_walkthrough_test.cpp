@@ -335,7 +335,7 @@ TEST(Walkthrough, DebugF1NullGoesToSlowPath) {
     const unsigned faults = w.task(slice_task).faults_left;
     for (int i = 0; i < 6 && w.task(slice_task).get_pc() != Pc::ExitRestart; ++i) {
         ASSERT_TRUE(w.step(w.can("exit_loop_reread_flags") ? "exit_loop_reread_flags"
-                                                             : "exit_to_user_mode_prepare"));
+                                                           : "exit_to_user_mode_prepare"));
     }
     ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart", no_fault()));
     EXPECT_TRUE(w.task(slice_task).slowpath) << "R1b";

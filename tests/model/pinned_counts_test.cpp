@@ -57,9 +57,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"fault-migrate", 335, 614, 17}, Pinned{"membarrier", 433, 628, 20},
                       Pinned{"arm64-cs", 120, 186, 12}, Pinned{"cs", 11854, 20161, 41},
                       Pinned{"cs-signal", 2114, 3617, 24}, Pinned{"cs-invalid", 1053, 1528, 23},
-                      Pinned{"hrtimer-rearm", 3909, 6593, 27},
-                      Pinned{"debug", 16306, 24694, 42}, Pinned{"debug-ids", 1263, 2210, 25},
-                      Pinned{"ro-ids", 1143, 2072, 21}));
+                      Pinned{"hrtimer-rearm", 3909, 6593, 27}, Pinned{"debug", 16306, 24694, 42},
+                      Pinned{"debug-ids", 1263, 2210, 25}, Pinned{"ro-ids", 1143, 2072, 21}));
 
 }  // namespace
 }  // namespace rseqcheck
