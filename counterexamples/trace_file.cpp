@@ -204,6 +204,9 @@ void parse_legacy_param(const Reader& r, const json& j, const std::string& ap, A
         a.set_ti_work(narrow(arg));
         return;
     case ActionParam::Syscall:
+        // Versions 1 and 2 knew the first four syscalls only.
+        if (arg > static_cast<unsigned>(Syscall::Getpid))
+            r.fail(ap + ".arg", "expected a syscall number in 0..3, found " + std::to_string(arg));
         a.set_syscall(static_cast<Syscall>(arg));
         return;
     case ActionParam::Woken:
@@ -270,7 +273,8 @@ void parse_param(const Reader& r, const json& j, const std::string& ap, const Sc
     case ActionParam::Syscall:
         a.set_syscall(
             parse_enum(r, ap + ".syscall", r.string(j, ap, "syscall"),
-                       std::array{Syscall::RseqSliceYield, Syscall::SchedYield, Syscall::Getpid}));
+                       std::array{Syscall::RseqSliceYield, Syscall::SchedYield, Syscall::Getpid,
+                                  Syscall::Rseq, Syscall::Prctl, Syscall::Clone, Syscall::Execve}));
         return;
     case ActionParam::Woken:
         a.set_woken(static_cast<TaskId>(r.number(j, ap, "woken", sc.task_count() - 1)));

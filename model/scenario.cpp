@@ -4,6 +4,7 @@
 #include <array>
 #include <string>
 
+#include "model/state_fields.h"
 #include "util/text.h"
 
 namespace rseqcheck {
@@ -217,6 +218,22 @@ Scenario make_preset(std::string_view name) {
                              join(presets, ", ", [](const PresetInfo& p) { return p.name; }) + ")");
 }
 
+bool syscall_modelled(Syscall nr) {
+    switch (nr) {
+    case Syscall::None:
+    case Syscall::RseqSliceYield:
+    case Syscall::SchedYield:
+    case Syscall::Getpid:
+        return true;
+    case Syscall::Rseq:    // sys_rseq(): register, unregister
+    case Syscall::Prctl:   // prctl(PR_RSEQ_SLICE_EXTENSION)
+    case Syscall::Clone:   // clone()
+    case Syscall::Execve:  // execve()
+        return false;
+    }
+    return false;
+}
+
 void validate(const Scenario& sc, const SourceLocation& where) {
     if (const KernelInfo& k = kernel_info(sc.kernel); !k.modelled) {
         throw InputError(where, "kernel '" + std::string(k.name) +
@@ -291,6 +308,14 @@ void validate(const Scenario& sc, const SourceLocation& where) {
     }
     if (!has_slice_user)
         throw InputError(where, "the scenario has no slice user task");
+    for (std::size_t i = 1; i < syscall_count; ++i) {
+        const auto nr = static_cast<Syscall>(i);
+        if (sc.syscall_kinds.has(nr) && !syscall_modelled(nr)) {
+            throw InputError(where, "syscall_kinds names '" + std::string(to_string(nr)) +
+                                        "', whose body is not modelled yet (model-part2.md "
+                                        "area 2)");
+        }
+    }
     if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
                                               [](const TaskConfig& t) { return t.cs_user; })) {
         throw InputError(where, "adversarial_fields = true needs a task with cs_user = true (only "

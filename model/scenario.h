@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string>
 #include <string_view>
@@ -73,6 +74,31 @@ struct BoundLimits {
                               membarriers = 3, user_writes = 7, syscalls = 7;
 };
 
+/// The syscalls a slice user's code may issue (syscall_enter_from_user_mode), one bit per
+/// Syscall value; Syscall::None is never issued.
+class SyscallKinds {
+public:
+    constexpr SyscallKinds() = default;
+    constexpr SyscallKinds(std::initializer_list<Syscall> nrs) {
+        for (const Syscall nr : nrs)
+            add(nr);
+    }
+    constexpr void add(Syscall nr) { bits_ |= bit(nr); }
+    constexpr bool has(Syscall nr) const { return (bits_ & bit(nr)) != 0; }
+    constexpr bool operator==(const SyscallKinds&) const = default;
+
+private:
+    static constexpr std::uint8_t bit(Syscall nr) {
+        return static_cast<std::uint8_t>(1U << static_cast<unsigned>(nr));
+    }
+    std::uint8_t bits_ = 0;
+};
+static_assert(syscall_count <= 8);
+
+/// What every scenario offers unless it says otherwise: the three syscalls of part 1.
+inline constexpr SyscallKinds default_syscall_kinds{Syscall::RseqSliceYield, Syscall::SchedYield,
+                                                    Syscall::Getpid};
+
 struct Scenario {
     std::string name = "custom";
     std::string description;
@@ -93,6 +119,8 @@ struct Scenario {
     /// adversarial_fields alone keep their state counts.
     bool write_rseq_fields = false;
     Bounds bounds;
+    /// The syscalls a slice user may issue (each issue spends one of Bounds::syscalls).
+    SyscallKinds syscall_kinds = default_syscall_kinds;
     Variant variant;
     /// Where each setting came from (for errors on files); empty for presets.
     std::string source;
@@ -117,6 +145,10 @@ struct PresetInfo {
 std::span<const PresetInfo> preset_catalog();
 /// The preset of that name; throws InputError listing the valid names.
 Scenario make_preset(std::string_view name);
+
+/// Whether the model has a body for the syscall (model/syscall.h); validate() refuses a
+/// scenario offering one it has not. Each part of model-part2.md area 2 turns its own on.
+bool syscall_modelled(Syscall nr);
 
 /// Checks what the State can hold and what the kernel allows; throws InputError naming the
 /// setting (at `where`, which the file parser fills per key).

@@ -20,13 +20,16 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<std::string_view, 17> top_keys{
-    "name",      "description",      "preset",
-    "cpus",      "preempt",          "slice_key",
-    "debug_key", "adversarial",      "adversarial_fields",
-    "variants",  "properties",       "bounds",
-    "tasks",     "timing",           "kernel",
-    "arch",      "write_rseq_fields"};
+constexpr std::array<std::string_view, 18> top_keys{
+    "name",      "description",   "preset",
+    "cpus",      "preempt",       "slice_key",
+    "debug_key", "adversarial",   "adversarial_fields",
+    "variants",  "properties",    "bounds",
+    "tasks",     "timing",        "kernel",
+    "arch",      "syscall_kinds", "write_rseq_fields"};
+/// The names `syscall_kinds` takes: to_string(Syscall) of every value but None.
+constexpr std::array<std::string_view, 7> syscall_names{
+    "rseq_slice_yield", "sched_yield", "getpid", "rseq", "prctl", "clone", "execve"};
 constexpr std::array<std::string_view, 7> task_keys{
     "role", "slice_enabled", "rt", "cpu", "in_critical_section", "abi", "cs_user"};
 constexpr std::array<std::string_view, 2> abi_names{"v1", "v2"};
@@ -150,6 +153,8 @@ public:
                 sc.adversarial = bool_of(value, k);
             } else if (k == "adversarial_fields") {
                 sc.adversarial_fields = bool_of(value, k);
+            } else if (k == "syscall_kinds") {
+                sc.syscall_kinds = syscall_kinds_of(value);
             } else if (k == "write_rseq_fields") {
                 sc.write_rseq_fields = bool_of(value, k);
             } else if (k == "variants") {
@@ -326,6 +331,20 @@ private:
         return out;
     }
 
+    /// `syscall_kinds = ["rseq_slice_yield", ...]`: the syscalls a slice user may issue.
+    SyscallKinds syscall_kinds_of(const toml::node& v) {
+        SyscallKinds out;
+        for (const NamedAt& n : names_of(v, "syscall_kinds")) {
+            const auto* it = std::find(syscall_names.begin(), syscall_names.end(), n.name);
+            if (it == syscall_names.end()) {
+                throw InputError(n.where, "unknown syscall '" + n.name + "' (did you mean '" +
+                                              nearest(n.name, syscall_names) + "'?)");
+            }
+            out.add(static_cast<Syscall>(it - syscall_names.begin() + 1));
+        }
+        return out;
+    }
+
     Variant variants_of(const toml::node& v) {
         Variant out;
         for (const NamedAt& n : names_of(v, "variants")) {
@@ -490,6 +509,12 @@ private:
         if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
                                                   [](const TaskConfig& t) { return t.cs_user; }))
             return first_of({"adversarial_fields", "tasks", "preset"});
+        for (std::size_t i = 1; i < syscall_count; ++i) {
+            if (sc.syscall_kinds.has(static_cast<Syscall>(i)) &&
+                !syscall_modelled(static_cast<Syscall>(i))) {
+                return first_of({"syscall_kinds", "preset"});
+            }
+        }
         if (sc.write_rseq_fields && !sc.adversarial_fields)
             return first_of({"write_rseq_fields", "adversarial_fields", "preset"});
         if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64)
@@ -569,6 +594,17 @@ std::string scenario_to_toml(const Scenario& sc) {
         first = false;
     }
     out << "]\n";
+    if (!(sc.syscall_kinds == default_syscall_kinds)) {  // model-part2 area 2: only when set
+        out << "syscall_kinds = [";
+        bool first_nr = true;
+        for (std::size_t i = 1; i < syscall_count; ++i) {
+            if (!sc.syscall_kinds.has(static_cast<Syscall>(i)))
+                continue;
+            out << (first_nr ? "" : ", ") << "\"" << syscall_names[i - 1] << "\"";
+            first_nr = false;
+        }
+        out << "]\n";
+    }
     const Bounds& b = sc.bounds;
     out << "\n[bounds]\n";
     out << "wakeups = " << b.wakeups << "\n";

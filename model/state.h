@@ -57,9 +57,21 @@ inline constexpr std::size_t pc_count = static_cast<std::size_t>(Pc::Dead) + 1;
 /// Scheduler state of a task.
 enum class Run : std::uint8_t { Running, Runnable, Sleeping, Exited };
 
-/// Which syscall a task is in (the model distinguishes these three; TaskExt::syscall_nr has
-/// room for eight values).
-enum class Syscall : std::uint8_t { None, RseqSliceYield, SchedYield, Getpid };
+/// Which syscall a task is in (TaskExt::syscall_nr, 3 bits). None also stands for a syscall
+/// whose body does not run. A scenario offers the first three by default; the others only
+/// when its `syscall_kinds` names them (model-part2.md areas 2: registration, prctl, clone,
+/// execve).
+enum class Syscall : std::uint8_t {
+    None,
+    RseqSliceYield,  ///< rseq_slice_yield()
+    SchedYield,      ///< sched_yield()
+    Getpid,          ///< getpid(): any syscall without an rseq effect of its own
+    Rseq,            ///< sys_rseq(): register, unregister
+    Prctl,           ///< prctl(PR_RSEQ_SLICE_EXTENSION, ...)
+    Clone,           ///< clone() / fork()
+    Execve,          ///< execve()
+};
+inline constexpr std::size_t syscall_count = static_cast<std::size_t>(Syscall::Execve) + 1;
 
 /// What the task's rseq->rseq_cs points at (model-part2.md 3.2): nothing, a valid
 /// descriptor, or one of the invalid ones the kernel treats differently
@@ -218,7 +230,7 @@ RSEQCHECK_ENV_FIELDS(RSEQCHECK_DECLARE_MAX)
 // Every value of the enumerations fits the field that holds it.
 static_assert(pc_count - 1 <= task_field_max::pc);
 static_assert(static_cast<unsigned>(Run::Exited) <= task_field_max::run);
-static_assert(static_cast<unsigned>(Syscall::Getpid) <= task_ext_field_max::syscall_nr);
+static_assert(syscall_count - 1 <= task_ext_field_max::syscall_nr);
 static_assert(static_cast<unsigned>(UserProto::Unused) <= task_field_max::proto);
 static_assert(static_cast<unsigned>(RseqCs::DebugOnlyBad) <= task_ext_field_max::usr_rseq_cs);
 static_assert(kabi::TIF_MODELLED == task_field_max::tif);

@@ -270,6 +270,14 @@ std::string_view to_string(Syscall nr) {
         return "sched_yield";
     case Syscall::Getpid:
         return "getpid";
+    case Syscall::Rseq:
+        return "rseq";
+    case Syscall::Prctl:
+        return "prctl";
+    case Syscall::Clone:
+        return "clone";
+    case Syscall::Execve:
+        return "execve";
     }
     return "?";
 }

@@ -1,5 +1,6 @@
 #include "properties/slice.h"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -234,6 +235,34 @@ bool hrtimer_rearmed_in_user(const Scenario& sc, const State& s) {
             return false;
     }
     return true;
+}
+
+// Applicability (Property::applies): what a scenario needs to exercise a property at all.
+bool on_kernel_71(const Scenario& sc) {
+    return hrtimer::deferred(sc);
+}
+
+bool some_task_may_be_in_a_section(const Scenario& sc) {
+    return std::any_of(sc.tasks.begin(), sc.tasks.end(),
+                       [](const TaskConfig& t) { return t.cs_user || t.in_critical_section; });
+}
+
+/// An invalid descriptor can be stored only by the adversarial user (adversarial_fields).
+bool invalid_sections_possible(const Scenario& sc) {
+    return sc.adversarial_fields && some_task_may_be_in_a_section(sc);
+}
+
+/// ro-ids-enforced: some user writes the ID fields (write_rseq_fields) and the kernel
+/// promises to check them for some task: with the debug key, or on a kernel with 82f57244
+/// for a V2 registration (not on 7.0 without the debug key: c17ee635 has no such check).
+bool read_only_ids_checkable(const Scenario& sc) {
+    if (!sc.write_rseq_fields)
+        return false;
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        if (sc.tasks[t].cs_user && ids_read_only(sc, t))
+            return true;
+    }
+    return false;
 }
 
 bool some_task_in_user_on_71(const Scenario& sc, const State& s) {
@@ -705,14 +734,16 @@ const std::array entries{
                       "05b44aef (\"rseq: Implement fast path for exit to user\")",
                       ids_correct_in_user_mode, some_slice_user_in_user_mode),
             i7_reads, role),
-    reading(invariant("cs-aborted-when-due", "I8",
-                      "a critical section interrupted from user mode is aborted before the task "
-                      "resumes it, if the task was switched in, hit by a membarrier RSEQ IPI or "
-                      "sent a signal meanwhile",
-                      "2fc0e4b4 (\"rseq: Record interrupt from user space\"), 411c1cf4 "
-                      "(\"arm64/entry: Fix arm64-specific rseq brokenness\")",
-                      cs_aborted_when_due, some_cs_abort_due),
-            i8_reads),
+    applying(reading(invariant(
+                         "cs-aborted-when-due", "I8",
+                         "a critical section interrupted from user mode is aborted before the task "
+                         "resumes it, if the task was switched in, hit by a membarrier RSEQ IPI or "
+                         "sent a signal meanwhile",
+                         "2fc0e4b4 (\"rseq: Record interrupt from user space\"), 411c1cf4 "
+                         "(\"arm64/entry: Fix arm64-specific rseq brokenness\")",
+                         cs_aborted_when_due, some_cs_abort_due),
+                     i8_reads),
+             some_task_may_be_in_a_section, "a task in or entering an rseq critical section"),
     reading(invariant("no-rseq-work-in-user-mode", "I9",
                       "TIF_RSEQ, event.slowpath and event.sched_switch are clear in user mode: a "
                       "fast-path fault always reached the slow path",
@@ -762,21 +793,25 @@ const std::array entries{
                       "7a5201ea (\"rseq: Split up rseq_exit_to_user_mode()\")",
                       events_clear_in_user_mode, some_slice_user_in_user_mode),
             i17_reads, role),
-    reading(invariant("hrtimer-rearmed-in-user", "I20",
-                      "kernel 7.1: a task runs in user mode with no deferred hrtimer rearm "
-                      "pending: TIF_HRTIMER_REARM clear and its CPU's deferred_rearm clear",
-                      "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return "
-                      "path\"), 0e98eb14 (\"entry: Prepare for deferred hrtimer rearming\")",
-                      hrtimer_rearmed_in_user, some_task_in_user_on_71),
-            i20a_reads),
-    reading(invariant("hrtimer-lock-irqs-off", "I20",
-                      "kernel 7.1: hrtimer_bases.lock is never held by task context with "
-                      "interrupts on (an hrtimer interrupt on that CPU would spin on it: hard "
-                      "lockup)",
-                      "ada54c2b (\"rseq: Prevent hard lockup on granted time slice "
-                      "extension\")",
-                      hrtimer_lock_irqs_off, some_grant_rearm_pending),
-            i20b_reads),
+    applying(reading(invariant(
+                         "hrtimer-rearmed-in-user", "I20",
+                         "kernel 7.1: a task runs in user mode with no deferred hrtimer rearm "
+                         "pending: TIF_HRTIMER_REARM clear and its CPU's deferred_rearm clear",
+                         "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return "
+                         "path\"), 0e98eb14 (\"entry: Prepare for deferred hrtimer rearming\")",
+                         hrtimer_rearmed_in_user, some_task_in_user_on_71),
+                     i20a_reads),
+             on_kernel_71, "kernel 7.1"),
+    applying(
+        reading(invariant("hrtimer-lock-irqs-off", "I20",
+                          "kernel 7.1: hrtimer_bases.lock is never held by task context with "
+                          "interrupts on (an hrtimer interrupt on that CPU would spin on it: hard "
+                          "lockup)",
+                          "ada54c2b (\"rseq: Prevent hard lockup on granted time slice "
+                          "extension\")",
+                          hrtimer_lock_irqs_off, some_grant_rearm_pending),
+                i20b_reads),
+        on_kernel_71, "kernel 7.1"),
     reading(
         finding(transition("yield-after-switch-returns-zero", "I15",
                            "as sys_rseq_slice_yield()'s comment states it: after the task was "
@@ -787,37 +822,48 @@ const std::array entries{
                            yield_after_switch_returns_zero, yield_branch_taken)),
         yield_after_switch_reads),
     // model-part2 areas 1 and 4, 82f57244
-    reading(transition("cs-unchanged-unless-due", "I8",
-                       "a critical section interrupted from user mode is left alone by the "
-                       "kernel unless an abort is due (switch-in, membarrier RSEQ IPI, signal): "
-                       "a slice extension grant without a switch does not abort it",
-                       "2fc0e4b4 (\"rseq: Record interrupt from user space\"), dfb630f5",
-                       cs_unchanged_unless_due, kernel_leaves_cs_after_irq),
-            cs_unchanged_reads),
-    reading(transition("cs-abort-needs-signature", "I10",
-                       "the kernel aborts a critical section to its abort_ip only when abort_ip "
-                       "lies in user space behind the registered signature (debug: and the "
-                       "descriptor passes the full validation)",
-                       "include/linux/rseq_entry.h:rseq_update_user_cs() (the ROP protection)",
-                       cs_abort_needs_signature, kernel_aborts_cs),
-            cs_signature_reads, static_cast<ScenarioFacts>(ScenarioFact::DebugKey)),
-    reading(transition("cs-invalid-kills", "I10",
-                       "evaluating an invalid section (rseq_cs beyond TASK_SIZE; with the IP "
-                       "inside a bad abort_ip or signature; debug: a descriptor only the debug "
-                       "evaluator rejects, or no interrupt from user mode) sets event.fatal or "
-                       "SIGSEGV and never clears rseq_cs",
-                       "include/linux/rseq_entry.h:rseq_update_user_cs(), "
-                       "rseq_debug_update_user_cs()",
-                       cs_invalid_kills, invalid_cs_evaluated),
-            cs_invalid_reads, static_cast<ScenarioFacts>(ScenarioFact::DebugKey)),
-    reading(transition("ro-ids-enforced", "I10",
-                       "an ID write (fast path F2, slow path P4) that finds user-modified ID "
-                       "fields fails with event.fatal or ends in SIGSEGV: with the debug key, "
-                       "and on 7.0.y/7.1 for every RSEQ V2 task",
-                       "82f57244 (\"rseq: Implement read only ABI enforcement for optimized RSEQ "
-                       "V2 mode\"), rseq_debug_validate_ids()",
-                       ro_ids_enforced, id_write_over_modified_ids),
-            ro_ids_reads, static_cast<ScenarioFacts>(ScenarioFact::DebugKey)),
+    applying(reading(transition(
+                         "cs-unchanged-unless-due", "I8",
+                         "a critical section interrupted from user mode is left alone by the "
+                         "kernel unless an abort is due (switch-in, membarrier RSEQ IPI, signal): "
+                         "a slice extension grant without a switch does not abort it",
+                         "2fc0e4b4 (\"rseq: Record interrupt from user space\"), dfb630f5",
+                         cs_unchanged_unless_due, kernel_leaves_cs_after_irq),
+                     cs_unchanged_reads),
+             some_task_may_be_in_a_section, "a task in or entering an rseq critical section"),
+    applying(reading(transition(
+                         "cs-abort-needs-signature", "I10",
+                         "the kernel aborts a critical section to its abort_ip only when abort_ip "
+                         "lies in user space behind the registered signature (debug: and the "
+                         "descriptor passes the full validation)",
+                         "include/linux/rseq_entry.h:rseq_update_user_cs() (the ROP protection)",
+                         cs_abort_needs_signature, kernel_aborts_cs),
+                     cs_signature_reads, static_cast<ScenarioFacts>(ScenarioFact::DebugKey)),
+             some_task_may_be_in_a_section, "a task in or entering an rseq critical section"),
+    applying(
+        reading(transition("cs-invalid-kills", "I10",
+                           "evaluating an invalid section (rseq_cs beyond TASK_SIZE; with the IP "
+                           "inside a bad abort_ip or signature; debug: a descriptor only the debug "
+                           "evaluator rejects, or no interrupt from user mode) sets event.fatal or "
+                           "SIGSEGV and never clears rseq_cs",
+                           "include/linux/rseq_entry.h:rseq_update_user_cs(), "
+                           "rseq_debug_update_user_cs()",
+                           cs_invalid_kills, invalid_cs_evaluated),
+                cs_invalid_reads, static_cast<ScenarioFacts>(ScenarioFact::DebugKey)),
+        invalid_sections_possible,
+        "adversarial_fields = true (a user that stores invalid descriptors)"),
+    applying(reading(transition(
+                         "ro-ids-enforced", "I10",
+                         "an ID write (fast path F2, slow path P4) that finds user-modified ID "
+                         "fields fails with event.fatal or ends in SIGSEGV: with the debug key, "
+                         "and on 7.0.y/7.1 for every RSEQ V2 task",
+                         "82f57244 (\"rseq: Implement read only ABI enforcement for optimized RSEQ "
+                         "V2 mode\"), rseq_debug_validate_ids()",
+                         ro_ids_enforced, id_write_over_modified_ids),
+                     ro_ids_reads, static_cast<ScenarioFacts>(ScenarioFact::DebugKey)),
+             read_only_ids_checkable,
+             "write_rseq_fields = true, and the debug key or kernel 7.0.y/7.1 with an RSEQ V2 "
+             "task (82f57244)"),
 };
 
 }  // namespace

@@ -46,6 +46,7 @@ TEST(ScenarioFile, EveryPresetRoundTripsThroughAFile) {
             EXPECT_EQ(back.tasks[i].abi, preset.tasks[i].abi);
         }
         EXPECT_EQ(back.variant, preset.variant);
+        EXPECT_EQ(back.syscall_kinds, preset.syscall_kinds);
     }
 }
 
@@ -115,6 +116,24 @@ TEST(ScenarioFile, ArchAbiAndCriticalSectionParse) {
     const SourceLocation variant = error_at("preset = \"tiny\"\nvariants = [\"pre_411c1cf4\"]\n");
     EXPECT_EQ(variant.line, 2);
     EXPECT_EQ(variant.column, 13);
+}
+
+TEST(ScenarioFile, SyscallKindsNameWhatTheSliceUserMayIssue) {
+    const Scenario defaults = parse_scenario("preset = \"tiny\"\n", "s.toml").scenario;
+    EXPECT_EQ(defaults.syscall_kinds, default_syscall_kinds);
+    EXPECT_EQ(scenario_to_toml(defaults).find("syscall_kinds"), std::string::npos)
+        << "the default set is not written";
+    const Scenario only_getpid =
+        parse_scenario("preset = \"tiny\"\nsyscall_kinds = [\"getpid\"]\n", "s.toml").scenario;
+    EXPECT_TRUE(only_getpid.syscall_kinds.has(Syscall::Getpid));
+    EXPECT_FALSE(only_getpid.syscall_kinds.has(Syscall::RseqSliceYield));
+    EXPECT_FALSE(only_getpid.syscall_kinds.has(Syscall::SchedYield));
+    const Scenario again = parse_scenario(scenario_to_toml(only_getpid), "again.toml").scenario;
+    EXPECT_EQ(again.syscall_kinds, only_getpid.syscall_kinds);
+    const SourceLocation unknown =
+        error_at("preset = \"tiny\"\nsyscall_kinds = [\"getpid\", \"fork\"]\n");
+    EXPECT_EQ(unknown.line, 2);
+    EXPECT_EQ(unknown.column, 28);
 }
 
 TEST(ScenarioFile, WaiterSliceEnabledDefaultsToOff) {

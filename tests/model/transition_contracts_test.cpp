@@ -15,8 +15,10 @@
 #include "model/kabi.h"
 #include "model/model.h"
 #include "model/scenario.h"
+#include "model/state_fields.h"
 #include "model/transitions.h"
 #include "model/variant.h"
+#include "tests/support/reference_bfs.h"
 
 namespace rseqcheck {
 namespace {
@@ -447,6 +449,22 @@ TEST(TransitionContracts, EveryTransitionFiresSomewhere) {
             continue;  // only mut_no_irq_guard_clear splits the clear, only pre_ada54c2b locks
         EXPECT_TRUE(fired.count(kind) == 1) << action_name(kind) << " never fires";
     }
+}
+
+// syscall_enter_from_user_mode issues exactly the syscalls the scenario's syscall_kinds
+// offers: with only getpid, no state is ever in another syscall, and getpid is reached.
+TEST(TransitionContract, SyscallEntryIssuesOnlyTheOfferedSyscalls) {
+    Scenario sc = make_preset("grant-syscall");
+    sc.syscall_kinds = SyscallKinds{Syscall::Getpid};
+    bool issued = false;
+    for (const State& s : testing::reachable_states(sc)) {
+        for (TaskId t = 0; t < sc.task_count(); ++t) {
+            const Syscall nr = s.task_ext(t).get_syscall();
+            EXPECT_TRUE(nr == Syscall::None || nr == Syscall::Getpid) << to_string(nr);
+            issued = issued || nr == Syscall::Getpid;
+        }
+    }
+    EXPECT_TRUE(issued) << "getpid was never issued: the test is vacuous";
 }
 
 }  // namespace
