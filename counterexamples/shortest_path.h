@@ -3,6 +3,7 @@
 /// that finds the first violation of a scenario as a minimised trace (corpus, tests, CLI).
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
 
@@ -27,7 +28,10 @@ Trace trace_of(const RseqModel& model, properties::CatalogChecker& checker, cons
         const State to = search.state_at(v.state);
         bool appended = false;
         model.for_each_successor(from, [&](const Action& a, const State& n) {
-            if (!appended && n == to && checker.check_transition(from, a, n) == v.property) {
+            // one step may break several transition properties (--all reports each)
+            if (!appended && n == to && checker.check_transition(from, a, n) >= 0 &&
+                std::ranges::find(checker.last_violations(), v.property) !=
+                    checker.last_violations().end()) {
                 t.steps.push_back(TraceStep{a, n});
                 appended = true;
             }

@@ -65,6 +65,7 @@ bool is_environment(const Action& a) {
     case ActionKind::SliceRequest:
     case ActionKind::UserWriteAny:
     case ActionKind::UserEnterRseqCs:  // spends a user write, as a request does
+    case ActionKind::UserWriteRseqFields:
         return true;
     case ActionKind::SliceEnd:
     case ActionKind::UserCommitRseqCs:
@@ -182,6 +183,10 @@ ParamField param_field(const Action& a) {
         f.number = static_cast<unsigned>(a.rseq_cs());
         f.text = to_string(a.rseq_cs());
         f.form = ParamField::Form::String;
+        break;
+    case ActionParam::RseqField:
+        f.number = a.rseq_field();
+        f.text = std::to_string(f.number);
         break;
     case ActionParam::Granted:
         f.number = a.granted() ? 1 : 0;

@@ -137,6 +137,7 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
     sc.adversarial = r.boolean(j, "scenario", "adversarial");
     // cs_user and adversarial_fields (model-part2 area 1) are written only when set
     sc.adversarial_fields = r.optional_boolean(j, "scenario", "adversarial_fields", false);
+    sc.write_rseq_fields = r.optional_boolean(j, "scenario", "write_rseq_fields", false);
     const json& tasks = r.member(j, "scenario", "tasks");
     if (!tasks.is_array())
         r.fail("scenario.tasks", "expected an array");
@@ -231,6 +232,9 @@ void parse_legacy_param(const Reader& r, const json& j, const std::string& ap, A
     case ActionParam::RseqCs:
         a.set_rseq_cs(static_cast<RseqCs>(narrow(arg)));
         return;
+    case ActionParam::RseqField:
+        a.set_rseq_field(narrow(arg));
+        return;
     }
 }
 
@@ -297,6 +301,9 @@ void parse_param(const Reader& r, const json& j, const std::string& ap, const Sc
         a.set_rseq_cs(parse_enum(r, ap + ".rseq_cs", r.string(j, ap, "rseq_cs"),
                                  std::array{RseqCs::Null, RseqCs::Valid, RseqCs::BadAbort,
                                             RseqCs::KernelAddr, RseqCs::DebugOnlyBad}));
+        return;
+    case ActionParam::RseqField:
+        a.set_rseq_field(static_cast<std::uint8_t>(r.number(j, ap, "rseq_field", rseq_field_max)));
         return;
     }
 }

@@ -62,9 +62,11 @@ enum class ActionKind : std::uint8_t {
     GrantRearmUnlock,
     // syscall_trace_enter() after the slice work: ptrace, seccomp (model/syscall.h)
     SyscallTraceEnter,
+    // model-part2 area 4: the adversarial user's writes of rseq_cs and the IDs (model/user.h)
+    UserWriteRseqFields,
 };
 inline constexpr std::size_t action_kind_count =
-    static_cast<std::size_t>(ActionKind::SyscallTraceEnter) + 1;
+    static_cast<std::size_t>(ActionKind::UserWriteRseqFields) + 1;
 
 /// How a faultable user access went (spec 3.18).
 enum class Fault : std::uint8_t {
@@ -140,7 +142,20 @@ enum class ActionParam : std::uint8_t {
     SliceCtrl,  ///< the value written to slice_ctrl: request | granted << 1 | reserved << 2
     Granted,    ///< slice_ctrl.granted as the user read it after clearing the request
     RseqCs,     ///< the descriptor user space stored to rseq->rseq_cs (RseqCs)
+    /// user_write_rseq_fields: which field and value (rseq_field_write(), 0..8): 0-3 is
+    /// rseq->cpu_id_start := that value (3 = RSEQ_CPU_ID_UNINITIALIZED), 4 + c is rseq->rseq_cs
+    /// := RseqCs c
+    RseqField,
 };
+
+/// The RseqField parameter of a cpu_id_start write of `v`, and of an rseq_cs write of `c`.
+constexpr std::uint8_t rseq_field_cpu_id_start(unsigned v) {
+    return static_cast<std::uint8_t>(v & 0x3U);
+}
+constexpr std::uint8_t rseq_field_rseq_cs(RseqCs c) {
+    return static_cast<std::uint8_t>(4U + static_cast<unsigned>(c));
+}
+inline constexpr unsigned rseq_field_max = 4U + static_cast<unsigned>(RseqCs::DebugOnlyBad);
 
 /// The parameter each kind carries. No default: a new kind must say what it carries.
 constexpr ActionParam action_param(ActionKind k) {
@@ -168,6 +183,8 @@ constexpr ActionParam action_param(ActionKind k) {
         return ActionParam::None;
     case ActionKind::UserEnterRseqCs:
         return ActionParam::RseqCs;
+    case ActionKind::UserWriteRseqFields:
+        return ActionParam::RseqField;
     case ActionKind::LoopResched:
     case ActionKind::GrantUserAccess:
     case ActionKind::GrantClearResched:
@@ -261,13 +278,16 @@ constexpr std::string_view to_string(ActionParam p) {
         return "granted";
     case ActionParam::RseqCs:
         return "rseq_cs";
+    case ActionParam::RseqField:
+        return "rseq_field";
     }
     return "?";
 }
 
-inline constexpr std::array<ActionParam, 8> action_params{
-    ActionParam::Branch,  ActionParam::TiWork,    ActionParam::Syscall, ActionParam::Woken,
-    ActionParam::FromCpu, ActionParam::SliceCtrl, ActionParam::Granted, ActionParam::RseqCs};
+inline constexpr std::array<ActionParam, 9> action_params{
+    ActionParam::Branch,  ActionParam::TiWork,  ActionParam::Syscall,
+    ActionParam::Woken,   ActionParam::FromCpu, ActionParam::SliceCtrl,
+    ActionParam::Granted, ActionParam::RseqCs,  ActionParam::RseqField};
 
 namespace detail {
 inline constexpr std::array<Branch, 2> loop_resched_branches{Branch::None, Branch::Schedule};
@@ -339,6 +359,7 @@ constexpr std::span<const Branch> branches_of(ActionKind k) {
     case ActionKind::SliceDeadlinePasses:
     case ActionKind::UserEnterRseqCs:
     case ActionKind::UserCommitRseqCs:
+    case ActionKind::UserWriteRseqFields:
         return {};
     }
     return {};
@@ -394,6 +415,10 @@ struct Action {
     constexpr Action& set_slice_ctrl(std::uint8_t v) { return set(ActionParam::SliceCtrl, v); }
     constexpr Action& set_granted(bool g) { return set(ActionParam::Granted, g); }
     constexpr Action& set_rseq_cs(RseqCs c) { return set(ActionParam::RseqCs, c); }
+    constexpr std::uint8_t rseq_field() const {
+        return action_param(kind) == ActionParam::RseqField ? arg : 0;
+    }
+    constexpr Action& set_rseq_field(std::uint8_t v) { return set(ActionParam::RseqField, v); }
 
     /// Same kind and the same parameter (whatever the kind carries).
     constexpr bool same_param(const Action& o) const { return kind == o.kind && arg == o.arg; }

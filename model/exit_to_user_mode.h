@@ -165,7 +165,8 @@ struct LoopSignal {
                 // rseq_handle_cs(): a null rseq_cs is success; else rseq_update_user_cs(),
                 // whose failure is force_sigsegv()
                 if (task.has_rseq && (task.user_irq || !v2) &&
-                    n.task_ext(t).get_rseq_cs() != RseqCs::Null)
+                    n.task_ext(t).get_rseq_cs() != RseqCs::Null &&
+                    !sc.variant.has(VariantSwitch::MutSignalSkipsRseq))
                     rseq::update_user_cs(sc, n, t, rseq::CsCtx::Signal);
                 if (task.has_rseq && !v2)
                     sched::rseq_force_update(n, t);
@@ -281,11 +282,32 @@ private:
             }
             bool reraised = false;
             if (task.sched_switch) {
+                // R1b for a failure that is not the access's fault outcome: the slow path
+                // (P2 clears event.fatal, P4 runs the update again with faults enabled)
+                const auto to_slowpath = [&] {
+                    task.slowpath = 1;
+                    task.set_tif(kabi::TIF_NOTIFY_RESUME);
+                    task.set_pc(Pc::LoopReread);
+                    emit(a, n);
+                };
+                // F2: rseq_set_ids_get_csaddr() validates the user IDs first (debug key;
+                // 82f57244: every V2 task); a mismatch sets event.fatal and writes nothing
+                if (task.ids_changed && rseq::ids_checked(sc, t) && !rseq::ids_match(task)) {
+                    task.fatal = 1;
+                    to_slowpath();
+                    return;
+                }
                 const bool was_granted = task.slice_granted;
                 // rseq_exit_user_update(): with unchanged IDs (F1) a set rseq_cs always goes
                 // to rseq_update_user_cs(); with changed IDs (F2) rseq_update_usr() looks at
                 // the section only after an interrupt from user mode (or with the debug key).
                 const bool cs_checked = !task.ids_changed || task.user_irq || sc.debug_key;
+                // F1 with the debug key evaluates even a null rseq_cs: the debug evaluator
+                // reads the descriptor at user address 0, which faults with page faults
+                // disabled (model-part2.md 6.1.4); no fault budget is spent (the address is
+                // never mapped, and P4 tests for null first)
+                const bool debug_null_read = !task.ids_changed && sc.debug_key &&
+                                             n.task_ext(t).get_rseq_cs() == RseqCs::Null;
                 rseq::exit_user_update(sc, task, sc.rseq_v2(t));  // R1a fast path
                 if (was_granted && !task.slice_granted)
                     n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
@@ -294,10 +316,11 @@ private:
                         rseq::CsResult::Fatal) {
                     // an invalid section: rseq_exit_user_update() returns false, R1b as for
                     // a fault (event.fatal set; P2 clears it and P4 finds the section again)
-                    task.slowpath = 1;
-                    task.set_tif(kabi::TIF_NOTIFY_RESUME);
-                    task.set_pc(Pc::LoopReread);
-                    emit(a, n);
+                    to_slowpath();
+                    return;
+                }
+                if (debug_null_read) {
+                    to_slowpath();
                     return;
                 }
                 reraised = rseq::reraise_after_revoke(sc, n, c, t, was_granted, /*fastpath=*/true);
@@ -349,6 +372,11 @@ struct SlowpathUpdate {
                 }
                 if (f == Fault::Unresolvable) {
                     fault::consume(nt);
+                    fault::force_sigsegv(nt);
+                } else if (rseq::ids_checked(sc, t) && !rseq::ids_match(nt)) {
+                    // rseq_set_ids_get_csaddr()'s ID check (debug key; 82f57244: V2) failed:
+                    // nothing written, rseq_slowpath_update_usr() clears event.error and
+                    // forces SIGSEGV
                     fault::force_sigsegv(nt);
                 } else {
                     rseq::write_ids(nt, static_cast<CpuId>(nt.sampled_cpu));

@@ -58,6 +58,10 @@ enum class CsCtx : std::uint8_t {
     /// kernel/rseq.c:__rseq_signal_deliver() -> rseq_handle_cs(): the same, with
     /// force_sigsegv(sig).
     Signal,
+    /// kernel/rseq.c:__rseq_debug_syscall_return() (debug key, registered task, at every
+    /// syscall exit): a failure is force_sig(SIGSEGV); `event.fatal` is left as the debug
+    /// evaluator set it (the function does not clear the error bits).
+    DebugSyscallReturn,
 };
 
 /// What rseq_update_user_cs() returned: true (the section was cleared or aborted), false
@@ -82,11 +86,21 @@ inline CsResult update_user_cs(const Scenario& sc, State& s, TaskId t, CsCtx ctx
     const RseqCs cs = ext.get_rseq_cs();
     bool die = cs == RseqCs::KernelAddr;
     if (!die && task.usr_in_cs) {
-        die = cs == RseqCs::BadAbort;
+        // mut_cs_skips_signature: production takes any abort_ip (debug still checks)
+        die = cs == RseqCs::BadAbort &&
+              (sc.debug_key || !sc.variant.has(VariantSwitch::MutCsSkipsSignature));
         if (sc.debug_key)
             die = die || cs == RseqCs::DebugOnlyBad || !task.user_irq;
     }
     if (die) {
+        if (ctx == CsCtx::DebugSyscallReturn) {
+            // __rseq_debug_syscall_return(): a kernel address fails before the evaluator
+            // (no fatal); the evaluator's die sets event.fatal, which nobody clears here
+            if (cs != RseqCs::KernelAddr)
+                task.fatal = 1;
+            fault::force_sigsegv(task);
+            return CsResult::Fatal;
+        }
         task.fatal = 1;
         if (ctx != CsCtx::FastPath) {
             task.fatal = 0;  // event.error = 0
@@ -100,6 +114,25 @@ inline CsResult update_user_cs(const Scenario& sc, State& s, TaskId t, CsCtx ctx
         ext.ghost_cs_abort_due = 0;
     }
     return CsResult::Ok;
+}
+
+/// Whether rseq_set_ids_get_csaddr() checks the user ID fields against the cache before it
+/// writes them (model-part2.md 4.5, 6.1.2): at c17ee635 only with the debug key
+/// (rseq_debug_validate_ids()); with 82f57244 (kernels "7.0.y", "7.1") also for every V2
+/// registration, the read-only ABI enforcement. pre_82f57244 and mut_debug_skips_id_check
+/// take one half each away.
+inline bool ids_checked(const Scenario& sc, TaskId t) {
+    const bool debug = sc.debug_key && !sc.variant.has(VariantSwitch::MutDebugSkipsIdCheck);
+    const bool read_only = sc.kernel != Kernel::Linux70 && sc.rseq_v2(t) &&
+                           !sc.variant.has(VariantSwitch::Pre82f57244);
+    return debug || read_only;
+}
+
+/// The check itself: user cpu_id_start equals the cached CPU id and cpu_id equals
+/// cpu_id_start. node_id and mm_cid are not modelled: a modified one is the same event as
+/// a modified cpu_id_start.
+inline bool ids_match(const Task& task) {
+    return task.usr_cpu_id_start == task.ids_cpu_id && task.usr_cpu_id == task.usr_cpu_id_start;
 }
 
 /// rseq_set_ids_get_csaddr(): cpu_id_start, cpu_id := cpu; cache rseq.ids.

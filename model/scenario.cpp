@@ -11,7 +11,7 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 18> presets{{
+constexpr std::array<PresetInfo, 21> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
     {"deep", "nightly: as default with two requests and two syscalls per run"},
@@ -45,6 +45,12 @@ constexpr std::array<PresetInfo, 18> presets{{
             "skips the slice work and keeps a live grant into its SIGSYS delivery (finding F6)"},
     {"seccomp-skip", "1 CPU (PREEMPT_NONE), a seccomp filter that may skip a syscall after the "
                      "slice work: a skipped rseq_slice_yield() leaves `yielded` set (finding F5)"},
+    {"debug", "1 CPU (PREEMPT_FULL), rseq_debug_enabled: invalid sections, a syscall inside a "
+              "section, the F1 fallback to the slow path and user-modified IDs killed there"},
+    {"debug-ids", "2 CPUs (PREEMPT_NONE), rseq_debug_enabled, one migration: a user-modified "
+                  "cpu_id_start is caught at the next ID update (F2, P4)"},
+    {"ro-ids", "kernel 7.0.y, 2 CPUs (PREEMPT_NONE), one migration: a V2 task's modified "
+               "cpu_id_start is caught at the next ID update without the debug key (82f57244)"},
 }};
 
 TaskConfig slice_user(CpuId cpu = 0) {
@@ -197,6 +203,26 @@ Scenario make_preset(std::string_view name) {
         sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 2};
         return sc;
     }
+    if (name == "debug") {
+        Scenario sc = base(name, 1, PreemptModel::Full);
+        sc.debug_key = true;
+        sc.tasks[0].cs_user = true;
+        sc.adversarial_fields = true;
+        sc.write_rseq_fields = true;
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 2, .syscalls = 1};
+        return sc;
+    }
+    if (name == "debug-ids" || name == "ro-ids") {
+        Scenario sc = base(name, 2, PreemptModel::None);
+        sc.debug_key = name == "debug-ids";
+        if (name == "ro-ids")
+            sc.kernel = Kernel::Linux70Stable;
+        sc.tasks[0].cs_user = true;
+        sc.adversarial_fields = true;
+        sc.write_rseq_fields = true;
+        sc.bounds = Bounds{.wakeups = 1, .migrations = 1, .user_writes = 1, .syscalls = 0};
+        return sc;
+    }
     if (name == "default") {
         Scenario sc = base(name, 2, PreemptModel::Full);
         sc.bounds = Bounds{.wakeups = 2,
@@ -334,6 +360,10 @@ void validate(const Scenario& sc, const SourceLocation& where) {
         throw InputError(where, "adversarial_fields = true needs a task with cs_user = true (only "
                                 "a task entering critical sections stores to rseq_cs)");
     }
+    if (sc.write_rseq_fields && !sc.adversarial_fields) {
+        throw InputError(where, "write_rseq_fields = true needs adversarial_fields = true (the "
+                                "adversarial user that writes rseq_cs and the ID fields)");
+    }
     if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64) {
         throw InputError(where, "variant pre_411c1cf4 needs arch = \"arm64\" (it undoes a fix "
                                 "to arm64's own entry code)");
@@ -346,6 +376,10 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                  " needs kernel = \"7.1\" (it changes the deferred "
                                  "hrtimer rearm, which 7.1 added)");
         }
+    }
+    if (sc.variant.has(VariantSwitch::Pre82f57244) && sc.kernel == Kernel::Linux70) {
+        throw InputError(where, "variant pre_82f57244 needs kernel = \"7.0.y\" or \"7.1\" (it "
+                                "undoes a fix those kernels have; 7.0 never had it)");
     }
     if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {
         throw InputError(where, "variant mut_rt_full_grantable needs preempt = \"rt\" (it "
@@ -424,6 +458,7 @@ std::string describe_bounds(const Scenario& sc) {
            " user_writes=" + std::to_string(b.user_writes) +
            " syscalls=" + std::to_string(b.syscalls) + (sc.adversarial ? " adversarial" : "") +
            (sc.adversarial_fields ? " adversarial_fields" : "") +
+           (sc.write_rseq_fields ? " write_rseq_fields" : "") +
            (sc.slice_key ? "" : " slice_key=off") + (sc.debug_key ? " debug_key=on" : "") +
            (sc.arch == Arch::X86 ? "" : " arch=" + std::string(to_string(sc.arch))) +
            describe_entry_neighbours(sc);

@@ -131,6 +131,11 @@ struct Scenario {
     /// A task entering a critical section may store any descriptor to rseq_cs, invalid ones
     /// included (RseqCs); needs a `cs_user` task.
     bool adversarial_fields = false;
+    /// The adversarial user (adversarial_fields) may also overwrite rseq->cpu_id_start (any
+    /// value) or rseq->rseq_cs (any RseqCs) at any time in user mode (U8,
+    /// user_write_rseq_fields; a user write). A setting of its own so that presets with
+    /// adversarial_fields alone keep their state counts.
+    bool write_rseq_fields = false;
     Bounds bounds;
     /// The syscalls a slice user may issue (each issue spends one of Bounds::syscalls).
     SyscallKinds syscall_kinds = default_syscall_kinds;

@@ -20,13 +20,13 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<std::string_view, 17> top_keys{
-    "name",      "description",  "preset",
-    "cpus",      "preempt",      "slice_key",
-    "debug_key", "adversarial",  "adversarial_fields",
-    "variants",  "properties",   "bounds",
-    "tasks",     "timing",       "kernel",
-    "arch",      "syscall_kinds"};
+constexpr std::array<std::string_view, 18> top_keys{
+    "name",      "description",   "preset",
+    "cpus",      "preempt",       "slice_key",
+    "debug_key", "adversarial",   "adversarial_fields",
+    "variants",  "properties",    "bounds",
+    "tasks",     "timing",        "kernel",
+    "arch",      "syscall_kinds", "write_rseq_fields"};
 /// The names `syscall_kinds` takes: to_string(Syscall) of every value but None.
 constexpr std::array<std::string_view, 7> syscall_names{
     "rseq_slice_yield", "sched_yield", "getpid", "rseq", "prctl", "clone", "execve"};
@@ -157,6 +157,8 @@ public:
                 sc.adversarial_fields = bool_of(value, k);
             } else if (k == "syscall_kinds") {
                 sc.syscall_kinds = syscall_kinds_of(value);
+            } else if (k == "write_rseq_fields") {
+                sc.write_rseq_fields = bool_of(value, k);
             } else if (k == "variants") {
                 sc.variant = variants_of(value);
             } else if (k == "properties") {
@@ -540,8 +542,12 @@ private:
                 return first_of({"syscall_kinds", "preset"});
             }
         }
+        if (sc.write_rseq_fields && !sc.adversarial_fields)
+            return first_of({"write_rseq_fields", "adversarial_fields", "preset"});
         if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64)
             return first_of({"variants.pre_411c1cf4", "arch", "preset"});
+        if (sc.variant.has(VariantSwitch::Pre82f57244) && sc.kernel == Kernel::Linux70)
+            return first_of({"variants.pre_82f57244", "kernel", "preset"});
         if (sc.variant.has(VariantSwitch::MutRtFullGrantable))
             return first_of({"variants.mut_rt_full_grantable", "preempt", "preset"});
         if (sc.variant.has(VariantSwitch::PreAda54c2b) && sc.kernel != Kernel::Linux71)
@@ -604,6 +610,8 @@ std::string scenario_to_toml(const Scenario& sc) {
     out << "adversarial = " << (sc.adversarial ? "true" : "false") << "\n";
     if (sc.adversarial_fields)  // model-part2 area 1: written only when set
         out << "adversarial_fields = true\n";
+    if (sc.write_rseq_fields)  // written only when set
+        out << "write_rseq_fields = true\n";
     out << "variants = [";
     bool first = true;
     for (const VariantInfo& v : variant_catalog()) {

@@ -124,6 +124,10 @@ struct GrantCommit {
                                 "slice deadline generation wrapped onto a queued timer; the "
                                 "scenario allows too many grants for the 2-bit generation");
             }
+            if (sc.variant.has(VariantSwitch::MutGrantForcesRseqUpdate)) {
+                task.sched_switch = 1;  // as rseq_force_update() without ids_changed
+                task.set_tif(kabi::TIF_RSEQ);
+            }
             task.set_pc(Pc::GrantClearResched);
             emit(Action{kind, c, t, no_task, Fault::None}, n);
         });

@@ -11,6 +11,7 @@
 #include <cstddef>
 
 #include "model/fault.h"
+#include "model/rseq_fastpath.h"
 #include "model/sched.h"
 #include "model/transition.h"
 
@@ -219,34 +220,72 @@ struct SyscallSliceClear {
 
 /// The syscall body, then syscall_exit_to_user_mode_work() and local_irq_disable():
 /// rseq_slice_yield() returns `yielded` and clears it; sched_yield() schedules; getpid()
-/// stands for any other syscall.
+/// stands for any other syscall. With the debug key, syscall_exit_to_user_mode_work() first
+/// runs rseq_debug_syscall_return() for a registered task (model-part2.md 6.1.5): its
+/// get_user() of rseq_cs may fault (sleep, or fail into SIGSEGV); a non-null rseq_cs goes
+/// to the debug evaluator, which kills a task whose IP is inside a section (no user_irq in
+/// a syscall) and clears one it is outside of.
 struct SyscallBody {
     static constexpr ActionKind kind = ActionKind::SyscallBody;
     static constexpr std::string_view name = "syscall_body";
     static constexpr std::string_view kernel =
         "kernel/rseq.c:sys_rseq_slice_yield(), kernel/sched/syscalls.c:do_sched_yield(), "
-        "include/linux/entry-common.h:syscall_exit_to_user_mode()";
+        "include/linux/entry-common.h:syscall_exit_to_user_mode() -> "
+        "syscall_exit_to_user_mode_work() -> kernel/rseq.c:__rseq_debug_syscall_return()";
 
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SyscallBody, [&](TaskId t, CpuId c) {
-            State n = s;
-            Task& task = n.task(t);
-            Action a{kind, c, t, no_task, Fault::None};
-            const Syscall nr = n.task_ext(t).get_syscall();
-            a.set_syscall(nr);
-            if (nr == Syscall::RseqSliceYield) {
-                task.yield_ret = task.slice_yielded;
-                if (!sc.variant.has(VariantSwitch::MutYieldKeepsYielded))
-                    task.slice_yielded = 0;
-            }
-            if (nr == Syscall::SchedYield) {
-                sched::schedule(sc, n, c, t, Pc::ExitPrepare, a, emit, sched::Leave::Yields);
+            if (!debug_return(sc, s, t)) {
+                body(sc, s, t, c, Fault::None, emit);
                 return;
             }
-            task.set_pc(Pc::ExitPrepare);
-            emit(a, n);
+            fault::for_each_outcome(s.task(t), /*can_sleep=*/true,
+                                    [&](Fault f) { body(sc, s, t, c, f, emit); });
         });
+    }
+
+private:
+    /// rseq_debug_syscall_return() does anything: the debug key, and has_rseq.
+    static bool debug_return(const Scenario& sc, const State& s, TaskId t) {
+        return sc.debug_key && s.task(t).has_rseq;
+    }
+
+    /// The body, then the debug syscall return with its get_user() going as `f`. A sleep in
+    /// that read changes nothing the evaluation reads (rseq_cs, the user IP and user_irq are
+    /// the task's own), so it is made at once and the task then blocks; a sleep after
+    /// sched_yield() is the one schedule() of the step.
+    template <class Emit>
+    static void body(const Scenario& sc, const State& s, TaskId t, CpuId c, Fault f, Emit& emit) {
+        State n = s;
+        Task& task = n.task(t);
+        Action a{kind, c, t, no_task, f};
+        const Syscall nr = n.task_ext(t).get_syscall();
+        a.set_syscall(nr);
+        if (nr == Syscall::RseqSliceYield) {
+            task.yield_ret = task.slice_yielded;
+            if (!sc.variant.has(VariantSwitch::MutYieldKeepsYielded))
+                task.slice_yielded = 0;
+        }
+        if (debug_return(sc, s, t)) {
+            if (f != Fault::None)
+                fault::consume(task);
+            if (f == Fault::Unresolvable) {
+                fault::force_sigsegv(task);  // get_user() failed: force_sig(SIGSEGV)
+            } else if (n.task_ext(t).get_rseq_cs() != RseqCs::Null) {
+                rseq::update_user_cs(sc, n, t, rseq::CsCtx::DebugSyscallReturn);
+            }
+        }
+        if (f == Fault::Resolved) {
+            sched::schedule(sc, n, c, t, Pc::ExitPrepare, a, emit, sched::Leave::Blocks);
+            return;
+        }
+        if (nr == Syscall::SchedYield) {
+            sched::schedule(sc, n, c, t, Pc::ExitPrepare, a, emit, sched::Leave::Yields);
+            return;
+        }
+        task.set_pc(Pc::ExitPrepare);
+        emit(a, n);
     }
 };
 

@@ -50,7 +50,9 @@ using AllTransitions = Transitions<
     // kernel "7.1": the grant wrapper's deferred hrtimer rearm
     grant::GrantRearm, grant::GrantRearmUnlock,
     // syscall_trace_enter() after the slice work: ptrace, seccomp (model-part2.md 5.2)
-    syscall::SyscallTraceEnter>;
+    syscall::SyscallTraceEnter,
+    // model-part2 area 4: the adversarial user's writes of rseq_cs and the IDs
+    user::UserWriteRseqFields>;
 
 static_assert(AllTransitions::infos.size() == action_kind_count);
 

@@ -163,6 +163,54 @@ struct UserCommitRseqCs {
     }
 };
 
+/// U8 (model-part2.md 4.3), adversarial user with `write_rseq_fields` only: overwrite
+/// rseq->cpu_id_start with any other value (3 is RSEQ_CPU_ID_UNINITIALIZED) or rseq->rseq_cs
+/// with any other descriptor; the IP stays where it is, so a null rseq_cs leaves no section
+/// around it. Spends a user write. (The `flags` word is not written here.)
+struct UserWriteRseqFields {
+    static constexpr ActionKind kind = ActionKind::UserWriteRseqFields;
+    static constexpr std::string_view name = "user_write_rseq_fields";
+    static constexpr std::string_view kernel =
+        "user space: rseq->cpu_id_start = <any>, rseq->rseq_cs = <any> (include/uapi/linux/rseq.h)";
+
+    template <class Emit>
+    static void expand(const Scenario& sc, const State& s, Emit& emit) {
+        if (!sc.write_rseq_fields)
+            return;
+        for_each_cs_user_in_user_mode(sc, s, [&](TaskId t, CpuId c) {
+            const Task& task = s.task(t);
+            if (task.user_writes_left == 0)
+                return;
+            const auto spend = [](Task& nt) {
+                nt.user_writes_left = (nt.user_writes_left - 1U) & 0x7U;
+            };
+            for (unsigned v = 0; v <= task_field_max::usr_cpu_id_start; ++v) {
+                if (v == task.usr_cpu_id_start)
+                    continue;
+                State n = s;
+                spend(n.task(t));
+                n.task(t).usr_cpu_id_start = v & task_field_max::usr_cpu_id_start;
+                emit(Action{kind, c, t, no_task, Fault::None}.set_rseq_field(
+                         rseq_field_cpu_id_start(v)),
+                     n);
+            }
+            for (const RseqCs cs : {RseqCs::Null, RseqCs::Valid, RseqCs::BadAbort,
+                                    RseqCs::KernelAddr, RseqCs::DebugOnlyBad}) {
+                if (cs == s.task_ext(t).get_rseq_cs())
+                    continue;
+                State n = s;
+                spend(n.task(t));
+                n.task_ext(t).set_rseq_cs(cs);
+                if (cs == RseqCs::Null)
+                    n.task(t).usr_in_cs = 0;
+                emit(
+                    Action{kind, c, t, no_task, Fault::None}.set_rseq_field(rseq_field_rseq_cs(cs)),
+                    n);
+            }
+        });
+    }
+};
+
 /// U6: syscall entry. enter_from_user_mode() takes no rseq action and user_irq stays clear;
 /// with interrupts enabled the entry work runs next.
 struct SyscallEnter {

@@ -97,6 +97,30 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{
         "rseq_grant_slice_extension() grants without hrtimer_rearm_deferred_tif(): schedule() "
         "is skipped and the deferred rearm with it",
         "hrtimer-rearm", "I20"),
+    // model-part2 areas 1 and 4: rseq critical sections and debug mode.
+    bug(VariantSwitch::MutGrantForcesRseqUpdate, "mut_grant_forces_rseq_update", "",
+        "rseq_grant_slice_extension() G6 also raises TIF_RSEQ and rseq.event.sched_switch: the "
+        "exit fast path then aborts a critical section the grant meant to let finish",
+        "cs", "I8 (cs-unchanged-unless-due)"),
+    bug(VariantSwitch::MutCsSkipsSignature, "mut_cs_skips_signature", "",
+        "production rseq_update_user_cs() skips the abort_ip range and signature checks: a "
+        "section with a bad abort_ip is aborted to it instead of killing the task",
+        "cs-invalid", "I10 (cs-abort-needs-signature, cs-invalid-kills)"),
+    bug(VariantSwitch::MutSignalSkipsRseq, "mut_signal_skips_rseq", "",
+        "signal delivery never calls rseq_signal_deliver(): the frame saves the IP inside an "
+        "interrupted critical section",
+        "cs-signal", "I8"),
+    // Kernels "7.0.y" and "7.1" only (82f57244 is a 7.1-rc fix backported to 7.0.y); a
+    // scenario naming it needs one of them.
+    bug(VariantSwitch::Pre82f57244, "pre_82f57244",
+        "82f57244 (\"rseq: Implement read only ABI enforcement for optimized RSEQ V2 mode\")",
+        "rseq_set_ids_get_csaddr() validates the user ID fields only with the debug key: a V2 "
+        "task's modified cpu_id_start is overwritten silently at the next ID update",
+        "ro-ids", "I10 (ro-ids-enforced)"),
+    bug(VariantSwitch::MutDebugSkipsIdCheck, "mut_debug_skips_id_check", "",
+        "with rseq_debug_enabled, rseq_set_ids_get_csaddr() skips rseq_debug_validate_ids(): "
+        "user-modified ID fields are overwritten silently",
+        "debug-ids", "I10 (ro-ids-enforced)"),
 };
 
 }  // namespace

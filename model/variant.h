@@ -36,7 +36,13 @@ enum class VariantSwitch : std::uint8_t {
     FixFastpathRevokeReraises,   ///< fast path only: a silent revoke re-raises NEED_RESCHED
     PreAda54c2b,                 ///< 7.1: the grant's hrtimer rearm takes the lock IRQ-ON
     MutGrantSkipsRearm,          ///< 7.1: the grant wrapper does no hrtimer rearm
-    SwitchCount,                 ///< not a switch: the number of switches
+    // model-part2 areas 1 and 4 (rseq critical sections, debug mode), 82f57244
+    MutGrantForcesRseqUpdate,  ///< G6 also raises TIF_RSEQ and sched_switch
+    MutCsSkipsSignature,       ///< production rseq_update_user_cs() skips the abort_ip checks
+    MutSignalSkipsRseq,        ///< signal delivery never calls rseq_signal_deliver()
+    Pre82f57244,               ///< 7.0.y/7.1: V2 user IDs validated only with the debug key
+    MutDebugSkipsIdCheck,      ///< the debug key's ID validation is skipped
+    SwitchCount,               ///< not a switch: the number of switches
 };
 inline constexpr std::size_t variant_switch_count =
     static_cast<std::size_t>(VariantSwitch::SwitchCount);

@@ -12,6 +12,7 @@ bool is_fair(ActionKind k) {
     case ActionKind::UserException:
     case ActionKind::WaiterSleeps:
     case ActionKind::UserEnterRseqCs:
+    case ActionKind::UserWriteRseqFields:
     case ActionKind::UserCommitRseqCs:
     // the environment, bounded by the scenario
     case ActionKind::IrqWakeup:

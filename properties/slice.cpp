@@ -95,6 +95,133 @@ bool some_cs_abort_due(const Scenario&, const State& s) {
     return false;
 }
 
+// model-part2 area 1 (3.4) and area 4 / 82f57244 (4.4, 6.3): transition properties of the
+// section evaluation and the ID check.
+
+/// The user's own steps that move rseq_cs or the IP (enter, commit, U8 writes): not kernel
+/// decisions, so the section properties below do not constrain them.
+bool user_cs_step(ActionKind k) {
+    return k == ActionKind::UserEnterRseqCs || k == ActionKind::UserCommitRseqCs ||
+           k == ActionKind::UserWriteRseqFields;
+}
+
+/// Calls f(task) for each task a kernel step takes out of a critical section (usr_in_cs
+/// 1 -> 0), until f returns false; returns whether it always returned true.
+template <class F>
+bool each_cs_left_by_kernel(const Scenario& sc, const State& s, const Action& a, const State& t,
+                            F&& f) {
+    if (user_cs_step(a.kind))
+        return true;
+    for (TaskId x = 0; x < sc.task_count(); ++x) {
+        if (s.task(x).usr_in_cs && !t.task(x).usr_in_cs && !f(x))
+            return false;
+    }
+    return true;
+}
+
+// I8, second half: a section interrupted from user mode is left alone unless an abort is
+// due (a switch-in, a membarrier RSEQ IPI): a grant without a switch keeps it. Signal
+// delivery sets and settles the ghost in one step. A syscall made inside a section is an
+// ABI violation whose fate the ghost does not describe: not constrained.
+bool kernel_leaves_cs_after_irq(const Scenario& sc, const State& s, const Action& a,
+                                const State& t) {
+    return !each_cs_left_by_kernel(sc, s, a, t, [&](TaskId x) { return s.task(x).from_syscall; });
+}
+
+bool cs_unchanged_unless_due(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    return each_cs_left_by_kernel(sc, s, a, t, [&](TaskId x) {
+        return s.task(x).from_syscall || s.task_ext(x).ghost_cs_abort_due != 0 ||
+               a.kind == ActionKind::LoopSignal;
+    });
+}
+
+// I10 / spec 3.12: a kernel step aborts a section (IP to abort_ip, rseq_cs := 0) only for a
+// descriptor whose abort_ip passed the checks: Valid, or DebugOnlyBad in production.
+bool kernel_aborts_cs(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    return !each_cs_left_by_kernel(
+        sc, s, a, t, [&](TaskId x) { return t.task_ext(x).get_rseq_cs() != RseqCs::Null; });
+}
+
+bool cs_abort_needs_signature(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    return each_cs_left_by_kernel(sc, s, a, t, [&](TaskId x) {
+        if (t.task_ext(x).get_rseq_cs() != RseqCs::Null)
+            return true;
+        const RseqCs cs = s.task_ext(x).get_rseq_cs();
+        return cs == RseqCs::Valid || (cs == RseqCs::DebugOnlyBad && !sc.debug_key);
+    });
+}
+
+/// Whether evaluating task x's section in state s must kill it (spec 3.12, D5): rseq_cs at
+/// or above TASK_SIZE whatever the IP; with the IP inside a bad abort_ip or signature; with
+/// the debug key also DebugOnlyBad or an entry that was not an interrupt from user mode.
+bool cs_invalid_for_evaluation(const Scenario& sc, const State& s, TaskId x) {
+    const RseqCs cs = s.task_ext(x).get_rseq_cs();
+    if (cs == RseqCs::KernelAddr)
+        return true;
+    if (cs == RseqCs::Null || !s.task(x).usr_in_cs)
+        return false;
+    return cs == RseqCs::BadAbort ||
+           (sc.debug_key && (cs == RseqCs::DebugOnlyBad || !s.task(x).user_irq));
+}
+
+/// The steps that evaluate a section: the exit fast path, the slow path's P4, signal
+/// delivery and the debug syscall return (syscall_body).
+bool evaluates_cs(ActionKind k) {
+    return k == ActionKind::ExitRestart || k == ActionKind::SlowpathUpdate ||
+           k == ActionKind::LoopSignal || k == ActionKind::SyscallBody;
+}
+
+// A step that evaluated an invalid section, seen by its outcome: rseq_cs changed, or
+// event.fatal or SIGSEGV newly set.
+bool invalid_cs_evaluated(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    if (!evaluates_cs(a.kind) || a.task == no_task || !cs_invalid_for_evaluation(sc, s, a.task))
+        return false;
+    const Task& before = s.task(a.task);
+    const Task& after = t.task(a.task);
+    return t.task_ext(a.task).usr_rseq_cs != s.task_ext(a.task).usr_rseq_cs ||
+           (after.fatal && !before.fatal) || (after.sigsegv && !before.sigsegv);
+}
+
+bool cs_invalid_kills(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    if (!invalid_cs_evaluated(sc, s, a, t))
+        return true;
+    const Task& after = t.task(a.task);
+    return t.task_ext(a.task).usr_rseq_cs == s.task_ext(a.task).usr_rseq_cs &&
+           (after.fatal || after.sigsegv);
+}
+
+/// Whether the kernel promises to check task x's user IDs before writing them: with the
+/// debug key on every kernel (rseq_debug_validate_ids()), and for a V2 registration on the
+/// kernels that carry 82f57244 (read-only ABI enforcement).
+bool ids_read_only(const Scenario& sc, TaskId x) {
+    return sc.debug_key || (sc.kernel != Kernel::Linux70 && sc.rseq_v2(x));
+}
+
+bool user_ids_modified(const Task& task) {
+    return task.usr_cpu_id_start != task.ids_cpu_id || task.usr_cpu_id != task.usr_cpu_id_start;
+}
+
+// I10 (82f57244, D12): an ID write (F2 of the fast path, P4 of the slow path) that starts
+// from user IDs differing from the cache.
+bool id_write_over_modified_ids(const Scenario& sc, const State& s, const Action& a, const State&) {
+    if (a.task == no_task || a.fault != Fault::None || !ids_read_only(sc, a.task))
+        return false;
+    const Task& task = s.task(a.task);
+    if (!user_ids_modified(task))
+        return false;
+    if (a.kind == ActionKind::SlowpathUpdate)
+        return true;
+    return a.kind == ActionKind::ExitRestart && (task.ti_work & kabi::TIF_RSEQ) != 0 &&
+           task.sched_switch && task.ids_changed;
+}
+
+bool ro_ids_enforced(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    if (!id_write_over_modified_ids(sc, s, a, t))
+        return true;
+    const Task& after = t.task(a.task);
+    return after.fatal || after.sigsegv;
+}
+
 // I20a (kernel 7.1): a task runs in user mode only with its CPU's clockevent programmed: no
 // TIF_HRTIMER_REARM left on it and no deferred_rearm on its CPU. Every hrtimer interrupt
 // defers the rearm; the way back to user must do it (15dd3a94, 0e98eb14; the grant skips
@@ -118,6 +245,24 @@ bool on_kernel_71(const Scenario& sc) {
 bool some_task_may_be_in_a_section(const Scenario& sc) {
     return std::any_of(sc.tasks.begin(), sc.tasks.end(),
                        [](const TaskConfig& t) { return t.cs_user || t.in_critical_section; });
+}
+
+/// An invalid descriptor can be stored only by the adversarial user (adversarial_fields).
+bool invalid_sections_possible(const Scenario& sc) {
+    return sc.adversarial_fields && some_task_may_be_in_a_section(sc);
+}
+
+/// ro-ids-enforced: some user writes the ID fields (write_rseq_fields) and the kernel
+/// promises to check them for some task: with the debug key, or on a kernel with 82f57244
+/// for a V2 registration (not on 7.0 without the debug key: c17ee635 has no such check).
+bool read_only_ids_checkable(const Scenario& sc) {
+    if (!sc.write_rseq_fields)
+        return false;
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        if (sc.tasks[t].cs_user && ids_read_only(sc, t))
+            return true;
+    }
+    return false;
 }
 
 bool some_task_in_user_on_71(const Scenario& sc, const State& s) {
@@ -185,9 +330,14 @@ bool grant_has_syscall_work(const Scenario& sc, const State& s) {
 }
 
 // I7: the IDs in user memory and the kernel's cache are the task's CPU on every return.
+// With write_rseq_fields the user may have overwritten cpu_id_start since the kernel's last
+// write (model-part2 D12: a modification is punished only at the next ID update, and is
+// visible to the task meanwhile); the kernel writes cpu_id and cpu_id_start together, so
+// cpu_id stands for both there.
 bool ids_correct_in_user_mode(const Scenario& sc, const State& s) {
-    return all_slice_users_in_user(sc, s, [](const Task& t, TaskId) {
-        return t.usr_cpu_id == t.cpu && t.usr_cpu_id_start == t.cpu && t.ids_cpu_id == t.cpu;
+    return all_slice_users_in_user(sc, s, [&](const Task& t, TaskId) {
+        return t.usr_cpu_id == t.cpu && t.ids_cpu_id == t.cpu &&
+               (t.usr_cpu_id_start == t.cpu || sc.write_rseq_fields);
     });
 }
 
@@ -292,9 +442,13 @@ bool id_update_ran(const Scenario& sc, const State& s, const Action& a, const St
     if (a.kind != ActionKind::ExitRestart && a.kind != ActionKind::SlowpathUpdate)
         return false;  // environment actions carry no task
     const Task& task = s.task(a.task);
-    if (a.kind == ActionKind::ExitRestart)
-        return (task.ti_work & kabi::TIF_RSEQ) != 0 && task.sched_switch;
-    return a.kind == ActionKind::SlowpathUpdate;
+    // an ID write whose read-only check fails (82f57244, debug key) writes nothing
+    const bool id_check_fails = ids_read_only(sc, a.task) && user_ids_modified(task);
+    if (a.kind == ActionKind::ExitRestart) {
+        return (task.ti_work & kabi::TIF_RSEQ) != 0 && task.sched_switch &&
+               !(task.ids_changed && id_check_fails);
+    }
+    return a.kind == ActionKind::SlowpathUpdate && !id_check_fails;
 }
 
 bool slice_reset_on_id_update(const Scenario& sc, const State& s, const Action& a, const State& t) {
@@ -450,12 +604,16 @@ constexpr std::array<Reads, 5> i4_reads{"rseq.slice.state.granted", "ti_work",
                                         "in_syscall"};
 constexpr std::array<Reads, 4> i5_reads{"ti_work", "rseq.slice.state.granted", "pc",
                                         "kernel's last slice_ctrl.granted write"};
-constexpr std::array<Reads, 6> i6_reads{"ti_work",
-                                        "rseq.event.sched_switch",
-                                        "rseq.slice.state.granted",
-                                        "slice_ctrl.request",
-                                        "slice_ctrl.granted",
-                                        "kernel's last slice_ctrl.granted write"};
+constexpr std::array<Reads, 10> i6_reads{"ti_work",
+                                         "rseq.event.sched_switch",
+                                         "rseq.slice.state.granted",
+                                         "slice_ctrl.request",
+                                         "slice_ctrl.granted",
+                                         "kernel's last slice_ctrl.granted write",
+                                         "rseq.event.ids_changed",
+                                         "rseq->cpu_id_start",
+                                         "rseq->cpu_id",
+                                         "rseq.ids.cpu_id"};
 constexpr std::array<Reads, 7> i7_reads{"pc",
                                         "state",
                                         "rseq.event.has_rseq",
@@ -505,6 +663,23 @@ constexpr std::array<Reads, 5> i20a_reads{"pc", "state", "task_cpu", "TIF_HRTIME
                                           "hrtimer_cpu_base.deferred_rearm"};
 constexpr std::array<Reads, 4> i20b_reads{"curr", "pc", "hrtimer_bases.lock held by task",
                                           "hrtimer_cpu_base.deferred_rearm"};
+
+constexpr std::array<Reads, 3> cs_unchanged_reads{"rseq_cs (ip in critical section)",
+                                                  "cs abort due (task mask)", "in_syscall"};
+constexpr std::array<Reads, 2> cs_signature_reads{"rseq_cs (ip in critical section)",
+                                                  "rseq->rseq_cs"};
+constexpr std::array<Reads, 5> cs_invalid_reads{"rseq->rseq_cs", "rseq_cs (ip in critical section)",
+                                                "rseq.event.user_irq", "rseq.event.fatal",
+                                                "SIGSEGV pending"};
+constexpr std::array<Reads, 9> ro_ids_reads{"rseq->cpu_id_start",
+                                            "rseq->cpu_id",
+                                            "rseq.ids.cpu_id",
+                                            "ti_work",
+                                            "rseq.event.sched_switch",
+                                            "rseq.event.ids_changed",
+                                            "rseq.event.fatal",
+                                            "SIGSEGV pending",
+                                            "TIF_RSEQ"};
 
 constexpr ScenarioFacts role = static_cast<ScenarioFacts>(ScenarioFact::Role);
 
@@ -646,6 +821,49 @@ const std::array entries{
                            "99d25920 (comment of sys_rseq_slice_yield())",
                            yield_after_switch_returns_zero, yield_branch_taken)),
         yield_after_switch_reads),
+    // model-part2 areas 1 and 4, 82f57244
+    applying(reading(transition(
+                         "cs-unchanged-unless-due", "I8",
+                         "a critical section interrupted from user mode is left alone by the "
+                         "kernel unless an abort is due (switch-in, membarrier RSEQ IPI, signal): "
+                         "a slice extension grant without a switch does not abort it",
+                         "2fc0e4b4 (\"rseq: Record interrupt from user space\"), dfb630f5",
+                         cs_unchanged_unless_due, kernel_leaves_cs_after_irq),
+                     cs_unchanged_reads),
+             some_task_may_be_in_a_section, "a task in or entering an rseq critical section"),
+    applying(reading(transition(
+                         "cs-abort-needs-signature", "I10",
+                         "the kernel aborts a critical section to its abort_ip only when abort_ip "
+                         "lies in user space behind the registered signature (debug: and the "
+                         "descriptor passes the full validation)",
+                         "include/linux/rseq_entry.h:rseq_update_user_cs() (the ROP protection)",
+                         cs_abort_needs_signature, kernel_aborts_cs),
+                     cs_signature_reads, static_cast<ScenarioFacts>(ScenarioFact::DebugKey)),
+             some_task_may_be_in_a_section, "a task in or entering an rseq critical section"),
+    applying(
+        reading(transition("cs-invalid-kills", "I10",
+                           "evaluating an invalid section (rseq_cs beyond TASK_SIZE; with the IP "
+                           "inside a bad abort_ip or signature; debug: a descriptor only the debug "
+                           "evaluator rejects, or no interrupt from user mode) sets event.fatal or "
+                           "SIGSEGV and never clears rseq_cs",
+                           "include/linux/rseq_entry.h:rseq_update_user_cs(), "
+                           "rseq_debug_update_user_cs()",
+                           cs_invalid_kills, invalid_cs_evaluated),
+                cs_invalid_reads, static_cast<ScenarioFacts>(ScenarioFact::DebugKey)),
+        invalid_sections_possible,
+        "adversarial_fields = true (a user that stores invalid descriptors)"),
+    applying(reading(transition(
+                         "ro-ids-enforced", "I10",
+                         "an ID write (fast path F2, slow path P4) that finds user-modified ID "
+                         "fields fails with event.fatal or ends in SIGSEGV: with the debug key, "
+                         "and on 7.0.y/7.1 for every RSEQ V2 task",
+                         "82f57244 (\"rseq: Implement read only ABI enforcement for optimized RSEQ "
+                         "V2 mode\"), rseq_debug_validate_ids()",
+                         ro_ids_enforced, id_write_over_modified_ids),
+                     ro_ids_reads, static_cast<ScenarioFacts>(ScenarioFact::DebugKey)),
+             read_only_ids_checkable,
+             "write_rseq_fields = true, and the debug key or kernel 7.0.y/7.1 with an RSEQ V2 "
+             "task (82f57244)"),
 };
 
 }  // namespace

@@ -97,6 +97,8 @@ ordered_json scenario_json(const Scenario& sc) {
                      {"bounds_text", describe_bounds(sc)}};
     if (sc.adversarial_fields)
         out["adversarial_fields"] = true;
+    if (sc.write_rseq_fields)
+        out["write_rseq_fields"] = true;
     return out;
 }
 

@@ -31,6 +31,7 @@ bool TimedRules::runs_on(const Action& a, CpuId c) {
     case ActionKind::UserException:
     case ActionKind::WaiterSleeps:
     case ActionKind::UserEnterRseqCs:
+    case ActionKind::UserWriteRseqFields:
     case ActionKind::UserCommitRseqCs:
     case ActionKind::IrqWakeup:
     case ActionKind::IrqTick:

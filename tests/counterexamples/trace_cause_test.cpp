@@ -49,6 +49,7 @@ bool is_kernel_task_step(ActionKind k) {
     case ActionKind::UserException:
     case ActionKind::WaiterSleeps:
     case ActionKind::UserEnterRseqCs:
+    case ActionKind::UserWriteRseqFields:
     case ActionKind::UserCommitRseqCs:
     case ActionKind::IrqWakeup:
     case ActionKind::IrqTick:

@@ -44,6 +44,10 @@ TEST_P(PinnedCounts, FixedModelHoldsWithExactStateTransitionAndDepthCounts) {
 // hrtimer-rearm (issue 22, kernel 7.1, I20) is new; no other figure moved: the deferred
 // rearm is active only on kernel "7.1" (State 40 bytes as before: the TIF bit uses Task's
 // last two reserved bits, tif and ti_work 6 bits each, the CPU bits two of its four).
+// debug, debug-ids and ro-ids (model-part2 area 4 and 82f57244: the debug key's ID check,
+// F1 fallback and syscall return, read-only IDs on 7.0.y, U8 user_write_rseq_fields behind
+// the new setting write_rseq_fields) are new; no other figure moved (no existing preset has
+// the debug key or write_rseq_fields, and on 7.0 the read-only check needs the debug key).
 INSTANTIATE_TEST_SUITE_P(
     Presets, PinnedCounts,
     ::testing::Values(Pinned{"tiny", 824, 1189, 24}, Pinned{"grant", 2631, 4260, 28},
@@ -53,7 +57,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"fault-migrate", 335, 614, 17}, Pinned{"membarrier", 433, 628, 20},
                       Pinned{"arm64-cs", 120, 186, 12}, Pinned{"cs", 11854, 20161, 41},
                       Pinned{"cs-signal", 2114, 3617, 24}, Pinned{"cs-invalid", 1053, 1528, 23},
-                      Pinned{"hrtimer-rearm", 3909, 6593, 27}));
+                      Pinned{"hrtimer-rearm", 3909, 6593, 27}, Pinned{"debug", 16306, 24694, 42},
+                      Pinned{"debug-ids", 1263, 2210, 25}, Pinned{"ro-ids", 1143, 2072, 21}));
 
 }  // namespace
 }  // namespace rseqcheck

@@ -184,6 +184,24 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
                      t.task_ext(a.task).usr_rseq_cs == s.task_ext(a.task).usr_rseq_cs &&
                      after(t, a).in_user();
           }}},
+        {ActionKind::UserWriteRseqFields,
+         {"a U8 write stores the chosen cpu_id_start or rseq_cs (only that field), spends a user "
+          "write and stays in user mode; a null rseq_cs leaves no section around the IP",
+          [](const State& s, const Action& a, const State& t) {
+              const Task& b = before(s, a);
+              const Task& n = after(t, a);
+              const unsigned v = a.rseq_field();
+              const RseqCs cs_before = s.task_ext(a.task).get_rseq_cs();
+              const RseqCs cs_after = t.task_ext(a.task).get_rseq_cs();
+              const bool field = v < 4 ? n.usr_cpu_id_start == v && cs_after == cs_before &&
+                                             n.usr_in_cs == b.usr_in_cs
+                                       : cs_after == static_cast<RseqCs>(v - 4) &&
+                                             n.usr_cpu_id_start == b.usr_cpu_id_start &&
+                                             (cs_after != RseqCs::Null || !n.usr_in_cs);
+              return b.in_user() && n.in_user() && field &&
+                     n.user_writes_left + 1U == b.user_writes_left &&
+                     n.usr_cpu_id == b.usr_cpu_id && n.ids_cpu_id == b.ids_cpu_id;
+          }}},
         {ActionKind::UserException,
          {"an exception from user mode enters the kernel as an interrupt does (user_irq)",
           [](const State& s, const Action& a, const State& t) {
@@ -298,11 +316,15 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
                      task.sampled_cpu == task.cpu;
           }}},
         {ActionKind::SlowpathUpdate,
-         {"P4 writes the sampled CPU to user space and clears slice_ctrl and the grant",
+         {"P4 writes the sampled CPU to user space and clears slice_ctrl and the grant, or (its "
+          "ID check failed) writes nothing and forces SIGSEGV",
           [](const State& s, const Action& a, const State& t) {
               if (a.fault != Fault::None)
                   return true;
               const Task& task = after(t, a);
+              if (task.sigsegv && !before(s, a).sigsegv)
+                  return task.usr_cpu_id == before(s, a).usr_cpu_id &&
+                         task.slice_granted == before(s, a).slice_granted;
               return task.usr_cpu_id == before(s, a).sampled_cpu && !task.usr_slice_granted &&
                      !task.slice_granted;
           }}},
@@ -346,7 +368,8 @@ std::vector<Scenario> small_scenarios() {
     }
     for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
                                "remote-wakeup", "rt", "fault-migrate", "membarrier", "cs",
-                               "cs-signal", "cs-invalid", "hrtimer-rearm", "sud", "seccomp-skip"})
+                               "cs-signal", "cs-invalid", "hrtimer-rearm", "sud", "seccomp-skip", "debug",
+                               "debug-ids", "ro-ids"})
         out.push_back(make_preset(preset));
     return out;
 }
@@ -406,6 +429,47 @@ TEST(TransitionContracts, ContractsFailOnTheMutationsThatBreakThem) {
     EXPECT_EQ(broken_on("mut_syscall_skips_user_clear").count("rseq_syscall_clear_slice"), 1U);
     EXPECT_EQ(broken_on("pre_ada54c2b").count("hrtimer_rearm_deferred_tif"), 1U);
     EXPECT_EQ(broken_on("mut_grant_skips_rearm").count("hrtimer_rearm_deferred_tif"), 1U);
+}
+
+// model-part2 area 4: the debug syscall return (syscall_body) never leaves a task inside a
+// section with its descriptor cleared, and kills a task whose IP is inside one; the F2/P4
+// ID check never writes over user-modified IDs without killing. Checked on the presets
+// where they act (the contracts above cover the user step).
+TEST(TransitionContracts, DebugSyscallReturnAndIdCheckOnTheirPresets) {
+    for (const char* preset : {"debug", "debug-ids", "ro-ids"}) {
+        const RseqModel model(make_preset(preset));
+        checker::SequentialBfs<RseqModel> search(model);
+        struct Checker {
+            std::size_t bad = 0, inside = 0, id_writes = 0;
+            const Scenario* sc = nullptr;
+            int check_state(const State&) { return -1; }
+            int check_transition(const State& s, const Action& a, const State& t) {
+                const Task& b = s.task(a.task == no_task ? 0 : a.task);
+                const Task& n = t.task(a.task == no_task ? 0 : a.task);
+                if (a.kind == ActionKind::SyscallBody && sc->debug_key && b.usr_in_cs &&
+                    s.task_ext(a.task).get_rseq_cs() != RseqCs::Null) {
+                    ++inside;
+                    if (!n.sigsegv || !n.usr_in_cs)
+                        ++bad;
+                }
+                const bool modified =
+                    b.usr_cpu_id_start != b.ids_cpu_id || b.usr_cpu_id != b.usr_cpu_id_start;
+                if (a.kind == ActionKind::SlowpathUpdate && a.fault == Fault::None && modified) {
+                    ++id_writes;
+                    if (!n.sigsegv || n.usr_cpu_id_start != b.usr_cpu_id_start)
+                        ++bad;
+                }
+                return -1;
+            }
+        } c;
+        c.sc = &model.scenario();
+        search.run(c);
+        EXPECT_EQ(c.bad, 0U) << preset;
+        EXPECT_GT(c.id_writes, 0U) << preset << ": P4 never met modified IDs";
+        if (std::string_view(preset) == "debug") {
+            EXPECT_GT(c.inside, 0U) << "no syscall returned from inside a section";
+        }
+    }
 }
 
 TEST(TransitionContracts, EveryTransitionFiresSomewhere) {

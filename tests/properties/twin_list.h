@@ -78,6 +78,14 @@ inline constexpr std::array safety_twins{
     Twin{"events-clear-in-user-mode", "mut_irq_exit_keeps_events", 2, "exit_to_user_mode_prepare"},
     Twin{"hrtimer-lock-irqs-off", "pre_ada54c2b", 10, "hrtimer_rearm_deferred_tif"},
     Twin{"hrtimer-rearmed-in-user", "mut_grant_skips_rearm", 12, "rseq_exit_to_user_mode_restart"},
+    // model-part2 areas 1 and 4, 82f57244
+    Twin{"cs-aborted-when-due", "mut_signal_skips_rseq", 7, "rseq_exit_to_user_mode_restart"},
+    Twin{"cs-unchanged-unless-due", "mut_grant_forces_rseq_update", 10,
+         "rseq_exit_to_user_mode_restart"},
+    Twin{"cs-abort-needs-signature", "mut_cs_skips_signature", 5, "arch_do_signal_or_restart"},
+    Twin{"cs-invalid-kills", "mut_cs_skips_signature", 5, "arch_do_signal_or_restart"},
+    Twin{"ro-ids-enforced", "pre_82f57244", 9, "rseq_exit_to_user_mode_restart"},
+    Twin{"ro-ids-enforced", "mut_debug_skips_id_check", 9, "rseq_exit_to_user_mode_restart"},
 };
 
 // Probes outside the default set that the fixed model breaks (findings, docs/findings.md).
