@@ -90,6 +90,10 @@ bool is_environment(const Action& a) {
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
     case ActionKind::IdleSchedule:
+    case ActionKind::SysRseq:
+    case ActionKind::RseqUnregisterResetIds:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return false;
     }
     return false;

@@ -60,9 +60,14 @@ enum class ActionKind : std::uint8_t {
     // kernel "7.1": the grant wrapper's deferred hrtimer rearm (model/slice_grant.h)
     GrantRearm,
     GrantRearmUnlock,
+    // sys_rseq() registration life cycle (model/registration.h)
+    SysRseq,
+    RseqUnregisterResetIds,
+    RseqReset,
+    RseqResetRest,
 };
 inline constexpr std::size_t action_kind_count =
-    static_cast<std::size_t>(ActionKind::GrantRearmUnlock) + 1;
+    static_cast<std::size_t>(ActionKind::RseqResetRest) + 1;
 
 /// How a faultable user access went (spec 3.18).
 enum class Fault : std::uint8_t {
@@ -104,8 +109,22 @@ enum class Branch : std::uint8_t {
     /// ExitRestart A1: rseq_arm_slice_extension_timer() found the deadline already passed:
     /// set_need_resched_current(), the exit loop runs again.
     DeadlinePassed,
+    /// SysRseq: registered with RSEQ_FLAG_SLICE_EXT_DEFAULT_ON, returns 0 (None: registered
+    /// without it, returns 0).
+    DefaultOn,
+    /// SysRseq: returns -EINVAL (bad flags, bad length or alignment, another pointer or
+    /// length than the registered one, unregistering while not registered).
+    Einval,
+    /// SysRseq: already registered with the same arguments: returns -EBUSY.
+    Ebusy,
+    /// SysRseq: another signature than the registered one: returns -EPERM.
+    Eperm,
+    /// SysRseq: access_ok() failed or the registration's user write faulted: -EFAULT.
+    Efault,
+    /// SysRseq: RSEQ_FLAG_UNREGISTER with matching arguments: rseq_reset_ids() runs next.
+    Unregister,
 };
-inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::DeadlinePassed) + 1;
+inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::Unregister) + 1;
 
 /// What a kind's parameter is: the one nondeterministic choice or observation, beyond CPU,
 /// task, next task and fault, that tells two steps of that kind apart.
@@ -144,6 +163,8 @@ constexpr ActionParam action_param(ActionKind k) {
     case ActionKind::IdleSchedule:
     case ActionKind::SliceDeadlinePasses:
     case ActionKind::UserCommitRseqCs:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return ActionParam::None;
     case ActionKind::UserEnterRseqCs:
         return ActionParam::RseqCs;
@@ -155,6 +176,8 @@ constexpr ActionParam action_param(ActionKind k) {
     case ActionKind::ExitRestart:
     case ActionKind::SyscallEntryWork:
     case ActionKind::SyscallSliceResched:
+    case ActionKind::SysRseq:
+    case ActionKind::RseqUnregisterResetIds:
         return ActionParam::Branch;
     case ActionKind::ExitPrepare:
     case ActionKind::LoopReread:
@@ -198,6 +221,18 @@ constexpr std::string_view to_string(Branch b) {
         return "reraise";
     case Branch::DeadlinePassed:
         return "deadline_passed";
+    case Branch::DefaultOn:
+        return "default_on";
+    case Branch::Einval:
+        return "einval";
+    case Branch::Ebusy:
+        return "ebusy";
+    case Branch::Eperm:
+        return "eperm";
+    case Branch::Efault:
+        return "efault";
+    case Branch::Unregister:
+        return "unregister";
     }
     return "?";
 }
@@ -244,6 +279,10 @@ inline constexpr std::array<Branch, 3> syscall_entry_work_branches{Branch::None,
                                                                    Branch::Sigsegv};
 inline constexpr std::array<Branch, 2> syscall_slice_resched_branches{Branch::None,
                                                                       Branch::Schedule};
+inline constexpr std::array<Branch, 7> sys_rseq_branches{
+    Branch::None,  Branch::DefaultOn, Branch::Einval,    Branch::Ebusy,
+    Branch::Eperm, Branch::Efault,    Branch::Unregister};
+inline constexpr std::array<Branch, 2> rseq_unregister_branches{Branch::None, Branch::Sigsegv};
 }  // namespace detail
 
 /// The branches kind `k` can take, in the order of the numbers that trace format versions 1
@@ -266,6 +305,10 @@ constexpr std::span<const Branch> branches_of(ActionKind k) {
         return detail::syscall_entry_work_branches;
     case ActionKind::SyscallSliceResched:
         return detail::syscall_slice_resched_branches;
+    case ActionKind::SysRseq:
+        return detail::sys_rseq_branches;
+    case ActionKind::RseqUnregisterResetIds:
+        return detail::rseq_unregister_branches;
     case ActionKind::SliceRequest:
     case ActionKind::SliceEnd:
     case ActionKind::UserWriteAny:
@@ -296,6 +339,8 @@ constexpr std::span<const Branch> branches_of(ActionKind k) {
     case ActionKind::SliceDeadlinePasses:
     case ActionKind::UserEnterRseqCs:
     case ActionKind::UserCommitRseqCs:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return {};
     }
     return {};

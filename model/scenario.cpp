@@ -11,7 +11,7 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 16> presets{{
+constexpr std::array<PresetInfo, 20> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
     {"deep", "nightly: as default with two requests and two syscalls per run"},
@@ -41,6 +41,16 @@ constexpr std::array<PresetInfo, 16> presets{{
     {"hrtimer-rearm", "kernel 7.1, 1 CPU (PREEMPT_NONE): the slice-used-up tick and the plain "
                       "tick defer the hrtimer rearm (TIF_HRTIMER_REARM) to the exit path, the "
                       "grant consumes it"},
+    {"register", "kernel 7.0.y, 1 CPU (PREEMPT_NONE): an unregistered slice user registers with "
+                 "sys_rseq() (with or without DEFAULT_ON), re-registers, unregisters, and calls "
+                 "rseq_slice_yield()"},
+    {"register-key-off", "as register with rseq_slice_extension_key off: registration must not "
+                         "advertise SLICE_EXT_AVAILABLE"},
+    {"unregister", "kernel 7.0.y, 1 CPU (PREEMPT_NONE): a registered slice user unregisters "
+                   "(rseq_reset_ids(), rseq_reset()) and registers again"},
+    {"unregister-race", "kernel 7.0.y, 2 CPUs (PREEMPT_FULL), a waiter, one migration: a "
+                        "wakeup preempts the unregistering task between rseq_reset_ids() and "
+                        "rseq_reset()"},
 }};
 
 TaskConfig slice_user(CpuId cpu = 0) {
@@ -164,6 +174,30 @@ Scenario make_preset(std::string_view name) {
         sc.bounds = Bounds{.wakeups = 1, .irqs = 1, .user_writes = 1, .syscalls = 1};
         return sc;
     }
+    if (name == "register" || name == "register-key-off") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.kernel = Kernel::Linux70Stable;
+        sc.tasks[0].registered = false;
+        sc.tasks[0].slice_enabled = false;
+        sc.slice_key = name == "register";
+        sc.syscall_kinds = SyscallKinds{Syscall::Rseq, Syscall::RseqSliceYield};
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 3};
+        return sc;
+    }
+    if (name == "unregister") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.kernel = Kernel::Linux70Stable;
+        sc.syscall_kinds = SyscallKinds{Syscall::Rseq};
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 2};
+        return sc;
+    }
+    if (name == "unregister-race") {
+        Scenario sc = base(name, 2, PreemptModel::Full);
+        sc.kernel = Kernel::Linux70Stable;
+        sc.syscall_kinds = SyscallKinds{Syscall::Rseq};
+        sc.bounds = Bounds{.wakeups = 1, .migrations = 1, .user_writes = 0, .syscalls = 1};
+        return sc;
+    }
     if (name == "default") {
         Scenario sc = base(name, 2, PreemptModel::Full);
         sc.bounds = Bounds{.wakeups = 2,
@@ -198,8 +232,8 @@ bool syscall_modelled(Syscall nr) {
     case Syscall::RseqSliceYield:
     case Syscall::SchedYield:
     case Syscall::Getpid:
+    case Syscall::Rseq:  // sys_rseq(): register, unregister (model/registration.h)
         return true;
-    case Syscall::Rseq:    // sys_rseq(): register, unregister
     case Syscall::Prctl:   // prctl(PR_RSEQ_SLICE_EXTENSION)
     case Syscall::Clone:   // clone()
     case Syscall::Execve:  // execve()
@@ -257,6 +291,18 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                         "(CONFIG_RSEQ_SLICE_EXTENSION needs GENERIC_ENTRY, "
                                         "which arm64 lacks in 7.0)");
         }
+        if (t.role == TaskRole::SliceUser && !t.registered && t.slice_enabled) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " starts unregistered (registered = false) and cannot "
+                                        "have slice extensions enabled (slice_enabled = false; "
+                                        "sys_rseq() with RSEQ_FLAG_SLICE_EXT_DEFAULT_ON or "
+                                        "prctl() enables them)");
+        }
+        if (t.role == TaskRole::SliceUser && !t.registered && t.in_critical_section) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " starts unregistered (registered = false) and cannot "
+                                        "be inside an rseq critical section");
+        }
         if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::Linux70 &&
             t.abi == RseqAbi::V1) {
             throw InputError(where, "task " + std::to_string(i) +
@@ -306,6 +352,17 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                  std::string(variant_catalog()[static_cast<std::size_t>(v)].name) +
                                  " needs kernel = \"7.1\" (it changes the deferred "
                                  "hrtimer rearm, which 7.1 added)");
+        }
+    }
+    for (const VariantSwitch v :
+         {VariantSwitch::Pre2cb68e45, VariantSwitch::PreE9766e6f, VariantSwitch::Pre010b7723}) {
+        if (sc.variant.has(v) && sc.kernel == Kernel::Linux70) {
+            throw InputError(where,
+                             "variant " +
+                                 std::string(variant_catalog()[static_cast<std::size_t>(v)].name) +
+                                 " needs kernel = \"7.0.y\" or \"7.1\" (it undoes a fix that "
+                                 "7.0.y and 7.1 have; kernel \"7.0\", c17ee635, does not have "
+                                 "it)");
         }
     }
     if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {

@@ -30,8 +30,8 @@ constexpr std::array<std::string_view, 17> top_keys{
 /// The names `syscall_kinds` takes: to_string(Syscall) of every value but None.
 constexpr std::array<std::string_view, 7> syscall_names{
     "rseq_slice_yield", "sched_yield", "getpid", "rseq", "prctl", "clone", "execve"};
-constexpr std::array<std::string_view, 7> task_keys{
-    "role", "slice_enabled", "rt", "cpu", "in_critical_section", "abi", "cs_user"};
+constexpr std::array<std::string_view, 8> task_keys{
+    "role", "slice_enabled", "rt", "cpu", "in_critical_section", "abi", "cs_user", "registered"};
 constexpr std::array<std::string_view, 2> abi_names{"v1", "v2"};
 constexpr std::array<std::string_view, 2> arch_names{"x86", "arm64"};
 constexpr std::array<std::string_view, 8> bound_keys{
@@ -451,6 +451,8 @@ private:
                     t.in_critical_section = bool_of(value, k);
                 } else if (k == "cs_user") {
                     t.cs_user = bool_of(value, k);
+                } else if (k == "registered") {
+                    t.registered = bool_of(value, k);
                 } else if (k == "cpu") {
                     t.cpu = static_cast<CpuId>(
                         unsigned_of(value, k, static_cast<unsigned>(max_cpus - 1)));
@@ -461,7 +463,7 @@ private:
                 }
             }
             if (!slice_enabled_given)
-                t.slice_enabled = t.role == TaskRole::SliceUser;
+                t.slice_enabled = t.role == TaskRole::SliceUser && t.registered;
             out.push_back(t);
         }
         return out;
@@ -497,8 +499,12 @@ private:
             if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.arch == Arch::Arm64)
                 return first_of({"arch", p + ".slice_enabled", p, "preset"});
             if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::Linux70 &&
-                t.abi == RseqAbi::V1)
+                t.abi == RseqAbi::V1 && t.registered)
                 return first_of({p + ".abi", p + ".slice_enabled", "kernel", p, "preset"});
+            if (t.role == TaskRole::SliceUser && !t.registered &&
+                (t.slice_enabled || t.in_critical_section))
+                return first_of(
+                    {p + ".registered", p + ".slice_enabled", p + ".in_critical_section", p});
             if (t.role == TaskRole::Waiter && t.in_critical_section)
                 return first_of({p + ".in_critical_section", p + ".role", p});
             if (t.role == TaskRole::Waiter && t.cs_user)
@@ -521,6 +527,11 @@ private:
             return first_of({"variants.pre_ada54c2b", "kernel", "preset"});
         if (sc.variant.has(VariantSwitch::MutGrantSkipsRearm) && sc.kernel != Kernel::Linux71)
             return first_of({"variants.mut_grant_skips_rearm", "kernel", "preset"});
+        for (const char* v : {"pre_2cb68e45", "pre_e9766e6f", "pre_010b7723"}) {
+            const VariantInfo* info = find_variant(v);
+            if (info != nullptr && sc.variant.has(info->id) && sc.kernel == Kernel::Linux70)
+                return first_of({std::string("variants.") + v, "kernel", "preset"});
+        }
         return first_of({"tasks", "preset"});
     }
 
@@ -617,6 +628,8 @@ std::string scenario_to_toml(const Scenario& sc) {
         out << "abi = \"" << to_string(t.abi) << "\"\n";
         if (t.cs_user)
             out << "cs_user = true\n";
+        if (!t.registered)
+            out << "registered = false\n";
     }
     return out.str();
 }

@@ -8,6 +8,7 @@
 
 #include "model/exit_to_user_mode.h"
 #include "model/irq_entry.h"
+#include "model/registration.h"
 #include "model/sched.h"
 #include "model/slice_grant.h"
 #include "model/slice_timer.h"
@@ -48,7 +49,10 @@ using AllTransitions = Transitions<
     // environment
     sched::RemoteWakeup, sched::Migrate, sched::IdleSchedule, slice_timer::SliceDeadlinePasses,
     // kernel "7.1": the grant wrapper's deferred hrtimer rearm
-    grant::GrantRearm, grant::GrantRearmUnlock>;
+    grant::GrantRearm, grant::GrantRearmUnlock,
+    // sys_rseq(): registration life cycle (model-part2.md area 2a)
+    registration::SysRseq, registration::RseqUnregisterResetIds, registration::RseqReset,
+    registration::RseqResetRest>;
 
 static_assert(AllTransitions::infos.size() == action_kind_count);
 

@@ -36,6 +36,9 @@ enum class VariantSwitch : std::uint8_t {
     FixFastpathRevokeReraises,   ///< fast path only: a silent revoke re-raises NEED_RESCHED
     PreAda54c2b,                 ///< 7.1: the grant's hrtimer rearm takes the lock IRQ-ON
     MutGrantSkipsRearm,          ///< 7.1: the grant wrapper does no hrtimer rearm
+    Pre2cb68e45,                 ///< 7.0.y/7.1: unregistration leaves cpu_id_start UNINIT
+    PreE9766e6f,                 ///< 7.0.y/7.1: rseq_reset() not protected against interrupts
+    Pre010b7723,                 ///< 7.0.y/7.1: registration advertises AVAILABLE, key off
     SwitchCount,                 ///< not a switch: the number of switches
 };
 inline constexpr std::size_t variant_switch_count =

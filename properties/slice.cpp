@@ -290,7 +290,7 @@ bool slice_reset_on_id_update(const Scenario& sc, const State& s, const Action& 
     if (!id_update_ran(sc, s, a, t))
         return true;
     const Task& after = t.task(a.task);
-    if (!sc.rseq_v2(a.task)) {
+    if (!sc.rseq_v2(s, a.task)) {
         // 7.0.y, a legacy (V1) registration: the grant is cleared, the user word never
         // written (b9eac6a9; spec I6 [V1]).
         const Task& before = s.task(a.task);

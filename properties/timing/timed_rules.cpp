@@ -59,6 +59,10 @@ bool TimedRules::runs_on(const Action& a, CpuId c) {
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
     case ActionKind::IdleSchedule:
+    case ActionKind::SysRseq:
+    case ActionKind::RseqUnregisterResetIds:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return true;
     }
     return true;  // not reached: every kind is listed (-Wswitch names a missing one)

@@ -40,6 +40,10 @@ bool is_kernel_task_step(ActionKind k) {
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
+    case ActionKind::SysRseq:
+    case ActionKind::RseqUnregisterResetIds:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return true;
     case ActionKind::SliceRequest:
     case ActionKind::SliceEnd:
