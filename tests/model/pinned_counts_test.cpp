@@ -44,6 +44,9 @@ TEST_P(PinnedCounts, FixedModelHoldsWithExactStateTransitionAndDepthCounts) {
 // hrtimer-rearm (issue 22, kernel 7.1, I20) is new; no other figure moved: the deferred
 // rearm is active only on kernel "7.1" (State 40 bytes as before: the TIF bit uses Task's
 // last two reserved bits, tif and ti_work 6 bits each, the CPU bits two of its four).
+// register, register-key-off, unregister and unregister-race (model-part2 area 2a, sys_rseq()
+// life cycle) are new; no other figure moved: only a scenario whose syscall_kinds offers
+// "rseq" registers or unregisters, and the new TaskExt bits are constant elsewhere.
 INSTANTIATE_TEST_SUITE_P(
     Presets, PinnedCounts,
     ::testing::Values(Pinned{"tiny", 824, 1189, 24}, Pinned{"grant", 2631, 4260, 28},
@@ -53,7 +56,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"fault-migrate", 335, 614, 17}, Pinned{"membarrier", 433, 628, 20},
                       Pinned{"arm64-cs", 120, 186, 12}, Pinned{"cs", 11854, 20161, 41},
                       Pinned{"cs-signal", 2114, 3617, 24}, Pinned{"cs-invalid", 1053, 1528, 23},
-                      Pinned{"hrtimer-rearm", 3909, 6593, 27}));
+                      Pinned{"hrtimer-rearm", 3909, 6593, 27},
+                      Pinned{"register", 2656, 3972, 35}, Pinned{"register-key-off", 327, 513, 20},
+                      Pinned{"unregister", 1645, 2433, 30},
+                      Pinned{"unregister-race", 332, 634, 14}));
 
 }  // namespace
 }  // namespace rseqcheck

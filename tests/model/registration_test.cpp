@@ -15,6 +15,8 @@
 namespace rseqcheck::test {
 namespace {
 
+using testing::reachable_states;
+
 constexpr TaskId t0 = 0;
 constexpr unsigned uninit = kabi::RSEQ_CPU_ID_UNINITIALIZED;
 
@@ -39,8 +41,9 @@ void enter_rseq(Walk& w) {
 /// From the syscall's exit to user mode, through the rseq exit hook.
 void return_to_user(Walk& w) {
     ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
-    if (w.task(t0).get_pc() == Pc::ExitRestart)
+    if (w.task(t0).get_pc() == Pc::ExitRestart) {
         ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart"));
+    }
     ASSERT_EQ(w.task(t0).get_pc(), Pc::User);
 }
 
@@ -172,7 +175,7 @@ TEST(Registration, RegisterResolvedFaultBlocksThenIsRegistered) {
     enter_rseq(w);
     ASSERT_TRUE(w.step("sys_rseq", taking(Branch::None).faulting(Fault::Resolved)));
     EXPECT_TRUE(w.task(t0).has_rseq);
-    EXPECT_EQ(w.task(t0).get_run(), Run::Sleeping);
+    EXPECT_NE(w.task(t0).get_run(), Run::Running) << "blocked in the fault";
 }
 
 // Re-registration: -EINVAL, -EPERM, -EBUSY, nothing changed; a matching UNREGISTER goes on.
@@ -340,13 +343,18 @@ TEST(Registration, OnKernel70TheTornResetKillsTheUnregisteredTask) {
     ASSERT_EQ(w.task(t0).get_pc(), Pc::ExitRestart);
     ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart", faulting(Fault::Unresolvable)));
     EXPECT_TRUE(w.task(t0).slowpath);
-    EXPECT_FALSE(w.step("rseq_exit_to_user_mode_restart", no_fault()));
     ASSERT_TRUE(w.step("exit_loop_reread_flags"));
+    if (w.task(t0).get_pc() == Pc::LoopResched) {
+        ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    }
     ASSERT_TRUE(w.step("resume_user_mode_work", taking(Branch::Slowpath)));
     ASSERT_EQ(w.task(t0).get_pc(), Pc::SlowpathUpdate);
     ASSERT_TRUE(w.step("rseq_slowpath_update_usr", faulting(Fault::Unresolvable)));
     EXPECT_TRUE(w.task(t0).sigsegv);
     ASSERT_TRUE(w.step("exit_loop_reread_flags"));
+    if (w.task(t0).get_pc() == Pc::LoopResched) {
+        ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    }
     ASSERT_TRUE(w.step("arch_do_signal_or_restart", taking(Branch::Exit)));
     EXPECT_EQ(w.task(t0).get_pc(), Pc::Dead);
 }

@@ -104,6 +104,11 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
               const Task& task = after(t, a);
               if (task.get_pc() != Pc::User)
                   return true;
+              if (!task.has_rseq) {
+                  // unregistered: __set_task_cpu() still sets ids_changed (no has_rseq test)
+                  // and nothing raises TIF_RSEQ to clear it; a syscall exit leaves it
+                  return !task.tif_set(kabi::TIF_RSEQ) && !task.sched_switch;
+              }
               return !task.tif_set(kabi::TIF_RSEQ) && !task.user_irq && !task.sched_switch &&
                      !task.ids_changed;
           }}},

@@ -78,6 +78,10 @@ inline constexpr std::array safety_twins{
     Twin{"events-clear-in-user-mode", "mut_irq_exit_keeps_events", 2, "exit_to_user_mode_prepare"},
     Twin{"hrtimer-lock-irqs-off", "pre_ada54c2b", 10, "hrtimer_rearm_deferred_tif"},
     Twin{"hrtimer-rearmed-in-user", "mut_grant_skips_rearm", 12, "rseq_exit_to_user_mode_restart"},
+    // sys_rseq() life cycle (model-part2 area 2a), kernel 7.0.y presets
+    Twin{"reset-leaves-no-event", "pre_e9766e6f", 9, "rseq_reset_rest"},
+    Twin{"unregister-writes-zero-cpu-id-start", "pre_2cb68e45", 4, "rseq_unregister_reset_ids"},
+    Twin{"slice-available-needs-key", "pre_010b7723", 3, "sys_rseq"},
 };
 
 // Probes outside the default set that the fixed model breaks (findings, docs/findings.md).
