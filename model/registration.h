@@ -43,11 +43,11 @@ inline SliceFlags registration_flags(const Scenario& sc, bool version2, bool def
     return {available, sc.slice_key && default_on};
 }
 
-/// The registration's ABI version (99428157): 2 for rseq_len > 32 with GENERIC_IRQ_ENTRY
-/// (x86), on kernels that know versions; TaskConfig::abi is the length the task registers
-/// with.
+/// The registration's ABI version (99428157): 2 for rseq_len > 32 (with
+/// GENERIC_IRQ_ENTRY, which the model assumes for arm64 too, as its V1/V2 split always did),
+/// on kernels that know versions; TaskConfig::abi is the length the task registers with.
 inline bool registers_v2(const Scenario& sc, TaskId t) {
-    return has_lifecycle_fixes(sc) && sc.arch == Arch::X86 && sc.tasks[t].abi == RseqAbi::V2;
+    return has_lifecycle_fixes(sc) && sc.tasks[t].abi == RseqAbi::V2;
 }
 
 /// sys_rseq()'s successful registration (model-part2.md 4.1, registration 4-6): one user
