@@ -61,31 +61,44 @@ bool slice_available_needs_key(const Scenario& sc, const State& s, const Action&
     return sc.slice_key || t.task_ext(a.task).usr_flags_available == 0;
 }
 
+// Applicability (Property::applies): the life cycle's fixes are on kernels 7.0.y and 7.1
+// only (c17ee635, "7.0", has the bugs: model-part2.md decision 2), and only a scenario whose
+// slice user may call sys_rseq() registers or unregisters.
+bool lifecycle_fixed_and_offered(const Scenario& sc) {
+    return sc.kernel != Kernel::Linux70 && sc.syscall_kinds.has(Syscall::Rseq);
+}
+constexpr std::string_view lifecycle_when =
+    "kernel 7.0.y or 7.1 and syscall_kinds offering \"rseq\"";
+
 using Reads = std::string_view;
 constexpr std::array<Reads, 2> i19_reads{"rseq.event.has_rseq", "rseq.event.sched_switch"};
 constexpr std::array<Reads, 2> zero_cpu_id_start_reads{"rseq->cpu_id_start", "rseq->cpu_id"};
 constexpr std::array<Reads, 1> available_reads{"rseq->flags SLICE_EXT_AVAILABLE"};
 
 const std::array entries{
-    reading(invariant("reset-leaves-no-event", "I19",
-                      "an unregistered task has no pending rseq switch event "
-                      "(rseq.event.sched_switch clear)",
-                      "e9766e6f (\"rseq: Protect rseq_reset() against interrupts\")",
-                      reset_leaves_no_event, some_slice_user_unregistered),
-            i19_reads, static_cast<ScenarioFacts>(ScenarioFact::Role)),
-    reading(transition("unregister-writes-zero-cpu-id-start", "I6",
-                       "a successful unregistration leaves rseq->cpu_id_start at 0 and "
-                       "rseq->cpu_id at RSEQ_CPU_ID_UNINITIALIZED",
-                       "2cb68e45 (\"rseq: Set rseq::cpu_id_start to 0 on unregistration\")",
-                       unregister_writes_zero_cpu_id_start, unregistration_wrote_ids),
-            zero_cpu_id_start_reads),
-    reading(transition("slice-available-needs-key", "I18",
-                       "a successful sys_rseq() registration sets SLICE_EXT_AVAILABLE in "
-                       "rseq->flags only with rseq_slice_extension_key on",
-                       "010b7723 (\"rseq: Don't advertise time slice extensions if "
-                       "disabled\")",
-                       slice_available_needs_key, registration_succeeded),
-            available_reads, static_cast<ScenarioFacts>(ScenarioFact::SliceKey)),
+    applying(reading(invariant("reset-leaves-no-event", "I19",
+                               "an unregistered task has no pending rseq switch event "
+                               "(rseq.event.sched_switch clear)",
+                               "e9766e6f (\"rseq: Protect rseq_reset() against interrupts\")",
+                               reset_leaves_no_event, some_slice_user_unregistered),
+                     i19_reads, static_cast<ScenarioFacts>(ScenarioFact::Role)),
+             lifecycle_fixed_and_offered, lifecycle_when),
+    applying(
+        reading(transition("unregister-writes-zero-cpu-id-start", "I6",
+                           "a successful unregistration leaves rseq->cpu_id_start at 0 and "
+                           "rseq->cpu_id at RSEQ_CPU_ID_UNINITIALIZED",
+                           "2cb68e45 (\"rseq: Set rseq::cpu_id_start to 0 on unregistration\")",
+                           unregister_writes_zero_cpu_id_start, unregistration_wrote_ids),
+                zero_cpu_id_start_reads),
+        lifecycle_fixed_and_offered, lifecycle_when),
+    applying(reading(transition("slice-available-needs-key", "I18",
+                                "a successful sys_rseq() registration sets SLICE_EXT_AVAILABLE in "
+                                "rseq->flags only with rseq_slice_extension_key on",
+                                "010b7723 (\"rseq: Don't advertise time slice extensions if "
+                                "disabled\")",
+                                slice_available_needs_key, registration_succeeded),
+                     available_reads, static_cast<ScenarioFacts>(ScenarioFact::SliceKey)),
+             lifecycle_fixed_and_offered, lifecycle_when),
 };
 
 }  // namespace
