@@ -499,12 +499,14 @@ private:
             if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.arch == Arch::Arm64)
                 return first_of({"arch", p + ".slice_enabled", p, "preset"});
             if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::Linux70 &&
-                t.abi == RseqAbi::V1 && t.registered)
+                t.abi == RseqAbi::V1 && t.registered) {
                 return first_of({p + ".abi", p + ".slice_enabled", "kernel", p, "preset"});
+            }
             if (t.role == TaskRole::SliceUser && !t.registered &&
-                (t.slice_enabled || t.in_critical_section))
+                (t.slice_enabled || t.in_critical_section)) {
                 return first_of(
                     {p + ".registered", p + ".slice_enabled", p + ".in_critical_section", p});
+            }
             if (t.role == TaskRole::Waiter && t.in_critical_section)
                 return first_of({p + ".in_critical_section", p + ".role", p});
             if (t.role == TaskRole::Waiter && t.cs_user)
