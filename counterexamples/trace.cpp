@@ -92,6 +92,10 @@ bool is_environment(const Action& a) {
     case ActionKind::SyscallBody:
     case ActionKind::SyscallTraceEnter:
     case ActionKind::IdleSchedule:
+    case ActionKind::SysRseq:
+    case ActionKind::RseqUnregisterResetIds:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return false;
     }
     return false;

@@ -64,9 +64,14 @@ enum class ActionKind : std::uint8_t {
     SyscallTraceEnter,
     // model-part2 area 4: the adversarial user's writes of rseq_cs and the IDs (model/user.h)
     UserWriteRseqFields,
+    // sys_rseq() registration life cycle (model/registration.h)
+    SysRseq,
+    RseqUnregisterResetIds,
+    RseqReset,
+    RseqResetRest,
 };
 inline constexpr std::size_t action_kind_count =
-    static_cast<std::size_t>(ActionKind::UserWriteRseqFields) + 1;
+    static_cast<std::size_t>(ActionKind::RseqResetRest) + 1;
 
 /// How a faultable user access went (spec 3.18).
 enum class Fault : std::uint8_t {
@@ -127,8 +132,22 @@ enum class Branch : std::uint8_t {
     SleepRewrite,
     /// SyscallTraceEnter: the task slept in its ptrace stop and the tracer killed it (SIGKILL).
     SleepKill,
+    /// SysRseq: registered with RSEQ_FLAG_SLICE_EXT_DEFAULT_ON, returns 0 (None: registered
+    /// without it, returns 0).
+    DefaultOn,
+    /// SysRseq: returns -EINVAL (bad flags, bad length or alignment, another pointer or
+    /// length than the registered one, unregistering while not registered).
+    Einval,
+    /// SysRseq: already registered with the same arguments: returns -EBUSY.
+    Ebusy,
+    /// SysRseq: another signature than the registered one: returns -EPERM.
+    Eperm,
+    /// SysRseq: access_ok() failed or the registration's user write faulted: -EFAULT.
+    Efault,
+    /// SysRseq: RSEQ_FLAG_UNREGISTER with matching arguments: rseq_reset_ids() runs next.
+    Unregister,
 };
-inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::SleepKill) + 1;
+inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::Unregister) + 1;
 
 /// What a kind's parameter is: the one nondeterministic choice or observation, beyond CPU,
 /// task, next task and fault, that tells two steps of that kind apart.
@@ -180,6 +199,8 @@ constexpr ActionParam action_param(ActionKind k) {
     case ActionKind::IdleSchedule:
     case ActionKind::SliceDeadlinePasses:
     case ActionKind::UserCommitRseqCs:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return ActionParam::None;
     case ActionKind::UserEnterRseqCs:
         return ActionParam::RseqCs;
@@ -194,6 +215,8 @@ constexpr ActionParam action_param(ActionKind k) {
     case ActionKind::SyscallEntryWork:
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallTraceEnter:
+    case ActionKind::SysRseq:
+    case ActionKind::RseqUnregisterResetIds:
         return ActionParam::Branch;
     case ActionKind::ExitPrepare:
     case ActionKind::LoopReread:
@@ -253,6 +276,18 @@ constexpr std::string_view to_string(Branch b) {
         return "sleep_rewrite";
     case Branch::SleepKill:
         return "sleep_kill";
+    case Branch::DefaultOn:
+        return "default_on";
+    case Branch::Einval:
+        return "einval";
+    case Branch::Ebusy:
+        return "ebusy";
+    case Branch::Eperm:
+        return "eperm";
+    case Branch::Efault:
+        return "efault";
+    case Branch::Unregister:
+        return "unregister";
     }
     return "?";
 }
@@ -305,6 +340,10 @@ inline constexpr std::array<Branch, 2> syscall_slice_resched_branches{Branch::No
 inline constexpr std::array<Branch, 7> syscall_trace_enter_branches{
     Branch::None,      Branch::Skip,         Branch::Kill,     Branch::SleepRun,
     Branch::SleepSkip, Branch::SleepRewrite, Branch::SleepKill};
+inline constexpr std::array<Branch, 7> sys_rseq_branches{
+    Branch::None,  Branch::DefaultOn, Branch::Einval,    Branch::Ebusy,
+    Branch::Eperm, Branch::Efault,    Branch::Unregister};
+inline constexpr std::array<Branch, 2> rseq_unregister_branches{Branch::None, Branch::Sigsegv};
 }  // namespace detail
 
 /// The branches kind `k` can take, in the order of the numbers that trace format versions 1
@@ -329,6 +368,10 @@ constexpr std::span<const Branch> branches_of(ActionKind k) {
         return detail::syscall_slice_resched_branches;
     case ActionKind::SyscallTraceEnter:
         return detail::syscall_trace_enter_branches;
+    case ActionKind::SysRseq:
+        return detail::sys_rseq_branches;
+    case ActionKind::RseqUnregisterResetIds:
+        return detail::rseq_unregister_branches;
     case ActionKind::SliceRequest:
     case ActionKind::SliceEnd:
     case ActionKind::UserWriteAny:
@@ -360,6 +403,8 @@ constexpr std::span<const Branch> branches_of(ActionKind k) {
     case ActionKind::UserEnterRseqCs:
     case ActionKind::UserCommitRseqCs:
     case ActionKind::UserWriteRseqFields:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return {};
     }
     return {};

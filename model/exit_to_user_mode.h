@@ -161,7 +161,7 @@ struct LoopSignal {
                 // 7.0.y (b9eac6a9): a V1 task is handled whenever it is registered, and
                 // __rseq_signal_deliver() then forces the ID update (rseq_force_update()).
                 sched::note_cs_abort_due(n, t);
-                const bool v2 = sc.rseq_v2(t);
+                const bool v2 = sc.rseq_v2(s, t);
                 // rseq_handle_cs(): a null rseq_cs is success; else rseq_update_user_cs(),
                 // whose failure is force_sigsegv()
                 if (task.has_rseq && (task.user_irq || !v2) &&
@@ -254,8 +254,8 @@ struct ExitRestart {
                 finish(sc, s, t, c, Fault::None, emit);
                 return;
             }
-            fault::for_each_outcome(task, /*can_sleep=*/false,
-                                    [&](Fault f) { finish(sc, s, t, c, f, emit); });
+            fault::for_each_rseq_outcome(task, /*can_sleep=*/false,
+                                         [&](Fault f) { finish(sc, s, t, c, f, emit); });
         });
     }
 
@@ -292,7 +292,7 @@ private:
                 };
                 // F2: rseq_set_ids_get_csaddr() validates the user IDs first (debug key;
                 // 82f57244: every V2 task); a mismatch sets event.fatal and writes nothing
-                if (task.ids_changed && rseq::ids_checked(sc, t) && !rseq::ids_match(task)) {
+                if (task.ids_changed && rseq::ids_checked(sc, s, t) && !rseq::ids_match(task)) {
                     task.fatal = 1;
                     to_slowpath();
                     return;
@@ -308,7 +308,7 @@ private:
                 // never mapped, and P4 tests for null first)
                 const bool debug_null_read = !task.ids_changed && sc.debug_key &&
                                              n.task_ext(t).get_rseq_cs() == RseqCs::Null;
-                rseq::exit_user_update(sc, task, sc.rseq_v2(t));  // R1a fast path
+                rseq::exit_user_update(sc, task, sc.rseq_v2(s, t));  // R1a fast path
                 if (was_granted && !task.slice_granted)
                     n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
                 if (cs_checked && n.task_ext(t).get_rseq_cs() != RseqCs::Null &&
@@ -361,7 +361,7 @@ struct SlowpathUpdate {
             const Task& task = s.task(t);
             const Pc after =
                 next_loop_pc(static_cast<std::uint8_t>(task.ti_work), LoopStage::AfterNotifyResume);
-            fault::for_each_outcome(task, /*can_sleep=*/true, [&](Fault f) {
+            fault::for_each_rseq_outcome(task, /*can_sleep=*/true, [&](Fault f) {
                 State n = s;
                 Task& nt = n.task(t);
                 Action a{kind, c, t, no_task, f};
@@ -373,7 +373,7 @@ struct SlowpathUpdate {
                 if (f == Fault::Unresolvable) {
                     fault::consume(nt);
                     fault::force_sigsegv(nt);
-                } else if (rseq::ids_checked(sc, t) && !rseq::ids_match(nt)) {
+                } else if (rseq::ids_checked(sc, s, t) && !rseq::ids_match(nt)) {
                     // rseq_set_ids_get_csaddr()'s ID check (debug key; 82f57244: V2) failed:
                     // nothing written, rseq_slowpath_update_usr() clears event.error and
                     // forces SIGSEGV
@@ -387,7 +387,7 @@ struct SlowpathUpdate {
                         n.task_ext(t).get_rseq_cs() != RseqCs::Null)
                         rseq::update_user_cs(sc, n, t, rseq::CsCtx::SlowPath);
                     const bool was_granted = nt.slice_granted;
-                    rseq::reset_slice(sc, nt, sc.rseq_v2(t));
+                    rseq::reset_slice(sc, nt, sc.rseq_v2(s, t));
                     if (was_granted && !nt.slice_granted)
                         n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
                     // fix_revoke_reraises_resched (not fix_fastpath_revoke_reraises): the

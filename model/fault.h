@@ -23,8 +23,24 @@ void for_each_outcome(const Task& t, bool can_sleep, F&& f) {
     f(Fault::Unresolvable);
 }
 
+/// Calls f(Fault) for each outcome of one access of task `t` to its own rseq area: as
+/// for_each_outcome(), except that an unregistered task has no area (rseq.usrptr is NULL
+/// after rseq_reset()), so every access fails, without spending the fault budget
+/// (model-part2.md 4.2).
+template <class F>
+void for_each_rseq_outcome(const Task& t, bool can_sleep, F&& f) {
+    if (!t.has_rseq) {
+        f(Fault::Unresolvable);
+        return;
+    }
+    for_each_outcome(t, can_sleep, f);
+}
+
+/// Spends one fault of the budget (none left: an access to an absent rseq area, which the
+/// budget does not pay for).
 inline void consume(Task& t) {
-    t.faults_left = (t.faults_left - 1U) & 0x3U;
+    if (t.faults_left != 0)
+        t.faults_left = (t.faults_left - 1U) & 0x3U;
 }
 
 /// force_sig(SIGSEGV): the task dies at its next signal delivery.

@@ -288,7 +288,7 @@ struct IpiMembarrier {
                     const TaskId curr = static_cast<TaskId>(n.cpu(c).curr);
                     sched::note_cs_abort_due(n, curr);
                     // 7.0.y (b9eac6a9): a V1 task gets rseq_force_update() instead
-                    if (sc.rseq_v2(curr)) {
+                    if (sc.rseq_v2(s, curr)) {
                         sched::rseq_sched_switch_event(sc, n, curr);
                     } else {
                         sched::rseq_force_update(n, curr);

@@ -8,14 +8,23 @@ namespace {
 
 constexpr std::array<std::string_view, 1> follows_7_0{
     "torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e"};
-constexpr std::array<std::string_view, 4> follows_7_0y{
+constexpr std::array<std::string_view, 7> follows_7_0y{
     "torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e",
     "b9eac6a9 (\"rseq: Revert to historical performance killing behaviour\")",
     "99428157 (\"rseq: Reenable performance optimizations conditionally\"), its registration "
-    "rule only: a task's ABI version is a scenario attribute",
+    "rule only: version 2 for rseq_len > 32",
+    "2cb68e45 (\"rseq: Set rseq::cpu_id_start to 0 on unregistration\")",
+    "e9766e6f (\"rseq: Protect rseq_reset() against interrupts\")",
+    "010b7723 (\"rseq: Don't advertise time slice extensions if disabled\")",
     "82f57244 (\"rseq: Implement read only ABI enforcement for optimized RSEQ V2 mode\")"};
-constexpr std::array<std::string_view, 5> follows_7_1{
+constexpr std::array<std::string_view, 10> follows_7_1{
     "torvalds/linux c17ee635fd3a482b2ad2bf5e269755c2eae5f25e",
+    "b9eac6a9 (\"rseq: Revert to historical performance killing behaviour\")",
+    "99428157 (\"rseq: Reenable performance optimizations conditionally\"), its registration "
+    "rule only: version 2 for rseq_len > 32",
+    "2cb68e45 (\"rseq: Set rseq::cpu_id_start to 0 on unregistration\")",
+    "e9766e6f (\"rseq: Protect rseq_reset() against interrupts\")",
+    "010b7723 (\"rseq: Don't advertise time slice extensions if disabled\")",
     "0e98eb14 (\"entry: Prepare for deferred hrtimer rearming\")",
     "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return path\")",
     "ada54c2b (\"rseq: Prevent hard lockup on granted time slice extension\")",

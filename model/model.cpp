@@ -26,10 +26,14 @@ State RseqModel::initial_state() const {
         task.ids_cpu_id = kabi::RSEQ_CPU_ID_UNINITIALIZED;
         task.usr_cpu_id_start = kabi::RSEQ_CPU_ID_UNINITIALIZED;
         task.usr_cpu_id = kabi::RSEQ_CPU_ID_UNINITIALIZED;
-        if (cfg.role == TaskRole::SliceUser) {
+        if (cfg.role == TaskRole::SliceUser && cfg.registered) {
             // Registered with sys_rseq() and past its first return to user: the IDs are
             // written and cached, slice extensions enabled by prctl() as configured.
+            const bool v2 = registration::registers_v2(sc_, t);
             task.has_rseq = 1;
+            s.task_ext(t).has_rseq_v2 = v2 ? 1 : 0;
+            s.task_ext(t).usr_flags_available =
+                registration::registration_flags(sc_, v2, false).available ? 1 : 0;
             task.ids_cpu_id = cfg.cpu & 0x3U;
             task.usr_cpu_id_start = cfg.cpu & 0x3U;
             task.usr_cpu_id = cfg.cpu & 0x3U;
@@ -38,6 +42,9 @@ State RseqModel::initial_state() const {
             task.usr_in_cs = cfg.in_critical_section ? 1 : 0;
             if (cfg.in_critical_section)
                 s.task_ext(t).set_rseq_cs(RseqCs::Valid);
+        }
+        if (cfg.role == TaskRole::SliceUser) {
+            // An unregistered one (registered = false) keeps the UNINIT IDs and no flags.
             task.faults_left = (sc_.bounds.faults) & 0x3U;
             task.user_writes_left = (sc_.bounds.user_writes) & 0x7U;
             task.syscalls_left = (sc_.bounds.syscalls) & 0x7U;

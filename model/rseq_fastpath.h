@@ -121,9 +121,9 @@ inline CsResult update_user_cs(const Scenario& sc, State& s, TaskId t, CsCtx ctx
 /// (rseq_debug_validate_ids()); with 82f57244 (kernels "7.0.y", "7.1") also for every V2
 /// registration, the read-only ABI enforcement. pre_82f57244 and mut_debug_skips_id_check
 /// take one half each away.
-inline bool ids_checked(const Scenario& sc, TaskId t) {
+inline bool ids_checked(const Scenario& sc, const State& s, TaskId t) {
     const bool debug = sc.debug_key && !sc.variant.has(VariantSwitch::MutDebugSkipsIdCheck);
-    const bool read_only = sc.kernel != Kernel::Linux70 && sc.rseq_v2(t) &&
+    const bool read_only = sc.kernel != Kernel::Linux70 && sc.rseq_v2(s, t) &&
                            !sc.variant.has(VariantSwitch::Pre82f57244);
     return debug || read_only;
 }

@@ -39,4 +39,12 @@ inline void reset_task_rseq(Task& task, ResetPart part = ResetPart::Whole) {
     task.slice_expired = 0;
 }
 
+/// The same for task `t` of `s`, with the registration's ABI version (TaskExt::has_rseq_v2,
+/// the version has_rseq holds on 7.0.y and 7.1), which the second part clears with has_rseq.
+inline void reset_task_rseq(State& s, TaskId t, ResetPart part = ResetPart::Whole) {
+    reset_task_rseq(s.task(t), part);
+    if (part != ResetPart::EventsOnly)
+        s.task_ext(t).has_rseq_v2 = 0;
+}
+
 }  // namespace rseqcheck::rseq

@@ -11,7 +11,7 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 21> presets{{
+constexpr std::array<PresetInfo, 25> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
     {"deep", "nightly: as default with two requests and two syscalls per run"},
@@ -51,6 +51,16 @@ constexpr std::array<PresetInfo, 21> presets{{
                   "cpu_id_start is caught at the next ID update (F2, P4)"},
     {"ro-ids", "kernel 7.0.y, 2 CPUs (PREEMPT_NONE), one migration: a V2 task's modified "
                "cpu_id_start is caught at the next ID update without the debug key (82f57244)"},
+    {"register", "kernel 7.0.y, 1 CPU (PREEMPT_NONE): an unregistered slice user registers with "
+                 "sys_rseq() (with or without DEFAULT_ON), re-registers, unregisters, and calls "
+                 "rseq_slice_yield()"},
+    {"register-key-off", "as register with rseq_slice_extension_key off: registration must not "
+                         "advertise SLICE_EXT_AVAILABLE"},
+    {"unregister", "kernel 7.0.y, 1 CPU (PREEMPT_NONE): a registered slice user unregisters "
+                   "(rseq_reset_ids(), rseq_reset()) and registers again"},
+    {"unregister-race", "kernel 7.0.y, 2 CPUs (PREEMPT_FULL), a waiter, one migration: a "
+                        "wakeup preempts the unregistering task between rseq_reset_ids() and "
+                        "rseq_reset()"},
 }};
 
 TaskConfig slice_user(CpuId cpu = 0) {
@@ -223,6 +233,30 @@ Scenario make_preset(std::string_view name) {
         sc.bounds = Bounds{.wakeups = 1, .migrations = 1, .user_writes = 1, .syscalls = 0};
         return sc;
     }
+    if (name == "register" || name == "register-key-off") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.kernel = Kernel::Linux70Stable;
+        sc.tasks[0].registered = false;
+        sc.tasks[0].slice_enabled = false;
+        sc.slice_key = name == "register";
+        sc.syscall_kinds = SyscallKinds{Syscall::Rseq, Syscall::RseqSliceYield};
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 3};
+        return sc;
+    }
+    if (name == "unregister") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.kernel = Kernel::Linux70Stable;
+        sc.syscall_kinds = SyscallKinds{Syscall::Rseq};
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 2};
+        return sc;
+    }
+    if (name == "unregister-race") {
+        Scenario sc = base(name, 2, PreemptModel::Full);
+        sc.kernel = Kernel::Linux70Stable;
+        sc.syscall_kinds = SyscallKinds{Syscall::Rseq};
+        sc.bounds = Bounds{.wakeups = 1, .migrations = 1, .user_writes = 0, .syscalls = 1};
+        return sc;
+    }
     if (name == "default") {
         Scenario sc = base(name, 2, PreemptModel::Full);
         sc.bounds = Bounds{.wakeups = 2,
@@ -257,8 +291,8 @@ bool syscall_modelled(Syscall nr) {
     case Syscall::RseqSliceYield:
     case Syscall::SchedYield:
     case Syscall::Getpid:
+    case Syscall::Rseq:  // sys_rseq(): register, unregister (model/registration.h)
         return true;
-    case Syscall::Rseq:    // sys_rseq(): register, unregister
     case Syscall::Prctl:   // prctl(PR_RSEQ_SLICE_EXTENSION)
     case Syscall::Clone:   // clone()
     case Syscall::Execve:  // execve()
@@ -315,6 +349,18 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                         " enables slice extensions but arm64 cannot "
                                         "(CONFIG_RSEQ_SLICE_EXTENSION needs GENERIC_ENTRY, "
                                         "which arm64 lacks in 7.0)");
+        }
+        if (t.role == TaskRole::SliceUser && !t.registered && t.slice_enabled) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " starts unregistered (registered = false) and cannot "
+                                        "have slice extensions enabled (slice_enabled = false; "
+                                        "sys_rseq() with RSEQ_FLAG_SLICE_EXT_DEFAULT_ON or "
+                                        "prctl() enables them)");
+        }
+        if (t.role == TaskRole::SliceUser && !t.registered && t.in_critical_section) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " starts unregistered (registered = false) and cannot "
+                                        "be inside an rseq critical section");
         }
         if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::Linux70 &&
             t.abi == RseqAbi::V1) {
@@ -380,6 +426,17 @@ void validate(const Scenario& sc, const SourceLocation& where) {
     if (sc.variant.has(VariantSwitch::Pre82f57244) && sc.kernel == Kernel::Linux70) {
         throw InputError(where, "variant pre_82f57244 needs kernel = \"7.0.y\" or \"7.1\" (it "
                                 "undoes a fix those kernels have; 7.0 never had it)");
+    }
+    for (const VariantSwitch v :
+         {VariantSwitch::Pre2cb68e45, VariantSwitch::PreE9766e6f, VariantSwitch::Pre010b7723}) {
+        if (sc.variant.has(v) && sc.kernel == Kernel::Linux70) {
+            throw InputError(where,
+                             "variant " +
+                                 std::string(variant_catalog()[static_cast<std::size_t>(v)].name) +
+                                 " needs kernel = \"7.0.y\" or \"7.1\" (it undoes a fix that "
+                                 "7.0.y and 7.1 have; kernel \"7.0\", c17ee635, does not have "
+                                 "it)");
+        }
     }
     if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {
         throw InputError(where, "variant mut_rt_full_grantable needs preempt = \"rt\" (it "

@@ -31,8 +31,8 @@ enum class Arch : std::uint8_t { X86, Arm64 };
 /// The RSEQ ABI version a task registered (spec 2.1 has_rseq, 6.5 b9eac6a9/99428157): V2
 /// (optimized) when sys_rseq() was given an rseq_len above the original 32 bytes, V1
 /// (legacy) otherwise. 7.0 has no such distinction; 7.0.y and later treat V1 tasks the
-/// historical way and give slice extensions to V2 tasks only. Static: the registration
-/// life cycle is not modelled.
+/// historical way and give slice extensions to V2 tasks only. TaskConfig::abi is the length
+/// a task registered (or registers) with; the state's TaskExt::has_rseq_v2 is what it has.
 enum class RseqAbi : std::uint8_t { V1, V2 };
 
 /// What a task does in the scenario.
@@ -71,6 +71,10 @@ struct TaskConfig {
     SeccompMode seccomp = SeccompMode::None;  ///< its seccomp filter (SliceUser only)
     /// Whether syscall_trace_enter() has anything to do after the slice work.
     bool traced() const { return ptrace || seccomp != SeccompMode::None; }
+    /// Starts registered with sys_rseq() (SliceUser only); false starts unregistered, so that
+    /// its code may register (syscall_kinds "rseq"). `abi` is then the length it registers
+    /// with: V1 = 32 bytes, V2 = more (model-part2.md 4.2).
+    bool registered = true;
 };
 
 /// Bounds on environment events. Each is the most that may happen in one run.
@@ -145,9 +149,11 @@ struct Scenario {
 
     TaskId task_count() const { return static_cast<TaskId>(tasks.size()); }
     /// include/linux/rseq.h:rseq_v2() (b9eac6a9): whether task t gets the optimized (V2)
-    /// behaviour. On 7.0 every registration does: the legacy mode does not exist there.
-    bool rseq_v2(TaskId t) const {
-        return kernel == Kernel::Linux70 || tasks[t].abi == RseqAbi::V2;
+    /// behaviour. On 7.0 every registration does: the legacy mode does not exist there. On
+    /// 7.0.y and 7.1 it is has_rseq > 1: registered with rseq_len > 32 (TaskExt::has_rseq_v2,
+    /// set by sys_rseq(), cleared by rseq_reset()).
+    bool rseq_v2(const State& s, TaskId t) const {
+        return kernel == Kernel::Linux70 || s.task_ext(t).has_rseq_v2 != 0;
     }
     bool preemptible() const {
         return preempt == PreemptModel::Full || preempt == PreemptModel::Lazy ||

@@ -30,9 +30,9 @@ constexpr std::array<std::string_view, 18> top_keys{
 /// The names `syscall_kinds` takes: to_string(Syscall) of every value but None.
 constexpr std::array<std::string_view, 7> syscall_names{
     "rseq_slice_yield", "sched_yield", "getpid", "rseq", "prctl", "clone", "execve"};
-constexpr std::array<std::string_view, 10> task_keys{
-    "role", "slice_enabled", "rt",  "cpu",    "in_critical_section",
-    "abi",  "cs_user",       "sud", "ptrace", "seccomp"};
+constexpr std::array<std::string_view, 11> task_keys{
+    "role", "slice_enabled", "rt",      "cpu",    "in_critical_section", "abi",
+    "cs_user", "sud",       "ptrace", "seccomp", "registered"};
 constexpr std::array<std::string_view, 4> seccomp_names{"none", "skip", "notify", "kill"};
 constexpr std::array<std::string_view, 2> abi_names{"v1", "v2"};
 constexpr std::array<std::string_view, 2> arch_names{"x86", "arm64"};
@@ -461,6 +461,8 @@ private:
                     t.ptrace = bool_of(value, k);
                 } else if (k == "seccomp") {
                     t.seccomp = seccomp_of(value);
+                } else if (k == "registered") {
+                    t.registered = bool_of(value, k);
                 } else if (k == "cpu") {
                     t.cpu = static_cast<CpuId>(
                         unsigned_of(value, k, static_cast<unsigned>(max_cpus - 1)));
@@ -471,7 +473,7 @@ private:
                 }
             }
             if (!slice_enabled_given)
-                t.slice_enabled = t.role == TaskRole::SliceUser;
+                t.slice_enabled = t.role == TaskRole::SliceUser && t.registered;
             out.push_back(t);
         }
         return out;
@@ -520,8 +522,14 @@ private:
             if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.arch == Arch::Arm64)
                 return first_of({"arch", p + ".slice_enabled", p, "preset"});
             if (t.role == TaskRole::SliceUser && t.slice_enabled && sc.kernel != Kernel::Linux70 &&
-                t.abi == RseqAbi::V1)
+                t.abi == RseqAbi::V1 && t.registered) {
                 return first_of({p + ".abi", p + ".slice_enabled", "kernel", p, "preset"});
+            }
+            if (t.role == TaskRole::SliceUser && !t.registered &&
+                (t.slice_enabled || t.in_critical_section)) {
+                return first_of(
+                    {p + ".registered", p + ".slice_enabled", p + ".in_critical_section", p});
+            }
             if (t.role == TaskRole::Waiter && t.in_critical_section)
                 return first_of({p + ".in_critical_section", p + ".role", p});
             if (t.role == TaskRole::Waiter && t.cs_user)
@@ -554,6 +562,11 @@ private:
             return first_of({"variants.pre_ada54c2b", "kernel", "preset"});
         if (sc.variant.has(VariantSwitch::MutGrantSkipsRearm) && sc.kernel != Kernel::Linux71)
             return first_of({"variants.mut_grant_skips_rearm", "kernel", "preset"});
+        for (const char* v : {"pre_2cb68e45", "pre_e9766e6f", "pre_010b7723"}) {
+            const VariantInfo* info = find_variant(v);
+            if (info != nullptr && sc.variant.has(info->id) && sc.kernel == Kernel::Linux70)
+                return first_of({std::string("variants.") + v, "kernel", "preset"});
+        }
         return first_of({"tasks", "preset"});
     }
 
@@ -658,6 +671,8 @@ std::string scenario_to_toml(const Scenario& sc) {
             out << "ptrace = true\n";
         if (t.seccomp != SeccompMode::None)
             out << "seccomp = \"" << to_string(t.seccomp) << "\"\n";
+        if (!t.registered)
+            out << "registered = false\n";
     }
     return out.str();
 }

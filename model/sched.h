@@ -20,7 +20,7 @@ inline void rseq_sched_switch_event(const Scenario& sc, State& s, TaskId t) {
     Task& task = s.task(t);
     // 7.0.y (b9eac6a9): a legacy (V1) registration gets the historical behaviour: every
     // switch-in records ids_changed and sched_switch, so its IDs are rewritten on the way out.
-    if (!sc.rseq_v2(t)) {
+    if (!sc.rseq_v2(s, t)) {
         if (task.has_rseq) {
             task.ids_changed = 1;
             task.sched_switch = 1;
@@ -47,11 +47,13 @@ inline void note_cs_abort_due(State& s, TaskId t) {
         s.task_ext(t).ghost_cs_abort_due = 1;
 }
 
-/// include/linux/rseq.h:rseq_force_update(): ids_changed and sched_switch set, TIF_RSEQ
-/// raised, so the IDs (and a critical section) are handled on the way out. 7.0.y (b9eac6a9)
-/// calls it for V1 tasks from signal delivery and the membarrier RSEQ IPI.
+/// include/linux/rseq.h:rseq_force_update(): for a registered task, ids_changed and
+/// sched_switch set, TIF_RSEQ raised, so the IDs (and a critical section) are handled on the way
+/// out. 7.0.y (b9eac6a9) calls it for V1 tasks from signal delivery and the membarrier RSEQ IPI.
 inline void rseq_force_update(State& s, TaskId t) {
     Task& task = s.task(t);
+    if (!task.has_rseq)
+        return;
     task.ids_changed = 1;
     task.sched_switch = 1;
     task.set_tif(kabi::TIF_RSEQ);

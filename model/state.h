@@ -50,6 +50,9 @@ enum class Pc : std::uint8_t {
     SyscallBody,          ///< the syscall itself and syscall_exit_to_user_mode_work()
     GrantRearm,           ///< 7.1: rseq_grant_slice_extension() -> hrtimer_rearm_deferred_tif()
     GrantRearmLocked,     ///< 7.1 pre_ada54c2b: hrtimer_bases.lock held with interrupts on
+    RseqUnregister,       ///< sys_rseq() unregistration: rseq_reset_ids(), faultable user write
+    RseqReset,            ///< rseq_reset(): IRQ-OFF with e9766e6f (7.0.y, 7.1)
+    RseqResetTorn,        ///< rseq_reset() without the guard: event bytes cleared, IRQ-ON
     Dead,                 ///< exited (fatal SIGSEGV)
     /// syscall_trace_enter() after the slice work, IRQ-ON: ptrace's syscall-entry stop and
     /// seccomp (model-part2.md 5.2); only for a task with `ptrace` or `seccomp` set
@@ -170,7 +173,13 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
     /* and, since it entered the kernel from user mode, it was switched in, hit by a */            \
     /* membarrier RSEQ IPI or had a signal delivered; cleared when the section is aborted. */      \
     X(ghost_cs_abort_due, 1, ghost, "cs abort due (task mask)", number,                            \
-      global_mask_after("membarriers left"))
+      global_mask_after("membarriers left"))                                                       \
+    /* sys_rseq() registration (model-part2.md 4.2): registered with rseq_len > 32 (7.0.y, */      \
+    /* 7.1: has_rseq holds the ABI version 2), and the user flags word's AVAILABLE bit */          \
+    X(has_rseq_v2, 1, kernel, "rseq.event.has_rseq == 2", number,                                  \
+      after_task_row("rseq.event.has_rseq"))                                                       \
+    X(usr_flags_available, 1, user, "rseq->flags SLICE_EXT_AVAILABLE", number,                     \
+      after_task_row("rseq->flags SLICE_EXT_ENABLED"))
 
 #define RSEQCHECK_CPU_FIELDS(X)                                                                    \
     X(curr, 2, kernel, "curr", curr)                                                               \
@@ -262,10 +271,10 @@ struct Task {
     bool running() const { return get_run() == Run::Running; }
 };
 
-/// The rest of one task. 16 bits: the fields of RSEQCHECK_TASK_EXT_FIELDS, 9 reserved.
+/// The rest of one task. 16 bits: the fields of RSEQCHECK_TASK_EXT_FIELDS, 7 reserved.
 struct TaskExt {
     RSEQCHECK_TASK_EXT_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
-    std::uint16_t reserved : 9;
+    std::uint16_t reserved : 7;
 
     Syscall get_syscall() const { return static_cast<Syscall>(syscall_nr); }
     void set_syscall(Syscall n) {
@@ -322,7 +331,7 @@ constexpr unsigned total_bits(std::span<const unsigned> widths) {
 }
 // The lists account for every bit: no field is declared outside them but `reserved`.
 static_assert(total_bits(task_field_widths) == 64);
-static_assert(total_bits(task_ext_field_widths) + 9 == 16);
+static_assert(total_bits(task_ext_field_widths) + 7 == 16);
 static_assert(total_bits(cpu_field_widths) + 2 == 16);
 static_assert(total_bits(budget_field_widths) + 4 == 16);
 static_assert(total_bits(env_field_widths) + 16 == 16);

@@ -236,6 +236,12 @@ std::string_view to_string(Pc pc) {
         return "GrantRearm";
     case Pc::GrantRearmLocked:
         return "GrantRearmLocked";
+    case Pc::RseqUnregister:
+        return "RseqUnregister";
+    case Pc::RseqReset:
+        return "RseqReset";
+    case Pc::RseqResetTorn:
+        return "RseqResetTorn";
     case Pc::Dead:
         return "Dead";
     case Pc::SyscallTraceEnter:

@@ -10,7 +10,8 @@ namespace {
 
 bool same_config(const TaskConfig& a, const TaskConfig& b) {
     return a.role == b.role && a.slice_enabled == b.slice_enabled && a.rt == b.rt &&
-           a.cpu == b.cpu && a.in_critical_section == b.in_critical_section && a.abi == b.abi;
+           a.cpu == b.cpu && a.in_critical_section == b.in_critical_section && a.abi == b.abi &&
+           a.cs_user == b.cs_user && a.registered == b.registered;
 }
 
 TaskId remap(const TaskPermutation& perm, unsigned id) {

@@ -236,6 +236,8 @@ struct SyscallBody {
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SyscallBody, [&](TaskId t, CpuId c) {
+            if (s.task_ext(t).get_syscall() == Syscall::Rseq)
+                return;  // its own body: model/registration.h SysRseq
             if (!debug_return(sc, s, t)) {
                 body(sc, s, t, c, Fault::None, emit);
                 return;

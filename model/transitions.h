@@ -8,6 +8,7 @@
 
 #include "model/exit_to_user_mode.h"
 #include "model/irq_entry.h"
+#include "model/registration.h"
 #include "model/sched.h"
 #include "model/slice_grant.h"
 #include "model/slice_timer.h"
@@ -52,7 +53,10 @@ using AllTransitions = Transitions<
     // syscall_trace_enter() after the slice work: ptrace, seccomp (model-part2.md 5.2)
     syscall::SyscallTraceEnter,
     // model-part2 area 4: the adversarial user's writes of rseq_cs and the IDs
-    user::UserWriteRseqFields>;
+    user::UserWriteRseqFields,
+    // sys_rseq(): registration life cycle (model-part2.md area 2a)
+    registration::SysRseq, registration::RseqUnregisterResetIds, registration::RseqReset,
+    registration::RseqResetRest>;
 
 static_assert(AllTransitions::infos.size() == action_kind_count);
 

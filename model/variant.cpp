@@ -121,6 +121,23 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{
         "with rseq_debug_enabled, rseq_set_ids_get_csaddr() skips rseq_debug_validate_ids(): "
         "user-modified ID fields are overwritten silently",
         "debug-ids", "I10 (ro-ids-enforced)"),
+    // Kernels "7.0.y" and "7.1" only: v7.1-rc fixes to the sys_rseq() life cycle, backported
+    // to 7.0.y; c17ee635 ("7.0") has the bugs (model-part2.md decision 2).
+    bug(VariantSwitch::Pre2cb68e45, "pre_2cb68e45",
+        "2cb68e45 (\"rseq: Set rseq::cpu_id_start to 0 on unregistration\")",
+        "rseq_reset_ids() goes through rseq_set_ids_get_csaddr(): unregistration leaves "
+        "cpu_id_start at RSEQ_CPU_ID_UNINITIALIZED instead of 0",
+        "unregister", "2cb68e45"),
+    bug(VariantSwitch::PreE9766e6f, "pre_e9766e6f",
+        "e9766e6f (\"rseq: Protect rseq_reset() against interrupts\")",
+        "rseq_reset()'s memset runs with interrupts on: a preemption with migration after the "
+        "event bytes are cleared sets sched_switch again while has_rseq is still 1",
+        "unregister-race", "I19"),
+    bug(VariantSwitch::Pre010b7723, "pre_010b7723",
+        "010b7723 (\"rseq: Don't advertise time slice extensions if disabled\")",
+        "sys_rseq() sets RSEQ_CS_FLAG_SLICE_EXT_AVAILABLE in rseq->flags with "
+        "rseq_slice_extension_key off",
+        "register-key-off", "I18"),
 };
 
 }  // namespace

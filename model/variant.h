@@ -42,7 +42,10 @@ enum class VariantSwitch : std::uint8_t {
     MutSignalSkipsRseq,        ///< signal delivery never calls rseq_signal_deliver()
     Pre82f57244,               ///< 7.0.y/7.1: V2 user IDs validated only with the debug key
     MutDebugSkipsIdCheck,      ///< the debug key's ID validation is skipped
-    SwitchCount,               ///< not a switch: the number of switches
+    Pre2cb68e45,                 ///< 7.0.y/7.1: unregistration leaves cpu_id_start UNINIT
+    PreE9766e6f,                 ///< 7.0.y/7.1: rseq_reset() not protected against interrupts
+    Pre010b7723,                 ///< 7.0.y/7.1: registration advertises AVAILABLE, key off
+    SwitchCount,                 ///< not a switch: the number of switches
 };
 inline constexpr std::size_t variant_switch_count =
     static_cast<std::size_t>(VariantSwitch::SwitchCount);

@@ -10,6 +10,7 @@
 #include "model/nearest_name.h"
 #include "properties/liveness.h"
 #include "properties/property.h"
+#include "properties/registration.h"
 #include "properties/slice.h"
 #include "util/text.h"
 
@@ -57,6 +58,7 @@ std::span<const Property> catalog() {
             }
         };
         add(slice_properties(), true);
+        add(registration_properties(), true);
         add(leads_to_properties(), true);
         add(leads_to_properties(), false);
         add(slice_properties(), false);

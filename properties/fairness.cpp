@@ -48,6 +48,10 @@ bool is_fair(ActionKind k) {
     case ActionKind::SyscallTraceEnter:
     case ActionKind::IdleSchedule:
     case ActionKind::SliceDeadlinePasses:
+    case ActionKind::SysRseq:
+    case ActionKind::RseqUnregisterResetIds:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return true;
     }
     return true;  // not reached: every kind is listed (-Wswitch names a missing one)

@@ -193,8 +193,8 @@ bool cs_invalid_kills(const Scenario& sc, const State& s, const Action& a, const
 /// Whether the kernel promises to check task x's user IDs before writing them: with the
 /// debug key on every kernel (rseq_debug_validate_ids()), and for a V2 registration on the
 /// kernels that carry 82f57244 (read-only ABI enforcement).
-bool ids_read_only(const Scenario& sc, TaskId x) {
-    return sc.debug_key || (sc.kernel != Kernel::Linux70 && sc.rseq_v2(x));
+bool ids_read_only(const Scenario& sc, const State& s, TaskId x) {
+    return sc.debug_key || (sc.kernel != Kernel::Linux70 && sc.rseq_v2(s, x));
 }
 
 bool user_ids_modified(const Task& task) {
@@ -204,7 +204,7 @@ bool user_ids_modified(const Task& task) {
 // I10 (82f57244, D12): an ID write (F2 of the fast path, P4 of the slow path) that starts
 // from user IDs differing from the cache.
 bool id_write_over_modified_ids(const Scenario& sc, const State& s, const Action& a, const State&) {
-    if (a.task == no_task || a.fault != Fault::None || !ids_read_only(sc, a.task))
+    if (a.task == no_task || a.fault != Fault::None || !ids_read_only(sc, s, a.task))
         return false;
     const Task& task = s.task(a.task);
     if (!user_ids_modified(task))
@@ -259,7 +259,9 @@ bool read_only_ids_checkable(const Scenario& sc) {
     if (!sc.write_rseq_fields)
         return false;
     for (TaskId t = 0; t < sc.task_count(); ++t) {
-        if (sc.tasks[t].cs_user && ids_read_only(sc, t))
+        // the ABI the task registers with (TaskConfig::abi) decides whether it is V2
+        const bool v2 = sc.kernel == Kernel::Linux70 || sc.tasks[t].abi == RseqAbi::V2;
+        if (sc.tasks[t].cs_user && (sc.debug_key || (sc.kernel != Kernel::Linux70 && v2)))
             return true;
     }
     return false;
@@ -443,7 +445,7 @@ bool id_update_ran(const Scenario& sc, const State& s, const Action& a, const St
         return false;  // environment actions carry no task
     const Task& task = s.task(a.task);
     // an ID write whose read-only check fails (82f57244, debug key) writes nothing
-    const bool id_check_fails = ids_read_only(sc, a.task) && user_ids_modified(task);
+    const bool id_check_fails = ids_read_only(sc, s, a.task) && user_ids_modified(task);
     if (a.kind == ActionKind::ExitRestart) {
         return (task.ti_work & kabi::TIF_RSEQ) != 0 && task.sched_switch &&
                !(task.ids_changed && id_check_fails);
@@ -455,7 +457,7 @@ bool slice_reset_on_id_update(const Scenario& sc, const State& s, const Action& 
     if (!id_update_ran(sc, s, a, t))
         return true;
     const Task& after = t.task(a.task);
-    if (!sc.rseq_v2(a.task)) {
+    if (!sc.rseq_v2(s, a.task)) {
         // 7.0.y, a legacy (V1) registration: the grant is cleared, the user word never
         // written (b9eac6a9; spec I6 [V1]).
         const Task& before = s.task(a.task);

@@ -61,6 +61,10 @@ bool TimedRules::runs_on(const Action& a, CpuId c) {
     case ActionKind::SyscallBody:
     case ActionKind::SyscallTraceEnter:
     case ActionKind::IdleSchedule:
+    case ActionKind::SysRseq:
+    case ActionKind::RseqUnregisterResetIds:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return true;
     }
     return true;  // not reached: every kind is listed (-Wswitch names a missing one)

@@ -124,6 +124,9 @@ Param segment_of(Pc pc) {
     case Pc::SyscallTraceEnter:
         return Param::SyscallEntry;
     case Pc::SyscallBody:
+    case Pc::RseqUnregister:
+    case Pc::RseqReset:
+    case Pc::RseqResetTorn:
         return Param::SyscallBody;
     case Pc::User:
     case Pc::Dead:

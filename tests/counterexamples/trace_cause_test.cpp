@@ -41,6 +41,10 @@ bool is_kernel_task_step(ActionKind k) {
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
     case ActionKind::SyscallTraceEnter:
+    case ActionKind::SysRseq:
+    case ActionKind::RseqUnregisterResetIds:
+    case ActionKind::RseqReset:
+    case ActionKind::RseqResetRest:
         return true;
     case ActionKind::SliceRequest:
     case ActionKind::SliceEnd:

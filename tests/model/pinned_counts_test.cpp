@@ -48,6 +48,9 @@ TEST_P(PinnedCounts, FixedModelHoldsWithExactStateTransitionAndDepthCounts) {
 // F1 fallback and syscall return, read-only IDs on 7.0.y, U8 user_write_rseq_fields behind
 // the new setting write_rseq_fields) are new; no other figure moved (no existing preset has
 // the debug key or write_rseq_fields, and on 7.0 the read-only check needs the debug key).
+// register, register-key-off, unregister and unregister-race (model-part2 area 2a, sys_rseq()
+// life cycle) are new; no other figure moved: only a scenario whose syscall_kinds offers
+// "rseq" registers or unregisters, and the new TaskExt bits are constant elsewhere.
 INSTANTIATE_TEST_SUITE_P(
     Presets, PinnedCounts,
     ::testing::Values(Pinned{"tiny", 824, 1189, 24}, Pinned{"grant", 2631, 4260, 28},
@@ -58,7 +61,10 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"arm64-cs", 120, 186, 12}, Pinned{"cs", 11854, 20161, 41},
                       Pinned{"cs-signal", 2114, 3617, 24}, Pinned{"cs-invalid", 1053, 1528, 23},
                       Pinned{"hrtimer-rearm", 3909, 6593, 27}, Pinned{"debug", 16306, 24694, 42},
-                      Pinned{"debug-ids", 1263, 2210, 25}, Pinned{"ro-ids", 1143, 2072, 21}));
+                      Pinned{"debug-ids", 1263, 2210, 25}, Pinned{"ro-ids", 1143, 2072, 21},
+                      Pinned{"register", 2656, 3972, 35}, Pinned{"register-key-off", 327, 513, 20},
+                      Pinned{"unregister", 1645, 2433, 30},
+                      Pinned{"unregister-race", 332, 634, 14}));
 
 }  // namespace
 }  // namespace rseqcheck

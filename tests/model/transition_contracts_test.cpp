@@ -136,6 +136,11 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
               const Task& task = after(t, a);
               if (task.get_pc() != Pc::User)
                   return true;
+              if (!task.has_rseq) {
+                  // unregistered: __set_task_cpu() still sets ids_changed (no has_rseq test)
+                  // and nothing raises TIF_RSEQ to clear it; a syscall exit leaves it
+                  return !task.tif_set(kabi::TIF_RSEQ) && !task.sched_switch;
+              }
               return !task.tif_set(kabi::TIF_RSEQ) && !task.user_irq && !task.sched_switch &&
                      !task.ids_changed;
           }}},
@@ -347,6 +352,72 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
                   return true;
               return a.next == no_task && after(t, a).get_pc() != Pc::GrantUserAccess;
           }}},
+        // sys_rseq() life cycle (model/registration.h)
+        {ActionKind::SysRseq,
+         {"sys_rseq() returns an error with nothing changed, registers an unregistered task "
+          "(IDs UNINIT in user memory, rseq_force_update()), or sends a registered one on to "
+          "rseq_reset_ids()",
+          [](const State& s, const Action& a, const State& t) {
+              const Task& b = before(s, a);
+              const Task& n = after(t, a);
+              switch (a.branch()) {
+              case Branch::Einval:
+              case Branch::Eperm:
+              case Branch::Ebusy:
+              case Branch::Efault:
+                  return n.get_pc() == Pc::ExitPrepare && n.has_rseq == b.has_rseq &&
+                         (a.branch() == Branch::Einval || a.branch() == Branch::Efault ||
+                          b.has_rseq);
+              case Branch::None:
+              case Branch::DefaultOn:
+                  return !b.has_rseq && n.has_rseq && n.sched_switch && n.ids_changed &&
+                         n.tif_set(kabi::TIF_RSEQ) &&
+                         n.usr_cpu_id_start == kabi::RSEQ_CPU_ID_UNINITIALIZED &&
+                         n.usr_cpu_id == kabi::RSEQ_CPU_ID_UNINITIALIZED &&
+                         n.get_pc() == Pc::ExitPrepare &&
+                         (a.branch() == Branch::DefaultOn || !n.slice_enabled);
+              case Branch::Unregister:
+                  return b.has_rseq && n.get_pc() == Pc::RseqUnregister;
+              default:
+                  return false;
+              }
+          }}},
+        {ActionKind::RseqUnregisterResetIds,
+         {"rseq_reset_ids() writes cpu_id := UNINIT (cpu_id_start 0 with 2cb68e45, UNINIT "
+          "before) and goes on to rseq_reset(), or fails into SIGSEGV and -EFAULT with the "
+          "task still registered",
+          [](const State& s, const Action& a, const State& t) {
+              const Task& n = after(t, a);
+              if (!before(s, a).has_rseq || !n.has_rseq)
+                  return false;
+              if (a.branch() == Branch::Sigsegv)
+                  return n.sigsegv && n.get_pc() == Pc::ExitPrepare;
+              return n.get_pc() == Pc::RseqReset &&
+                     n.usr_cpu_id == kabi::RSEQ_CPU_ID_UNINITIALIZED &&
+                     (n.usr_cpu_id_start == 0 ||
+                      n.usr_cpu_id_start == kabi::RSEQ_CPU_ID_UNINITIALIZED);
+          }}},
+        {ActionKind::RseqReset,
+         {"rseq_reset() clears the registration, the events and the slice state and sets the "
+          "ID cache to UNINIT (with e9766e6f at once; without, the event bytes first)",
+          [](const State&, const Action& a, const State& t) {
+              const Task& n = after(t, a);
+              const bool events = !n.sched_switch && !n.ids_changed && !n.user_irq;
+              if (n.get_pc() == Pc::RseqResetTorn)
+                  return events && n.has_rseq;
+              return events && n.get_pc() == Pc::ExitPrepare && !n.has_rseq &&
+                     !t.task_ext(a.task).has_rseq_v2 && !n.slice_enabled && !n.slice_granted &&
+                     !n.slice_yielded && n.ids_cpu_id == kabi::RSEQ_CPU_ID_UNINITIALIZED;
+          }}},
+        {ActionKind::RseqResetRest,
+         {"the rest of an unguarded rseq_reset() clears has_rseq, the slice state and the ID "
+          "cache, and sys_rseq() returns",
+          [](const State&, const Action& a, const State& t) {
+              const Task& n = after(t, a);
+              return n.get_pc() == Pc::ExitPrepare && !n.has_rseq &&
+                     !t.task_ext(a.task).has_rseq_v2 && !n.slice_enabled && !n.slice_granted &&
+                     n.ids_cpu_id == kabi::RSEQ_CPU_ID_UNINITIALIZED;
+          }}},
     };
     return table;
 }
@@ -369,8 +440,14 @@ std::vector<Scenario> small_scenarios() {
     for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
                                "remote-wakeup", "rt", "fault-migrate", "membarrier", "cs",
                                "cs-signal", "cs-invalid", "hrtimer-rearm", "sud", "seccomp-skip", "debug",
-                               "debug-ids", "ro-ids"})
+                               "debug-ids", "ro-ids", "register", "register-key-off", "unregister",
+                               "unregister-race"})
         out.push_back(make_preset(preset));
+    // c17ee635 ("7.0"): unregistration through rseq_set_ids_get_csaddr(), the torn reset
+    Scenario unregister70 = make_preset("unregister");
+    unregister70.name = "unregister@7.0";
+    unregister70.kernel = Kernel::Linux70;
+    out.push_back(unregister70);
     return out;
 }
 

@@ -86,6 +86,10 @@ inline constexpr std::array safety_twins{
     Twin{"cs-invalid-kills", "mut_cs_skips_signature", 5, "arch_do_signal_or_restart"},
     Twin{"ro-ids-enforced", "pre_82f57244", 9, "rseq_exit_to_user_mode_restart"},
     Twin{"ro-ids-enforced", "mut_debug_skips_id_check", 9, "rseq_exit_to_user_mode_restart"},
+    // sys_rseq() life cycle (model-part2 area 2a), kernel 7.0.y presets
+    Twin{"reset-leaves-no-event", "pre_e9766e6f", 9, "rseq_reset_rest"},
+    Twin{"unregister-writes-zero-cpu-id-start", "pre_2cb68e45", 4, "rseq_unregister_reset_ids"},
+    Twin{"slice-available-needs-key", "pre_010b7723", 3, "sys_rseq"},
 };
 
 // Probes outside the default set that the fixed model breaks (findings, docs/findings.md).
