@@ -89,6 +89,9 @@ bool is_environment(const Action& a) {
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
+    case ActionKind::SysPrctlRseqSlice:
+    case ActionKind::SysClone:
+    case ActionKind::SysExecve:
     case ActionKind::IdleSchedule:
         return false;
     }

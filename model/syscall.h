@@ -186,10 +186,13 @@ struct SyscallBody {
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SyscallBody, [&](TaskId t, CpuId c) {
+            const Syscall nr = s.task_ext(t).get_syscall();
+            // bodies of their own: model/prctl.h, model/fork_exec.h
+            if (nr == Syscall::Prctl || nr == Syscall::Clone || nr == Syscall::Execve)
+                return;
             State n = s;
             Task& task = n.task(t);
             Action a{kind, c, t, no_task, Fault::None};
-            const Syscall nr = n.task_ext(t).get_syscall();
             a.set_syscall(nr);
             if (nr == Syscall::RseqSliceYield) {
                 task.yield_ret = task.slice_yielded;

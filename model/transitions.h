@@ -7,7 +7,9 @@
 #include <string_view>
 
 #include "model/exit_to_user_mode.h"
+#include "model/fork_exec.h"
 #include "model/irq_entry.h"
+#include "model/prctl.h"
 #include "model/sched.h"
 #include "model/slice_grant.h"
 #include "model/slice_timer.h"
@@ -48,7 +50,9 @@ using AllTransitions = Transitions<
     // environment
     sched::RemoteWakeup, sched::Migrate, sched::IdleSchedule, slice_timer::SliceDeadlinePasses,
     // kernel "7.1": the grant wrapper's deferred hrtimer rearm
-    grant::GrantRearm, grant::GrantRearmUnlock>;
+    grant::GrantRearm, grant::GrantRearmUnlock,
+    // model-part2 areas 2b/2c: the prctl, clone and execve bodies
+    prctl::SysPrctlRseqSlice, fork_exec::SysClone, fork_exec::SysExecve>;
 
 static_assert(AllTransitions::infos.size() == action_kind_count);
 

@@ -36,7 +36,12 @@ enum class VariantSwitch : std::uint8_t {
     FixFastpathRevokeReraises,   ///< fast path only: a silent revoke re-raises NEED_RESCHED
     PreAda54c2b,                 ///< 7.1: the grant's hrtimer rearm takes the lock IRQ-ON
     MutGrantSkipsRearm,          ///< 7.1: the grant wrapper does no hrtimer rearm
-    SwitchCount,                 ///< not a switch: the number of switches
+    // model-part2 areas 2b/2c (prctl, fork/exec)
+    MutPrctlSkipsFlagsWrite,  ///< prctl SET changes `enabled` without writing rseq->flags
+    MutV1SliceAllowed,        ///< 7.0.y/7.1: prctl SET skips the V2 (rseq_v2()) test
+    MutForkCopiesGrant,       ///< fork copies the grant the parent held at syscall entry
+    MutExecSkipsReset,        ///< a successful exec does not call rseq_execve()
+    SwitchCount,              ///< not a switch: the number of switches
 };
 inline constexpr std::size_t variant_switch_count =
     static_cast<std::size_t>(VariantSwitch::SwitchCount);

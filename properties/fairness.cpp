@@ -44,6 +44,9 @@ bool is_fair(ActionKind k) {
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
+    case ActionKind::SysPrctlRseqSlice:
+    case ActionKind::SysClone:
+    case ActionKind::SysExecve:
     case ActionKind::IdleSchedule:
     case ActionKind::SliceDeadlinePasses:
         return true;

@@ -58,6 +58,9 @@ bool TimedRules::runs_on(const Action& a, CpuId c) {
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
+    case ActionKind::SysPrctlRseqSlice:
+    case ActionKind::SysClone:
+    case ActionKind::SysExecve:
     case ActionKind::IdleSchedule:
         return true;
     }

@@ -40,6 +40,9 @@ bool is_kernel_task_step(ActionKind k) {
     case ActionKind::SyscallSliceResched:
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
+    case ActionKind::SysPrctlRseqSlice:
+    case ActionKind::SysClone:
+    case ActionKind::SysExecve:
         return true;
     case ActionKind::SliceRequest:
     case ActionKind::SliceEnd:

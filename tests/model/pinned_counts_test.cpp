@@ -53,7 +53,8 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"fault-migrate", 335, 614, 17}, Pinned{"membarrier", 433, 628, 20},
                       Pinned{"arm64-cs", 120, 186, 12}, Pinned{"cs", 11854, 20161, 41},
                       Pinned{"cs-signal", 2114, 3617, 24}, Pinned{"cs-invalid", 1053, 1528, 23},
-                      Pinned{"hrtimer-rearm", 3909, 6593, 27}));
+                      Pinned{"hrtimer-rearm", 3909, 6593, 27}, Pinned{"prctl", 8776, 14265, 36},
+                      Pinned{"prctl-v1", 50, 88, 9}, Pinned{"fork-exec", 71583, 146943, 64}));
 
 }  // namespace
 }  // namespace rseqcheck

@@ -48,6 +48,17 @@ rt = false
 cpu = 0
 )";
 
+/// prctl-v1 (kernel 7.0.y) with a V2 task: the fixed model enables (prctl SET) and grants,
+/// so slice-enabled-needs-key and v1-never-granted are exercised there, not vacuous.
+inline constexpr const char* prctl_v2_on_70y = R"(preset = "prctl-v1"
+[[tasks]]
+role = "slice_user"
+slice_enabled = false
+abi = "v2"
+[[tasks]]
+role = "waiter"
+)";
+
 // Issue 21 shortened three: a yield may pick the yielding task again (D4), so the two
 // syscall twins need no waiter to run and block (17 -> 16, 16 -> 15); a fair wakeup that does
 // not preempt enters and leaves the kernel with no work (D4), so the events twin is an
@@ -78,6 +89,14 @@ inline constexpr std::array safety_twins{
     Twin{"events-clear-in-user-mode", "mut_irq_exit_keeps_events", 2, "exit_to_user_mode_prepare"},
     Twin{"hrtimer-lock-irqs-off", "pre_ada54c2b", 10, "hrtimer_rearm_deferred_tif"},
     Twin{"hrtimer-rearmed-in-user", "mut_grant_skips_rearm", 12, "rseq_exit_to_user_mode_restart"},
+    // model-part2 areas 2b (prctl) and 2c (fork/exec)
+    Twin{"slice-enabled-flag-mirrors", "mut_prctl_skips_flags_write", 3, "sys_prctl_rseq_slice"},
+    Twin{"slice-enabled-needs-key", "mut_v1_slice_allowed", 3, "sys_prctl_rseq_slice",
+         prctl_v2_on_70y},
+    Twin{"v1-never-granted", "mut_v1_slice_allowed", 10, "rseq_grant_slice_extension_commit",
+         prctl_v2_on_70y},
+    Twin{"exec-resets", "mut_exec_skips_reset", 3, "sys_execve"},
+    Twin{"fork-child-starts-clean", "mut_fork_copies_grant", 15, "sys_clone"},
 };
 
 // Probes outside the default set that the fixed model breaks (findings, docs/findings.md).
