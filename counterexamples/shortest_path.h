@@ -3,8 +3,10 @@
 /// that finds the first violation of a scenario as a minimised trace (corpus, tests, CLI).
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "checker/sequential_bfs.h"
 #include "counterexamples/trace.h"
@@ -27,7 +29,12 @@ Trace trace_of(const RseqModel& model, properties::CatalogChecker& checker, cons
         const State to = search.state_at(v.state);
         bool appended = false;
         model.for_each_successor(from, [&](const Action& a, const State& n) {
-            if (!appended && n == to && checker.check_transition(from, a, n) == v.property) {
+            // the step may violate several transition properties at once: v.property need
+            // not be the first (--all reports each once, last_violations())
+            if (appended || n != to || checker.check_transition(from, a, n) < 0)
+                return;
+            const std::vector<int>& all = checker.last_violations();
+            if (std::find(all.begin(), all.end(), v.property) != all.end()) {
                 t.steps.push_back(TraceStep{a, n});
                 appended = true;
             }

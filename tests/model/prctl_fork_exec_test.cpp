@@ -10,6 +10,7 @@
 #include "model/kabi.h"
 #include "model/scenario.h"
 #include "model/scenario_file.h"
+#include "model/symmetry.h"
 #include "model/variant.h"
 #include "tests/model/walk.h"
 #include "tests/support/reference_bfs.h"
@@ -191,7 +192,8 @@ TEST(Prctl, FlagsReadFaultIsSigsegvAndEfault) {
     EXPECT_TRUE(w.task(t0).slice_enabled) << "the die: label comes before the commit";
     EXPECT_TRUE(w.task(t0).usr_flags_enabled);
     ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
-    ASSERT_TRUE(w.step("exit_loop_deliver_signal", taking(Branch::Exit)));
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_TRUE(w.step("arch_do_signal_or_restart", taking(Branch::Exit)));
     EXPECT_EQ(w.task(t0).get_pc(), Pc::Dead);
 }
 
@@ -317,7 +319,6 @@ TEST(ForkExec, ForkClearsChildGrantState) {
     EXPECT_TRUE(w.task(child).sched_switch);
     EXPECT_TRUE(w.task(child).tif_set(kabi::TIF_RSEQ));
     ASSERT_TRUE(w.step("exit_to_user_mode_prepare", by(child)));
-    ASSERT_TRUE(w.step("exit_loop_reread_flags", by(child)));
     ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart", by(child).no_fault()));
     EXPECT_EQ(w.task(child).get_pc(), Pc::User);
     EXPECT_EQ(w.task(child).usr_cpu_id, 0U) << "IDs written on ret_from_fork's exit";
@@ -383,7 +384,6 @@ TEST(ForkExec, ExecFailureForcesUpdate) {
     EXPECT_TRUE(t.sched_switch);
     EXPECT_TRUE(t.tif_set(kabi::TIF_RSEQ));
     ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
-    ASSERT_TRUE(w.step("exit_loop_reread_flags"));
     ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart", no_fault()));
     EXPECT_EQ(w.task(t0).get_pc(), Pc::User);
     EXPECT_FALSE(w.task(t0).sched_switch);
@@ -414,12 +414,25 @@ TEST(ForkExec, ForkChildSlotStartsNotCreatedAndIsChecked) {
     EXPECT_THROW(validate(no_slot), InputError) << "clone needs a fork_child slot";
 }
 
+// model-part2.md section 11: task symmetry must never permute a fork-child slot with a
+// waiter (or a slice user): the slot is Dead until clone() and then runs the parent's code.
+// Their configurations differ in role, so the group keeps them apart; two slots alike may
+// be exchanged.
+TEST(ForkExec, SymmetryNeverPermutesAForkChildSlotWithAnotherRole) {
+    EXPECT_TRUE(TaskSymmetry(make_preset("fork-exec")).trivial());
+    Scenario two_slots = make_preset("fork-exec");
+    two_slots.tasks[waiter_task] = two_slots.tasks[child];
+    const TaskSymmetry sym(two_slots);
+    ASSERT_EQ(sym.group().size(), 2U);
+    EXPECT_EQ(sym.group()[1][t0], t0) << "the slice user stays";
+}
+
 // model-part2.md 4.6: on 7.0.y no state of a preset with a V1 slice user holds a grant, with
 // the task free to try prctl SET (the search of OnKernel70yNoV1TaskIsGranted).
 TEST(Kernel70y, OnKernel70yNoV1TaskIsGranted) {
     const Scenario sc = make_preset("prctl-v1");
     std::size_t states = 0;
-    for (const State& s : reachable_states(sc)) {
+    for (const State& s : testing::reachable_states(sc)) {
         ++states;
         EXPECT_FALSE(s.task(t0).slice_granted);
         EXPECT_FALSE(s.task(t0).slice_enabled);
@@ -429,7 +442,7 @@ TEST(Kernel70y, OnKernel70yNoV1TaskIsGranted) {
     Scenario mut = sc;
     mut.variant.add(VariantSwitch::MutV1SliceAllowed);
     bool granted = false;
-    for (const State& s : reachable_states(mut))
+    for (const State& s : testing::reachable_states(mut))
         granted = granted || s.task(t0).slice_granted;
     EXPECT_TRUE(granted);
 }
