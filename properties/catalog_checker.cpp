@@ -35,6 +35,15 @@ CatalogChecker::CatalogChecker(const Scenario& sc, std::vector<int> selected)
                 selected_.push_back(static_cast<int>(i));
         }
     }
+    const auto applies = [&](int i) {
+        return applies_to(all[static_cast<std::size_t>(i)], sc);
+    };
+    requested_ = selected_;
+    for (const int i : selected_) {
+        if (!applies(i))
+            not_applicable_.push_back(i);
+    }
+    std::erase_if(selected_, [&](int i) { return !applies(i); });
     for (const int i : selected_) {
         const Property& p = all[static_cast<std::size_t>(i)];
         if (p.kind == PropertyKind::Invariant) {

@@ -18,7 +18,8 @@ namespace rseqcheck::properties {
 
 class CatalogChecker {
 public:
-    /// `selected`: catalogue indices; empty selects every property.
+    /// `selected`: catalogue indices; empty selects the default set. Of these, the ones that
+    /// do not apply to `sc` (Property::applies) are not checked: not_applicable() lists them.
     CatalogChecker(const Scenario& sc, std::vector<int> selected);
 
     /// The catalogue index of the first violated selected invariant, or -1.
@@ -31,6 +32,11 @@ public:
     /// rank 0's checker.
     void add_premise_count(int catalog_index, std::uint64_t n);
     const std::vector<int>& selected() const { return selected_; }
+    /// The selected properties left out because they do not apply to the scenario, in the
+    /// order they were selected.
+    const std::vector<int>& not_applicable() const { return not_applicable_; }
+    /// Everything selected, checked or not, in the order selected (a report lists these).
+    const std::vector<int>& requested() const { return requested_; }
     /// The selected leads-to properties (checked on the graph, not here).
     std::vector<int> selected_leads_to() const;
 
@@ -43,6 +49,8 @@ public:
 private:
     const Scenario* sc_;
     std::vector<int> selected_;
+    std::vector<int> not_applicable_;
+    std::vector<int> requested_;
     std::vector<int> invariants_;
     std::vector<int> transitions_;
     std::unique_ptr<std::atomic<std::uint64_t>[]> premise_;

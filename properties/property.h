@@ -47,6 +47,8 @@ constexpr bool has(ScenarioFacts facts, ScenarioFact f) {
 /// ("PREEMPT_FULL", "rseq_slice_extension_key on").
 std::vector<std::string> describe_facts(const Scenario& sc, ScenarioFacts facts);
 
+/// Whether a scenario can exercise a property at all (a kernel or a setting it needs).
+using ScenarioPredicate = bool (*)(const Scenario&);
 using StatePredicate = bool (*)(const Scenario&, const State&);
 using TransitionPredicate = bool (*)(const Scenario&, const State&, const Action&, const State&);
 
@@ -78,7 +80,21 @@ struct Property {
     std::span<const std::string_view> reads;
     /// The scenario facts its claim and premise depend on: a trace shows them in its header.
     ScenarioFacts facts = 0;
+    /// Whether it applies to a scenario: nullptr for every scenario. A property that does not
+    /// apply checks what the scenario cannot do (the 7.1 hrtimer rearm on a 7.0 kernel, an
+    /// rseq critical section where no task enters one): a run leaves it out of the default
+    /// set and reports it `skipped`, so that `--strict` fails only on properties a scenario
+    /// could have exercised and did not. Decided from the scenario alone, before the search.
+    ScenarioPredicate applies = nullptr;
+    /// What it needs, for the skipped note: "kernel 7.1", "a task that enters rseq critical
+    /// sections".
+    std::string_view applies_when;
 };
+
+/// Whether `p` applies to `sc` (Property::applies).
+inline bool applies_to(const Property& p, const Scenario& sc) {
+    return p.applies == nullptr || p.applies(sc);
+}
 
 // Builders for catalogue entries (properties/slice.cpp, properties/catalog.cpp).
 
@@ -139,6 +155,13 @@ constexpr Property reading(Property p, std::span<const std::string_view> reads,
                            ScenarioFacts facts = 0) {
     p.reads = reads;
     p.facts = facts;
+    return p;
+}
+
+/// `p`, applying only to scenarios where `applies(sc)` holds; `when` says what that needs.
+constexpr Property applying(Property p, ScenarioPredicate applies, std::string_view when) {
+    p.applies = applies;
+    p.applies_when = when;
     return p;
 }
 

@@ -1,5 +1,6 @@
 #include "properties/slice.h"
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 
@@ -107,6 +108,16 @@ bool hrtimer_rearmed_in_user(const Scenario& sc, const State& s) {
             return false;
     }
     return true;
+}
+
+// Applicability (Property::applies): what a scenario needs to exercise a property at all.
+bool on_kernel_71(const Scenario& sc) {
+    return hrtimer::deferred(sc);
+}
+
+bool some_task_may_be_in_a_section(const Scenario& sc) {
+    return std::any_of(sc.tasks.begin(), sc.tasks.end(),
+                       [](const TaskConfig& t) { return t.cs_user || t.in_critical_section; });
 }
 
 bool some_task_in_user_on_71(const Scenario& sc, const State& s) {
@@ -661,14 +672,16 @@ const std::array entries{
                       "05b44aef (\"rseq: Implement fast path for exit to user\")",
                       ids_correct_in_user_mode, some_slice_user_in_user_mode),
             i7_reads, role),
-    reading(invariant("cs-aborted-when-due", "I8",
-                      "a critical section interrupted from user mode is aborted before the task "
-                      "resumes it, if the task was switched in, hit by a membarrier RSEQ IPI or "
-                      "sent a signal meanwhile",
-                      "2fc0e4b4 (\"rseq: Record interrupt from user space\"), 411c1cf4 "
-                      "(\"arm64/entry: Fix arm64-specific rseq brokenness\")",
-                      cs_aborted_when_due, some_cs_abort_due),
-            i8_reads),
+    applying(reading(invariant(
+                         "cs-aborted-when-due", "I8",
+                         "a critical section interrupted from user mode is aborted before the task "
+                         "resumes it, if the task was switched in, hit by a membarrier RSEQ IPI or "
+                         "sent a signal meanwhile",
+                         "2fc0e4b4 (\"rseq: Record interrupt from user space\"), 411c1cf4 "
+                         "(\"arm64/entry: Fix arm64-specific rseq brokenness\")",
+                         cs_aborted_when_due, some_cs_abort_due),
+                     i8_reads),
+             some_task_may_be_in_a_section, "a task in or entering an rseq critical section"),
     reading(invariant("no-rseq-work-in-user-mode", "I9",
                       "TIF_RSEQ, event.slowpath and event.sched_switch are clear in user mode: a "
                       "fast-path fault always reached the slow path",
@@ -718,21 +731,25 @@ const std::array entries{
                       "7a5201ea (\"rseq: Split up rseq_exit_to_user_mode()\")",
                       events_clear_in_user_mode, some_slice_user_in_user_mode),
             i17_reads, role),
-    reading(invariant("hrtimer-rearmed-in-user", "I20",
-                      "kernel 7.1: a task runs in user mode with no deferred hrtimer rearm "
-                      "pending: TIF_HRTIMER_REARM clear and its CPU's deferred_rearm clear",
-                      "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return "
-                      "path\"), 0e98eb14 (\"entry: Prepare for deferred hrtimer rearming\")",
-                      hrtimer_rearmed_in_user, some_task_in_user_on_71),
-            i20a_reads),
-    reading(invariant("hrtimer-lock-irqs-off", "I20",
-                      "kernel 7.1: hrtimer_bases.lock is never held by task context with "
-                      "interrupts on (an hrtimer interrupt on that CPU would spin on it: hard "
-                      "lockup)",
-                      "ada54c2b (\"rseq: Prevent hard lockup on granted time slice "
-                      "extension\")",
-                      hrtimer_lock_irqs_off, some_grant_rearm_pending),
-            i20b_reads),
+    applying(reading(invariant(
+                         "hrtimer-rearmed-in-user", "I20",
+                         "kernel 7.1: a task runs in user mode with no deferred hrtimer rearm "
+                         "pending: TIF_HRTIMER_REARM clear and its CPU's deferred_rearm clear",
+                         "15dd3a94 (\"hrtimer: Push reprogramming timers into the interrupt return "
+                         "path\"), 0e98eb14 (\"entry: Prepare for deferred hrtimer rearming\")",
+                         hrtimer_rearmed_in_user, some_task_in_user_on_71),
+                     i20a_reads),
+             on_kernel_71, "kernel 7.1"),
+    applying(
+        reading(invariant("hrtimer-lock-irqs-off", "I20",
+                          "kernel 7.1: hrtimer_bases.lock is never held by task context with "
+                          "interrupts on (an hrtimer interrupt on that CPU would spin on it: hard "
+                          "lockup)",
+                          "ada54c2b (\"rseq: Prevent hard lockup on granted time slice "
+                          "extension\")",
+                          hrtimer_lock_irqs_off, some_grant_rearm_pending),
+                i20b_reads),
+        on_kernel_71, "kernel 7.1"),
     reading(
         finding(transition("yield-after-switch-returns-zero", "I15",
                            "as sys_rseq_slice_yield()'s comment states it: after the task was "

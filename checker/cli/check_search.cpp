@@ -144,6 +144,23 @@ CheckPlan plan_check(const CheckArgs& args) {
         for (const NamedAt& named : file_properties)
             select(property_named(named.name, named.where));
     }
+    const SourceLocation selected_at = args.properties.empty() && !file_properties.empty()
+                                           ? file_properties.front().where
+                                           : SourceLocation{};
+    // A selection of properties none of which the scenario can exercise checks nothing.
+    if (!plan.selected.empty() &&
+        std::none_of(plan.selected.begin(), plan.selected.end(), [&plan](int p) {
+            return properties::applies_to(properties::catalog()[static_cast<std::size_t>(p)],
+                                          plan.scenario);
+        })) {
+        const properties::Property& p =
+            properties::catalog()[static_cast<std::size_t>(plan.selected.front())];
+        throw InputError(selected_at, "property " + std::string(p.name) +
+                                          " does not apply to this scenario (it needs " +
+                                          std::string(p.applies_when) +
+                                          "), and no other selected "
+                                          "property does: nothing would be checked");
+    }
     if (!args.output.empty())
         check_output_path(args.output);
     if (!args.trace_out.empty()) {
@@ -593,10 +610,13 @@ CheckReport search(const CheckArgs& args, const CheckPlan& plan) {
             }
             pr.status = unviolated_status(pr.premise_count);
         };
-        for (const int i : checker.selected()) {
+        for (const int i : checker.requested()) {
             const properties::Property& p = cat[static_cast<std::size_t>(i)];
             PropertyReport pr = property_header(p);
-            if (p.kind == properties::PropertyKind::LeadsTo) {
+            if (!properties::applies_to(p, model.scenario())) {
+                pr.status = PropertyStatus::Skipped;
+                pr.note = "does not apply: needs " + std::string(p.applies_when);
+            } else if (p.kind == properties::PropertyKind::LeadsTo) {
                 report_leads_to(pr, i);
             } else {
                 report_safety(pr, i);

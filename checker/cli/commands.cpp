@@ -106,9 +106,12 @@ int list(const std::string& what, const std::string& format, const std::string& 
                             {"spec_id", p.spec_id},
                             {"kind", kind_name(p.kind)},
                             {"summary", p.summary},
-                            {"promised_by", p.promised_by}});
-            text << p.name << " (" << p.spec_id << ", " << kind_name(p.kind) << "): " << p.summary
-                 << "\n";
+                            {"promised_by", p.promised_by},
+                            {"applies_when", p.applies_when}});
+            text << p.name << " (" << p.spec_id << ", " << kind_name(p.kind) << "): " << p.summary;
+            if (!p.applies_when.empty())
+                text << " [applies only with " << p.applies_when << "]";
+            text << "\n";
         }
     } else if (what == "variants") {
         for (const VariantInfo& v : variant_catalog()) {

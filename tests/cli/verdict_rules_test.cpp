@@ -47,6 +47,11 @@ TEST(VerdictRules, TheRunVerdictTakesViolatedThenIncompleteThenStrictVacuousThen
     EXPECT_EQ(run_verdict(holds, false, true, false), Verdict::Incomplete);
     EXPECT_EQ(run_verdict(violated, true, true, true), Verdict::Violated);
     EXPECT_EQ(run_verdict(violated, false, false, false), Verdict::Violated);
+    // A property that does not apply to the scenario is reported skipped and never counts
+    // as vacuous under --strict.
+    const std::vector<PropertyReport> skipped = {with_status(PropertyStatus::Holds),
+                                                 with_status(PropertyStatus::Skipped)};
+    EXPECT_EQ(run_verdict(skipped, false, false, true), Verdict::Holds);
 }
 
 }  // namespace
