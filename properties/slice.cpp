@@ -425,6 +425,28 @@ bool grant_clears_resched(const Scenario& sc, const State& s, const Action& a, c
 // fact). tests/properties/property_reads_test.cpp checks each list by perturbation.
 // ---- model-part2 areas 2b (prctl) and 2c (fork/exec) ----
 
+// Applicability of the prctl, fork and exec properties: a scenario exercises them only when
+// its slice user may issue the syscall (syscall_kinds), or on the kernels they are about.
+bool offers_prctl(const Scenario& sc) {
+    return sc.syscall_kinds.has(Syscall::Prctl);
+}
+
+bool offers_prctl_or_rseq(const Scenario& sc) {
+    return sc.syscall_kinds.has(Syscall::Prctl) || sc.syscall_kinds.has(Syscall::Rseq);
+}
+
+bool after_kernel_70(const Scenario& sc) {
+    return sc.kernel != Kernel::Linux70;
+}
+
+bool offers_execve(const Scenario& sc) {
+    return sc.syscall_kinds.has(Syscall::Execve);
+}
+
+bool offers_clone(const Scenario& sc) {
+    return sc.syscall_kinds.has(Syscall::Clone);
+}
+
 // I18, first half: a prctl SET that changed the setting left rseq->flags' ENABLED bit equal
 // to rseq.slice.state.enabled (kernel/rseq.c:rseq_slice_extension_prctl() writes the flags
 // before it commits `enabled`). Registration's write of the flags is the sys_rseq body's.
@@ -760,36 +782,46 @@ const std::array entries{
                            yield_after_switch_returns_zero, yield_branch_taken)),
         yield_after_switch_reads),
     // model-part2 areas 2b (prctl) and 2c (fork/exec)
-    reading(transition("slice-enabled-flag-mirrors", "I18",
-                       "a prctl(PR_RSEQ_SLICE_EXTENSION_SET) that changes the setting leaves "
-                       "rseq->flags' SLICE_EXT_ENABLED bit equal to rseq.slice.state.enabled",
-                       "28621ec2 (\"rseq: Add prctl() to enable time slice extensions\")",
-                       slice_enabled_flag_mirrors, prctl_set_done),
-            i18_mirror_reads),
-    reading(invariant("slice-enabled-needs-key", "I18",
+    applying(
+        reading(transition("slice-enabled-flag-mirrors", "I18",
+                           "a prctl(PR_RSEQ_SLICE_EXTENSION_SET) that changes the setting leaves "
+                           "rseq->flags' SLICE_EXT_ENABLED bit equal to rseq.slice.state.enabled",
+                           "28621ec2 (\"rseq: Add prctl() to enable time slice extensions\")",
+                           slice_enabled_flag_mirrors, prctl_set_done),
+                i18_mirror_reads),
+        offers_prctl, "a slice user that may call prctl()"),
+    applying(
+        reading(
+            invariant("slice-enabled-needs-key", "I18",
                       "rseq.slice.state.enabled is set only with CONFIG_RSEQ_SLICE_EXTENSION and "
                       "rseq_slice_extension_key on (7.0.y/7.1: and an RSEQ ABI V2 registration)",
                       "28621ec2 (\"rseq: Add prctl() to enable time slice extensions\"), b9eac6a9",
                       slice_enabled_needs_key, some_slice_enabled),
             i18_key_reads, ScenarioFact::SliceKey | ScenarioFact::SliceEnabled),
-    reading(invariant("v1-never-granted", "I18",
-                      "kernels 7.0.y/7.1: a task registered with RSEQ ABI V1 (legacy) is never "
-                      "granted a slice extension",
-                      "b9eac6a9 (7.0.y backport: RSEQ ABI V1/V2)", v1_never_granted,
-                      some_grant_after_70),
-            v1_reads, role),
-    reading(transition("exec-resets", "3.15",
-                       "a successful execve() leaves the task unregistered, with slice "
-                       "extensions disabled and no grant or yield state",
-                       "include/linux/rseq.h:rseq_execve() (rseq_reset())", exec_resets,
-                       exec_succeeded),
-            exec_reads),
-    reading(transition("fork-child-starts-clean", "3.15",
-                       "the child of clone()/fork() starts with no grant (kernel or user view), "
-                       "no SYSCALL_RSEQ_SLICE work and no slice hrtimer of its own",
-                       "include/linux/rseq.h:rseq_fork(), kernel-model-spec.md 3.15",
-                       fork_child_starts_clean, child_created),
-            fork_reads, role),
+        offers_prctl_or_rseq, "a slice user that may call prctl() or rseq()"),
+    applying(
+        reading(invariant("v1-never-granted", "I18",
+                          "kernels 7.0.y/7.1: a task registered with RSEQ ABI V1 (legacy) is never "
+                          "granted a slice extension",
+                          "b9eac6a9 (7.0.y backport: RSEQ ABI V1/V2)", v1_never_granted,
+                          some_grant_after_70),
+                v1_reads, role),
+        after_kernel_70, "kernel 7.0.y or 7.1"),
+    applying(reading(transition("exec-resets", "3.15",
+                                "a successful execve() leaves the task unregistered, with slice "
+                                "extensions disabled and no grant or yield state",
+                                "include/linux/rseq.h:rseq_execve() (rseq_reset())", exec_resets,
+                                exec_succeeded),
+                     exec_reads),
+             offers_execve, "a slice user that may call execve()"),
+    applying(reading(transition(
+                         "fork-child-starts-clean", "3.15",
+                         "the child of clone()/fork() starts with no grant (kernel or user view), "
+                         "no SYSCALL_RSEQ_SLICE work and no slice hrtimer of its own",
+                         "include/linux/rseq.h:rseq_fork(), kernel-model-spec.md 3.15",
+                         fork_child_starts_clean, child_created),
+                     fork_reads, role),
+             offers_clone, "a slice user that may call clone()"),
 };
 
 }  // namespace
