@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "checker/sequential_bfs.h"
 #include "counterexamples/trace.h"

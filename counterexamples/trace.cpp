@@ -91,6 +91,9 @@ bool is_environment(const Action& a) {
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
     case ActionKind::SyscallTraceEnter:
+    case ActionKind::SysPrctlRseqSlice:
+    case ActionKind::SysClone:
+    case ActionKind::SysExecve:
     case ActionKind::IdleSchedule:
     case ActionKind::SysRseq:
     case ActionKind::RseqUnregisterResetIds:

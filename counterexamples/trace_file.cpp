@@ -138,6 +138,23 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
     // cs_user and adversarial_fields (model-part2 area 1) are written only when set
     sc.adversarial_fields = r.optional_boolean(j, "scenario", "adversarial_fields", false);
     sc.write_rseq_fields = r.optional_boolean(j, "scenario", "write_rseq_fields", false);
+    // slice_config and syscall_kinds (model-part2 area 2) are written only when not default
+    sc.slice_config = r.optional_boolean(j, "scenario", "slice_config", true);
+    if (j.is_object() && j.contains("syscall_kinds")) {
+        const json& kinds = j["syscall_kinds"];
+        if (!kinds.is_array())
+            r.fail("scenario.syscall_kinds", "expected an array of syscall names");
+        sc.syscall_kinds = SyscallKinds{};
+        for (std::size_t i = 0; i < kinds.size(); ++i) {
+            const std::string path = "scenario.syscall_kinds[" + std::to_string(i) + "]";
+            if (!kinds[i].is_string())
+                r.fail(path, "expected a syscall name");
+            sc.syscall_kinds.add(parse_enum(
+                r, path, kinds[i].get<std::string>(),
+                std::array{Syscall::RseqSliceYield, Syscall::SchedYield, Syscall::Getpid,
+                           Syscall::Rseq, Syscall::Prctl, Syscall::Clone, Syscall::Execve}));
+        }
+    }
     const json& tasks = r.member(j, "scenario", "tasks");
     if (!tasks.is_array())
         r.fail("scenario.tasks", "expected an array");
@@ -145,7 +162,7 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
         const std::string path = "scenario.tasks[" + std::to_string(i) + "]";
         TaskConfig t;
         t.role = parse_enum(r, path + ".role", r.string(tasks[i], path, "role"),
-                            std::array{TaskRole::SliceUser, TaskRole::Waiter});
+                            std::array{TaskRole::SliceUser, TaskRole::Waiter, TaskRole::ForkChild});
         t.slice_enabled = r.boolean(tasks[i], path, "slice_enabled");
         t.rt = r.boolean(tasks[i], path, "rt");
         t.cpu = static_cast<CpuId>(r.number(tasks[i], path, "cpu", max_cpus - 1));

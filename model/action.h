@@ -69,9 +69,14 @@ enum class ActionKind : std::uint8_t {
     RseqUnregisterResetIds,
     RseqReset,
     RseqResetRest,
+    // model-part2 area 2b/2c: prctl(PR_RSEQ_SLICE_EXTENSION), clone, execve
+    // (model/prctl.h, model/fork_exec.h)
+    SysPrctlRseqSlice,
+    SysClone,
+    SysExecve,
 };
 inline constexpr std::size_t action_kind_count =
-    static_cast<std::size_t>(ActionKind::RseqResetRest) + 1;
+    static_cast<std::size_t>(ActionKind::SysExecve) + 1;
 
 /// How a faultable user access went (spec 3.18).
 enum class Fault : std::uint8_t {
@@ -146,8 +151,61 @@ enum class Branch : std::uint8_t {
     Efault,
     /// SysRseq: RSEQ_FLAG_UNREGISTER with matching arguments: rseq_reset_ids() runs next.
     Unregister,
+    // sys_prctl_rseq_slice (model/prctl.h): one branch per return of
+    // kernel/sys.c:prctl(PR_RSEQ_SLICE_EXTENSION) -> kernel/rseq.c:rseq_slice_extension_prctl()
+    // (model-part2.md 4.1); prctl_return() gives each one's return value.
+    PrctlGetDisabled,    ///< GET: 0 (rseq.slice.state.enabled clear)
+    PrctlGetEnabled,     ///< GET: PR_RSEQ_SLICE_EXT_ENABLE
+    PrctlArgsEinval,     ///< arg4 or arg5 non-zero: -EINVAL (kernel/sys.c)
+    PrctlGetEinval,      ///< GET with arg3 non-zero: -EINVAL
+    PrctlSetEinval,      ///< SET with bits other than ENABLE: -EINVAL
+    PrctlOpEinval,       ///< an unknown sub-operation: -EINVAL
+    PrctlNoKey,          ///< SET, rseq_slice_extension_key off: -ENOTSUPP
+    PrctlNotRegistered,  ///< SET, no rseq area registered: -ENXIO
+    PrctlV1,             ///< SET on 7.0.y/7.1 by a V1 (legacy) registration: -ENOTSUPP
+    PrctlUnchanged,      ///< SET to the current value: 0, nothing read or written
+    PrctlSet,            ///< SET: flags read, checked, written; enabled changed: 0
+    PrctlReadFault,      ///< SET: reading rseq->flags failed: SIGSEGV, -EFAULT
+    PrctlBadFlags,       ///< SET: rseq->flags lacks AVAILABLE (or ENABLED while enabled): SIGSEGV,
+                         ///< -EFAULT
+    PrctlWriteFault,     ///< SET: writing rseq->flags failed: SIGSEGV, -EFAULT
+    PrctlNotConfigured,  ///< CONFIG_RSEQ_SLICE_EXTENSION=n: the stub's -ENOTSUPP (GET and SET)
+    // sys_clone, sys_execve (model/fork_exec.h)
+    CloneVm,      ///< clone(CLONE_VM): the child's rseq is reset (rseq_fork())
+    Fork,         ///< fork (no CLONE_VM): the child copies the parent's rseq and memory
+    CloneNoSlot,  ///< no free fork-child slot in the scenario: the clone fails (-EAGAIN)
+    ExecOk,       ///< execve() succeeded: the new image, rseq_execve() -> rseq_reset()
+    ExecFail,     ///< execve() failed before the point of no return: rseq_force_update()
 };
-inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::Unregister) + 1;
+inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::ExecFail) + 1;
+
+/// The value prctl(PR_RSEQ_SLICE_EXTENSION) returns on a sys_prctl_rseq_slice branch
+/// (include/uapi/asm-generic/errno-base.h, include/linux/errno.h: ENOTSUPP is 524); 0 for a
+/// branch that is not a prctl return.
+constexpr int prctl_return(Branch b) {
+    constexpr int einval = 22, enxio = 6, efault = 14, enotsupp = 524;
+    switch (b) {
+    case Branch::PrctlGetEnabled:
+        return 1;  // PR_RSEQ_SLICE_EXT_ENABLE
+    case Branch::PrctlArgsEinval:
+    case Branch::PrctlGetEinval:
+    case Branch::PrctlSetEinval:
+    case Branch::PrctlOpEinval:
+        return -einval;
+    case Branch::PrctlNoKey:
+    case Branch::PrctlV1:
+    case Branch::PrctlNotConfigured:
+        return -enotsupp;
+    case Branch::PrctlNotRegistered:
+        return -enxio;
+    case Branch::PrctlReadFault:
+    case Branch::PrctlBadFlags:
+    case Branch::PrctlWriteFault:
+        return -efault;
+    default:
+        return 0;
+    }
+}
 
 /// What a kind's parameter is: the one nondeterministic choice or observation, beyond CPU,
 /// task, next task and fault, that tells two steps of that kind apart.
@@ -217,6 +275,9 @@ constexpr ActionParam action_param(ActionKind k) {
     case ActionKind::SyscallTraceEnter:
     case ActionKind::SysRseq:
     case ActionKind::RseqUnregisterResetIds:
+    case ActionKind::SysPrctlRseqSlice:
+    case ActionKind::SysClone:
+    case ActionKind::SysExecve:
         return ActionParam::Branch;
     case ActionKind::ExitPrepare:
     case ActionKind::LoopReread:
@@ -288,6 +349,46 @@ constexpr std::string_view to_string(Branch b) {
         return "efault";
     case Branch::Unregister:
         return "unregister";
+    case Branch::PrctlGetDisabled:
+        return "get_disabled";
+    case Branch::PrctlGetEnabled:
+        return "get_enabled";
+    case Branch::PrctlArgsEinval:
+        return "args_einval";
+    case Branch::PrctlGetEinval:
+        return "get_einval";
+    case Branch::PrctlSetEinval:
+        return "set_einval";
+    case Branch::PrctlOpEinval:
+        return "op_einval";
+    case Branch::PrctlNoKey:
+        return "no_key_enotsupp";
+    case Branch::PrctlNotRegistered:
+        return "not_registered_enxio";
+    case Branch::PrctlV1:
+        return "v1_enotsupp";
+    case Branch::PrctlUnchanged:
+        return "unchanged";
+    case Branch::PrctlSet:
+        return "set";
+    case Branch::PrctlReadFault:
+        return "read_fault_efault";
+    case Branch::PrctlBadFlags:
+        return "bad_flags_efault";
+    case Branch::PrctlWriteFault:
+        return "write_fault_efault";
+    case Branch::PrctlNotConfigured:
+        return "not_configured_enotsupp";
+    case Branch::CloneVm:
+        return "clone_vm";
+    case Branch::Fork:
+        return "fork";
+    case Branch::CloneNoSlot:
+        return "no_slot";
+    case Branch::ExecOk:
+        return "exec_ok";
+    case Branch::ExecFail:
+        return "exec_fail";
     }
     return "?";
 }
@@ -344,6 +445,15 @@ inline constexpr std::array<Branch, 7> sys_rseq_branches{
     Branch::None,  Branch::DefaultOn, Branch::Einval,    Branch::Ebusy,
     Branch::Eperm, Branch::Efault,    Branch::Unregister};
 inline constexpr std::array<Branch, 2> rseq_unregister_branches{Branch::None, Branch::Sigsegv};
+inline constexpr std::array<Branch, 15> prctl_branches{
+    Branch::PrctlGetDisabled, Branch::PrctlGetEnabled,    Branch::PrctlArgsEinval,
+    Branch::PrctlGetEinval,   Branch::PrctlSetEinval,     Branch::PrctlOpEinval,
+    Branch::PrctlNoKey,       Branch::PrctlNotRegistered, Branch::PrctlV1,
+    Branch::PrctlUnchanged,   Branch::PrctlSet,           Branch::PrctlReadFault,
+    Branch::PrctlBadFlags,    Branch::PrctlWriteFault,    Branch::PrctlNotConfigured};
+inline constexpr std::array<Branch, 3> clone_branches{Branch::CloneVm, Branch::Fork,
+                                                      Branch::CloneNoSlot};
+inline constexpr std::array<Branch, 2> execve_branches{Branch::ExecOk, Branch::ExecFail};
 }  // namespace detail
 
 /// The branches kind `k` can take, in the order of the numbers that trace format versions 1
@@ -372,6 +482,12 @@ constexpr std::span<const Branch> branches_of(ActionKind k) {
         return detail::sys_rseq_branches;
     case ActionKind::RseqUnregisterResetIds:
         return detail::rseq_unregister_branches;
+    case ActionKind::SysPrctlRseqSlice:
+        return detail::prctl_branches;
+    case ActionKind::SysClone:
+        return detail::clone_branches;
+    case ActionKind::SysExecve:
+        return detail::execve_branches;
     case ActionKind::SliceRequest:
     case ActionKind::SliceEnd:
     case ActionKind::UserWriteAny:

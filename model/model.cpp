@@ -21,6 +21,11 @@ State RseqModel::initial_state() const {
             continue;
         }
         const TaskConfig& cfg = sc_.tasks[t];
+        if (cfg.role == TaskRole::ForkChild) {  // not created until sys_clone fills it
+            task.set_pc(Pc::Dead);
+            task.set_run(Run::Exited);
+            continue;
+        }
         task.set_pc(Pc::User);
         task.cpu = cfg.cpu & 0x3U;
         task.ids_cpu_id = kabi::RSEQ_CPU_ID_UNINITIALIZED;

@@ -11,7 +11,7 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 25> presets{{
+constexpr std::array<PresetInfo, 28> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
     {"deep", "nightly: as default with two requests and two syscalls per run"},
@@ -61,6 +61,12 @@ constexpr std::array<PresetInfo, 25> presets{{
     {"unregister-race", "kernel 7.0.y, 2 CPUs (PREEMPT_FULL), a waiter, one migration: a "
                         "wakeup preempts the unregistering task between rseq_reset_ids() and "
                         "rseq_reset()"},
+    {"prctl", "1 CPU (PREEMPT_NONE): a slice user calls prctl(PR_RSEQ_SLICE_EXTENSION) GET and "
+              "SET (every return, a fault on rseq->flags) and rseq_slice_yield()"},
+    {"prctl-v1", "kernel 7.0.y, 1 CPU (PREEMPT_NONE): a task registered with RSEQ ABI V1 tries "
+                 "prctl(PR_RSEQ_SLICE_EXTENSION_SET), which 7.0.y refuses (-ENOTSUPP)"},
+    {"fork-exec", "1 CPU (PREEMPT_NONE): a slice user with a grant calls clone() (a fork or a "
+                  "CLONE_VM thread into a fork-child slot) and execve()"},
 }};
 
 TaskConfig slice_user(CpuId cpu = 0) {
@@ -68,6 +74,9 @@ TaskConfig slice_user(CpuId cpu = 0) {
 }
 TaskConfig waiter(bool rt = false) {
     return TaskConfig{TaskRole::Waiter, false, rt, 0};
+}
+TaskConfig fork_child() {
+    return TaskConfig{TaskRole::ForkChild, false, false, 0};
 }
 
 Scenario base(std::string_view name, unsigned cpus, PreemptModel preempt) {
@@ -257,6 +266,28 @@ Scenario make_preset(std::string_view name) {
         sc.bounds = Bounds{.wakeups = 1, .migrations = 1, .user_writes = 0, .syscalls = 1};
         return sc;
     }
+    if (name == "prctl") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.syscall_kinds = SyscallKinds{Syscall::Prctl, Syscall::RseqSliceYield};
+        sc.bounds = Bounds{.wakeups = 1, .faults = 1, .user_writes = 1, .syscalls = 2};
+        return sc;
+    }
+    if (name == "prctl-v1") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.kernel = Kernel::Linux70Stable;
+        sc.tasks[0].abi = RseqAbi::V1;
+        sc.tasks[0].slice_enabled = false;  // 7.0.y offers V1 no slice extension
+        sc.syscall_kinds = SyscallKinds{Syscall::Prctl, Syscall::RseqSliceYield};
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
+    if (name == "fork-exec") {
+        Scenario sc = base(name, 1, PreemptModel::None);
+        sc.tasks = {slice_user(), waiter(), fork_child()};
+        sc.syscall_kinds = SyscallKinds{Syscall::Clone, Syscall::Execve, Syscall::RseqSliceYield};
+        sc.bounds = Bounds{.wakeups = 1, .user_writes = 1, .syscalls = 1};
+        return sc;
+    }
     if (name == "default") {
         Scenario sc = base(name, 2, PreemptModel::Full);
         sc.bounds = Bounds{.wakeups = 2,
@@ -283,22 +314,6 @@ Scenario make_preset(std::string_view name) {
     }
     throw InputError({}, "unknown preset '" + std::string(name) + "' (valid: " +
                              join(presets, ", ", [](const PresetInfo& p) { return p.name; }) + ")");
-}
-
-bool syscall_modelled(Syscall nr) {
-    switch (nr) {
-    case Syscall::None:
-    case Syscall::RseqSliceYield:
-    case Syscall::SchedYield:
-    case Syscall::Getpid:
-    case Syscall::Rseq:  // sys_rseq(): register, unregister (model/registration.h)
-        return true;
-    case Syscall::Prctl:   // prctl(PR_RSEQ_SLICE_EXTENSION)
-    case Syscall::Clone:   // clone()
-    case Syscall::Execve:  // execve()
-        return false;
-    }
-    return false;
 }
 
 void validate(const Scenario& sc, const SourceLocation& where) {
@@ -389,18 +404,46 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                         " is a waiter, which issues no syscalls in the model: " +
                                         what + " needs role = \"slice_user\"");
         }
+        if (t.role == TaskRole::ForkChild &&
+            (t.slice_enabled || t.in_critical_section || t.cpu != 0)) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " is a fork_child slot: it starts not created, and "
+                                        "clone() gives it the parent's state (leave "
+                                        "slice_enabled, in_critical_section and cpu unset)");
+        }
+        if (t.role == TaskRole::SliceUser && t.slice_enabled && !sc.slice_config) {
+            throw InputError(where, "task " + std::to_string(i) +
+                                        " enables slice extensions but slice_config is false "
+                                        "(CONFIG_RSEQ_SLICE_EXTENSION=n: prctl returns "
+                                        "-ENOTSUPP)");
+        }
         has_slice_user = has_slice_user || t.role == TaskRole::SliceUser;
+    }
+    // A fork child runs its parent's code: it must be configured as every slice user is, so
+    // that whichever slice user forks it, the child behaves as its parent (rseq_v2(), the
+    // scheduling class, critical sections).
+    for (std::size_t i = 0; i < sc.tasks.size(); ++i) {
+        const TaskConfig& c = sc.tasks[i];
+        if (c.role != TaskRole::ForkChild)
+            continue;
+        for (const TaskConfig& p : sc.tasks) {
+            if (p.role == TaskRole::SliceUser &&
+                (p.abi != c.abi || p.rt != c.rt || p.cs_user != c.cs_user)) {
+                throw InputError(where, "task " + std::to_string(i) +
+                                            " is a fork_child slot whose abi, rt or cs_user "
+                                            "differs from a slice user's (the child runs its "
+                                            "parent's code)");
+            }
+        }
+    }
+    if (sc.syscall_kinds.has(Syscall::Clone) &&
+        std::none_of(sc.tasks.begin(), sc.tasks.end(),
+                     [](const TaskConfig& t) { return t.role == TaskRole::ForkChild; })) {
+        throw InputError(where, "syscall_kinds names 'clone' but no task has role = "
+                                "\"fork_child\" (the slot clone() creates its child in)");
     }
     if (!has_slice_user)
         throw InputError(where, "the scenario has no slice user task");
-    for (std::size_t i = 1; i < syscall_count; ++i) {
-        const auto nr = static_cast<Syscall>(i);
-        if (sc.syscall_kinds.has(nr) && !syscall_modelled(nr)) {
-            throw InputError(where, "syscall_kinds names '" + std::string(to_string(nr)) +
-                                        "', whose body is not modelled yet (model-part2.md "
-                                        "area 2)");
-        }
-    }
     if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
                                               [](const TaskConfig& t) { return t.cs_user; })) {
         throw InputError(where, "adversarial_fields = true needs a task with cs_user = true (only "
@@ -438,6 +481,11 @@ void validate(const Scenario& sc, const SourceLocation& where) {
                                  "it)");
         }
     }
+    if (sc.variant.has(VariantSwitch::MutV1SliceAllowed) && sc.kernel == Kernel::Linux70) {
+        throw InputError(where, "variant mut_v1_slice_allowed needs kernel = \"7.0.y\" or "
+                                "\"7.1\" (it drops the RSEQ ABI V2 test of prctl SET, which 7.0 "
+                                "does not have)");
+    }
     if (sc.variant.has(VariantSwitch::MutRtFullGrantable) && sc.preempt != PreemptModel::Rt) {
         throw InputError(where, "variant mut_rt_full_grantable needs preempt = \"rt\" (it "
                                 "changes the PREEMPT_RT grant mask only)");
@@ -466,6 +514,8 @@ std::string_view to_string(TaskRole r) {
         return "slice_user";
     case TaskRole::Waiter:
         return "waiter";
+    case TaskRole::ForkChild:
+        return "fork_child";
     }
     return "?";
 }
@@ -516,7 +566,8 @@ std::string describe_bounds(const Scenario& sc) {
            " syscalls=" + std::to_string(b.syscalls) + (sc.adversarial ? " adversarial" : "") +
            (sc.adversarial_fields ? " adversarial_fields" : "") +
            (sc.write_rseq_fields ? " write_rseq_fields" : "") +
-           (sc.slice_key ? "" : " slice_key=off") + (sc.debug_key ? " debug_key=on" : "") +
+           (sc.slice_key ? "" : " slice_key=off") + (sc.slice_config ? "" : " slice_config=off") +
+           (sc.debug_key ? " debug_key=on" : "") +
            (sc.arch == Arch::X86 ? "" : " arch=" + std::string(to_string(sc.arch))) +
            describe_entry_neighbours(sc);
 }

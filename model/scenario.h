@@ -39,6 +39,10 @@ enum class RseqAbi : std::uint8_t { V1, V2 };
 enum class TaskRole : std::uint8_t {
     SliceUser,  ///< registered rseq, runs the slice extension protocol of rseq.rst
     Waiter,     ///< not registered; sleeps, is woken (NEED_RESCHED on its CPU), runs, sleeps
+    /// A slot for the child of a slice user's clone()/fork() (model-part2.md 4.2): it starts
+    /// not created (run Exited, pc Dead); sys_clone creates it, and from then on it behaves
+    /// as a slice user (registered or not, as rseq_fork() left it).
+    ForkChild,
 };
 
 /// What the task's seccomp filter does with a syscall (model-part2.md 5.2), a choice per
@@ -130,8 +134,11 @@ struct Scenario {
     Kernel kernel = Kernel::Linux70;  ///< the kernel checked (`rseqcheck list kernels`)
     Arch arch = Arch::X86;            ///< whose entry code runs
     bool slice_key = true;            ///< rseq_slice_extension_key (boot: rseq_slice_ext=)
-    bool debug_key = false;           ///< rseq_debug_enabled
-    bool adversarial = false;         ///< user space may write any value to slice_ctrl
+    /// CONFIG_RSEQ_SLICE_EXTENSION: false builds the kernel without slice extensions, whose
+    /// prctl stub (include/linux/rseq.h) returns -ENOTSUPP for every operation.
+    bool slice_config = true;
+    bool debug_key = false;    ///< rseq_debug_enabled
+    bool adversarial = false;  ///< user space may write any value to slice_ctrl
     /// A task entering a critical section may store any descriptor to rseq_cs, invalid ones
     /// included (RseqCs); needs a `cs_user` task.
     bool adversarial_fields = false;
@@ -169,10 +176,6 @@ struct PresetInfo {
 std::span<const PresetInfo> preset_catalog();
 /// The preset of that name; throws InputError listing the valid names.
 Scenario make_preset(std::string_view name);
-
-/// Whether the model has a body for the syscall (model/syscall.h); validate() refuses a
-/// scenario offering one it has not. Each part of model-part2.md area 2 turns its own on.
-bool syscall_modelled(Syscall nr);
 
 /// Checks what the State can hold and what the kernel allows; throws InputError naming the
 /// setting (at `where`, which the file parser fills per key).

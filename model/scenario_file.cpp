@@ -26,7 +26,7 @@ constexpr std::array<std::string_view, 18> top_keys{
     "debug_key", "adversarial",   "adversarial_fields",
     "variants",  "properties",    "bounds",
     "tasks",     "timing",        "kernel",
-    "arch",      "syscall_kinds", "write_rseq_fields"};
+    "arch",      "syscall_kinds", "write_rseq_fields", "slice_config"};
 /// The names `syscall_kinds` takes: to_string(Syscall) of every value but None.
 constexpr std::array<std::string_view, 7> syscall_names{
     "rseq_slice_yield", "sched_yield", "getpid", "rseq", "prctl", "clone", "execve"};
@@ -149,6 +149,8 @@ public:
                 sc.arch = arch_of(value);
             } else if (k == "slice_key") {
                 sc.slice_key = bool_of(value, k);
+            } else if (k == "slice_config") {
+                sc.slice_config = bool_of(value, k);
             } else if (k == "debug_key") {
                 sc.debug_key = bool_of(value, k);
             } else if (k == "adversarial") {
@@ -431,9 +433,12 @@ private:
                         t.role = TaskRole::SliceUser;
                     } else if (role == "waiter") {
                         t.role = TaskRole::Waiter;
+                    } else if (role == "fork_child") {
+                        t.role = TaskRole::ForkChild;
                     } else {
-                        throw InputError(at(value.source()), "unknown task role '" + role +
-                                                                 "' (valid: slice_user, waiter)");
+                        throw InputError(at(value.source()),
+                                         "unknown task role '" + role +
+                                             "' (valid: slice_user, waiter, fork_child)");
                     }
                 } else if (k == "slice_enabled") {
                     t.slice_enabled = bool_of(value, k);
@@ -540,22 +545,40 @@ private:
                 return first_of({p + ".ptrace", p + ".role", p});
             if (t.role == TaskRole::Waiter && t.seccomp != SeccompMode::None)
                 return first_of({p + ".seccomp", p + ".role", p});
+            if (t.role == TaskRole::ForkChild &&
+                (t.slice_enabled || t.in_critical_section || t.cpu != 0))
+                return first_of(
+                    {p + ".slice_enabled", p + ".in_critical_section", p + ".cpu", p + ".role", p});
+            if (t.role == TaskRole::SliceUser && t.slice_enabled && !sc.slice_config)
+                return first_of({"slice_config", p + ".slice_enabled", p});
         }
+        for (std::size_t i = 0; i < sc.tasks.size(); ++i) {
+            const TaskConfig& c = sc.tasks[i];
+            if (c.role != TaskRole::ForkChild)
+                continue;
+            for (const TaskConfig& p : sc.tasks) {
+                if (p.role == TaskRole::SliceUser &&
+                    (p.abi != c.abi || p.rt != c.rt || p.cs_user != c.cs_user)) {
+                    const std::string k = "tasks." + std::to_string(i);
+                    return first_of({k + ".abi", k + ".rt", k + ".cs_user", k + ".role", k});
+                }
+            }
+        }
+        if (sc.syscall_kinds.has(Syscall::Clone) &&
+            std::none_of(sc.tasks.begin(), sc.tasks.end(),
+                         [](const TaskConfig& t) { return t.role == TaskRole::ForkChild; }))
+            return first_of({"syscall_kinds", "tasks", "preset"});
         if (sc.adversarial_fields && std::none_of(sc.tasks.begin(), sc.tasks.end(),
                                                   [](const TaskConfig& t) { return t.cs_user; }))
             return first_of({"adversarial_fields", "tasks", "preset"});
-        for (std::size_t i = 1; i < syscall_count; ++i) {
-            if (sc.syscall_kinds.has(static_cast<Syscall>(i)) &&
-                !syscall_modelled(static_cast<Syscall>(i))) {
-                return first_of({"syscall_kinds", "preset"});
-            }
-        }
         if (sc.write_rseq_fields && !sc.adversarial_fields)
             return first_of({"write_rseq_fields", "adversarial_fields", "preset"});
         if (sc.variant.has(VariantSwitch::Pre411c1cf4) && sc.arch != Arch::Arm64)
             return first_of({"variants.pre_411c1cf4", "arch", "preset"});
         if (sc.variant.has(VariantSwitch::Pre82f57244) && sc.kernel == Kernel::Linux70)
             return first_of({"variants.pre_82f57244", "kernel", "preset"});
+        if (sc.variant.has(VariantSwitch::MutV1SliceAllowed) && sc.kernel == Kernel::Linux70)
+            return first_of({"variants.mut_v1_slice_allowed", "kernel", "preset"});
         if (sc.variant.has(VariantSwitch::MutRtFullGrantable))
             return first_of({"variants.mut_rt_full_grantable", "preempt", "preset"});
         if (sc.variant.has(VariantSwitch::PreAda54c2b) && sc.kernel != Kernel::Linux71)
@@ -619,6 +642,8 @@ std::string scenario_to_toml(const Scenario& sc) {
     out << "arch = \"" << to_string(sc.arch) << "\"\n";
     out << "preempt = \"" << to_string(sc.preempt) << "\"\n";
     out << "slice_key = " << (sc.slice_key ? "true" : "false") << "\n";
+    if (!sc.slice_config)  // model-part2 area 2b: only when set
+        out << "slice_config = false\n";
     out << "debug_key = " << (sc.debug_key ? "true" : "false") << "\n";
     out << "adversarial = " << (sc.adversarial ? "true" : "false") << "\n";
     if (sc.adversarial_fields)  // model-part2 area 1: written only when set

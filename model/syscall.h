@@ -236,8 +236,11 @@ struct SyscallBody {
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SyscallBody, [&](TaskId t, CpuId c) {
-            if (s.task_ext(t).get_syscall() == Syscall::Rseq)
-                return;  // its own body: model/registration.h SysRseq
+            const Syscall nr = s.task_ext(t).get_syscall();
+            // bodies of their own: model/registration.h, model/prctl.h, model/fork_exec.h
+            if (nr == Syscall::Rseq || nr == Syscall::Prctl || nr == Syscall::Clone ||
+                nr == Syscall::Execve)
+                return;
             if (!debug_return(sc, s, t)) {
                 body(sc, s, t, c, Fault::None, emit);
                 return;

@@ -88,9 +88,10 @@ constexpr Pc next_loop_pc(std::uint8_t ti_work, LoopStage stage) {
     return Pc::LoopEnd;
 }
 
-/// Whether the scenario treats `t` as a registered slice user.
+/// Whether the scenario treats `t` as a slice user: a SliceUser, or a ForkChild slot (which
+/// is Dead until sys_clone creates it, model/fork_exec.h).
 inline bool is_slice_user(const Scenario& sc, TaskId t) {
-    return sc.tasks[t].role == TaskRole::SliceUser;
+    return sc.tasks[t].role == TaskRole::SliceUser || sc.tasks[t].role == TaskRole::ForkChild;
 }
 
 }  // namespace rseqcheck

@@ -7,8 +7,10 @@
 #include <string_view>
 
 #include "model/exit_to_user_mode.h"
+#include "model/fork_exec.h"
 #include "model/irq_entry.h"
 #include "model/registration.h"
+#include "model/prctl.h"
 #include "model/sched.h"
 #include "model/slice_grant.h"
 #include "model/slice_timer.h"
@@ -56,7 +58,9 @@ using AllTransitions = Transitions<
     user::UserWriteRseqFields,
     // sys_rseq(): registration life cycle (model-part2.md area 2a)
     registration::SysRseq, registration::RseqUnregisterResetIds, registration::RseqReset,
-    registration::RseqResetRest>;
+    registration::RseqResetRest,
+    // model-part2 areas 2b/2c: the prctl, clone and execve bodies
+    prctl::SysPrctlRseqSlice, fork_exec::SysClone, fork_exec::SysExecve>;
 
 static_assert(AllTransitions::infos.size() == action_kind_count);
 

@@ -5,6 +5,7 @@
 /// Spec: kernel-model-spec.md 3.1 (U1-U8).
 #pragma once
 
+#include "model/fork_exec.h"
 #include "model/sched.h"
 #include "model/transition.h"
 
@@ -230,6 +231,9 @@ struct SyscallEnter {
                 // may come at any time. sched_yield() is the abort path of the selftest.
                 const auto nr = static_cast<Syscall>(i);
                 if (!sc.syscall_kinds.has(nr))
+                    continue;
+                // clone() only while a fork-child slot is free (model/fork_exec.h)
+                if (nr == Syscall::Clone && fork_exec::free_fork_slot(sc, s) == no_task)
                     continue;
                 State n = s;
                 Task& nt = n.task(t);

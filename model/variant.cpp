@@ -138,6 +138,23 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{
         "sys_rseq() sets RSEQ_CS_FLAG_SLICE_EXT_AVAILABLE in rseq->flags with "
         "rseq_slice_extension_key off",
         "register-key-off", "I18"),
+    // model-part2 areas 2b (prctl) and 2c (fork/exec)
+    bug(VariantSwitch::MutPrctlSkipsFlagsWrite, "mut_prctl_skips_flags_write", "",
+        "rseq_slice_extension_prctl() SET changes rseq.slice.state.enabled but skips the "
+        "put_user() of rseq->flags",
+        "prctl", "I18"),
+    bug(VariantSwitch::MutV1SliceAllowed, "mut_v1_slice_allowed", "",
+        "rseq_slice_extension_prctl() SET (7.0.y/7.1, b9eac6a9) skips the rseq_v2() test: a "
+        "V1 registration enables slice extensions",
+        "prctl-v1", "I18, v1-never-granted"),
+    bug(VariantSwitch::MutForkCopiesGrant, "mut_fork_copies_grant", "",
+        "rseq_fork() copies the grant state the parent held at syscall entry, before the "
+        "syscall entry work revoked it: the child starts granted",
+        "fork-exec", "fork-child-starts-clean"),
+    bug(VariantSwitch::MutExecSkipsReset, "mut_exec_skips_reset", "",
+        "bprm_execve() succeeds without rseq_execve(): the new image keeps the old image's "
+        "registration and slice state",
+        "fork-exec", "exec-resets"),
 };
 
 }  // namespace

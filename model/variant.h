@@ -45,7 +45,12 @@ enum class VariantSwitch : std::uint8_t {
     Pre2cb68e45,                 ///< 7.0.y/7.1: unregistration leaves cpu_id_start UNINIT
     PreE9766e6f,                 ///< 7.0.y/7.1: rseq_reset() not protected against interrupts
     Pre010b7723,                 ///< 7.0.y/7.1: registration advertises AVAILABLE, key off
-    SwitchCount,                 ///< not a switch: the number of switches
+    // model-part2 areas 2b/2c (prctl, fork/exec)
+    MutPrctlSkipsFlagsWrite,  ///< prctl SET changes `enabled` without writing rseq->flags
+    MutV1SliceAllowed,        ///< 7.0.y/7.1: prctl SET skips the V2 (rseq_v2()) test
+    MutForkCopiesGrant,       ///< fork copies the grant the parent held at syscall entry
+    MutExecSkipsReset,        ///< a successful exec does not call rseq_execve()
+    SwitchCount,              ///< not a switch: the number of switches
 };
 inline constexpr std::size_t variant_switch_count =
     static_cast<std::size_t>(VariantSwitch::SwitchCount);

@@ -23,7 +23,10 @@ std::vector<std::string> describe_facts(const Scenario& sc, ScenarioFacts facts)
     for (TaskId t = 0; per_task && t < sc.task_count(); ++t) {
         const TaskConfig& cfg = sc.tasks[t];
         const bool user = cfg.role == TaskRole::SliceUser;
-        std::string item = "T" + std::to_string(t) + (user ? " slice user" : " waiter");
+        std::string item = "T" + std::to_string(t) +
+                           (user                              ? " slice user"
+                            : cfg.role == TaskRole::ForkChild ? " fork-child slot"
+                                                              : " waiter");
         if (user && has(facts, ScenarioFact::SliceEnabled))
             item += cfg.slice_enabled ? ", extension enabled" : ", extension NOT enabled";
         if (has(facts, ScenarioFact::Rt))

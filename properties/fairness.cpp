@@ -46,6 +46,9 @@ bool is_fair(ActionKind k) {
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
     case ActionKind::SyscallTraceEnter:
+    case ActionKind::SysPrctlRseqSlice:
+    case ActionKind::SysClone:
+    case ActionKind::SysExecve:
     case ActionKind::IdleSchedule:
     case ActionKind::SliceDeadlinePasses:
     case ActionKind::SysRseq:

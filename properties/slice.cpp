@@ -579,6 +579,128 @@ bool grant_clears_resched(const Scenario& sc, const State& s, const Action& a, c
 // What each entry reads (state_fields() names), from its predicates above. A premise "a
 // slice user in user mode" reads pc, state and has_rseq, and the task's role (a scenario
 // fact). tests/properties/property_reads_test.cpp checks each list by perturbation.
+// ---- model-part2 areas 2b (prctl) and 2c (fork/exec) ----
+
+// Applicability of the prctl, fork and exec properties: a scenario exercises them only when
+// its slice user may issue the syscall (syscall_kinds), or on the kernels they are about.
+bool offers_prctl(const Scenario& sc) {
+    return sc.syscall_kinds.has(Syscall::Prctl);
+}
+
+bool offers_prctl_or_rseq(const Scenario& sc) {
+    return sc.syscall_kinds.has(Syscall::Prctl) || sc.syscall_kinds.has(Syscall::Rseq);
+}
+
+bool after_kernel_70(const Scenario& sc) {
+    return sc.kernel != Kernel::Linux70;
+}
+
+bool offers_execve(const Scenario& sc) {
+    return sc.syscall_kinds.has(Syscall::Execve);
+}
+
+bool offers_clone(const Scenario& sc) {
+    return sc.syscall_kinds.has(Syscall::Clone);
+}
+
+// I18, first half: a prctl SET that changed the setting left rseq->flags' ENABLED bit equal
+// to rseq.slice.state.enabled (kernel/rseq.c:rseq_slice_extension_prctl() writes the flags
+// before it commits `enabled`). Registration's write of the flags is the sys_rseq body's.
+bool prctl_set_done(const Scenario&, const State&, const Action& a, const State&) {
+    return a.kind == ActionKind::SysPrctlRseqSlice && a.branch() == Branch::PrctlSet;
+}
+
+bool slice_enabled_flag_mirrors(const Scenario& sc, const State& s, const Action& a,
+                                const State& t) {
+    if (!prctl_set_done(sc, s, a, t))
+        return true;
+    const Task& task = t.task(a.task);
+    return task.usr_flags_enabled == task.slice_enabled;
+}
+
+// I18: a task has slice extensions enabled only where the kernel offers them: the static
+// key on (and CONFIG_RSEQ_SLICE_EXTENSION), and on 7.0.y/7.1 only for a V2 registration
+// (b9eac6a9: rseq_slice_extension_prctl() and sys_rseq() test rseq_v2()).
+bool slice_allowed_for(const Scenario& sc, TaskId t) {
+    return sc.slice_config && sc.slice_key && (sc.kernel == Kernel::Linux70 || sc.rseq_v2(t));
+}
+
+bool some_slice_enabled(const Scenario& sc, const State& s) {
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        if (s.task(t).slice_enabled)
+            return true;
+    }
+    return false;
+}
+
+bool slice_enabled_needs_key(const Scenario& sc, const State& s) {
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        if (s.task(t).slice_enabled && !slice_allowed_for(sc, t))
+            return false;
+    }
+    return true;
+}
+
+// 7.0.y/7.1 (b9eac6a9): a V1 (legacy) registration is never granted a slice extension.
+bool some_grant_after_70(const Scenario& sc, const State& s) {
+    if (sc.kernel == Kernel::Linux70)
+        return false;
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        if (s.task(t).slice_granted)
+            return true;
+    }
+    return false;
+}
+
+bool v1_never_granted(const Scenario& sc, const State& s) {
+    if (sc.kernel == Kernel::Linux70)
+        return true;
+    for (TaskId t = 0; t < sc.task_count(); ++t) {
+        if (s.task(t).slice_granted && !sc.rseq_v2(t))
+            return false;
+    }
+    return true;
+}
+
+// Spec 3.15: a successful exec leaves the task unregistered with no slice state
+// (fs/exec.c:bprm_execve() -> rseq_execve() -> rseq_reset()).
+bool exec_succeeded(const Scenario&, const State&, const Action& a, const State&) {
+    return a.kind == ActionKind::SysExecve && a.branch() == Branch::ExecOk;
+}
+
+bool exec_resets(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    if (!exec_succeeded(sc, s, a, t))
+        return true;
+    const Task& task = t.task(a.task);
+    return !task.has_rseq && !task.slice_enabled && !task.slice_granted && !task.slice_yielded;
+}
+
+// Spec 3.15, D9: the child of clone()/fork() starts with no grant in either view, no
+// SYSCALL_RSEQ_SLICE work and no slice timer of its own (rseq_fork() copies a parent that is
+// past S6 of its clone() syscall).
+bool child_created(const Scenario&, const State&, const Action& a, const State&) {
+    return a.kind == ActionKind::SysClone &&
+           (a.branch() == Branch::Fork || a.branch() == Branch::CloneVm);
+}
+
+bool fork_child_starts_clean(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    if (!child_created(sc, s, a, t))
+        return true;
+    for (TaskId c = 0; c < sc.task_count(); ++c) {
+        if (sc.tasks[c].role != TaskRole::ForkChild || s.task(c).get_run() != Run::Exited ||
+            t.task(c).get_run() == Run::Exited)
+            continue;  // not the slot this clone() filled
+        const Task& child = t.task(c);
+        if (child.slice_granted || child.usr_slice_granted || child.syscall_work_rseq_slice)
+            return false;
+        for (CpuId cpu = 0; cpu < sc.cpus; ++cpu) {
+            if (t.cpu(cpu).slice_timer_armed && t.cpu(cpu).slice_timer_cookie == c)
+                return false;
+        }
+    }
+    return true;
+}
+
 using Reads = std::string_view;
 constexpr std::array<Reads, 5> i1_reads{"pc", "state", "rseq.event.has_rseq",
                                         "rseq.slice.state.granted", "switched since grant"};
@@ -682,6 +804,18 @@ constexpr std::array<Reads, 9> ro_ids_reads{"rseq->cpu_id_start",
                                             "rseq.event.fatal",
                                             "SIGSEGV pending",
                                             "TIF_RSEQ"};
+constexpr std::array<Reads, 2> i18_mirror_reads{"rseq->flags SLICE_EXT_ENABLED",
+                                                "rseq.slice.state.enabled"};
+constexpr std::array<Reads, 1> i18_key_reads{"rseq.slice.state.enabled"};
+constexpr std::array<Reads, 1> v1_reads{"rseq.slice.state.granted"};
+constexpr std::array<Reads, 4> exec_reads{"rseq.event.has_rseq", "rseq.slice.state.enabled",
+                                          "rseq.slice.state.granted", "rseq.slice.yielded"};
+constexpr std::array<Reads, 6> fork_reads{"state",
+                                          "rseq.slice.state.granted",
+                                          "slice_ctrl.granted",
+                                          "SYSCALL_WORK_SYSCALL_RSEQ_SLICE",
+                                          "hrtimer armed",
+                                          "slice_timer.cookie"};
 
 constexpr ScenarioFacts role = static_cast<ScenarioFacts>(ScenarioFact::Role);
 
@@ -866,6 +1000,47 @@ const std::array entries{
              read_only_ids_checkable,
              "write_rseq_fields = true, and the debug key or kernel 7.0.y/7.1 with an RSEQ V2 "
              "task (82f57244)"),
+    // model-part2 areas 2b (prctl) and 2c (fork/exec)
+    applying(
+        reading(transition("slice-enabled-flag-mirrors", "I18",
+                           "a prctl(PR_RSEQ_SLICE_EXTENSION_SET) that changes the setting leaves "
+                           "rseq->flags' SLICE_EXT_ENABLED bit equal to rseq.slice.state.enabled",
+                           "28621ec2 (\"rseq: Add prctl() to enable time slice extensions\")",
+                           slice_enabled_flag_mirrors, prctl_set_done),
+                i18_mirror_reads),
+        offers_prctl, "a slice user that may call prctl()"),
+    applying(
+        reading(
+            invariant("slice-enabled-needs-key", "I18",
+                      "rseq.slice.state.enabled is set only with CONFIG_RSEQ_SLICE_EXTENSION and "
+                      "rseq_slice_extension_key on (7.0.y/7.1: and an RSEQ ABI V2 registration)",
+                      "28621ec2 (\"rseq: Add prctl() to enable time slice extensions\"), b9eac6a9",
+                      slice_enabled_needs_key, some_slice_enabled),
+            i18_key_reads, ScenarioFact::SliceKey | ScenarioFact::SliceEnabled),
+        offers_prctl_or_rseq, "a slice user that may call prctl() or rseq()"),
+    applying(
+        reading(invariant("v1-never-granted", "I18",
+                          "kernels 7.0.y/7.1: a task registered with RSEQ ABI V1 (legacy) is never "
+                          "granted a slice extension",
+                          "b9eac6a9 (7.0.y backport: RSEQ ABI V1/V2)", v1_never_granted,
+                          some_grant_after_70),
+                v1_reads, role),
+        after_kernel_70, "kernel 7.0.y or 7.1"),
+    applying(reading(transition("exec-resets", "3.15",
+                                "a successful execve() leaves the task unregistered, with slice "
+                                "extensions disabled and no grant or yield state",
+                                "include/linux/rseq.h:rseq_execve() (rseq_reset())", exec_resets,
+                                exec_succeeded),
+                     exec_reads),
+             offers_execve, "a slice user that may call execve()"),
+    applying(reading(transition(
+                         "fork-child-starts-clean", "3.15",
+                         "the child of clone()/fork() starts with no grant (kernel or user view), "
+                         "no SYSCALL_RSEQ_SLICE work and no slice hrtimer of its own",
+                         "include/linux/rseq.h:rseq_fork(), kernel-model-spec.md 3.15",
+                         fork_child_starts_clean, child_created),
+                     fork_reads, role),
+             offers_clone, "a slice user that may call clone()"),
 };
 
 }  // namespace

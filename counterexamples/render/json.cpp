@@ -99,6 +99,16 @@ ordered_json scenario_json(const Scenario& sc) {
         out["adversarial_fields"] = true;
     if (sc.write_rseq_fields)
         out["write_rseq_fields"] = true;
+    if (!sc.slice_config)  // model-part2 area 2b: written only when off
+        out["slice_config"] = false;
+    if (!(sc.syscall_kinds == default_syscall_kinds)) {  // model-part2 area 2: only when set
+        ordered_json kinds = ordered_json::array();
+        for (std::size_t i = 1; i < syscall_count; ++i) {
+            if (sc.syscall_kinds.has(static_cast<Syscall>(i)))
+                kinds.push_back(std::string(to_string(static_cast<Syscall>(i))));
+        }
+        out["syscall_kinds"] = kinds;
+    }
     return out;
 }
 

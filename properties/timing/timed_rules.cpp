@@ -60,6 +60,9 @@ bool TimedRules::runs_on(const Action& a, CpuId c) {
     case ActionKind::SyscallSliceClear:
     case ActionKind::SyscallBody:
     case ActionKind::SyscallTraceEnter:
+    case ActionKind::SysPrctlRseqSlice:
+    case ActionKind::SysClone:
+    case ActionKind::SysExecve:
     case ActionKind::IdleSchedule:
     case ActionKind::SysRseq:
     case ActionKind::RseqUnregisterResetIds:

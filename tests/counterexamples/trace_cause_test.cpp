@@ -45,6 +45,9 @@ bool is_kernel_task_step(ActionKind k) {
     case ActionKind::RseqUnregisterResetIds:
     case ActionKind::RseqReset:
     case ActionKind::RseqResetRest:
+    case ActionKind::SysPrctlRseqSlice:
+    case ActionKind::SysClone:
+    case ActionKind::SysExecve:
         return true;
     case ActionKind::SliceRequest:
     case ActionKind::SliceEnd:

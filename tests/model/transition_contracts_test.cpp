@@ -418,6 +418,59 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
                      !t.task_ext(a.task).has_rseq_v2 && !n.slice_enabled && !n.slice_granted &&
                      n.ids_cpu_id == kabi::RSEQ_CPU_ID_UNINITIALIZED;
           }}},
+        // model-part2 areas 2b/2c
+        {ActionKind::SysPrctlRseqSlice,
+         {"prctl(PR_RSEQ_SLICE_EXTENSION) returns to the syscall exit (or blocks on a fault); "
+          "only a SET that goes through changes rseq.slice.state.enabled, and it writes "
+          "the flags' ENABLED bit to match; every -EFAULT return is SIGSEGV",
+          [](const State& s, const Action& a, const State& t) {
+              const Task& b = before(s, a);
+              const Task& n = after(t, a);
+              const bool exits = n.get_pc() == Pc::ExitPrepare;
+              const bool changed = b.slice_enabled != n.slice_enabled;
+              if (changed != (a.branch() == Branch::PrctlSet))
+                  return false;
+              if (a.branch() == Branch::PrctlSet && n.usr_flags_enabled != n.slice_enabled)
+                  return false;
+              if (prctl_return(a.branch()) == -14 && !n.sigsegv)
+                  return false;
+              return exits && b.get_pc() == Pc::SyscallBody;
+          }}},
+        {ActionKind::SysClone,
+         {"clone() returns the parent to the syscall exit; a created child is runnable at its "
+          "syscall exit with no grant, no TIF bit, no slice work and ids_changed set; a "
+          "CLONE_VM child is unregistered",
+          [](const State& s, const Action& a, const State& t) {
+              if (after(t, a).get_pc() != Pc::ExitPrepare)
+                  return false;
+              for (TaskId c = 0; c < max_tasks; ++c) {
+                  if (c == a.task || s.task(c).get_run() != Run::Exited ||
+                      t.task(c).get_run() == Run::Exited)
+                      continue;
+                  const Task& ch = t.task(c);
+                  if (a.branch() == Branch::CloneNoSlot || ch.get_run() != Run::Runnable ||
+                      ch.get_pc() != Pc::ExitPrepare || ch.slice_granted || ch.tif != 0 ||
+                      ch.syscall_work_rseq_slice || !ch.ids_changed)
+                      return false;
+                  if (a.branch() == Branch::CloneVm && (ch.has_rseq || ch.slice_enabled))
+                      return false;
+                  if (a.branch() == Branch::Fork && ch.has_rseq != before(s, a).has_rseq)
+                      return false;
+              }
+              return true;
+          }}},
+        {ActionKind::SysExecve,
+         {"a successful execve() leaves the task unregistered without slice state; a failed "
+          "one forces an ID update of a registered task",
+          [](const State& s, const Action& a, const State& t) {
+              const Task& n = after(t, a);
+              if (n.get_pc() != Pc::ExitPrepare)
+                  return false;
+              if (a.branch() == Branch::ExecOk)
+                  return !n.has_rseq && !n.slice_enabled && !n.slice_granted && !n.slice_yielded;
+              return !before(s, a).has_rseq ||
+                     (n.ids_changed && n.sched_switch && n.tif_set(kabi::TIF_RSEQ));
+          }}},
     };
     return table;
 }
@@ -441,7 +494,7 @@ std::vector<Scenario> small_scenarios() {
                                "remote-wakeup", "rt", "fault-migrate", "membarrier", "cs",
                                "cs-signal", "cs-invalid", "hrtimer-rearm", "sud", "seccomp-skip", "debug",
                                "debug-ids", "ro-ids", "register", "register-key-off", "unregister",
-                               "unregister-race"})
+                               "unregister-race", "prctl", "prctl-v1", "fork-exec"})
         out.push_back(make_preset(preset));
     // c17ee635 ("7.0"): unregistration through rseq_set_ids_get_csaddr(), the torn reset
     Scenario unregister70 = make_preset("unregister");
@@ -506,6 +559,9 @@ TEST(TransitionContracts, ContractsFailOnTheMutationsThatBreakThem) {
     EXPECT_EQ(broken_on("mut_syscall_skips_user_clear").count("rseq_syscall_clear_slice"), 1U);
     EXPECT_EQ(broken_on("pre_ada54c2b").count("hrtimer_rearm_deferred_tif"), 1U);
     EXPECT_EQ(broken_on("mut_grant_skips_rearm").count("hrtimer_rearm_deferred_tif"), 1U);
+    EXPECT_EQ(broken_on("mut_prctl_skips_flags_write").count("sys_prctl_rseq_slice"), 1U);
+    EXPECT_EQ(broken_on("mut_fork_copies_grant").count("sys_clone"), 1U);
+    EXPECT_EQ(broken_on("mut_exec_skips_reset").count("sys_execve"), 1U);
 }
 
 // model-part2 area 4: the debug syscall return (syscall_body) never leaves a task inside a

@@ -48,6 +48,17 @@ rt = false
 cpu = 0
 )";
 
+/// prctl-v1 (kernel 7.0.y) with a V2 task: the fixed model enables (prctl SET) and grants,
+/// so slice-enabled-needs-key and v1-never-granted are exercised there, not vacuous.
+inline constexpr const char* prctl_v2_on_70y = R"(preset = "prctl-v1"
+[[tasks]]
+role = "slice_user"
+slice_enabled = false
+abi = "v2"
+[[tasks]]
+role = "waiter"
+)";
+
 // Issue 21 shortened three: a yield may pick the yielding task again (D4), so the two
 // syscall twins need no waiter to run and block (17 -> 16, 16 -> 15); a fair wakeup that does
 // not preempt enters and leaves the kernel with no work (D4), so the events twin is an
@@ -90,6 +101,14 @@ inline constexpr std::array safety_twins{
     Twin{"reset-leaves-no-event", "pre_e9766e6f", 9, "rseq_reset_rest"},
     Twin{"unregister-writes-zero-cpu-id-start", "pre_2cb68e45", 4, "rseq_unregister_reset_ids"},
     Twin{"slice-available-needs-key", "pre_010b7723", 3, "sys_rseq"},
+    // model-part2 areas 2b (prctl) and 2c (fork/exec)
+    Twin{"slice-enabled-flag-mirrors", "mut_prctl_skips_flags_write", 3, "sys_prctl_rseq_slice"},
+    Twin{"slice-enabled-needs-key", "mut_v1_slice_allowed", 3, "sys_prctl_rseq_slice",
+         prctl_v2_on_70y},
+    Twin{"v1-never-granted", "mut_v1_slice_allowed", 10, "rseq_grant_slice_extension_commit",
+         prctl_v2_on_70y},
+    Twin{"exec-resets", "mut_exec_skips_reset", 3, "sys_execve"},
+    Twin{"fork-child-starts-clean", "mut_fork_copies_grant", 15, "sys_clone"},
 };
 
 // Probes outside the default set that the fixed model breaks (findings, docs/findings.md).
