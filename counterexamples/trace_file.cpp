@@ -176,6 +176,8 @@ Scenario parse_scenario(const Reader& r, const json& doc) {
                                    std::array{SeccompMode::None, SeccompMode::Skip,
                                               SeccompMode::Notify, SeccompMode::Kill});
         }
+        // registered (model-part2 area 2a) is written only when false
+        t.registered = r.optional_boolean(tasks[i], path, "registered", true);
         if (tasks[i].is_object() && tasks[i].contains("abi")) {
             t.abi = parse_enum(r, path + ".abi", r.string(tasks[i], path, "abi"),
                                std::array{RseqAbi::V1, RseqAbi::V2});

@@ -63,7 +63,7 @@ struct SysPrctlRseqSlice {
                 plain(Branch::PrctlNoKey);
             } else if (!task.has_rseq) {
                 plain(Branch::PrctlNotRegistered);
-            } else if (sc.kernel != Kernel::Linux70 && !sc.rseq_v2(t) &&
+            } else if (sc.kernel != Kernel::Linux70 && !sc.rseq_v2(s, t) &&
                        !sc.variant.has(VariantSwitch::MutV1SliceAllowed)) {
                 plain(Branch::PrctlV1);  // b9eac6a9: slice extensions are V2 only
             } else {
@@ -90,11 +90,9 @@ private:
                 die(sc, n, t, c, a.set_branch(Branch::PrctlReadFault), false, emit);
                 return;
             }
-            // TODO(usr_flags_available): the other engineer's TaskExt field for rseq->flags
-            // SLICE_EXT_AVAILABLE (model-part2.md 4.2) is not on main yet; until it is, the
-            // area advertises AVAILABLE exactly when registered with the key on, which SET
-            // has already checked here.
-            const bool available = task.has_rseq && sc.slice_key;
+            // rseq->flags as user memory holds it: SLICE_EXT_AVAILABLE is what sys_rseq()
+            // wrote at registration (TaskExt::usr_flags_available, model-part2.md 4.2)
+            const bool available = n.task_ext(t).usr_flags_available != 0;
             const bool valid = available && (!task.slice_enabled || task.usr_flags_enabled);
             if (!valid) {
                 die(sc, n, t, c, a.set_branch(Branch::PrctlBadFlags), sleeps, emit);

@@ -37,8 +37,8 @@ inline SliceFlags registration_flags(const Scenario& sc, bool version2, bool def
         return {};
     if (!has_lifecycle_fixes(sc))
         return {true, sc.slice_key && default_on};
-    if (!version2)
-        return {};
+    if (!version2 && !sc.variant.has(VariantSwitch::MutV1SliceAllowed))
+        return {};  // mut_v1_slice_allowed drops b9eac6a9's version test here and in prctl
     const bool available = sc.slice_key || sc.variant.has(VariantSwitch::Pre010b7723);
     return {available, sc.slice_key && default_on};
 }

@@ -20,7 +20,7 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<std::string_view, 18> top_keys{
+constexpr std::array<std::string_view, 19> top_keys{
     "name",      "description",   "preset",
     "cpus",      "preempt",       "slice_key",
     "debug_key", "adversarial",   "adversarial_fields",

@@ -40,10 +40,12 @@ inline void rseq_sched_switch_event(const Scenario& sc, State& s, TaskId t) {
 /// section, it entered the kernel by an interrupt or exception (not a syscall: a syscall
 /// inside a section is an ABI violation the kernel ignores), and it was just switched in,
 /// hit by a membarrier RSEQ IPI or had a signal delivered: the section must be aborted
-/// before the task resumes it. Bookkeeping only; no kernel field.
+/// before the task resumes it. Only for a registered task: once unregistered (sys_rseq()
+/// unregistration, exec) the kernel no longer knows of any section. Bookkeeping only; no
+/// kernel field.
 inline void note_cs_abort_due(State& s, TaskId t) {
     const Task& task = s.task(t);
-    if (task.usr_in_cs && !task.from_syscall)
+    if (task.has_rseq && task.usr_in_cs && !task.from_syscall)
         s.task_ext(t).ghost_cs_abort_due = 1;
 }
 

@@ -144,8 +144,8 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{
         "put_user() of rseq->flags",
         "prctl", "I18"),
     bug(VariantSwitch::MutV1SliceAllowed, "mut_v1_slice_allowed", "",
-        "rseq_slice_extension_prctl() SET (7.0.y/7.1, b9eac6a9) skips the rseq_v2() test: a "
-        "V1 registration enables slice extensions",
+        "sys_rseq() and rseq_slice_extension_prctl() SET (7.0.y/7.1, b9eac6a9) skip the "
+        "rseq_v2() test: a V1 registration is offered and enables slice extensions",
         "prctl-v1", "I18, v1-never-granted"),
     bug(VariantSwitch::MutForkCopiesGrant, "mut_fork_copies_grant", "",
         "rseq_fork() copies the grant state the parent held at syscall entry, before the "

@@ -621,8 +621,8 @@ bool slice_enabled_flag_mirrors(const Scenario& sc, const State& s, const Action
 // I18: a task has slice extensions enabled only where the kernel offers them: the static
 // key on (and CONFIG_RSEQ_SLICE_EXTENSION), and on 7.0.y/7.1 only for a V2 registration
 // (b9eac6a9: rseq_slice_extension_prctl() and sys_rseq() test rseq_v2()).
-bool slice_allowed_for(const Scenario& sc, TaskId t) {
-    return sc.slice_config && sc.slice_key && (sc.kernel == Kernel::Linux70 || sc.rseq_v2(t));
+bool slice_allowed_for(const Scenario& sc, const State& s, TaskId t) {
+    return sc.slice_config && sc.slice_key && sc.rseq_v2(s, t);
 }
 
 bool some_slice_enabled(const Scenario& sc, const State& s) {
@@ -635,7 +635,7 @@ bool some_slice_enabled(const Scenario& sc, const State& s) {
 
 bool slice_enabled_needs_key(const Scenario& sc, const State& s) {
     for (TaskId t = 0; t < sc.task_count(); ++t) {
-        if (s.task(t).slice_enabled && !slice_allowed_for(sc, t))
+        if (s.task(t).slice_enabled && !slice_allowed_for(sc, s, t))
             return false;
     }
     return true;
@@ -656,7 +656,7 @@ bool v1_never_granted(const Scenario& sc, const State& s) {
     if (sc.kernel == Kernel::Linux70)
         return true;
     for (TaskId t = 0; t < sc.task_count(); ++t) {
-        if (s.task(t).slice_granted && !sc.rseq_v2(t))
+        if (s.task(t).slice_granted && !sc.rseq_v2(s, t))
             return false;
     }
     return true;

@@ -73,6 +73,8 @@ ordered_json scenario_json(const Scenario& sc) {
             tasks.back()["ptrace"] = true;
         if (t.seccomp != SeccompMode::None)
             tasks.back()["seccomp"] = std::string(to_string(t.seccomp));
+        if (!t.registered)  // model-part2 area 2a: written only when the task starts unregistered
+            tasks.back()["registered"] = false;
     }
     const Bounds& b = sc.bounds;
     ordered_json out{{"preset", sc.name},
