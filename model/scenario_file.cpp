@@ -21,18 +21,19 @@ namespace rseqcheck {
 namespace {
 
 constexpr std::array<std::string_view, 19> top_keys{
-    "name",      "description",   "preset",
-    "cpus",      "preempt",       "slice_key",
-    "debug_key", "adversarial",   "adversarial_fields",
-    "variants",  "properties",    "bounds",
-    "tasks",     "timing",        "kernel",
-    "arch",      "syscall_kinds", "write_rseq_fields", "slice_config"};
+    "name",        "description",   "preset",
+    "cpus",        "preempt",       "slice_key",
+    "debug_key",   "adversarial",   "adversarial_fields",
+    "variants",    "properties",    "bounds",
+    "tasks",       "timing",        "kernel",
+    "arch",        "syscall_kinds", "write_rseq_fields",
+    "slice_config"};
 /// The names `syscall_kinds` takes: to_string(Syscall) of every value but None.
 constexpr std::array<std::string_view, 7> syscall_names{
     "rseq_slice_yield", "sched_yield", "getpid", "rseq", "prctl", "clone", "execve"};
 constexpr std::array<std::string_view, 11> task_keys{
-    "role", "slice_enabled", "rt",      "cpu",    "in_critical_section", "abi",
-    "cs_user", "sud",       "ptrace", "seccomp", "registered"};
+    "role",    "slice_enabled", "rt",     "cpu",     "in_critical_section", "abi",
+    "cs_user", "sud",           "ptrace", "seccomp", "registered"};
 constexpr std::array<std::string_view, 4> seccomp_names{"none", "skip", "notify", "kill"};
 constexpr std::array<std::string_view, 2> abi_names{"v1", "v2"};
 constexpr std::array<std::string_view, 2> arch_names{"x86", "arm64"};

@@ -47,8 +47,8 @@ constexpr bool irqs_enabled_at(Pc pc) {
     case Pc::SyscallSliceClear:
     case Pc::SyscallBody:
     case Pc::SyscallTraceEnter:  // entry-common.h: syscall_trace_enter() runs IRQ-ON
-    case Pc::RseqUnregister:  // rseq_reset_ids(): a user write with page faults enabled
-    case Pc::RseqResetTorn:   // 7.0, pre_e9766e6f: rseq_reset()'s memset, unguarded
+    case Pc::RseqUnregister:     // rseq_reset_ids(): a user write with page faults enabled
+    case Pc::RseqResetTorn:      // 7.0, pre_e9766e6f: rseq_reset()'s memset, unguarded
         return true;
     case Pc::ExitPrepare:
     case Pc::LoopReread:

@@ -42,9 +42,9 @@ enum class VariantSwitch : std::uint8_t {
     MutSignalSkipsRseq,        ///< signal delivery never calls rseq_signal_deliver()
     Pre82f57244,               ///< 7.0.y/7.1: V2 user IDs validated only with the debug key
     MutDebugSkipsIdCheck,      ///< the debug key's ID validation is skipped
-    Pre2cb68e45,                 ///< 7.0.y/7.1: unregistration leaves cpu_id_start UNINIT
-    PreE9766e6f,                 ///< 7.0.y/7.1: rseq_reset() not protected against interrupts
-    Pre010b7723,                 ///< 7.0.y/7.1: registration advertises AVAILABLE, key off
+    Pre2cb68e45,               ///< 7.0.y/7.1: unregistration leaves cpu_id_start UNINIT
+    PreE9766e6f,               ///< 7.0.y/7.1: rseq_reset() not protected against interrupts
+    Pre010b7723,               ///< 7.0.y/7.1: registration advertises AVAILABLE, key off
     // model-part2 areas 2b/2c (prctl, fork/exec)
     MutPrctlSkipsFlagsWrite,  ///< prctl SET changes `enabled` without writing rseq->flags
     MutV1SliceAllowed,        ///< 7.0.y/7.1: prctl SET skips the V2 (rseq_v2()) test

@@ -728,7 +728,9 @@ constexpr std::array<Reads, 5> i4_reads{"rseq.slice.state.granted", "ti_work",
                                         "in_syscall"};
 constexpr std::array<Reads, 4> i5_reads{"ti_work", "rseq.slice.state.granted", "pc",
                                         "kernel's last slice_ctrl.granted write"};
-constexpr std::array<Reads, 10> i6_reads{"ti_work",
+constexpr std::array<Reads, 12> i6_reads{"rseq.event.has_rseq == 2",
+                                         "slice_ctrl.reserved",
+                                         "ti_work",
                                          "rseq.event.sched_switch",
                                          "rseq.slice.state.granted",
                                          "slice_ctrl.request",
@@ -795,19 +797,21 @@ constexpr std::array<Reads, 2> cs_signature_reads{"rseq_cs (ip in critical secti
 constexpr std::array<Reads, 5> cs_invalid_reads{"rseq->rseq_cs", "rseq_cs (ip in critical section)",
                                                 "rseq.event.user_irq", "rseq.event.fatal",
                                                 "SIGSEGV pending"};
-constexpr std::array<Reads, 9> ro_ids_reads{"rseq->cpu_id_start",
-                                            "rseq->cpu_id",
-                                            "rseq.ids.cpu_id",
-                                            "ti_work",
-                                            "rseq.event.sched_switch",
-                                            "rseq.event.ids_changed",
-                                            "rseq.event.fatal",
-                                            "SIGSEGV pending",
-                                            "TIF_RSEQ"};
+constexpr std::array<Reads, 10> ro_ids_reads{"rseq.event.has_rseq == 2",
+                                             "rseq->cpu_id_start",
+                                             "rseq->cpu_id",
+                                             "rseq.ids.cpu_id",
+                                             "ti_work",
+                                             "rseq.event.sched_switch",
+                                             "rseq.event.ids_changed",
+                                             "rseq.event.fatal",
+                                             "SIGSEGV pending",
+                                             "TIF_RSEQ"};
 constexpr std::array<Reads, 2> i18_mirror_reads{"rseq->flags SLICE_EXT_ENABLED",
                                                 "rseq.slice.state.enabled"};
-constexpr std::array<Reads, 1> i18_key_reads{"rseq.slice.state.enabled"};
-constexpr std::array<Reads, 1> v1_reads{"rseq.slice.state.granted"};
+constexpr std::array<Reads, 2> i18_key_reads{"rseq.slice.state.enabled",
+                                             "rseq.event.has_rseq == 2"};
+constexpr std::array<Reads, 2> v1_reads{"rseq.slice.state.granted", "rseq.event.has_rseq == 2"};
 constexpr std::array<Reads, 4> exec_reads{"rseq.event.has_rseq", "rseq.slice.state.enabled",
                                           "rseq.slice.state.granted", "rseq.slice.yielded"};
 constexpr std::array<Reads, 6> fork_reads{"state",

@@ -63,9 +63,9 @@ INSTANTIATE_TEST_SUITE_P(
                       Pinned{"hrtimer-rearm", 3909, 6593, 27}, Pinned{"debug", 16306, 24694, 42},
                       Pinned{"debug-ids", 1263, 2210, 25}, Pinned{"ro-ids", 1143, 2072, 21},
                       Pinned{"register", 2656, 3972, 35}, Pinned{"register-key-off", 327, 513, 20},
-                      Pinned{"unregister", 1645, 2433, 30},
-                      Pinned{"unregister-race", 332, 634, 14}, Pinned{"prctl", 8776, 14265, 36},
-                      Pinned{"prctl-v1", 50, 88, 9}, Pinned{"fork-exec", 71583, 146943, 64}));
+                      Pinned{"unregister", 1645, 2433, 30}, Pinned{"unregister-race", 332, 634, 14},
+                      Pinned{"prctl", 8776, 14265, 36}, Pinned{"prctl-v1", 50, 88, 9},
+                      Pinned{"fork-exec", 71583, 146943, 64}));
 
 }  // namespace
 }  // namespace rseqcheck

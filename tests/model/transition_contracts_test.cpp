@@ -490,11 +490,31 @@ std::vector<Scenario> small_scenarios() {
         traced.tasks[0].seccomp = mode;
         out.push_back(traced);
     }
-    for (const char* preset : {"tiny", "grant", "grant-syscall", "grant-race", "preempt-full",
-                               "remote-wakeup", "rt", "fault-migrate", "membarrier", "cs",
-                               "cs-signal", "cs-invalid", "hrtimer-rearm", "sud", "seccomp-skip", "debug",
-                               "debug-ids", "ro-ids", "register", "register-key-off", "unregister",
-                               "unregister-race", "prctl", "prctl-v1", "fork-exec"})
+    for (const char* preset : {"tiny",
+                               "grant",
+                               "grant-syscall",
+                               "grant-race",
+                               "preempt-full",
+                               "remote-wakeup",
+                               "rt",
+                               "fault-migrate",
+                               "membarrier",
+                               "cs",
+                               "cs-signal",
+                               "cs-invalid",
+                               "hrtimer-rearm",
+                               "sud",
+                               "seccomp-skip",
+                               "debug",
+                               "debug-ids",
+                               "ro-ids",
+                               "register",
+                               "register-key-off",
+                               "unregister",
+                               "unregister-race",
+                               "prctl",
+                               "prctl-v1",
+                               "fork-exec"})
         out.push_back(make_preset(preset));
     // c17ee635 ("7.0"): unregistration through rseq_set_ids_get_csaddr(), the torn reset
     Scenario unregister70 = make_preset("unregister");
