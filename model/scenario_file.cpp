@@ -547,9 +547,10 @@ private:
             if (t.role == TaskRole::Waiter && t.seccomp != SeccompMode::None)
                 return first_of({p + ".seccomp", p + ".role", p});
             if (t.role == TaskRole::ForkChild &&
-                (t.slice_enabled || t.in_critical_section || t.cpu != 0))
+                (t.slice_enabled || t.in_critical_section || t.cpu != 0)) {
                 return first_of(
                     {p + ".slice_enabled", p + ".in_critical_section", p + ".cpu", p + ".role", p});
+            }
             if (t.role == TaskRole::SliceUser && t.slice_enabled && !sc.slice_config)
                 return first_of({"slice_config", p + ".slice_enabled", p});
         }

@@ -327,9 +327,10 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
               if (a.fault != Fault::None)
                   return true;
               const Task& task = after(t, a);
-              if (task.sigsegv && !before(s, a).sigsegv)
+              if (task.sigsegv && !before(s, a).sigsegv) {
                   return task.usr_cpu_id == before(s, a).usr_cpu_id &&
                          task.slice_granted == before(s, a).slice_granted;
+              }
               return task.usr_cpu_id == before(s, a).sampled_cpu && !task.usr_slice_granted &&
                      !task.slice_granted;
           }}},
