@@ -121,7 +121,7 @@ struct SysClone {
             ct.kwrite_granted = 1;
         }
         if (clone_vm) {
-            rseq::reset_task_rseq(ct);  // rseq_fork(): CLONE_VM -> rseq_reset()
+            rseq::reset_task_rseq(n, child);  // rseq_fork(): CLONE_VM -> rseq_reset()
             fresh_user_area(n, child);
         }
         ct.ids_changed =
@@ -152,7 +152,7 @@ struct SysExecve {
             {
                 State n = s;
                 if (!sc.variant.has(VariantSwitch::MutExecSkipsReset))
-                    rseq::reset_task_rseq(n.task(t));  // rseq_execve()
+                    rseq::reset_task_rseq(n, t);  // rseq_execve(), has_rseq_v2 included
                 fresh_user_area(n, t);
                 n.task(t).set_pc(Pc::ExitPrepare);
                 emit(Action{kind, c, t, no_task, Fault::None}.set_branch(Branch::ExecOk), n);
