@@ -171,11 +171,12 @@ enum class Branch : std::uint8_t {
     PrctlWriteFault,     ///< SET: writing rseq->flags failed: SIGSEGV, -EFAULT
     PrctlNotConfigured,  ///< CONFIG_RSEQ_SLICE_EXTENSION=n: the stub's -ENOTSUPP (GET and SET)
     // sys_clone, sys_execve (model/fork_exec.h)
-    CloneVm,      ///< clone(CLONE_VM): the child's rseq is reset (rseq_fork())
-    Fork,         ///< fork (no CLONE_VM): the child copies the parent's rseq and memory
-    CloneNoSlot,  ///< no free fork-child slot in the scenario: the clone fails (-EAGAIN)
-    ExecOk,       ///< execve() succeeded: the new image, rseq_execve() -> rseq_reset()
-    ExecFail,     ///< execve() failed before the point of no return: rseq_force_update()
+    CloneVm,             ///< clone(CLONE_VM): the child's rseq is reset (rseq_fork())
+    Fork,                ///< fork (no CLONE_VM): the child copies the parent's rseq and memory
+    CloneNoSlot,         ///< no free fork-child slot in the scenario: the clone fails (-EAGAIN)
+    CloneSignalPending,  ///< a signal is pending: copy_process() returns -ERESTARTNOINTR
+    ExecOk,              ///< execve() succeeded: the new image, rseq_execve() -> rseq_reset()
+    ExecFail,            ///< execve() failed before the point of no return: rseq_force_update()
 };
 inline constexpr std::size_t branch_count = static_cast<std::size_t>(Branch::ExecFail) + 1;
 
@@ -385,6 +386,8 @@ constexpr std::string_view to_string(Branch b) {
         return "fork";
     case Branch::CloneNoSlot:
         return "no_slot";
+    case Branch::CloneSignalPending:
+        return "signal_pending_erestartnointr";
     case Branch::ExecOk:
         return "exec_ok";
     case Branch::ExecFail:
@@ -451,8 +454,8 @@ inline constexpr std::array<Branch, 15> prctl_branches{
     Branch::PrctlNoKey,       Branch::PrctlNotRegistered, Branch::PrctlV1,
     Branch::PrctlUnchanged,   Branch::PrctlSet,           Branch::PrctlReadFault,
     Branch::PrctlBadFlags,    Branch::PrctlWriteFault,    Branch::PrctlNotConfigured};
-inline constexpr std::array<Branch, 3> clone_branches{Branch::CloneVm, Branch::Fork,
-                                                      Branch::CloneNoSlot};
+inline constexpr std::array<Branch, 4> clone_branches{
+    Branch::CloneVm, Branch::Fork, Branch::CloneNoSlot, Branch::CloneSignalPending};
 inline constexpr std::array<Branch, 2> execve_branches{Branch::ExecOk, Branch::ExecFail};
 }  // namespace detail
 

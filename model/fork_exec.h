@@ -44,7 +44,11 @@ inline void fresh_user_area(State& s, TaskId t) {
 }
 
 /// The body of clone() in a slice user, then its syscall exit (as SyscallBody). The child is
-/// the lowest free ForkChild slot (none: the clone fails, branch no_slot). Two branches:
+/// the lowest free ForkChild slot (none: the clone fails, branch no_slot). A parent with a
+/// signal pending (TIF_SIGPENDING: a signal sent, a SIGSEGV forced by a failed rseq write, a
+/// SIGSYS) creates no child: copy_process() delivers such signals before the fork and
+/// returns -ERESTARTNOINTR (branch signal_pending_erestartnointr; the signal is taken on the
+/// way out, the restart after it is a later syscall of the bounds). Otherwise two branches:
 ///  - clone_vm (CLONE_VM, a thread): rseq_fork() resets the child's rseq (unregistered);
 ///    its own TLS area is not registered;
 ///  - fork: the child gets a copy of the parent's task->rseq (registration, enabled,
@@ -70,6 +74,14 @@ struct SysClone {
         for_each_current_at(sc, s, Pc::SyscallBody, [&](TaskId t, CpuId c) {
             if (s.task_ext(t).get_syscall() != Syscall::Clone)
                 return;
+            if (s.task(t).tif_set(kabi::TIF_SIGPENDING)) {  // copy_process(): task_sigpending()
+                State n = s;
+                n.task(t).set_pc(Pc::ExitPrepare);
+                emit(
+                    Action{kind, c, t, no_task, Fault::None}.set_branch(Branch::CloneSignalPending),
+                    n);
+                return;
+            }
             const TaskId child = free_fork_slot(sc, s);
             if (child == no_task) {
                 State n = s;

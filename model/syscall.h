@@ -40,7 +40,8 @@ struct SyscallEntryWork {
     static constexpr ActionKind kind = ActionKind::SyscallEntryWork;
     static constexpr std::string_view name = "rseq_syscall_enter_work";
     static constexpr std::string_view kernel =
-        "kernel/rseq.c:rseq_syscall_enter_work() S1-S3 (spec 3.9)";
+        "kernel/rseq.c:rseq_syscall_enter_work() S1-S3 (spec 3.9); with sud, first "
+        "kernel/entry/syscall_user_dispatch.c:syscall_user_dispatch()";
 
     template <class Emit>
     static void expand(const Scenario& sc, const State& s, Emit& emit) {

@@ -440,16 +440,20 @@ const std::map<ActionKind, std::pair<const char*, Contract>>& contracts() {
         {ActionKind::SysClone,
          {"clone() returns the parent to the syscall exit; a created child is runnable at its "
           "syscall exit with no grant, no TIF bit, no slice work and ids_changed set; a "
-          "CLONE_VM child is unregistered",
+          "CLONE_VM child is unregistered; a parent with a signal pending creates none",
           [](const State& s, const Action& a, const State& t) {
               if (after(t, a).get_pc() != Pc::ExitPrepare)
+                  return false;
+              if ((a.branch() == Branch::CloneSignalPending) !=
+                  before(s, a).tif_set(kabi::TIF_SIGPENDING))
                   return false;
               for (TaskId c = 0; c < max_tasks; ++c) {
                   if (c == a.task || s.task(c).get_run() != Run::Exited ||
                       t.task(c).get_run() == Run::Exited)
                       continue;
                   const Task& ch = t.task(c);
-                  if (a.branch() == Branch::CloneNoSlot || ch.get_run() != Run::Runnable ||
+                  if (a.branch() == Branch::CloneNoSlot ||
+                      a.branch() == Branch::CloneSignalPending || ch.get_run() != Run::Runnable ||
                       ch.get_pc() != Pc::ExitPrepare || ch.slice_granted || ch.tif != 0 ||
                       ch.syscall_work_rseq_slice || !ch.ids_changed)
                       return false;
