@@ -77,10 +77,9 @@ TEST(Walkthrough, CsInterruptedAndPreemptedAborts) {
     EXPECT_FALSE(w.task(slice_task).sigsegv);
 }
 
-// 3.5.2: the extension's point. An interrupt that ends in a grant raises no sched_switch:
-// the exit path does not evaluate the section, and the task resumes inside it.
-TEST(Walkthrough, CsInterruptedWithGrantNotAborted) {
-    Walk w(make_preset("cs"));
+/// T0 requests, enters a section, is interrupted by a wakeup of T1 and granted (G2-G6); O2
+/// arms the slice timer and SYSCALL_RSEQ_SLICE on the way out.
+void granted_inside_section(Walk& w) {
     ASSERT_TRUE(w.step("user_set_slice_request"));
     ASSERT_TRUE(w.step("user_enter_rseq_cs", storing(RseqCs::Valid)));
     ASSERT_TRUE(w.step("irq_wakeup", by(slice_task).preempting()));
@@ -90,11 +89,58 @@ TEST(Walkthrough, CsInterruptedWithGrantNotAborted) {
     ASSERT_TRUE(w.step("rseq_grant_slice_extension_commit"));
     ASSERT_TRUE(w.step("grant_clear_resched"));
     ASSERT_TRUE(finish_exit(w));
+    ASSERT_TRUE(w.cpu(0).slice_timer_armed);
+    ASSERT_TRUE(w.task(slice_task).syscall_work_rseq_slice);
+}
+
+// 3.5.2: the extension's point. An interrupt that ends in a grant raises no sched_switch:
+// the exit path does not evaluate the section, and the task resumes inside it.
+TEST(Walkthrough, CsInterruptedWithGrantNotAborted) {
+    Walk w(make_preset("cs"));
+    granted_inside_section(w);
     EXPECT_EQ(w.task(slice_task).get_pc(), Pc::User);
     EXPECT_TRUE(w.task(slice_task).slice_granted);
     EXPECT_TRUE(w.task(slice_task).usr_in_cs) << "a grant without a switch aborted the section";
     EXPECT_EQ(rseq_cs(w), RseqCs::Valid);
     EXPECT_FALSE(w.state().task_ext(slice_task).ghost_cs_abort_due);
+}
+
+// 3.5.2, the timer half: the grant of CsInterruptedWithGrantNotAborted runs out. The
+// slice hrtimer's callback (kernel/rseq.c:rseq_slice_expired(): cookie == current, still
+// granted) sets NEED_RESCHED; the interrupt's exit loop goes to the grant path, which revokes
+// (include/linux/rseq_entry.h:rseq_grant_slice_extension() G3: slice_ctrl := 0,
+// rseq_slice_clear_grant()) and returns false, so schedule() runs. T0's switch-in after an
+// interrupt from user mode records the event (include/linux/rseq.h:rseq_sched_switch_event()),
+// and the exit fast path (rseq_exit_user_update(), F1) aborts the section: a preemption.
+TEST(Walkthrough, CsInterruptedWithGrantAbortedWhenTheTimerExpires) {
+    Walk w(make_preset("cs"));
+    granted_inside_section(w);
+    ASSERT_TRUE(w.task(slice_task).usr_in_cs);
+    ASSERT_TRUE(w.step("slice_deadline_passes"));
+    ASSERT_TRUE(w.step("rseq_slice_expired", on(0)));
+    EXPECT_TRUE(w.task(slice_task).tif_set(kabi::TIF_NEED_RESCHED)) << "set_need_resched_current()";
+    EXPECT_TRUE(w.task(slice_task).user_irq) << "the timer interrupted user mode";
+    EXPECT_FALSE(w.cpu(0).slice_timer_armed) << "HRTIMER_NORESTART";
+    EXPECT_TRUE(w.task(slice_task).slice_granted) << "the callback itself revokes nothing";
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_EQ(w.task(slice_task).get_pc(), Pc::GrantUserAccess) << "G1: a live grant goes on";
+    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault().to(waiter_task)));
+    EXPECT_EQ(w.last_action().branch(), Branch::Revoke) << "G3";
+    EXPECT_FALSE(w.task(slice_task).slice_granted);
+    EXPECT_FALSE(w.task(slice_task).usr_slice_granted) << "G3 clears slice_ctrl";
+    EXPECT_EQ(w.cpu(0).curr, waiter_task) << "the next exit scheduled";
+    EXPECT_TRUE(w.task(slice_task).usr_in_cs) << "nothing aborted before the switch";
+    ASSERT_TRUE(w.step("waiter_sleeps", to(slice_task)));
+    EXPECT_TRUE(w.task(slice_task).sched_switch) << "the switch-in after user_irq records it";
+    EXPECT_TRUE(w.state().task_ext(slice_task).ghost_cs_abort_due);
+    ASSERT_TRUE(finish_exit(w));
+    EXPECT_EQ(w.task(slice_task).get_pc(), Pc::User);
+    EXPECT_FALSE(w.task(slice_task).usr_in_cs) << "a preemption: the section is aborted";
+    EXPECT_EQ(rseq_cs(w), RseqCs::Null);
+    EXPECT_FALSE(w.task(slice_task).slice_granted);
+    EXPECT_FALSE(w.cpu(0).slice_timer_armed) << "no grant, no timer on the way out";
+    EXPECT_FALSE(w.task(slice_task).sigsegv);
 }
 
 // 3.5.3: the membarrier RSEQ IPI from user mode records a switch event (user_irq set):
@@ -108,6 +154,48 @@ TEST(Walkthrough, CsMembarrierAborts) {
     EXPECT_EQ(w.task(slice_task).get_pc(), Pc::User);
     EXPECT_FALSE(w.task(slice_task).usr_in_cs);
     EXPECT_EQ(rseq_cs(w), RseqCs::Null);
+}
+
+// 3.5.3 with a live grant (spec 3.16, 7.7): kernel/sched/membarrier.c:ipi_rseq() ->
+// rseq_sched_switch_event() finds user_irq set and raises TIF_RSEQ; the IPI's return runs
+// only O2 (no loop work), whose fast path (include/linux/rseq_entry.h:rseq_exit_user_update(),
+// F1) clears slice_ctrl, revokes the grant (rseq_slice_clear_grant()) and aborts the section
+// (rseq_update_user_cs()). rseq_arm_slice_extension_timer() then finds no grant: nothing is
+// armed, but nothing cancels the timer either. No schedule(): the waiter keeps waiting, the
+// slice timer and SYSCALL_RSEQ_SLICE stay behind, stale; when the stale timer fires,
+// rseq_slice_expired() finds the grant gone and does nothing.
+TEST(Walkthrough, CsMembarrierAbortsAndRevokes) {
+    Scenario sc = make_preset("cs");
+    sc.bounds.membarriers = 1;
+    Walk w(sc);
+    granted_inside_section(w);
+    ASSERT_TRUE(w.task(slice_task).usr_in_cs);
+    ASSERT_TRUE(w.task(slice_task).slice_granted);
+    ASSERT_TRUE(w.step("ipi_membarrier_rseq", by(slice_task)));
+    EXPECT_TRUE(w.task(slice_task).sched_switch);
+    EXPECT_TRUE(w.task(slice_task).tif_set(kabi::TIF_RSEQ));
+    EXPECT_TRUE(w.state().task_ext(slice_task).ghost_cs_abort_due);
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    EXPECT_EQ(w.task(slice_task).get_pc(), Pc::ExitRestart) << "only TIF_RSEQ: O2, no loop";
+    ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart", no_fault()));
+    const Task& t = w.task(slice_task);
+    EXPECT_EQ(t.get_pc(), Pc::User);
+    EXPECT_FALSE(t.usr_in_cs) << "F1 aborted the section";
+    EXPECT_EQ(rseq_cs(w), RseqCs::Null);
+    EXPECT_FALSE(t.slice_granted) << "rseq_slice_clear_grant()";
+    EXPECT_FALSE(t.usr_slice_granted) << "slice_ctrl := 0: user space sees {0, 0}";
+    EXPECT_EQ(w.cpu(0).curr, slice_task) << "revoked without a reschedule";
+    EXPECT_FALSE(t.tif_set(kabi::TIF_NEED_RESCHED));
+    EXPECT_EQ(w.task(waiter_task).get_run(), Run::Runnable) << "the waiter still waits";
+    EXPECT_TRUE(w.cpu(0).slice_timer_armed) << "the timer is left armed, stale";
+    EXPECT_EQ(w.cpu(0).slice_timer_cookie, slice_task);
+    EXPECT_TRUE(t.syscall_work_rseq_slice) << "only S1 clears the work bit (spec 7.2)";
+    // The stale timer fires: cookie == current, but the grant is gone.
+    ASSERT_TRUE(w.step("rseq_slice_expired", on(0)));
+    EXPECT_FALSE(w.cpu(0).slice_timer_armed);
+    EXPECT_FALSE(w.task(slice_task).tif_set(kabi::TIF_NEED_RESCHED)) << "a stale expiry";
+    ASSERT_TRUE(finish_exit(w));
+    EXPECT_EQ(w.cpu(0).curr, slice_task);
 }
 
 // 3.5.4: a signal delivered after an interrupt from user mode aborts the section before the
@@ -347,6 +435,89 @@ TEST(Walkthrough, DebugF1NullGoesToSlowPath) {
                 w.taken().end());
     EXPECT_EQ(w.task(slice_task).get_pc(), Pc::User);
     EXPECT_FALSE(w.task(slice_task).sigsegv);
+}
+
+/// T0 is granted (T1's wakeup), the grant runs out and the exit loop revokes it and schedules
+/// T1 (G3), T1 sleeps and T0 returns to user: the revocation left SYSCALL_RSEQ_SLICE set
+/// (only S1 clears it). T0 ends its critical work as rseq.rst says (request cleared, granted
+/// read as 0) and sets the request again for a new one.
+void revoked_by_expiry_then_request_again(Walk& w) {
+    ASSERT_TRUE(w.step("user_set_slice_request"));
+    ASSERT_TRUE(w.step("irq_wakeup", by(slice_task).preempting()));
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault()));
+    ASSERT_TRUE(w.step("rseq_grant_slice_extension_commit"));
+    ASSERT_TRUE(w.step("grant_clear_resched"));
+    ASSERT_TRUE(finish_exit(w));
+    ASSERT_TRUE(w.task(slice_task).slice_granted);
+    ASSERT_TRUE(w.step("slice_deadline_passes"));
+    ASSERT_TRUE(w.step("rseq_slice_expired", on(0)));
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault().to(waiter_task)));
+    ASSERT_EQ(w.last_action().branch(), Branch::Revoke);
+    ASSERT_TRUE(w.step("waiter_sleeps", to(slice_task)));
+    ASSERT_TRUE(finish_exit(w));
+    const Task& t = w.task(slice_task);
+    ASSERT_EQ(t.get_pc(), Pc::User);
+    EXPECT_FALSE(t.slice_granted);
+    EXPECT_FALSE(t.usr_slice_granted);
+    EXPECT_TRUE(t.syscall_work_rseq_slice) << "G3 leaves the work bit: stale";
+    // U2/U3: the critical work is done, request cleared, granted reads 0: nothing to do.
+    ASSERT_TRUE(w.step("user_clear_slice_request"));
+    ASSERT_TRUE(w.step("user_set_slice_request"));
+    EXPECT_TRUE(w.task(slice_task).usr_slice_request);
+}
+
+// Spec 7.2 (confirmed in docs/kernel-source-notes.md). The only debug check of slice_ctrl is
+// at syscall entry: kernel/rseq.c:rseq_syscall_enter_work() runs when SYSCALL_RSEQ_SLICE is
+// set, clears it (S1) and, with rseq_debug_enabled, compares the user word with
+// {request 0, granted = the kernel's live flag} (rseq_slice_validate_ctrl(), S2); a
+// mismatch is force_sig(SIGSEGV). The syscall exit checks nothing of slice_ctrl (its debug
+// hook, __rseq_debug_syscall_return(), reads only rseq_cs). So a work bit left stale by a
+// revocation other than S4-S6 (here the timer's G3) turns the next request (a documented
+// user action) plus any syscall into SIGSEGV: S2 sees request 1 against {0, 0}. S3 then
+// returns (no live grant) and the task dies at its exit loop's signal step.
+TEST(Walkthrough, DebugStaleWorkBitKills) {
+    Walk w(make_preset("debug"));
+    revoked_by_expiry_then_request_again(w);
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Getpid)));
+    ASSERT_TRUE(w.step("rseq_syscall_enter_work", no_fault()));
+    EXPECT_EQ(w.last_action().branch(), Branch::Sigsegv) << "S2: rseq_slice_validate_ctrl()";
+    EXPECT_TRUE(w.task(slice_task).sigsegv);
+    EXPECT_FALSE(w.task(slice_task).syscall_work_rseq_slice) << "S1 cleared it";
+    EXPECT_EQ(w.task(slice_task).get_pc(), Pc::SyscallBody) << "S3: no grant, no S4-S6";
+    EXPECT_TRUE(w.task(slice_task).usr_slice_request) << "the kernel wrote nothing";
+    ASSERT_TRUE(w.step("syscall_body", no_fault()));
+    ASSERT_TRUE(finish_exit(w));
+    EXPECT_EQ(w.task(slice_task).get_pc(), Pc::Dead);
+
+    // Production: S2 does not run; S3 returns on the stale bit and the task goes on.
+    Scenario production = make_preset("debug");
+    production.debug_key = false;
+    Walk p(production);
+    revoked_by_expiry_then_request_again(p);
+    ASSERT_TRUE(p.step("syscall_enter_from_user_mode", with(Syscall::Getpid)));
+    ASSERT_TRUE(p.step("rseq_syscall_enter_work"));
+    EXPECT_FALSE(p.task(slice_task).sigsegv);
+    EXPECT_FALSE(p.task(slice_task).syscall_work_rseq_slice);
+    ASSERT_TRUE(p.step("syscall_body"));
+    ASSERT_TRUE(finish_exit(p));
+    EXPECT_EQ(p.task(slice_task).get_pc(), Pc::User);
+    EXPECT_TRUE(p.task(slice_task).usr_slice_request) << "the request stays for a later grant";
+
+    // Debug key on, but no stale bit (never granted): the entry work does not run at all, and
+    // the same request plus syscall is accepted: the verdict depends on history.
+    Walk fresh(make_preset("debug"));
+    ASSERT_TRUE(fresh.step("user_set_slice_request"));
+    ASSERT_TRUE(fresh.step("syscall_enter_from_user_mode", with(Syscall::Getpid)));
+    ASSERT_FALSE(fresh.task(slice_task).syscall_work_rseq_slice);
+    ASSERT_TRUE(fresh.step("rseq_syscall_enter_work"));
+    ASSERT_TRUE(fresh.step("syscall_body", no_fault()));
+    ASSERT_TRUE(finish_exit(fresh));
+    EXPECT_EQ(fresh.task(slice_task).get_pc(), Pc::User);
+    EXPECT_FALSE(fresh.task(slice_task).sigsegv);
 }
 
 /// T0 overwrites cpu_id_start with 2 (no CPU of the scenario), is preempted, migrated and

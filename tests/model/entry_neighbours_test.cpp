@@ -143,6 +143,82 @@ TEST(EntryNeighbours, SudFatalDispatchKillsTheTask) {
     EXPECT_EQ(w.task(slice_task).get_pc(), Pc::Dead);
 }
 
+/// sud: T0 is granted, enters getpid(), and is switched out and back in before Syscall User
+/// Dispatch has decided. In the kernel the switch is the sleep of the selector read:
+/// kernel/entry/syscall_user_dispatch.c:syscall_user_dispatch() reads the selector byte with
+/// __get_user() (page faults enabled, IRQ-ON, preemptible); a fault that must wait for the
+/// page (handle_mm_fault()) blocks the task, the waiter the grant held off runs, and T0 is
+/// woken when the page is in. Model gap: the selector read has no fault outcome in the model
+/// (model/syscall.h, SyscallEntryWork: "that sleep is not modelled"), so on PREEMPT_NONE
+/// this switch cannot happen in the model at all. On PREEMPT_FULL (preset sud) the model
+/// reaches the same state by a preemption at the same point: the tick finds T0's slice used
+/// up (the waiter is runnable), the interrupt's return to kernel preempts T0, the waiter runs
+/// and blocks, T0 is picked again. What the dispatch then sees is the same: the grant live
+/// in both views, the timer armed for T0, SYSCALL_RSEQ_SLICE set, and no sched_switch event
+/// (include/linux/rseq.h:rseq_sched_switch_event(): no user_irq in a syscall, same CPU).
+void granted_then_switched_before_dispatch(Walk& w) {
+    grant_in_user(w);
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Getpid)));
+    ASSERT_EQ(w.task(slice_task).get_pc(), Pc::SyscallEntryWork);
+    // the stand-in for the selector read's sleep (see above)
+    ASSERT_TRUE(w.step("sched_tick_slice_used_up", on(0).to(waiter_task)));
+    EXPECT_EQ(w.cpu(0).curr, waiter_task) << "T0 gave the CPU away while granted";
+    ASSERT_TRUE(w.step("waiter_sleeps", to(slice_task)));
+    const Task& t = w.task(slice_task);
+    ASSERT_EQ(t.get_pc(), Pc::SyscallEntryWork) << "back where the dispatch decision is taken";
+    EXPECT_TRUE(t.slice_granted && t.usr_slice_granted) << "schedule() revokes nothing";
+    EXPECT_TRUE(t.syscall_work_rseq_slice);
+    EXPECT_TRUE(w.cpu(0).slice_timer_armed && w.cpu(0).slice_timer_cookie == slice_task);
+    EXPECT_FALSE(t.sched_switch) << "no user_irq, same CPU: the switch-in records nothing";
+    EXPECT_FALSE(t.tif_set(kabi::TIF_RSEQ));
+    EXPECT_TRUE(t.ghost_switched_since_grant);
+}
+
+// A live grant across the selector read's sleep (spec 7.5; see the helper for the model
+// gap). Dispatched (selector BLOCK): S1-S6 never run, so nothing notices the switch: SIGSYS
+// is delivered, O2 has no TIF_RSEQ to act on and re-arms the timer with the old deadline,
+// and T0 is back in user mode holding a grant across a context switch: I1 fails, finding F6
+// without the signal frame's fault. Not dispatched (selector ALLOW): the slice work runs and
+// revokes (S6), but S4 tests the literal sched_switch (kernel/rseq.c:
+// rseq_syscall_enter_work()), which the sleep did not set: it asks for another reschedule
+// and counts an abort (for rseq_slice_yield() it would set `yielded`: the return 1 of
+// Walkthrough.SliceYieldReturnsOneAfterAnExpiryPreemptedTheSyscall). Fatal (the read fails
+// for good: force_exit_sig(SIGSEGV)) is SudFatalDispatchKillsTheTask's walk.
+TEST(EntryNeighbours, SudSelectorReadSleepKeepsTheGrant) {
+    Walk w(make_preset("sud"));
+    granted_then_switched_before_dispatch(w);
+    const unsigned expires = w.task(slice_task).slice_expires;
+    ASSERT_TRUE(w.step("rseq_syscall_enter_work", taking(Branch::Dispatched)));
+    EXPECT_TRUE(w.task(slice_task).slice_granted);
+    ASSERT_TRUE(w.step("syscall_body", with(Syscall::None)));
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_TRUE(w.step("arch_do_signal_or_restart", no_fault()));
+    ASSERT_TRUE(w.step("exit_loop_reread_flags"));
+    ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart"));
+    const Task& t = w.task(slice_task);
+    EXPECT_TRUE(t.in_user());
+    EXPECT_TRUE(t.slice_granted && t.usr_slice_granted) << "the grant survived the switch";
+    EXPECT_EQ(w.cpu(0).slice_timer_expires, expires) << "re-armed with the same deadline";
+    const properties::Property* i1 = properties::find_property("no-stale-grant-after-switch");
+    ASSERT_NE(i1, nullptr);
+    EXPECT_FALSE(i1->holds(w.model().scenario(), w.state())) << "I1 fails: finding F6";
+
+    Walk allowed(make_preset("sud"));
+    granted_then_switched_before_dispatch(allowed);
+    ASSERT_TRUE(allowed.step("rseq_syscall_enter_work", taking(Branch::Revoke)));
+    ASSERT_TRUE(allowed.step("rseq_syscall_revoke_slice"));
+    EXPECT_TRUE(allowed.task(slice_task).tif_set(kabi::TIF_NEED_RESCHED))
+        << "S4 did not see that T0 was already scheduled out";
+    EXPECT_FALSE(allowed.cpu(0).slice_timer_armed) << "S4 cancelled it";
+    ASSERT_TRUE(allowed.step("rseq_syscall_relinquish_cpu", taking(Branch::Schedule)));
+    ASSERT_TRUE(allowed.step("rseq_syscall_clear_slice", no_fault()));
+    const Task& a = allowed.task(slice_task);
+    EXPECT_FALSE(a.slice_granted || a.usr_slice_granted || a.syscall_work_rseq_slice) << "S6";
+    ASSERT_TRUE(allowed.step("syscall_body", with(Syscall::Getpid)));
+    EXPECT_TRUE(holds_on_last_step(allowed, "syscall-revokes-grant"));
+}
+
 // ptrace runs after the slice work: by the syscall-entry stop, S6 has revoked the grant in
 // both views and S4 cancelled the timer, so the stop (a sleep, a context switch) is an
 // ordinary one. T0 comes back without a grant.

@@ -7,6 +7,7 @@
 
 #include <gtest/gtest.h>
 
+#include "model/fault.h"
 #include "model/kabi.h"
 #include "model/scenario.h"
 #include "model/scenario_file.h"
@@ -400,6 +401,91 @@ TEST(ForkExec, ExecFailureOfAnUnregisteredTaskRaisesNothing) {
     ASSERT_TRUE(w.step("sys_execve", taking(Branch::ExecFail)));
     EXPECT_FALSE(w.task(t0).sched_switch);
     EXPECT_FALSE(w.task(t0).tif_set(kabi::TIF_RSEQ));
+}
+
+// fs/exec.c:bprm_execve() failing past the point of no return (begin_new_exec() has run: the
+// old mm, and with it the registered rseq area, is gone; rseq_execve() is not called, so the
+// task is still registered): the failure exit forces a fatal SIGSEGV (force_fatal_sig(), unless
+// a fatal signal is already pending) and then, as for any failure, calls rseq_force_update().
+// The exit loop (kernel/entry/common.c:exit_to_user_mode_loop()) handles the signal before the
+// rseq fast path, which runs only after the loop: get_signal() -> do_group_exit() never
+// returns, so the rseq area the task no longer has is never written.
+// Model gap: sys_execve has no branch for this failure (model/fork_exec.h: "not modelled").
+// The walk takes exec_fail, whose rseq effect (rseq_force_update()) is the same, and adds the
+// fatal signal force_fatal_sig() would have queued by hand (fault::force_sigsegv(): SIGSEGV
+// pending, TIF_SIGPENDING); what follows is the model's own exit path.
+TEST(ForkExec, ExecFailurePastThePointOfNoReturnKillsBeforeAnyRseqWrite) {
+    Walk w(make_preset("fork-exec"));
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Execve)));
+    ASSERT_TRUE(w.step("rseq_syscall_enter_work"));
+    ASSERT_TRUE(w.step("sys_execve", taking(Branch::ExecFail)));
+    State s = w.state();
+    fault::force_sigsegv(s.task(t0));  // the gap: force_fatal_sig(SIGSEGV), by hand
+    w.set_state(s);
+    const Task before = w.task(t0);
+    EXPECT_TRUE(before.has_rseq) << "no rseq_execve(): still registered";
+    EXPECT_TRUE(before.tif_set(kabi::TIF_RSEQ)) << "rseq_force_update() ran too";
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    EXPECT_EQ(w.task(t0).get_pc(), Pc::LoopResched) << "TIF_SIGPENDING: the loop runs first";
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_TRUE(w.step("arch_do_signal_or_restart", taking(Branch::Exit)));
+    const Task& t = w.task(t0);
+    EXPECT_EQ(t.get_pc(), Pc::Dead);
+    EXPECT_EQ(t.get_run(), Run::Exited);
+    EXPECT_NE(w.cpu(0).curr, t0);
+    for (const std::string& name : w.taken()) {
+        EXPECT_NE(name, "rseq_exit_to_user_mode_restart") << "the fast path ran before death";
+        EXPECT_NE(name, "rseq_slowpath_update_usr");
+    }
+    EXPECT_EQ(t.usr_cpu_id_start, before.usr_cpu_id_start) << "no ID was written";
+    EXPECT_EQ(t.usr_cpu_id, before.usr_cpu_id);
+    EXPECT_TRUE(t.has_rseq) << "do_exit() leaves task->rseq as it is";
+    EXPECT_FALSE(t.slice_granted) << "the entry work found no grant; none was made";
+}
+
+// wake_up_new_task() -> select_task_rq() may place a fork child on any allowed CPU, and
+// __set_task_cpu() then records ids_changed (rseq_sched_set_ids_changed()). The model puts the
+// child on its parent's CPU and lets the load balancer move it before it first runs
+// (migrate_task: __set_task_cpu() again); the rseq effect is the same: ids_changed set, the ID
+// cache still the parent's. Here the child of a parent that held a grant at clone() runs
+// first on CPU1: it starts with no grant (the parent's S6 came before copy_process()), no
+// SYSCALL_RSEQ_SLICE work and no timer on either CPU, and ret_from_fork's exit writes CPU1's
+// IDs and clears slice_ctrl (rseq_exit_user_update() -> rseq_update_usr(), F2).
+TEST(ForkExec, ForkChildRunsFirstOnAnotherCpuWithCleanGrantState) {
+    Scenario sc = make_preset("fork-exec");
+    sc.cpus = 2;
+    sc.bounds.migrations = 1;
+    Walk w(sc);
+    granted_then_clone(w);
+    ASSERT_TRUE(w.step("sys_clone", taking(Branch::Fork).declined()));
+    ASSERT_EQ(w.task(child).cpu, 0U) << "placed on the parent's CPU";
+    ASSERT_TRUE(w.step("migrate_task", by(child).on(1)));
+    EXPECT_EQ(w.task(child).cpu, 1U);
+    EXPECT_TRUE(w.task(child).ids_changed);
+    ASSERT_TRUE(w.step("schedule_idle", on(1).to(child)));
+    const Task& c = w.task(child);
+    EXPECT_EQ(w.cpu(1).curr, child);
+    EXPECT_EQ(w.cpu(0).curr, t0) << "the parent still runs on CPU0";
+    EXPECT_TRUE(c.sched_switch) << "rseq_sched_switch_event(): ids_changed";
+    EXPECT_TRUE(c.tif_set(kabi::TIF_RSEQ));
+    EXPECT_FALSE(c.slice_granted);
+    EXPECT_FALSE(c.usr_slice_granted);
+    EXPECT_FALSE(c.syscall_work_rseq_slice);
+    EXPECT_FALSE(w.cpu(1).slice_timer_armed) << "CPU1 has no timer for anyone";
+    EXPECT_FALSE(w.cpu(0).slice_timer_armed && w.cpu(0).slice_timer_cookie == child);
+    EXPECT_EQ(c.ids_cpu_id, 0U) << "the ID cache is the parent's";
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare", by(child)));
+    ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart", by(child).no_fault()));
+    const Task& after = w.task(child);
+    EXPECT_EQ(after.get_pc(), Pc::User);
+    EXPECT_EQ(after.usr_cpu_id_start, 1U) << "F2 wrote CPU1's IDs";
+    EXPECT_EQ(after.usr_cpu_id, 1U);
+    EXPECT_EQ(after.ids_cpu_id, 1U);
+    EXPECT_FALSE(after.slice_granted);
+    EXPECT_FALSE(after.usr_slice_granted);
+    EXPECT_FALSE(after.usr_slice_request) << "slice_ctrl is 0 (F2 stores 0 again)";
+    EXPECT_FALSE(w.cpu(1).slice_timer_armed) << "no grant: nothing armed on the way out";
+    EXPECT_FALSE(after.syscall_work_rseq_slice);
 }
 
 TEST(ForkExec, ForkChildSlotStartsNotCreatedAndIsChecked) {
