@@ -326,6 +326,38 @@ TEST(ForkExec, ForkClearsChildGrantState) {
     EXPECT_FALSE(w.task(child).slice_granted);
 }
 
+// A failed S6 put_user() forces SIGSEGV (TIF_SIGPENDING) and leaves the user view
+// granted == 1. copy_process() delivers pending signals before the fork
+// (task_sigpending() -> -ERESTARTNOINTR): no child is created, so no child can copy that
+// stale user view. (Before this branch the model forked here and fork-child-starts-clean
+// failed on a trace the kernel cannot run.)
+TEST(ForkExec, CloneWithASignalPendingCreatesNoChild) {
+    Scenario sc = make_preset("fork-exec");
+    sc.bounds.faults = 1;
+    Walk w(sc);
+    ASSERT_TRUE(w.step("user_set_slice_request"));
+    ASSERT_TRUE(w.step("irq_wakeup", by(t0)));
+    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
+    ASSERT_TRUE(w.step("exit_loop_need_resched"));
+    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault()));
+    ASSERT_TRUE(w.step("rseq_grant_slice_extension_commit"));
+    ASSERT_TRUE(w.step("grant_clear_resched"));
+    ASSERT_TRUE(w.step("exit_loop_reread_flags"));
+    ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart"));
+    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Clone)));
+    ASSERT_TRUE(w.step("rseq_syscall_enter_work", taking(Branch::Revoke)));
+    ASSERT_TRUE(w.step("rseq_syscall_revoke_slice"));
+    ASSERT_TRUE(w.step("rseq_syscall_relinquish_cpu", to(t0)));
+    ASSERT_TRUE(w.step("rseq_syscall_clear_slice", faulting(Fault::Unresolvable)));
+    ASSERT_TRUE(w.task(t0).tif_set(kabi::TIF_SIGPENDING));
+    ASSERT_TRUE(w.task(t0).usr_slice_granted) << "the failed write left the user view";
+    EXPECT_FALSE(w.step("sys_clone", taking(Branch::Fork)));
+    EXPECT_FALSE(w.step("sys_clone", taking(Branch::CloneVm)));
+    ASSERT_TRUE(w.step("sys_clone", taking(Branch::CloneSignalPending)));
+    EXPECT_EQ(w.task(child).get_run(), Run::Exited) << "the slot stays free";
+    EXPECT_EQ(w.task(t0).get_pc(), Pc::ExitPrepare);
+}
+
 // D9: a request byte the parent set without a grant is inherited with the memory.
 TEST(ForkExec, ForkChildInheritsAnUngrantedRequest) {
     Walk w(make_preset("fork-exec"));
