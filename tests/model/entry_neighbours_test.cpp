@@ -289,27 +289,25 @@ TEST(EntryNeighbours, F5SeccompSkippedYieldLeavesYielded) {
     EXPECT_TRUE(skipped);
 }
 
-// The new presets, pinned as tests/model/pinned_counts_test.cpp pins the others (which must
-// hold there); here the default set fails exactly on the finding's property.
-struct PinnedFinding {
+// The new presets, pinned as tests/model/pinned_counts_test.cpp pins the others; like them
+// they hold the default set (F5 and F6 fail only their probes, outside it). The ghost
+// `dispatched since grant` adds 164 states to sud (4,692 before the split); seccomp-skip's
+// counts are unchanged.
+struct PinnedPreset {
     const char* preset;
     std::uint64_t states;
     std::uint64_t transitions;
     std::uint32_t depth;
-    const char* violated;
 };
 
-TEST(EntryNeighbours, PresetsArePinnedAndFailOnlyOnTheirFinding) {
-    for (const PinnedFinding& p :
-         {PinnedFinding{"sud", 4692, 7498, 33, "no-stale-grant-after-switch"},
-          PinnedFinding{"seccomp-skip", 2879, 4367, 30, "yield-result-honest"}}) {
+TEST(EntryNeighbours, PresetsArePinnedAndHoldTheDefaultSet) {
+    for (const PinnedPreset& p :
+         {PinnedPreset{"sud", 4856, 7744, 33}, PinnedPreset{"seccomp-skip", 2879, 4367, 30}}) {
         const auto explored = testing::reference_bfs(make_preset(p.preset));
         EXPECT_EQ(explored.states, p.states) << p.preset;
         EXPECT_EQ(explored.transitions, p.transitions) << p.preset;
         EXPECT_EQ(explored.depth, p.depth) << p.preset;
-        ASSERT_EQ(explored.violations.size(), 1U) << p.preset;
-        EXPECT_EQ(explored.violations[0].property, properties::property_index(p.violated))
-            << p.preset;
+        EXPECT_TRUE(explored.violations.empty()) << p.preset;
     }
 }
 
