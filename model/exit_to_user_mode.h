@@ -311,6 +311,8 @@ private:
                 rseq::exit_user_update(sc, task, sc.rseq_v2(s, t));  // R1a fast path
                 if (was_granted && !task.slice_granted)
                     n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
+                if (!task.slice_granted)                  // I1's ghost goes with the grant
+                    n.task_ext(t).ghost_dispatched_since_grant = 0;
                 if (cs_checked && n.task_ext(t).get_rseq_cs() != RseqCs::Null &&
                     rseq::update_user_cs(sc, n, t, rseq::CsCtx::FastPath) ==
                         rseq::CsResult::Fatal) {
@@ -390,6 +392,8 @@ struct SlowpathUpdate {
                     rseq::reset_slice(sc, nt, sc.rseq_v2(s, t));
                     if (was_granted && !nt.slice_granted)
                         n.cpu(c).ghost_erased_unrevoked = 0;  // spec 7.7: a silent revoke
+                    if (!nt.slice_granted)                    // I1's ghost goes with the grant
+                        n.task_ext(t).ghost_dispatched_since_grant = 0;
                     // fix_revoke_reraises_resched (not fix_fastpath_revoke_reraises): the
                     // loop's re-read sees the request
                     rseq::reraise_after_revoke(sc, n, c, t, was_granted, /*fastpath=*/false);

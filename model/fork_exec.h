@@ -125,6 +125,7 @@ struct SysClone {
         ct.yield_ret = 0;
         ct.ghost_switched_since_grant = 0;
         ct.ghost_grant_at_syscall_entry = 0;
+        n.task_ext(child).ghost_dispatched_since_grant = 0;
         n.task_ext(child).ghost_cs_abort_due = 0;
         if (sc.variant.has(VariantSwitch::MutForkCopiesGrant) && p.ghost_grant_at_syscall_entry) {
             // the copy made from the state before S4-S6 revoked the parent's grant

@@ -43,8 +43,10 @@ inline void reset_task_rseq(Task& task, ResetPart part = ResetPart::Whole) {
 /// the version has_rseq holds on 7.0.y and 7.1), which the second part clears with has_rseq.
 inline void reset_task_rseq(State& s, TaskId t, ResetPart part = ResetPart::Whole) {
     reset_task_rseq(s.task(t), part);
-    if (part != ResetPart::EventsOnly)
+    if (part != ResetPart::EventsOnly) {
         s.task_ext(t).has_rseq_v2 = 0;
+        s.task_ext(t).ghost_yield_skipped = 0;  // with `yielded`
+    }
 }
 
 }  // namespace rseqcheck::rseq

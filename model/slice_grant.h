@@ -75,6 +75,7 @@ struct GrantUserAccess {
                     nt.kwrite_granted = 0;
                     nt.slice_granted = 0;  // rseq_slice_clear_grant()
                     nt.ghost_switched_since_grant = 0;
+                    n.task_ext(t).ghost_dispatched_since_grant = 0;
                     a.set_branch(Branch::Revoke);
                     sched::schedule(sc, n, c, t, after, a, emit);
                     return;
@@ -89,6 +90,7 @@ struct GrantUserAccess {
                 nt.kwrite_request = 0;
                 nt.kwrite_granted = 1;
                 nt.ghost_switched_since_grant = 0;
+                n.task_ext(t).ghost_dispatched_since_grant = 0;
                 nt.set_pc(Pc::GrantCommit);
                 emit(a, n);
             });

@@ -179,7 +179,17 @@ enum class UserProto : std::uint8_t { Idle, Critical, MustYield, Unused };
     X(has_rseq_v2, 1, kernel, "rseq.event.has_rseq == 2", number,                                  \
       after_task_row("rseq.event.has_rseq"))                                                       \
     X(usr_flags_available, 1, user, "rseq->flags SLICE_EXT_AVAILABLE", number,                     \
-      after_task_row("rseq->flags SLICE_EXT_ENABLED"))
+      after_task_row("rseq->flags SLICE_EXT_ENABLED"))                                             \
+    /* Ghost (I1, finding F6): since its grant, the task made a syscall that Syscall User */       \
+    /* Dispatch diverted before the slice work, so the grant survived it; cleared with the */      \
+    /* grant (G3, S6, the exit path's slice reset) and by a new grant (G5). */                     \
+    X(ghost_dispatched_since_grant, 1, ghost, "dispatched since grant", number,                    \
+      after_task_row("switched since grant"))                                                      \
+    /* Ghost (I15, finding F5): the `yielded` set is the one S4 recorded for an */                 \
+    /* rseq_slice_yield() that ptrace or seccomp then skipped or renumbered (its body did not */   \
+    /* run); cleared when `yielded` is written again. */                                           \
+    X(ghost_yield_skipped, 1, ghost, "yielded left by a skipped yield", number,                    \
+      after_task_row("granted at syscall entry"))
 
 #define RSEQCHECK_CPU_FIELDS(X)                                                                    \
     X(curr, 2, kernel, "curr", curr)                                                               \
@@ -271,10 +281,10 @@ struct Task {
     bool running() const { return get_run() == Run::Running; }
 };
 
-/// The rest of one task. 16 bits: the fields of RSEQCHECK_TASK_EXT_FIELDS, 7 reserved.
+/// The rest of one task. 16 bits: the fields of RSEQCHECK_TASK_EXT_FIELDS, 5 reserved.
 struct TaskExt {
     RSEQCHECK_TASK_EXT_FIELDS(RSEQCHECK_DECLARE_U16_FIELD)
-    std::uint16_t reserved : 7;
+    std::uint16_t reserved : 5;
 
     Syscall get_syscall() const { return static_cast<Syscall>(syscall_nr); }
     void set_syscall(Syscall n) {
@@ -331,7 +341,7 @@ constexpr unsigned total_bits(std::span<const unsigned> widths) {
 }
 // The lists account for every bit: no field is declared outside them but `reserved`.
 static_assert(total_bits(task_field_widths) == 64);
-static_assert(total_bits(task_ext_field_widths) + 7 == 16);
+static_assert(total_bits(task_ext_field_widths) + 5 == 16);
 static_assert(total_bits(cpu_field_widths) + 2 == 16);
 static_assert(total_bits(budget_field_widths) + 4 == 16);
 static_assert(total_bits(env_field_widths) + 16 == 16);

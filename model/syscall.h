@@ -17,12 +17,26 @@
 
 namespace rseqcheck::syscall {
 
-/// Where a syscall goes after the slice work: the ptrace and seccomp part of
-/// syscall_trace_enter() when the task has either (model-part2.md 5.2), else the body.
-/// Without them no step is added, so every scenario without `ptrace`/`seccomp` keeps its
-/// state space.
-inline Pc after_slice_work(const Scenario& sc, TaskId t) {
+/// Where a syscall goes after the slice work and Syscall User Dispatch: the ptrace and
+/// seccomp part of syscall_trace_enter() when the task has either (model-part2.md 5.2),
+/// else the body. Without them no step is added, so every scenario without
+/// `ptrace`/`seccomp` keeps its state space.
+inline Pc after_dispatch(const Scenario& sc, TaskId t) {
     return sc.tasks[t].traced() ? Pc::SyscallTraceEnter : Pc::SyscallBody;
+}
+
+/// fix_slice_work_before_sud (candidate patch for F6): syscall_trace_enter() calls
+/// rseq_syscall_enter_work() before syscall_user_dispatch(). In the model a `sud` task then
+/// comes back to SyscallEntryWork after the slice work (its work bit now clear), where the
+/// dispatch decision is taken.
+inline bool sud_after_slice_work(const Scenario& sc, TaskId t) {
+    return sc.tasks[t].sud && sc.variant.has(VariantSwitch::FixSliceWorkBeforeSud);
+}
+
+/// Where a syscall goes after the slice work: after_dispatch(), or, with
+/// fix_slice_work_before_sud, back to Syscall User Dispatch.
+inline Pc after_slice_work(const Scenario& sc, TaskId t) {
+    return sud_after_slice_work(sc, t) ? Pc::SyscallEntryWork : after_dispatch(sc, t);
 }
 
 /// S1-S3, IRQ-ON: with SYSCALL_RSEQ_SLICE set, note the grant and clear the work bit; in
@@ -47,11 +61,14 @@ struct SyscallEntryWork {
     static void expand(const Scenario& sc, const State& s, Emit& emit) {
         for_each_current_at(sc, s, Pc::SyscallEntryWork, [&](TaskId t, CpuId c) {
             const Task& task = s.task(t);
-            if (sc.tasks[t].sud)
+            const bool no_slice_work =
+                !task.syscall_work_rseq_slice || sc.variant.has(VariantSwitch::PreDd0a0460);
+            // fix_slice_work_before_sud: the dispatch comes once the slice work is done
+            if (sc.tasks[t].sud && (no_slice_work || !sud_after_slice_work(sc, t)))
                 dispatch(s, t, c, emit);
-            if (!task.syscall_work_rseq_slice || sc.variant.has(VariantSwitch::PreDd0a0460)) {
+            if (no_slice_work) {
                 State n = s;
-                n.task(t).set_pc(after_slice_work(sc, t));
+                n.task(t).set_pc(after_dispatch(sc, t));
                 emit(Action{kind, c, t, no_task, Fault::None}, n);
                 return;
             }
@@ -78,6 +95,9 @@ private:
             Task& task = n.task(t);
             if (b == Branch::Dispatched) {
                 task.set_tif(kabi::TIF_SIGPENDING);  // trigger_sigsys() -> force_sig_info()
+                // I1's exception (finding F6): the grant outlives this syscall
+                if (task.slice_granted)
+                    n.task_ext(t).ghost_dispatched_since_grant = 1;
             } else {
                 fault::force_sigsegv(task);  // force_exit_sig(SIGSEGV or SIGSYS): fatal
             }
@@ -144,6 +164,7 @@ struct SyscallSliceRevoke {
                     sched::set_need_resched_current(n, c);
                 if (yield) {
                     task.slice_yielded = 1;
+                    n.task_ext(t).ghost_yield_skipped = 0;  // recorded for this syscall
                     n.cpu(c).ghost_yield_unscheduled = 1;
                 }
             }
@@ -211,6 +232,7 @@ struct SyscallSliceClear {
                     task.kwrite_request = 0;
                     task.kwrite_granted = 0;
                     task.ghost_switched_since_grant = 0;
+                    n.task_ext(t).ghost_dispatched_since_grant = 0;
                 }
                 task.set_pc(after_slice_work(sc, t));
                 emit(a, n);
@@ -270,8 +292,10 @@ private:
         a.set_syscall(nr);
         if (nr == Syscall::RseqSliceYield) {
             task.yield_ret = task.slice_yielded;
-            if (!sc.variant.has(VariantSwitch::MutYieldKeepsYielded))
+            if (!sc.variant.has(VariantSwitch::MutYieldKeepsYielded)) {
                 task.slice_yielded = 0;
+                n.task_ext(t).ghost_yield_skipped = 0;
+            }
         }
         if (debug_return(sc, s, t)) {
             if (f != Fault::None)
@@ -345,6 +369,17 @@ struct SyscallTraceEnter {
                 State n = s;
                 Task& task = n.task(t);
                 n.task_ext(t).set_syscall(o.nr);
+                // fix_yield_recorded_after_seccomp (candidate patch for F5): the skip returns
+                // and the re-read number of syscall_trace_enter() drop the `yielded` that S4
+                // recorded unless the syscall runs as rseq_slice_yield()
+                if (sc.variant.has(VariantSwitch::FixYieldRecordedAfterSeccomp) &&
+                    o.nr != Syscall::RseqSliceYield)
+                    task.slice_yielded = 0;
+                // I15's exception (finding F5): the `yielded` that S4 recorded for this
+                // rseq_slice_yield() outlives it, since its body does not run
+                if (task.slice_yielded && nr == Syscall::RseqSliceYield &&
+                    o.nr != Syscall::RseqSliceYield && !o.kill)
+                    n.task_ext(t).ghost_yield_skipped = 1;
                 if (o.kill)
                     fault::force_sigsegv(task);  // the model's fatal signal pending
                 Action a{kind, c, t, no_task, Fault::None};

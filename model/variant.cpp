@@ -155,6 +155,16 @@ constexpr std::array<VariantInfo, variant_switch_count> catalog{
         "bprm_execve() succeeds without rseq_execve(): the new image keeps the old image's "
         "registration and slice state",
         "fork-exec", "exec-resets"),
+    // Candidate patches for F5 and F6 (model-part2 area 3), like the ones above.
+    patch(VariantSwitch::FixYieldRecordedAfterSeccomp, "fix_yield_recorded_after_seccomp",
+          "syscall_trace_enter(): when ptrace or seccomp skips the syscall (return -1) or changes "
+          "its number away from __NR_rseq_slice_yield, clear the rseq.slice.yielded that "
+          "rseq_syscall_enter_work() recorded, so only a rseq_slice_yield() that runs returns it",
+          "seccomp-skip", "F5", "yield-result-honest-strict"),
+    patch(VariantSwitch::FixSliceWorkBeforeSud, "fix_slice_work_before_sud",
+          "syscall_trace_enter(): run rseq_syscall_enter_work() before syscall_user_dispatch(), "
+          "so a dispatched syscall revokes a live grant like any other syscall",
+          "sud", "F6", "no-stale-grant-after-switch-strict"),
 };
 
 }  // namespace

@@ -50,7 +50,10 @@ enum class VariantSwitch : std::uint8_t {
     MutV1SliceAllowed,        ///< 7.0.y/7.1: prctl SET skips the V2 (rseq_v2()) test
     MutForkCopiesGrant,       ///< fork copies the grant the parent held at syscall entry
     MutExecSkipsReset,        ///< a successful exec does not call rseq_execve()
-    SwitchCount,              ///< not a switch: the number of switches
+    // candidate patches for findings F5, F6 (model-part2 area 3: ptrace, seccomp, SUD)
+    FixYieldRecordedAfterSeccomp,  ///< a skipped or renumbered syscall drops `yielded`
+    FixSliceWorkBeforeSud,         ///< the slice work runs before Syscall User Dispatch
+    SwitchCount,                   ///< not a switch: the number of switches
 };
 inline constexpr std::size_t variant_switch_count =
     static_cast<std::size_t>(VariantSwitch::SwitchCount);

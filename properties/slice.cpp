@@ -65,11 +65,22 @@ bool some_expired_grant_in_user_mode(const Scenario& sc, const State& s) {
         sc, s, [](const Task& t) { return t.slice_granted != 0 && t.slice_expired != 0; });
 }
 
-// I1: a grant that survives to user mode was not followed by a context switch into the task
-// (7ee58f98: the switch-in raises TIF_RSEQ and O2 clears both views).
-bool no_stale_grant_after_switch(const Scenario& sc, const State& s) {
+// I1 as worded: a grant that survives to user mode was not followed by a context switch into
+// the task (7ee58f98: the switch-in raises TIF_RSEQ and O2 clears both views). The probe of
+// finding F6 (a grant that survived a syscall diverted by Syscall User Dispatch).
+bool no_stale_grant_after_switch_strict(const Scenario& sc, const State& s) {
     return all_slice_users_in_user(sc, s, [](const Task& t, TaskId) {
         return !t.slice_granted || !t.ghost_switched_since_grant;
+    });
+}
+
+// I1 with the exception the spec lists as its "known exception candidate" (finding F6): a
+// grant that survived a syscall which syscall_user_dispatch() diverted before
+// rseq_syscall_enter_work() could revoke it.
+bool no_stale_grant_after_switch(const Scenario& sc, const State& s) {
+    return all_slice_users_in_user(sc, s, [&](const Task& t, TaskId id) {
+        return !t.slice_granted || !t.ghost_switched_since_grant ||
+               s.task_ext(id).ghost_dispatched_since_grant;
     });
 }
 
@@ -535,13 +546,25 @@ bool yield_returns(const Scenario&, const State& s, const Action& a, const State
            s.task_ext(a.task).get_syscall() == Syscall::RseqSliceYield;
 }
 
-bool yield_result_honest(const Scenario& sc, const State& s, const Action& a, const State& t) {
+// As worded: the probe of finding F5.
+bool yield_result_honest_strict(const Scenario& sc, const State& s, const Action& a,
+                                const State& t) {
     if (!yield_returns(sc, s, a, t))
         return true;
     const Task& after = t.task(a.task);
     if (after.slice_yielded)
         return false;
     return !after.yield_ret || s.task(a.task).ghost_grant_at_syscall_entry;
+}
+
+// With the exception of finding F5: a 1 from the `yielded` that S4 recorded for an earlier
+// rseq_slice_yield() whose body ptrace or seccomp skipped (or whose number ptrace changed)
+// in syscall_trace_enter().
+bool yield_result_honest(const Scenario& sc, const State& s, const Action& a, const State& t) {
+    if (yield_result_honest_strict(sc, s, a, t))
+        return true;
+    const Task& after = t.task(a.task);
+    return !after.slice_yielded && s.task_ext(a.task).ghost_yield_skipped;
 }
 
 // I15 as sys_rseq_slice_yield()'s comment states it (finding F2): the result is 0 when the
@@ -702,8 +725,14 @@ bool fork_child_starts_clean(const Scenario& sc, const State& s, const Action& a
 }
 
 using Reads = std::string_view;
-constexpr std::array<Reads, 5> i1_reads{"pc", "state", "rseq.event.has_rseq",
-                                        "rseq.slice.state.granted", "switched since grant"};
+constexpr std::array<Reads, 5> i1_strict_reads{"pc", "state", "rseq.event.has_rseq",
+                                               "rseq.slice.state.granted", "switched since grant"};
+constexpr std::array<Reads, 6> i1_reads{"pc",
+                                        "state",
+                                        "rseq.event.has_rseq",
+                                        "rseq.slice.state.granted",
+                                        "switched since grant",
+                                        "dispatched since grant"};
 constexpr std::array<Reads, 6> i2_reads{"pc",
                                         "state",
                                         "rseq.event.has_rseq",
@@ -770,8 +799,11 @@ constexpr std::array<Reads, 6> i13_reads{
     "curr",          "rseq.slice.state.granted", "TIF_NEED_RESCHED"};
 constexpr std::array<Reads, 4> i14_reads{"granted at syscall entry", "rseq.slice.state.granted",
                                          "slice_ctrl.granted", "SIGSEGV pending"};
-constexpr std::array<Reads, 4> i15_reads{"syscall", "rseq.slice.yielded",
-                                         "rseq_slice_yield() returned", "granted at syscall entry"};
+constexpr std::array<Reads, 4> i15_strict_reads{
+    "syscall", "rseq.slice.yielded", "rseq_slice_yield() returned", "granted at syscall entry"};
+constexpr std::array<Reads, 5> i15_reads{"syscall", "rseq.slice.yielded",
+                                         "rseq_slice_yield() returned", "granted at syscall entry",
+                                         "yielded left by a skipped yield"};
 constexpr std::array<Reads, 5> i16_reads{"pc", "rseq.slice.state.granted", "TIF_NEED_RESCHED",
                                          "TIF_NEED_RESCHED_LAZY", "PREEMPT_NEED_RESCHED"};
 constexpr std::array<Reads, 4> folded_reads{"curr", "TIF_NEED_RESCHED", "PREEMPT_NEED_RESCHED",
@@ -826,12 +858,13 @@ constexpr ScenarioFacts role = static_cast<ScenarioFacts>(ScenarioFact::Role);
 // The safety properties, in `rseqcheck list properties` order (a finding() is listed after
 // the leads-to properties: properties/property.h catalog()).
 const std::array entries{
-    reading(
-        invariant("no-stale-grant-after-switch", "I1",
-                  "a grant live in user mode was not followed by a context switch into the task",
-                  "7ee58f98 (\"rseq: Reset slice extension when scheduled\"), rseq.rst",
-                  no_stale_grant_after_switch, some_grant_in_user_mode),
-        i1_reads, role),
+    reading(invariant("no-stale-grant-after-switch", "I1",
+                      "a grant live in user mode was not followed by a context switch into the "
+                      "task, unless the grant survived a syscall that Syscall User Dispatch "
+                      "diverted (known finding F6: docs/findings.md)",
+                      "7ee58f98 (\"rseq: Reset slice extension when scheduled\"), rseq.rst",
+                      no_stale_grant_after_switch, some_grant_in_user_mode),
+            i1_reads, role),
     reading(invariant("views-agree-in-user-mode", "I2",
                       "the kernel's last slice_ctrl write agrees with rseq.slice.state.granted",
                       "dfb630f5 (\"rseq: Implement rseq_grant_slice_extension()\")",
@@ -910,8 +943,9 @@ const std::array entries{
                    syscall_revokes_grant, syscall_body_after_grant),
         i14_reads),
     reading(transition("yield-result-honest", "I15",
-                       "rseq_slice_yield() returns 1 only if a grant was live at entry, and clears "
-                       "yielded",
+                       "rseq_slice_yield() returns 1 only if a grant was live at entry or yielded "
+                       "was left by an earlier rseq_slice_yield() that ptrace or seccomp skipped "
+                       "(known finding F5: docs/findings.md), and clears yielded",
                        "99d25920 (\"rseq: Implement sys_rseq_slice_yield()\")", yield_result_honest,
                        yield_returns),
             i15_reads),
@@ -961,6 +995,23 @@ const std::array entries{
                            "99d25920 (comment of sys_rseq_slice_yield())",
                            yield_after_switch_returns_zero, yield_branch_taken)),
         yield_after_switch_reads),
+    reading(finding(transition("yield-result-honest-strict", "I15",
+                               "I15 as worded: rseq_slice_yield() returns 1 only if a grant was "
+                               "live at entry, and clears yielded (known finding F5: a yield "
+                               "skipped by ptrace or seccomp leaves yielded set; "
+                               "docs/findings.md)",
+                               "99d25920 (\"rseq: Implement sys_rseq_slice_yield()\")",
+                               yield_result_honest_strict, yield_returns)),
+            i15_strict_reads),
+    reading(finding(invariant("no-stale-grant-after-switch-strict", "I1",
+                              "I1 as worded: a grant live in user mode was not followed by a "
+                              "context switch into the task (known finding F6: a syscall "
+                              "diverted by Syscall User Dispatch keeps the grant; "
+                              "docs/findings.md)",
+                              "7ee58f98 (\"rseq: Reset slice extension when scheduled\"), "
+                              "rseq.rst",
+                              no_stale_grant_after_switch_strict, some_grant_in_user_mode)),
+            i1_strict_reads, role),
     // model-part2 areas 1 and 4, 82f57244
     applying(reading(transition(
                          "cs-unchanged-unless-due", "I8",

@@ -33,6 +33,36 @@ TEST(CompareCommand, APatchThatFixesWhatItNamesAndBreaksNothingExitsZero) {
               std::string::npos);
 }
 
+TEST(CompareCommand, TheCandidatePatchesOfF5AndF6FixTheirProbes) {
+    const RunResult f5 =
+        run_rseqcheck("compare --variant fix_yield_recorded_after_seccomp --preset seccomp-skip");
+    EXPECT_EQ(f5.status, 0) << f5.err;
+    EXPECT_NE(f5.out.find("Conclusion: fixes yield-result-honest-strict on seccomp-skip; breaks "
+                          "nothing that held (exit 0)"),
+              std::string::npos)
+        << f5.out;
+    const RunResult f6 = run_rseqcheck("compare --variant fix_slice_work_before_sud --preset sud");
+    EXPECT_EQ(f6.status, 0) << f6.err;
+    EXPECT_NE(f6.out.find("Conclusion: fixes no-stale-grant-after-switch-strict on sud; breaks "
+                          "nothing that held (exit 0)"),
+              std::string::npos)
+        << f6.out;
+}
+
+TEST(CompareCommand, TheReorderAloneBreaksYieldResultHonestWithTwoSyscalls) {
+    // fix_slice_work_before_sud records `yielded` for a rseq_slice_yield() that Syscall User
+    // Dispatch then diverts: F5's mechanism through the dispatch (docs/findings.md, F6).
+    const RunResult r = run_rseqcheck("compare --variant fix_slice_work_before_sud --scenario " +
+                                      std::string(RSEQCHECK_SOURCE_DIR) +
+                                      "/counterexamples/corpus/findings/F6-sud-two-syscalls.toml");
+    EXPECT_EQ(r.status, 1) << r.err;
+    EXPECT_NE(r.out.find("BREAKS yield-result-honest on"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("Violated yield-result-honest (I15) on fix_slice_work_before_sud: 24 "
+                         "steps"),
+              std::string::npos)
+        << r.out;
+}
+
 TEST(CompareCommand, APatchThatLeavesWhatItNamesViolatedExitsOneWithTheRemainingTrace) {
     // fix_grant_denies_after_switch closes F4 but not F1: the membarrier IPI after G6's guard
     // still revokes the new grant silently.

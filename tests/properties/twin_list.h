@@ -119,6 +119,11 @@ inline constexpr std::array finding_probes{
     Twin{"erased-resched-honoured-strict", "fix_revoke_reraises_resched", 0},
     Twin{"yield-after-switch-returns-zero", "fix_switch_event_while_granted", 14,
          "rseq_syscall_revoke_slice"},
+    // model-part2 area 3: the strict forms of I15 and I1 (findings F5, F6); the default set
+    // holds the forms that except exactly the finding's case
+    Twin{"yield-result-honest-strict", "fix_yield_recorded_after_seccomp", 21, "syscall_body"},
+    Twin{"no-stale-grant-after-switch-strict", "fix_slice_work_before_sud", 18,
+         "rseq_exit_to_user_mode_restart"},
 };
 
 inline constexpr std::array liveness_twins{
