@@ -48,8 +48,11 @@ inline Pc after_slice_work(const Scenario& sc, TaskId t) {
 /// none: trigger_sigsys() forces a catchable SIGSYS), or fatal (the selector read faults, or
 /// its value is neither ALLOW nor BLOCK: force_exit_sig()). A dispatched syscall returns -1 at
 /// once: S1-S6, ptrace, seccomp and the body are skipped, the grant, the work bit and the timer
-/// stay (spec 7.5, model-part2.md 5.1). The selector's __get_user() may also sleep on a page
-/// fault; that sleep is not modelled (it comes before any rseq step).
+/// stay (spec 7.5, model-part2.md 5.1). Not modelled: the selector's __get_user() may sleep
+/// on a page fault, a context switch with the grant live before S1 (and so before S4 looks
+/// at sched_switch). On PREEMPT_FULL an interrupt that preempts at this step reaches the
+/// same kind of state (EntryNeighbours.SudSelectorReadSleepKeepsTheGrant); on PREEMPT_NONE
+/// and VOLUNTARY the model has no switch point here (docs/model-map.md, known gaps).
 struct SyscallEntryWork {
     static constexpr ActionKind kind = ActionKind::SyscallEntryWork;
     static constexpr std::string_view name = "rseq_syscall_enter_work";
