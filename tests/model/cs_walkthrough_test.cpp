@@ -9,6 +9,7 @@
 
 #include "model/kabi.h"
 #include "model/scenario.h"
+#include "tests/model/fidelity_walks.h"
 #include "tests/model/walk.h"
 
 namespace rseqcheck::test {
@@ -442,13 +443,7 @@ TEST(Walkthrough, DebugF1NullGoesToSlowPath) {
 /// (only S1 clears it). T0 ends its critical work as rseq.rst says (request cleared, granted
 /// read as 0) and sets the request again for a new one.
 void revoked_by_expiry_then_request_again(Walk& w) {
-    ASSERT_TRUE(w.step("user_set_slice_request"));
-    ASSERT_TRUE(w.step("irq_wakeup", by(slice_task).preempting()));
-    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
-    ASSERT_TRUE(w.step("exit_loop_need_resched"));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault()));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension_commit"));
-    ASSERT_TRUE(w.step("grant_clear_resched"));
+    grant_up_to_the_guard(w);
     ASSERT_TRUE(finish_exit(w));
     ASSERT_TRUE(w.task(slice_task).slice_granted);
     ASSERT_TRUE(w.step("slice_deadline_passes"));

@@ -13,6 +13,7 @@
 #include "model/scenario_file.h"
 #include "model/symmetry.h"
 #include "model/variant.h"
+#include "tests/model/fidelity_walks.h"
 #include "tests/model/walk.h"
 #include "tests/support/reference_bfs.h"
 
@@ -274,14 +275,10 @@ TEST(Prctl, ScenarioSettingsAreChecked) {
 // ---- clone()/fork() and execve() ----
 
 /// fork-exec: T0 gets a grant (T1's wakeup), then enters clone(): the entry work revokes.
-void granted_then_clone(Walk& w) {
-    ASSERT_TRUE(w.step("user_set_slice_request"));
-    ASSERT_TRUE(w.step("irq_wakeup", by(t0)));
-    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
-    ASSERT_TRUE(w.step("exit_loop_need_resched"));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault()));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension_commit"));
-    ASSERT_TRUE(w.step("grant_clear_resched"));
+// T0 is granted on an interrupt return, then calls clone(): S1-S6 revoke the grant, S6's
+// put_user() going as `s6`.
+void granted_then_clone(Walk& w, Fault s6 = Fault::None) {
+    grant_up_to_the_guard(w);
     ASSERT_TRUE(w.step("exit_loop_reread_flags"));
     ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart"));
     ASSERT_TRUE(w.task(t0).slice_granted);
@@ -290,7 +287,7 @@ void granted_then_clone(Walk& w) {
     ASSERT_TRUE(w.step("rseq_syscall_enter_work", taking(Branch::Revoke)));
     ASSERT_TRUE(w.step("rseq_syscall_revoke_slice"));
     ASSERT_TRUE(w.step("rseq_syscall_relinquish_cpu", to(t0)));
-    ASSERT_TRUE(w.step("rseq_syscall_clear_slice", no_fault()));
+    ASSERT_TRUE(w.step("rseq_syscall_clear_slice", faulting(s6)));
     ASSERT_EQ(w.task(t0).get_pc(), Pc::SyscallBody);
 }
 
@@ -335,20 +332,7 @@ TEST(ForkExec, CloneWithASignalPendingCreatesNoChild) {
     Scenario sc = make_preset("fork-exec");
     sc.bounds.faults = 1;
     Walk w(sc);
-    ASSERT_TRUE(w.step("user_set_slice_request"));
-    ASSERT_TRUE(w.step("irq_wakeup", by(t0)));
-    ASSERT_TRUE(w.step("exit_to_user_mode_prepare"));
-    ASSERT_TRUE(w.step("exit_loop_need_resched"));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension", no_fault()));
-    ASSERT_TRUE(w.step("rseq_grant_slice_extension_commit"));
-    ASSERT_TRUE(w.step("grant_clear_resched"));
-    ASSERT_TRUE(w.step("exit_loop_reread_flags"));
-    ASSERT_TRUE(w.step("rseq_exit_to_user_mode_restart"));
-    ASSERT_TRUE(w.step("syscall_enter_from_user_mode", with(Syscall::Clone)));
-    ASSERT_TRUE(w.step("rseq_syscall_enter_work", taking(Branch::Revoke)));
-    ASSERT_TRUE(w.step("rseq_syscall_revoke_slice"));
-    ASSERT_TRUE(w.step("rseq_syscall_relinquish_cpu", to(t0)));
-    ASSERT_TRUE(w.step("rseq_syscall_clear_slice", faulting(Fault::Unresolvable)));
+    granted_then_clone(w, Fault::Unresolvable);
     ASSERT_TRUE(w.task(t0).tif_set(kabi::TIF_SIGPENDING));
     ASSERT_TRUE(w.task(t0).usr_slice_granted) << "the failed write left the user view";
     EXPECT_FALSE(w.step("sys_clone", taking(Branch::Fork)));
