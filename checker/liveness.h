@@ -1,6 +1,9 @@
 /// \file
 /// Leads-to ("P ~> Q") on the state graph of a complete search, under weak fairness of the
-/// edge classes the caller marks fair (label != 0), with a lasso counterexample.
+/// edge classes the caller marks fair (class != 0), with a lasso counterexample. Each check
+/// reads the graph's edge labels through its own EdgeClasses: a label's fairness class, or
+/// omitted_edge for an edge this check leaves out of the graph (one graph serves properties
+/// that leave out different edges).
 ///
 /// P ~> Q fails iff some reachable state s has P and not Q, and from s a path that never
 /// meets Q reaches either
@@ -39,12 +42,58 @@ struct LeadsToResult {
     bool terminal = false;
 };
 
+/// How one leads-to check reads the graph's edge labels: the fairness class of each label (0
+/// unfair, 1..254 a weakly fair class), or omitted_edge for an edge the check leaves out.
+struct EdgeClasses {
+    std::array<std::uint8_t, 256> of{};
+
+    /// Each label is its own class (a graph whose labels are already fairness classes).
+    static EdgeClasses identity() {
+        EdgeClasses c;
+        for (std::size_t l = 0; l < c.of.size(); ++l)
+            c.of[l] = static_cast<std::uint8_t>(l);
+        return c;
+    }
+};
+
+/// The graph as one leads-to check sees it: the edges its EdgeClasses keep, each with its
+/// class, and as terminal the states none of whose edges it keeps.
+class ClassedGraph {
+public:
+    ClassedGraph(const StateGraph& g, const EdgeClasses& classes) : g_(g), classes_(classes) {
+        terminal_.resize(g.vertex_count());
+        for (std::uint32_t v = 0; v < g.vertex_count(); ++v) {
+            bool any = false;
+            for_each_out_edge(v, [&](std::uint8_t, std::uint32_t) { any = true; });
+            terminal_[v] = any ? 0 : 1;
+        }
+    }
+    std::uint32_t vertex_count() const { return g_.vertex_count(); }
+    bool terminal(std::uint32_t v) const { return terminal_[v] != 0; }
+    bool kept(std::uint32_t edge) const { return classes_.of[g_.labels[edge]] != omitted_edge; }
+    const CsrGraph& graph() const { return g_.graph; }
+    /// Calls f(class, target) for each kept out-edge of v, in generation order.
+    template <class F>
+    void for_each_out_edge(std::uint32_t v, F&& f) const {
+        g_.for_each_out_edge(v, [&](std::uint32_t e, std::uint32_t w) {
+            const std::uint8_t cls = classes_.of[g_.labels[e]];
+            if (cls != omitted_edge)
+                f(cls, w);
+        });
+    }
+
+private:
+    const StateGraph& g_;
+    const EdgeClasses& classes_;
+    std::vector<std::uint8_t> terminal_;
+};
+
 namespace detail {
 
 /// Shortest path inside `allowed` from `from` to the first state where `goal(v)`; the path
 /// includes both ends. Empty when none.
 template <class Allowed, class Goal>
-std::vector<std::uint32_t> shortest_path_within(const StateGraph& g, std::uint32_t from,
+std::vector<std::uint32_t> shortest_path_within(const ClassedGraph& g, std::uint32_t from,
                                                 Allowed&& allowed, Goal&& goal) {
     std::vector<std::uint32_t> parent(g.vertex_count(), 0xFFFFFFFFU);
     std::deque<std::uint32_t> queue{from};
@@ -59,7 +108,7 @@ std::vector<std::uint32_t> shortest_path_within(const StateGraph& g, std::uint32
             std::reverse(path.begin(), path.end());
             return path;
         }
-        g.for_each_out_edge(v, [&](std::uint32_t, std::uint32_t w) {
+        g.for_each_out_edge(v, [&](std::uint8_t, std::uint32_t w) {
             if (parent[w] == 0xFFFFFFFFU && allowed(w)) {
                 parent[w] = v;
                 queue.push_back(w);
@@ -74,13 +123,13 @@ std::vector<std::uint32_t> shortest_path_within(const StateGraph& g, std::uint32
 /// The bytes one check_leads_to() allocates at most on a graph of n states and m edges,
 /// leaving out two terms that depend on the graph's shape: Boost's depth-first stack and
 /// 1.3 KiB per non-trivial component of the not-Q subgraph. Counted: the per-state flags
-/// and component numbers (6 n), and at the later of its two peaks the per-component tables
-/// sized as if every state were its own component (10 n), the reversed not-Q graph as if
-/// every edge were in it (4 n + 4 m), its fill cursors, work list and marks (9 n). Real
-/// checks take less (on `deep`, about 0.2 GB of the 0.53 GB this gives); `check
+/// (its own terminal states included) and component numbers (7 n), and at the later of its two
+/// peaks the per-component tables sized as if every state were its own component (10 n), the
+/// reversed not-Q graph as if every edge were in it (4 n + 4 m), its fill cursors, work list and
+/// marks (9 n). Real checks take less (on `deep`, about 0.2 GB of the 0.53 GB this gives); `check
 /// --memory-limit` uses it to decide how many checks run at once, and whether any can.
 constexpr std::uint64_t leads_to_scratch_bytes(std::uint64_t n, std::uint64_t m) {
-    return 6 * n + 10 * n + 4 * n + 4 * m + 9 * n;
+    return 7 * n + 10 * n + 4 * n + 4 * m + 9 * n;
 }
 
 /// The least room the leads-to stage needs: building the graph, or the graph and one check,
@@ -126,7 +175,7 @@ struct NotQComponents {
 };
 
 /// Numbers the components of the not-Q subgraph (boost::strong_components).
-inline void number_components(const StateGraph& g, const std::vector<std::uint8_t>& not_q,
+inline void number_components(const ClassedGraph& g, const std::vector<std::uint8_t>& not_q,
                               NotQComponents& nc) {
     struct InNotQ {
         const std::vector<std::uint8_t>* keep = nullptr;
@@ -134,17 +183,19 @@ inline void number_components(const StateGraph& g, const std::vector<std::uint8_
     };
     struct EdgeInNotQ {
         const std::vector<std::uint8_t>* keep = nullptr;
-        const CsrGraph* graph = nullptr;
+        const ClassedGraph* graph = nullptr;
         bool operator()(const CsrGraph::edge_descriptor& e) const {
-            return (*keep)[boost::source(e, *graph)] != 0 && (*keep)[boost::target(e, *graph)] != 0;
+            const CsrGraph& csr = graph->graph();
+            return (*keep)[boost::source(e, csr)] != 0 && (*keep)[boost::target(e, csr)] != 0 &&
+                   graph->kept(static_cast<std::uint32_t>(boost::get(boost::edge_index, csr, e)));
         }
     };
-    const boost::filtered_graph<CsrGraph, EdgeInNotQ, InNotQ> sub(
-        g.graph, EdgeInNotQ{&not_q, &g.graph}, InNotQ{&not_q});
+    const boost::filtered_graph<CsrGraph, EdgeInNotQ, InNotQ> sub(g.graph(), EdgeInNotQ{&not_q, &g},
+                                                                  InNotQ{&not_q});
     nc.comp.assign(g.vertex_count(), none);
     const auto comps = boost::strong_components(
         sub, boost::make_iterator_property_map(nc.comp.begin(),
-                                               boost::get(boost::vertex_index, g.graph)));
+                                               boost::get(boost::vertex_index, g.graph())));
     nc.size.assign(comps, 0);
     nc.slot.assign(comps, none);
     nc.fair.assign(comps, 0);
@@ -152,7 +203,7 @@ inline void number_components(const StateGraph& g, const std::vector<std::uint8_
 
 /// Gives each non-trivial component its row and fills the rows: sizes, the classes each
 /// state enables, the classes taken inside.
-inline void tabulate_components(const StateGraph& g, const std::vector<std::uint8_t>& not_q,
+inline void tabulate_components(const ClassedGraph& g, const std::vector<std::uint8_t>& not_q,
                                 NotQComponents& nc) {
     const std::uint32_t n = g.vertex_count();
     std::vector<std::uint8_t> internal_edge(nc.size.size(), 0);
@@ -160,7 +211,7 @@ inline void tabulate_components(const StateGraph& g, const std::vector<std::uint
         if (not_q[v] == 0)
             continue;
         ++nc.size[nc.comp[v]];
-        g.for_each_out_edge(v, [&](std::uint32_t, std::uint32_t w) {
+        g.for_each_out_edge(v, [&](std::uint8_t, std::uint32_t w) {
             if (nc.in(not_q, w, nc.comp[v]))
                 internal_edge[nc.comp[v]] = 1;
         });
@@ -177,10 +228,10 @@ inline void tabulate_components(const StateGraph& g, const std::vector<std::uint
             continue;
         const std::uint32_t k = nc.slot[nc.comp[v]];
         std::array<std::uint8_t, 256> enabled{};
-        g.for_each_out_edge(v, [&](std::uint32_t e, std::uint32_t w) {
-            enabled[g.labels[e]] = 1;
+        g.for_each_out_edge(v, [&](std::uint8_t cls, std::uint32_t w) {
+            enabled[cls] = 1;
             if (nc.in(not_q, w, nc.comp[v]))
-                nc.taken[k][g.labels[e]] = 1;
+                nc.taken[k][cls] = 1;
         });
         for (std::size_t cls = 1; cls < 256; ++cls)
             nc.enabled_count[k][cls] += enabled[cls];
@@ -206,7 +257,7 @@ inline std::uint64_t mark_fair_components(NotQComponents& nc) {
 /// The not-Q states from which a not-Q path reaches a target (is_target): backward
 /// reachability over the reversed not-Q edges.
 template <class IsTarget>
-std::vector<std::uint8_t> reaching_targets(const StateGraph& g,
+std::vector<std::uint8_t> reaching_targets(const ClassedGraph& g,
                                            const std::vector<std::uint8_t>& not_q,
                                            IsTarget&& is_target) {
     const std::uint32_t n = g.vertex_count();
@@ -214,7 +265,7 @@ std::vector<std::uint8_t> reaching_targets(const StateGraph& g,
         for (std::uint32_t v = 0; v < n; ++v) {
             if (not_q[v] == 0)
                 continue;
-            g.for_each_out_edge(v, [&](std::uint32_t, std::uint32_t w) {
+            g.for_each_out_edge(v, [&](std::uint8_t, std::uint32_t w) {
                 if (not_q[w] != 0)
                     f(v, w);
             });
@@ -258,7 +309,7 @@ struct Waypoint {
 /// The waypoints of a weakly fair cycle through component c: for each fair class enabled
 /// everywhere in c, one edge of it inside c; for each fair class enabled somewhere but not
 /// everywhere, one state of c where it is not.
-inline std::vector<Waypoint> fair_waypoints(const StateGraph& g,
+inline std::vector<Waypoint> fair_waypoints(const ClassedGraph& g,
                                             const std::vector<std::uint8_t>& not_q,
                                             const NotQComponents& nc, std::uint32_t c) {
     std::vector<Waypoint> waypoints;
@@ -267,8 +318,7 @@ inline std::vector<Waypoint> fair_waypoints(const StateGraph& g,
         if (!nc.in(not_q, v, c))
             continue;
         std::array<std::uint8_t, 256> enabled{};
-        g.for_each_out_edge(v, [&](std::uint32_t e, std::uint32_t w) {
-            const std::uint8_t cls = g.labels[e];
+        g.for_each_out_edge(v, [&](std::uint8_t cls, std::uint32_t w) {
             enabled[cls] = 1;
             if (cls != 0 && covered[cls] == 0 && nc.in(not_q, w, c) &&
                 nc.enabled_everywhere(c, cls)) {
@@ -289,9 +339,11 @@ inline std::vector<Waypoint> fair_waypoints(const StateGraph& g,
 
 /// The cycle from `entry` through every waypoint back to `entry`, by shortest legs inside
 /// component c; its last state has an edge back to the entry.
-inline std::vector<std::uint32_t>
-stitch_cycle(const StateGraph& g, const std::vector<std::uint8_t>& not_q, const NotQComponents& nc,
-             std::uint32_t c, std::uint32_t entry, std::vector<Waypoint> waypoints) {
+inline std::vector<std::uint32_t> stitch_cycle(const ClassedGraph& g,
+                                               const std::vector<std::uint8_t>& not_q,
+                                               const NotQComponents& nc, std::uint32_t c,
+                                               std::uint32_t entry,
+                                               std::vector<Waypoint> waypoints) {
     auto in_c = [&](std::uint32_t v) {
         return nc.in(not_q, v, c);
     };
@@ -310,7 +362,7 @@ stitch_cycle(const StateGraph& g, const std::vector<std::uint8_t>& not_q, const 
         std::vector<std::uint32_t> leg;
         if (goal == at) {
             std::vector<std::uint32_t> best_leg;
-            g.for_each_out_edge(at, [&](std::uint32_t, std::uint32_t w) {
+            g.for_each_out_edge(at, [&](std::uint8_t, std::uint32_t w) {
                 if (!in_c(w))
                     return;
                 auto p = shortest_path_within(g, w, in_c, is_goal);
@@ -332,10 +384,13 @@ stitch_cycle(const StateGraph& g, const std::vector<std::uint8_t>& not_q, const 
 
 }  // namespace detail
 
-/// Checks P ~> Q. `from(v)` and `to(v)` evaluate P and Q on state index v.
+/// Checks P ~> Q. `from(v)` and `to(v)` evaluate P and Q on state index v; `classes` gives
+/// each edge label's fairness class for this check, or leaves the edge out.
 template <class From, class To>
-LeadsToResult check_leads_to(const StateGraph& g, From&& from, To&& to) {
+LeadsToResult check_leads_to(const StateGraph& graph, From&& from, To&& to,
+                             const EdgeClasses& classes = EdgeClasses::identity()) {
     using detail::none;
+    const ClassedGraph g(graph, classes);
     const std::uint32_t n = g.vertex_count();
     LeadsToResult r;
     std::vector<std::uint8_t> not_q(n);
@@ -352,7 +407,7 @@ LeadsToResult check_leads_to(const StateGraph& g, From&& from, To&& to) {
 
     // The targets: not-Q states without successors, and states of fair components.
     auto is_target = [&](std::uint32_t v) {
-        return not_q[v] != 0 && (g.terminal[v] != 0 || nc.fair[nc.comp[v]] != 0);
+        return not_q[v] != 0 && (g.terminal(v) || nc.fair[nc.comp[v]] != 0);
     };
     const std::vector<std::uint8_t> bad = detail::reaching_targets(g, not_q, is_target);
     std::uint32_t start = none;
@@ -369,7 +424,7 @@ LeadsToResult check_leads_to(const StateGraph& g, From&& from, To&& to) {
         g, start, [&](std::uint32_t v) { return not_q[v] != 0; }, is_target);
     RSEQCHECK_CHECK(!r.stem.empty(), "liveness: no path to the target found backwards");
     const std::uint32_t entry = r.stem.back();
-    if (g.terminal[entry] != 0 && nc.fair[nc.comp[entry]] == 0) {
+    if (g.terminal(entry) && nc.fair[nc.comp[entry]] == 0) {
         r.terminal = true;
         return r;
     }

@@ -47,6 +47,12 @@ struct StateGraph {
     }
 };
 
+/// The label by which the caller leaves an edge out of the graph, and the class by which a
+/// leads-to check leaves it out of its view of the graph (checker/liveness.h EdgeClasses;
+/// properties/fairness.h: the scheduler's backstop tick on the task that owes a property's
+/// premise).
+inline constexpr std::uint8_t omitted_edge = 0xFF;
+
 namespace detail {
 
 /// One thread's share of the graph: the out-edges of a range of states, in order.
@@ -109,10 +115,6 @@ private:
     bool done_ = true;
 };
 
-/// The label by which the caller leaves an edge out of the graph (properties/fairness.h:
-/// the scheduler's backstop tick, which the leads-to properties do not rely on).
-inline constexpr std::uint8_t omitted_edge = 0xFF;
-
 /// The out-edges of states [begin, end) into `part`, and each state's out-degree. A
 /// software pipeline one state deep, the searches' own (checker/successor_pipeline.h): state
 /// i+1's successors are generated, hashed and their first slots prefetched before state i's
@@ -123,10 +125,11 @@ void build_graph_part(const M& model, const Search& search, Label& label, std::u
     using Expanded = Expansion<typename M::State, std::uint8_t>;
     LookAhead<Expanded> pipeline;
     auto fill = [&](std::uint64_t i, Expanded& e) {
+        const auto source = search.state_at(i);
         generate_successors(
-            model, search.state_at(i), e.successors, [&](std::uint64_t h) { search.prefetch(h); },
+            model, source, e.successors, [&](std::uint64_t h) { search.prefetch(h); },
             [&](const auto& a, const auto&, std::uint64_t) -> std::optional<std::uint8_t> {
-                const auto l = static_cast<std::uint8_t>(label(a));
+                const auto l = static_cast<std::uint8_t>(label(a, source));
                 if (l == omitted_edge)
                     return std::nullopt;
                 return l;
@@ -167,8 +170,9 @@ constexpr std::uint64_t state_graph_max = 0xFFFFFFFFULL;
 
 /// Builds the graph of a complete search: for every state, its successors looked up in the
 /// search's store, on `threads` threads (each takes a contiguous range of states; the
-/// result is the same for any number). `label(const Action&)` gives each edge's label and
-/// must be safe to call from several threads. Throws InternalError if a successor is
+/// result is the same for any number). `label(const Action&, const State& source)` gives
+/// each edge's label from its action and the state it leaves, and must be safe to call from
+/// several threads. Throws InternalError if a successor is
 /// missing from the store (the search was not complete).
 template <ExplorableModel M, class Search, class Label>
 StateGraph build_state_graph(const M& model, const Search& search, Label&& label,

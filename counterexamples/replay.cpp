@@ -138,10 +138,11 @@ ReplayResult replay_lasso(const RseqModel& model, const PropertyRef& property,
     if (!premise || (cycle_start && *premise > *cycle_start))
         return r;
     if (!cycle_start) {
-        // The run stops: nothing but the backstop tick, which leads-to leaves out, can follow.
+        // The run stops: nothing but the backstop tick on an obliged task, which leads-to
+        // leaves out, can follow.
         bool any = false;
         model.for_each_successor(s, [&](const Action& a, const State&) {
-            any = any || !properties::is_backstop(a.kind);
+            any = any || !properties::is_backstop(s, a, p.backstop_obligation);
         });
         if (!any)
             r.outcome = ReplayOutcome::Violated;
@@ -149,22 +150,25 @@ ReplayResult replay_lasso(const RseqModel& model, const PropertyRef& property,
     }
     if (*cycle_start >= n || !(r.trace.before(*cycle_start) == s))
         return r;
+    const checker::EdgeClasses classes = properties::leads_to_classes(p.backstop_obligation);
     std::vector<bool> taken(256, false);
     for (std::size_t k = *cycle_start; k < n; ++k) {
-        if (properties::is_backstop(r.trace.steps[k].action.kind))
+        const State& from = r.trace.before(k);
+        if (properties::is_backstop(from, r.trace.steps[k].action, p.backstop_obligation))
             return r;  // the leads-to graph has no such edge
-        taken[properties::fairness_class(r.trace.steps[k].action)] = true;
+        taken[classes.of[properties::edge_label(from, r.trace.steps[k].action)]] = true;
     }
     std::vector<int> enabled_everywhere(256, 1);
     for (std::size_t k = *cycle_start; k < n; ++k) {
         std::vector<bool> here(256, false);
-        model.for_each_successor(r.trace.before(k), [&](const Action& a, const State&) {
-            here[properties::fairness_class(a)] = true;
+        const State& from = r.trace.before(k);
+        model.for_each_successor(from, [&](const Action& a, const State&) {
+            here[classes.of[properties::edge_label(from, a)]] = true;
         });
-        for (std::size_t c = 1; c < properties::backstop_class; ++c)
+        for (std::size_t c = 1; c < checker::omitted_edge; ++c)
             enabled_everywhere[c] &= here[c] ? 1 : 0;
     }
-    for (std::size_t c = 1; c < properties::backstop_class; ++c) {
+    for (std::size_t c = 1; c < checker::omitted_edge; ++c) {
         if (enabled_everywhere[c] != 0 && !taken[c])
             return r;  // an unfair cycle: a fair step stays enabled and never runs
     }

@@ -8,6 +8,7 @@
 #include <string_view>
 
 #include "model/transition.h"
+#include "properties/fairness.h"
 
 namespace rseqcheck::properties {
 
@@ -78,7 +79,7 @@ const std::array leads_to_entries{
     reading(leads_to("grant-ends", "I11",
                      "a live grant always ends: revoked, cleared or expired and rescheduled",
                      "0ac3b5c3, rseq.rst", some_grant_live, no_grant_live,
-                     "every kernel step and the slice hrtimer"),
+                     "every kernel step and the slice hrtimer", owes_grant_end),
             grant_ends_reads),
     reading(
         leads_to("erased-resched-honoured", "I12",
@@ -87,14 +88,14 @@ const std::array leads_to_entries{
                  "(spec 7.7)",
                  "dfb630f5 (comment on erased requests: the timer is the safety net)",
                  some_erased_resched_unrevoked, no_erased_resched_unrevoked,
-                 "every kernel step and the slice hrtimer"),
+                 "every kernel step and the slice hrtimer", owes_unrevoked_resched),
         erased_reads),
     reading(
         leads_to("yield-schedules", "I14",
                  "rseq_slice_yield() that took S4's yield branch is followed by a schedule() on "
                  "the task's CPU",
                  "99d25920, dd0a0460", some_task_yielding, no_task_yielding,
-                 "every kernel step and the slice hrtimer"),
+                 "every kernel step and the slice hrtimer", owes_yield_schedule),
         yield_schedules_reads),
     reading(
         finding(leads_to("erased-resched-honoured-strict", "I12",
@@ -102,7 +103,8 @@ const std::array leads_to_entries{
                          "followed by a schedule() of the task or its syscall entry (known finding "
                          "F1: a silent revoke drops it; docs/findings.md)",
                          "dfb630f5 comment; contradicted by spec 7.7", some_erased_resched_pending,
-                         no_erased_resched_pending, "every kernel step and the slice hrtimer")),
+                         no_erased_resched_pending, "every kernel step and the slice hrtimer",
+                         owes_erased_resched)),
         erased_strict_reads),
 };
 

@@ -70,6 +70,10 @@ struct Property {
     StatePredicate from = nullptr;
     StatePredicate to = nullptr;
     std::string_view fairness;
+    /// LeadsTo: what the premise owes, as a properties/fairness.h Obligation bit: on a task
+    /// that holds it the used-up-slice tick is the scheduler's backstop, which this check
+    /// leaves out of the graph (it would honour the obligation whatever the slice code does).
+    std::uint8_t backstop_obligation = 0;
     /// Checked when no --property is given. False only for a probe that records a known
     /// finding (docs/findings.md): it fails on the fixed model by design, so a run must ask
     /// for it by name, and a test pins that it still fails.
@@ -128,10 +132,12 @@ constexpr Property transition(std::string_view name, std::string_view spec_id,
     return p;
 }
 
-/// A leads-to property `from ~> to` under `fairness`.
+/// A leads-to property `from ~> to` under `fairness`; `obligation` is what its premise owes
+/// (Property::backstop_obligation).
 constexpr Property leads_to(std::string_view name, std::string_view spec_id,
                             std::string_view summary, std::string_view promised_by,
-                            StatePredicate from, StatePredicate to, std::string_view fairness) {
+                            StatePredicate from, StatePredicate to, std::string_view fairness,
+                            std::uint8_t obligation) {
     Property p{};
     p.name = name;
     p.spec_id = spec_id;
@@ -141,6 +147,7 @@ constexpr Property leads_to(std::string_view name, std::string_view spec_id,
     p.from = from;
     p.to = to;
     p.fairness = fairness;
+    p.backstop_obligation = obligation;
     return p;
 }
 

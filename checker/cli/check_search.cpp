@@ -423,12 +423,15 @@ std::vector<checker::LeadsToResult> check_leads_to_all(const RseqModel& model, c
     const Scenario& sc = model.scenario();
     const auto cat = properties::catalog();
     const checker::StateGraph graph = checker::build_state_graph(
-        model, engine, [](const Action& a) { return properties::fairness_class(a); }, threads);
+        model, engine,
+        [](const Action& a, const State& source) { return properties::edge_label(source, a); },
+        threads);
     checker::run_tasks(leads_to.size(), static_cast<unsigned>(at_once), [&](std::size_t k) {
         const properties::Property& p = cat[static_cast<std::size_t>(leads_to[k])];
         results[k] = checker::check_leads_to(
             graph, [&](std::uint32_t v) { return p.from(sc, engine.state_at(v)); },
-            [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); });
+            [&](std::uint32_t v) { return p.to(sc, engine.state_at(v)); },
+            properties::leads_to_classes(p.backstop_obligation));
     });
     return results;
 }

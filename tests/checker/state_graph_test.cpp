@@ -49,8 +49,11 @@ struct NoChecks {
     }
 };
 
-std::uint8_t label_of(const SpreadModel::Action& a) {
-    return a.label;
+/// An edge's label from its action and the state it leaves (the rseq model's fairness
+/// classes read the source state: properties/fairness.h), so that a graph built with the
+/// wrong state behind a label differs from the plain one.
+std::uint8_t label_of(const SpreadModel::Action& a, const SpreadModel::State& source) {
+    return static_cast<std::uint8_t>(a.label + 4 * (source.v % 5));
 }
 
 /// The graph's out-edges of each state against the model's successors looked up one by
@@ -66,9 +69,10 @@ void expect_graph_is_the_plain_one(const SpreadModel& model, const Search& searc
     for (std::uint32_t v = 0; v < g.vertex_count(); ++v) {
         std::vector<std::uint32_t> want_targets;
         std::vector<std::uint8_t> want_labels;
-        model.for_each_successor(search.state_at(v), [&](const auto& a, const auto& t) {
+        const SpreadModel::State source = search.state_at(v);
+        model.for_each_successor(source, [&](const auto& a, const auto& t) {
             want_targets.push_back(static_cast<std::uint32_t>(*search.find(t)));
-            want_labels.push_back(a.label);
+            want_labels.push_back(label_of(a, source));
         });
         std::vector<std::uint32_t> got_targets;
         std::vector<std::uint8_t> got_labels;

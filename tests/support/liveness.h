@@ -31,14 +31,22 @@ struct LivenessOutcome {
     bool counterexample_avoids_goal = false;
 };
 
+/// Which used-up-slice ticks a check leaves out: those on a task that owes the property's
+/// premise (properties/fairness.h, what `rseqcheck check` does), or every one (the rule
+/// before 2026-12, kept to show what it got wrong).
+enum class TickRule { LeaveOutOnTheObligedTask, LeaveOutEveryTick };
+
 /// Every leads-to property of the catalogue (including non-default probes) on `sc`.
-inline std::vector<LivenessOutcome> check_all_leads_to(const Scenario& sc) {
+inline std::vector<LivenessOutcome>
+check_all_leads_to(const Scenario& sc, TickRule rule = TickRule::LeaveOutOnTheObligedTask) {
     const RseqModel model(sc);
     checker::SequentialBfs<RseqModel> search(model);
     NoChecks none;
     search.run(none);
-    const checker::StateGraph g = checker::build_state_graph(
-        model, search, [](const Action& a) { return properties::fairness_class(a); });
+    const checker::StateGraph g =
+        checker::build_state_graph(model, search, [](const Action& a, const State& source) {
+            return properties::edge_label(source, a);
+        });
     std::vector<LivenessOutcome> out;
     for (const properties::Property& p : properties::catalog()) {
         if (p.kind != properties::PropertyKind::LeadsTo)
@@ -49,7 +57,16 @@ inline std::vector<LivenessOutcome> check_all_leads_to(const Scenario& sc) {
         const auto has_q = [&](std::uint32_t v) {
             return p.to(sc, search.state_at(v));
         };
-        LivenessOutcome o{std::string(p.name), checker::check_leads_to(g, has_p, has_q)};
+        checker::EdgeClasses classes = properties::leads_to_classes(p.backstop_obligation);
+        if (rule == TickRule::LeaveOutEveryTick) {
+            // The tick labels are those that even a check owing nothing reads as another class.
+            const checker::EdgeClasses owing_nothing = properties::leads_to_classes(0);
+            for (std::size_t l = 0; l < classes.of.size(); ++l) {
+                if (owing_nothing.of[l] != l)
+                    classes.of[l] = checker::omitted_edge;
+            }
+        }
+        LivenessOutcome o{std::string(p.name), checker::check_leads_to(g, has_p, has_q, classes)};
         if (!o.result.stem.empty()) {
             const std::uint32_t first = o.result.stem.front();
             o.stem_starts_in_premise = has_p(first) && !has_q(first);
