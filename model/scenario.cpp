@@ -11,10 +11,17 @@ namespace rseqcheck {
 
 namespace {
 
-constexpr std::array<PresetInfo, 28> presets{{
+constexpr std::array<PresetInfo, 29> presets{{
     {"default", "pre-merge check: 2 CPUs (PREEMPT_FULL), a slice user and a waiter, every event "
                 "kind at least once"},
-    {"deep", "nightly: as default with two requests and two syscalls per run"},
+    {"deep", "nightly: as default with two requests and two syscalls per run", true},
+    {"nightly",
+     "nightly: kernel 7.1, 1 CPU (PREEMPT_FULL), every part-2 feature one scenario "
+     "can hold at once: a slice user entering rseq critical sections under Syscall "
+     "User Dispatch, ptrace and a skipping seccomp filter, calling rseq, prctl, "
+     "clone (into a fork-child slot), execve, getpid and rseq_slice_yield; a waiter; "
+     "one of each event (docs/scenarios.md says what it leaves to other presets)",
+     true},
     {"tiny", "1 CPU (PREEMPT_NONE), one wakeup, one request: the smallest grant"},
     {"grant", "1 CPU (PREEMPT_NONE): a grant, its expiry and the waiter running"},
     {"grant-syscall", "1 CPU (PREEMPT_NONE): a grant followed by syscalls, wakeups in the kernel"},
@@ -294,6 +301,28 @@ Scenario make_preset(std::string_view name) {
                            .irqs = 1,
                            .faults = 1,
                            .migrations = 1,
+                           .signals = 1,
+                           .membarriers = 1,
+                           .user_writes = 1,
+                           .syscalls = 1};
+        return sc;
+    }
+    if (name == "nightly") {  // model-part2.md 9
+        Scenario sc = base(name, 1, PreemptModel::Full);
+        sc.kernel = Kernel::Linux71;
+        TaskConfig user = slice_user();
+        user.cs_user = true;
+        user.sud = true;
+        user.ptrace = true;
+        user.seccomp = SeccompMode::Skip;
+        TaskConfig child = fork_child();
+        child.cs_user = true;  // a fork child runs its parent's code (validate())
+        sc.tasks = {user, waiter(), child};
+        sc.syscall_kinds = SyscallKinds{Syscall::RseqSliceYield, Syscall::Getpid, Syscall::Rseq,
+                                        Syscall::Prctl,          Syscall::Clone,  Syscall::Execve};
+        sc.bounds = Bounds{.wakeups = 1,
+                           .irqs = 0,
+                           .faults = 1,
                            .signals = 1,
                            .membarriers = 1,
                            .user_writes = 1,

@@ -172,6 +172,9 @@ struct Scenario {
 struct PresetInfo {
     std::string_view name;
     std::string_view description;
+    /// Tens of millions of states or more (deep, nightly): a nightly job names it; a loop over
+    /// every preset (compare's default inputs, transition_effects()) leaves it out.
+    bool nightly_size = false;
 };
 std::span<const PresetInfo> preset_catalog();
 /// The preset of that name; throws InputError listing the valid names.

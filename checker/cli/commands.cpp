@@ -149,7 +149,8 @@ int list(const std::string& what, const std::string& format, const std::string& 
             for (const PresetInfo& p : preset_catalog()) {
                 json.push_back({{"name", p.name},
                                 {"description", p.description},
-                                {"bounds", describe_bounds(make_preset(p.name))}});
+                                {"bounds", describe_bounds(make_preset(p.name))},
+                                {"nightly_size", p.nightly_size}});
                 text << p.name << ": " << p.description << "\n";
             }
         }
@@ -340,7 +341,7 @@ int run(int argc, char** argv) {
     compare_cmd->add_option("--against", compare_args.against,
                             "the model to compare with: fixed (default) or a variant");
     compare_cmd->add_option("--preset", compare_args.presets,
-                            "preset (repeatable; default: every preset but deep)");
+                            "preset (repeatable; default: every preset but deep and nightly)");
     compare_cmd->add_option("--scenario", compare_args.scenario_files,
                             "scenario file (TOML, repeatable)");
     compare_cmd->add_option("--threads", compare_args.threads, "worker threads (default 1)");

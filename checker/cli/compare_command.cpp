@@ -179,7 +179,7 @@ int compare(const CompareArgs& args) {
         inputs.emplace_back(f, true);
     if (inputs.empty()) {
         for (const PresetInfo& p : preset_catalog()) {
-            if (p.name != "deep")  // the nightly preset: name it with --preset deep
+            if (!p.nightly_size)  // deep, nightly: name them with --preset
                 inputs.emplace_back(std::string(p.name), false);
         }
     }

@@ -13,7 +13,8 @@ namespace rseqcheck::cli {
 struct CompareArgs {
     std::vector<std::string> variants;  ///< the patch: one or more switches, applied together
     std::string against = "fixed";      ///< "fixed" or a variant name
-    std::vector<std::string> presets;   ///< empty with no scenario: every preset but deep
+    std::vector<std::string>
+        presets;  ///< empty with no scenario: every preset but deep and nightly
     std::vector<std::string> scenario_files;
     std::string format = "text";  ///< text | json | markdown
     std::string output;           ///< file, written atomically; empty: stdout

@@ -519,6 +519,11 @@ TEST(ListCommand, PropertiesAndPresetsInText) {
     const RunResult presets = run_rseqcheck("list presets --format json");
     EXPECT_EQ(presets.status, 0);
     EXPECT_GE(json::parse(presets.out).size(), 6U);
+    // scripts/reduction-table and the nightly job read which presets are nightly-size.
+    for (const json& p : json::parse(presets.out)) {
+        const bool large = p["name"] == "deep" || p["name"] == "nightly";
+        EXPECT_EQ(p["nightly_size"], large) << p["name"];
+    }
 }
 
 TEST(ListCommand, KernelsInTextAndJsonWithTheCommitsEachFollows) {
