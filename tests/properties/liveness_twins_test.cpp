@@ -9,8 +9,10 @@
 
 #include <gtest/gtest.h>
 
+#include "model/model.h"
 #include "model/scenario.h"
 #include "model/variant.h"
+#include "properties/fairness.h"
 #include "tests/properties/twin_list.h"
 #include "tests/support/liveness.h"
 
@@ -94,6 +96,32 @@ TEST(LivenessFinding, F1MembarrierRevokeDropsTheErasedReschedule) {
     EXPECT_TRUE(strict.result.terminal) << "the run stops with the waiter never scheduled";
     EXPECT_TRUE(strict.stem_starts_in_premise);
     EXPECT_TRUE(strict.counterexample_avoids_goal);
+}
+
+// Each check's view of a tick edge: left out where the ticked task holds the check's own
+// obligation, the tick's fair class of that task where it holds another or none.
+TEST(LivenessBackstop, EachCheckLeavesOutTheTickOnlyOnATaskHoldingItsObligation) {
+    const RseqModel model(on("grant"));
+    State s = model.initial_state();
+    const Action tick{ActionKind::TickPreemptFair, 0, 0};
+    const std::uint8_t plain = properties::edge_label(s, tick);
+    s.task(0).slice_granted = 1;
+    s.cpu(0).ghost_yield_unscheduled = 1;
+    const std::uint8_t owing = properties::edge_label(s, tick);
+    EXPECT_NE(owing, plain) << "the label names what the ticked task owes";
+    const auto grant_ends = properties::leads_to_classes(properties::owes_grant_end);
+    const auto erased = properties::leads_to_classes(properties::owes_erased_resched);
+    const auto yield = properties::leads_to_classes(properties::owes_yield_schedule);
+    EXPECT_EQ(grant_ends.of[owing], checker::omitted_edge);
+    EXPECT_EQ(yield.of[owing], checker::omitted_edge);
+    EXPECT_NE(erased.of[owing], checker::omitted_edge);
+    EXPECT_NE(erased.of[owing], 0) << "kept, the tick is weakly fair";
+    EXPECT_EQ(erased.of[owing], grant_ends.of[plain]) << "one class per ticked task";
+    EXPECT_TRUE(properties::is_backstop(s, tick, properties::owes_grant_end));
+    EXPECT_FALSE(properties::is_backstop(s, tick, properties::owes_erased_resched));
+    const Action on_t1{ActionKind::TickPreemptFair, 0, 1};
+    EXPECT_FALSE(properties::is_backstop(s, on_t1, properties::owes_grant_end))
+        << "T0's grant is no obligation of T1";
 }
 
 // The used-up-slice tick is left out of a leads-to check only on the task that owes the
