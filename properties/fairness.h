@@ -26,12 +26,13 @@ namespace rseqcheck::properties {
 /// What a task owes a leads-to property (a bit each): the premise of that property, as far
 /// as it is about the task or its CPU. A schedule() clears a CPU's ghosts, so a CPU's
 /// obligations belong to its current task.
-enum Obligation : std::uint8_t {
-    owes_grant_end = 1U << 0,          ///< a live grant (grant-ends)
-    owes_unrevoked_resched = 1U << 1,  ///< CPU ghost "erased, grant not revoked" (I12)
-    owes_erased_resched = 1U << 2,     ///< CPU ghost "reschedule erased by grant" (I12 strict)
-    owes_yield_schedule = 1U << 3,     ///< CPU ghost "yield not yet scheduled" (I14)
-};
+inline constexpr std::uint8_t owes_grant_end = 1U << 0;  ///< a live grant (grant-ends)
+/// CPU ghost "erased, grant not revoked" (erased-resched-honoured, I12)
+inline constexpr std::uint8_t owes_unrevoked_resched = 1U << 1;
+/// CPU ghost "reschedule erased by grant" (erased-resched-honoured-strict, I12)
+inline constexpr std::uint8_t owes_erased_resched = 1U << 2;
+/// CPU ghost "yield not yet scheduled" (yield-schedules, I14)
+inline constexpr std::uint8_t owes_yield_schedule = 1U << 3;
 inline constexpr unsigned obligation_bits = 4;
 
 /// The obligations that task `t`, running on CPU `c`, holds in `s`.

@@ -70,7 +70,7 @@ struct Property {
     StatePredicate from = nullptr;
     StatePredicate to = nullptr;
     std::string_view fairness;
-    /// LeadsTo: what the premise owes, as a properties/fairness.h Obligation bit: on a task
+    /// LeadsTo: what the premise owes, as a properties/fairness.h `owes_*` bit: on a task
     /// that holds it the used-up-slice tick is the scheduler's backstop, which this check
     /// leaves out of the graph (it would honour the obligation whatever the slice code does).
     std::uint8_t backstop_obligation = 0;
