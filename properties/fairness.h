@@ -39,8 +39,9 @@ inline constexpr unsigned obligation_bits = 4;
 std::uint8_t obligations_of(const State& s, TaskId t, CpuId c);
 
 /// The label of the graph edge for action `a` taken from `source`: 0 for an unfair action;
-/// for the used-up-slice tick, one of tick_labels (the ticked task and its obligations);
-/// otherwise the weak-fairness class of the action, its kind and the task it runs for.
+/// for the used-up-slice tick, a label above every fairness class naming the ticked task
+/// and its obligations; otherwise the weak-fairness class of the action, its kind and the
+/// task it runs for.
 std::uint8_t edge_label(const State& source, const Action& a);
 
 /// How a leads-to check whose premise is `obligation` reads edge_label()'s labels: the tick
