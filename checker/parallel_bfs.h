@@ -163,6 +163,9 @@ private:
                     result.verdict == Verdict::Incomplete;
         while (level_begin < states_.size() && !stop) {
             const std::uint64_t level_end = states_.size();
+            // This level is numbered and none of the next: its links pack
+            // (checker/parent_links.h); if there is no room they stay open.
+            (void)parent_.seal(level_start_, level_end);
             if (!start_level(result, level_begin, level_end, threads))
                 break;
             // Phase 1, in passes with the table's growth between them.

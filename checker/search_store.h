@@ -1,10 +1,10 @@
 /// \file
 /// What both breadth-first engines (SequentialBfs, ParallelBfs) keep of a search and answer
 /// from it: the reached states in a dense store numbered level by level, a parent link per
-/// state (checker/parent_links.h), where each level starts (so a depth is found, not stored),
-/// the visited set's slot table (checker/slot_table.h) and the memory budget that all of
-/// them charge (checker/memory_budget.h). On top: the lookups the state graph export and the
-/// trace builder use (find, prefetch, depth_of, path_to), the opening of a search (what is
+/// state, packed a level at a time (checker/parent_links.h), where each level starts (so a depth is
+/// found, not stored), the visited set's slot table (checker/slot_table.h) and the memory budget
+/// that all of them charge (checker/memory_budget.h). On top: the lookups the state graph export
+/// and the trace builder use (find, prefetch, depth_of, path_to), the opening of a search (what is
 /// charged whatever the limit), the reporting of each property once, and the statistics.
 /// The engines differ in how they fill the store; docs/engine.md says how and why.
 #pragma once
@@ -135,7 +135,7 @@ protected:
     SearchOptions options_;
     MemoryBudget budget_;  ///< before the arrays that charge it: it outlives them
     Store states_;
-    ParentLinks parent_;  ///< offsets into the parent's level (checker/parent_links.h)
+    ParentLinks parent_;  ///< packed by level once a level is complete (checker/parent_links.h)
     /// level_start_[d]: the index of the first state at depth d (no depth per state).
     std::vector<std::uint64_t> level_start_;
     SlotTable slots_;

@@ -99,6 +99,9 @@ public:
             while (level + 1 < level_start_.size() && i >= level_start_[level + 1]) {
                 ++level;
                 states_.quiesce();
+                // Every state of this level is numbered and none of the next: its links
+                // pack (checker/parent_links.h); if there is no room they stay open.
+                (void)parent_.seal(level_start_, states_.size());
             }
             if (level >= options_.expand_below_depth) {
                 result.verdict = Verdict::Incomplete;
