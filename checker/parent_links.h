@@ -173,10 +173,11 @@ private:
         return w * 64 + static_cast<std::uint64_t>(std::countr_zero(word));
     }
     void charge_to(std::vector<std::uint64_t>& v, std::size_t n) {
-        if (budget_ != nullptr)
+        if (budget_ != nullptr) {
             reserve_charged(v, n, *budget_);
-        else if (n > v.capacity())
+        } else if (n > v.capacity()) {
             v.reserve(std::max(n, v.capacity() * 2));
+        }
     }
 
     MemoryBudget* budget_ = nullptr;
