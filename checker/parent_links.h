@@ -17,7 +17,7 @@
 /// costs 4 bytes a state of the widest level. A level whose offsets do decrease is an
 /// engine bug: seal() throws std::logic_error.
 ///
-/// Before (up to stop 34) every state kept a 4-byte offset: this saves about 3.7 bytes a
+/// Before (up to stop 34) every state kept a 4-byte offset: this saved 3.3-3.5 bytes a
 /// state on both stores (docs/performance.md, issue 26).
 #pragma once
 
