@@ -191,10 +191,4 @@ private:
     std::vector<std::uint64_t> level_sample_;  ///< level k's first sample
 };
 
-/// The parent of state i (not the initial state) from its link.
-inline std::uint64_t parent_of(const std::vector<std::uint64_t>& level_start,
-                               const ParentLinks& links, std::uint64_t i) {
-    return links.parent_of(level_start, i);
-}
-
 }  // namespace rseqcheck::checker

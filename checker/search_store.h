@@ -55,8 +55,8 @@ public:
     /// Shortest path from the initial state; element 0 is the initial state.
     std::vector<Step> path_to(std::uint64_t target) const {
         return shortest_path(
-            model_, states_,
-            [this](std::uint64_t i) { return parent_of(level_start_, parent_, i); }, target);
+            model_, states_, [this](std::uint64_t i) { return parent_.parent_of(level_start_, i); },
+            target);
     }
 
 protected:

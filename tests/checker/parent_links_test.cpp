@@ -75,12 +75,12 @@ TEST(ParentLinks, EverySealedAndOpenParentComesBack) {
     // Every level but the last is sealed; the last is open.
     EXPECT_EQ(links.open_begin(), l.start.back());
     for (std::uint64_t i = 1; i < n; ++i)
-        ASSERT_EQ(parent_of(l.start, links, i), l.parent[i]) << "state " << i;
+        ASSERT_EQ(links.parent_of(l.start, i), l.parent[i]) << "state " << i;
     // Sealing the last one packs it too, and changes no answer.
     ASSERT_TRUE(links.seal(l.start, n));
     EXPECT_EQ(links.open_begin(), n);
     for (std::uint64_t i = 1; i < n; ++i)
-        ASSERT_EQ(parent_of(l.start, links, i), l.parent[i]) << "state " << i;
+        ASSERT_EQ(links.parent_of(l.start, i), l.parent[i]) << "state " << i;
 }
 
 TEST(ParentLinks, APackedStateTakesAboutTwoBitsNotFourBytes) {
@@ -126,12 +126,12 @@ TEST(ParentLinks, ARefusedSealLeavesTheLinksOpenAndALaterOnePacksThem) {
     EXPECT_FALSE(links.seal(l.start, n));
     EXPECT_EQ(links.open_begin(), 0U);
     for (std::uint64_t i = 1; i < n; ++i)
-        ASSERT_EQ(parent_of(l.start, links, i), l.parent[i]) << "state " << i;
+        ASSERT_EQ(links.parent_of(l.start, i), l.parent[i]) << "state " << i;
     budget.allow_overdraft(true);
     ASSERT_TRUE(links.seal(l.start, n));  // all four levels at once
     EXPECT_EQ(links.open_begin(), n);
     for (std::uint64_t i = 1; i < n; ++i)
-        ASSERT_EQ(parent_of(l.start, links, i), l.parent[i]) << "state " << i;
+        ASSERT_EQ(links.parent_of(l.start, i), l.parent[i]) << "state " << i;
 }
 
 }  // namespace
