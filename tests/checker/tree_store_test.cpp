@@ -141,6 +141,26 @@ TEST(TreeStore, AStateWithAPartNeverStoredHasNoKey) {
     EXPECT_EQ(store.parts(), 6U);  // four words, two pairs
 }
 
+// Five words, as the rseq state: below the root, an odd word goes right, (w0 (w1 w2)) (w3 w4),
+// so states that differ only in word 0 (task 0's record, the one that changes in most steps)
+// add two parts each (the word, and its node over the constant w1 and w2), not three as
+// ((w0 w1) w2) would (the word, and two nodes of the same number of parts).
+TEST(TreeStore, AStepOfTaskZeroAddsOneLeafAndOneNode) {
+    struct Five {
+        std::array<std::uint64_t, 5> w;
+    };
+    TreeStore<Five> store;
+    constexpr std::uint64_t n = 1000;
+    for (std::uint64_t v = 0; v < n; ++v)
+        store.push_back(Five{{v, 7, 9, 11, 13}});
+    // n leaves w0 and n nodes (w0 (w1 w2)); w1, w2, (w1 w2), w3, w4, (w3 w4) once each.
+    EXPECT_EQ(store.parts(), 2 * n + 6);
+    for (std::uint64_t v = 0; v < n; ++v) {
+        const Five back = store[v];
+        EXPECT_EQ(back.w, (std::array<std::uint64_t, 5>{v, 7, 9, 11, 13}));
+    }
+}
+
 TEST(TreeStore, ParallelSearchNumbersAsThePlainSequentialOneUnderRacesAndGrowth) {
     const Counters model{14};
     NoChecker none;
